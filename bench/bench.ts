@@ -1,0 +1,136 @@
+// The whole benchmark as one function: bundle, micro-benchmark per size (each
+// in a fresh process), end to end in workerd, CPU profiles; every process it
+// starts is stopped before it returns or throws. `npm run bench` (run.ts)
+// prints and writes what it returns; the smoke test runs it with tiny sizes.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildBundle, workerSettings, type BundleResult } from "./bundle";
+import { runE2e, type E2eResult } from "./e2e/run";
+import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
+import { microInChild, profileInChild, type ChildOptions } from "./micro/child";
+import type { MicroResult } from "./micro/measure";
+import { stopAll } from "./processes";
+import { readProfileDir, type ProfileSummary } from "./profile";
+import { evaluateTargets, type TargetResult } from "./targets";
+
+export interface BenchOptions {
+  readonly repoRoot: string;
+  readonly mode: "full" | "smoke";
+  readonly sizes: readonly number[];
+  readonly requestTimeMs: number;
+  readonly loadIterations: number;
+  readonly sampleCount: number;
+  /** Undefined skips the end-to-end part. */
+  readonly e2e: { readonly ruleCount: number; readonly rounds: number; readonly roundSeconds: number; readonly warmupSeconds: number; readonly connections: number } | undefined;
+  readonly profile: { readonly ruleCount: number; readonly ms: number; readonly modes: readonly ("request" | "load")[] } | undefined;
+  readonly log: (line: string) => void;
+}
+
+export interface ProfileResult {
+  readonly mode: "request" | "load";
+  readonly ruleCount: number;
+  readonly ms: number;
+  readonly summary: ProfileSummary;
+}
+
+export interface BenchResults {
+  readonly mode: "full" | "smoke";
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly options: Omit<BenchOptions, "log" | "repoRoot">;
+  readonly bundle: BundleResult;
+  readonly micro: readonly MicroResult[];
+  readonly e2e: E2eResult | undefined;
+  readonly profiles: readonly ProfileResult[];
+  readonly targets: readonly TargetResult[];
+}
+
+export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
+  mode: "full",
+  sizes: [10, 1_000, 10_000, 100_000],
+  requestTimeMs: 2000,
+  loadIterations: 5,
+  sampleCount: 1024,
+  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
+  profile: { ruleCount: 10_000, ms: 3000, modes: ["request", "load"] },
+};
+
+export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
+  mode: "smoke",
+  sizes: [10, 100],
+  requestTimeMs: 50,
+  loadIterations: 2,
+  sampleCount: 64,
+  e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2 },
+  profile: { ruleCount: 100, ms: 300, modes: ["request"] },
+};
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const machine = machineInfo(options.repoRoot);
+  const tmp = mkdtempSync(join(tmpdir(), "edge-ingress-bench-"));
+  const { log } = options;
+  const child: ChildOptions = {
+    repoRoot: options.repoRoot,
+    requestTimeMs: options.requestTimeMs,
+    loadIterations: options.loadIterations,
+    sampleCount: options.sampleCount,
+    timeoutMs: 600_000,
+  };
+  try {
+    log("building the Worker bundle (wrangler deploy --dry-run)");
+    const bundle = await buildBundle(options.repoRoot, join(tmp, "bundle"));
+
+    const micro: MicroResult[] = [];
+    for (const size of options.sizes) {
+      log(`micro-benchmark: ${size.toLocaleString("en-US")} rules`);
+      micro.push(await microInChild(size, child));
+    }
+
+    let e2e: E2eResult | undefined;
+    if (options.e2e) {
+      const o = options.e2e;
+      log(`end to end in workerd: ${o.rounds} round(s) x ${o.roundSeconds} s per target, ${o.connections} connections`);
+      const settings = workerSettings(options.repoRoot);
+      e2e = await runE2e({
+        ...o,
+        ...settings,
+        repoRoot: options.repoRoot,
+        bundleDir: bundle.outDir,
+        workDir: join(tmp, "workerd"),
+        maxRequestsPerRound: Math.max(10_000, o.roundSeconds * 200_000),
+      });
+    }
+
+    const profiles: ProfileResult[] = [];
+    if (options.profile) {
+      for (const mode of options.profile.modes) {
+        log(`CPU profile: ${mode} path, ${options.profile.ruleCount.toLocaleString("en-US")} rules`);
+        const dir = join(tmp, `profile-${mode}`);
+        mkdirSync(dir);
+        await profileInChild(options.profile.ruleCount, mode, options.profile.ms, dir, child);
+        profiles.push({ mode, ruleCount: options.profile.ruleCount, ms: options.profile.ms, summary: readProfileDir(dir, options.repoRoot) });
+      }
+    }
+
+    machine.loadAverageAtEnd = currentLoadAverage();
+    const { repoRoot: _root, log: _log, ...recorded } = options;
+    return {
+      mode: options.mode,
+      startedAt: new Date(started).toISOString(),
+      durationSeconds: (Date.now() - started) / 1000,
+      machine,
+      options: recorded,
+      bundle,
+      micro,
+      e2e,
+      profiles,
+      targets: evaluateTargets(micro, e2e, bundle),
+    };
+  } finally {
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,143 @@
+// The micro-benchmark of one config size, run in a fresh Node process per size
+// (see child.ts) so that every size starts with a cold JIT and a clean heap:
+// 1. load, cold: JSON.parse of the stored KV value, parseConfig, compileRuntime,
+//    the first time this process runs them, which is what a new isolate pays;
+// 2. memory: heap retained by the Config and by the compiled Runtime (needs --expose-gc);
+// 3. load, warm: the same steps timed by tinybench;
+// 4. per request: match, route+select, full request, timed by tinybench over batches.
+import { Bench, type Task } from "tinybench";
+import { parseConfig } from "../../src/core/config/parse";
+import type { Config } from "../../src/core/config/types";
+import { compileRuntime, type Runtime } from "../../src/core/runtime";
+import { generateConfig, seededRandom } from "../generate";
+import { prepareSamples, requestBench } from "./requests";
+
+export interface TaskStats {
+  /** Mean time of one unit (one request, or one load), in nanoseconds. */
+  readonly meanNs: number;
+  readonly p50Ns: number;
+  readonly p99Ns: number;
+  /** Relative margin of error of the mean, percent. */
+  readonly rmePercent: number;
+  /** Timed batches (or loads). */
+  readonly samples: number;
+}
+
+export interface MicroResult {
+  readonly ruleCount: number;
+  readonly poolCount: number;
+  readonly sampleCount: number;
+  /** Sample requests whose match disagreed with the generator's expectation. */
+  readonly mismatches: number;
+  readonly storedBytes: number;
+  readonly cold: { readonly jsonParseMs: number; readonly parseConfigMs: number; readonly compileMs: number };
+  readonly memory: { readonly configBytes: number; readonly runtimeBytes: number } | undefined;
+  readonly warm: { readonly parse: TaskStats; readonly compile: TaskStats };
+  readonly perRequest: { readonly match: TaskStats; readonly routeSelect: TaskStats; readonly fullRequest: TaskStats };
+}
+
+export interface MicroOptions {
+  readonly ruleCount: number;
+  /** Time budget per per-request task, ms (tinybench `time`). */
+  readonly requestTimeMs: number;
+  /** Minimum timed loads for the warm parse and compile tasks. */
+  readonly loadIterations: number;
+  readonly sampleCount: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapAfterGc(): number | undefined {
+  if (!gc) return undefined;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+function stats(task: Task | undefined, unitsPerCall: number): TaskStats {
+  const result = task?.result;
+  if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
+    throw new Error(`benchmark task ${task?.name ?? "?"} did not complete: ${result?.state}`);
+  }
+  const perUnitNs = (ms: number) => (ms * 1e6) / unitsPerCall;
+  const latency = result.latency;
+  return { meanNs: perUnitNs(latency.mean), p50Ns: perUnitNs(latency.p50), p99Ns: perUnitNs(latency.p99), rmePercent: latency.rme, samples: latency.samplesCount };
+}
+
+export function loadStored(text: string): Config {
+  const stored = JSON.parse(text) as { config: unknown };
+  const parsed = parseConfig(stored.config);
+  if (!parsed.ok) throw new Error(`generated config is invalid: ${parsed.problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  return parsed.config;
+}
+
+export async function measureSize(options: MicroOptions): Promise<MicroResult> {
+  const generated = generateConfig(options.ruleCount, { sampleCount: options.sampleCount });
+  const text = JSON.stringify({ version: "bench", appliedAt: "2026-01-01T00:00:00.000Z", config: generated.document });
+  const deps = { random: seededRandom(1) };
+
+  // 1 and 2: the cold load, with the heap measured between steps.
+  const base = heapAfterGc();
+  let t = performance.now();
+  let stored: { config: unknown } | undefined = JSON.parse(text) as { config: unknown };
+  const jsonParseMs = performance.now() - t;
+  t = performance.now();
+  const parsed = parseConfig(stored.config);
+  const parseConfigMs = performance.now() - t;
+  if (!parsed.ok) throw new Error(`generated config is invalid: ${parsed.problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  stored = undefined;
+  const afterConfig = heapAfterGc();
+  t = performance.now();
+  const runtime: Runtime = compileRuntime("bench", parsed.config, deps);
+  const compileMs = performance.now() - t;
+  const afterRuntime = heapAfterGc();
+  const memory =
+    base !== undefined && afterConfig !== undefined && afterRuntime !== undefined
+      ? { configBytes: afterConfig - base, runtimeBytes: afterRuntime - afterConfig }
+      : undefined;
+
+  // 3: warm loads.
+  const loads = new Bench({ time: 0, iterations: options.loadIterations, warmupIterations: 1, warmupTime: 0 });
+  let sink: unknown;
+  loads.add("parse", () => {
+    sink = loadStored(text);
+  });
+  loads.add("compile", () => {
+    sink = compileRuntime("bench", parsed.config, deps);
+  });
+  await loads.run();
+
+  // 4: per request.
+  const samples = prepareSamples(generated.samples);
+  const requests = requestBench(runtime, samples);
+  let checksum = 0;
+  const perRequest = new Bench({ time: options.requestTimeMs, iterations: 10, warmupTime: Math.min(200, options.requestTimeMs) });
+  perRequest.add("match", () => {
+    checksum += requests.matchAll();
+  });
+  perRequest.add("route+select", () => {
+    checksum += requests.routeSelectAll();
+  });
+  perRequest.add("full request", () => {
+    checksum += requests.fullRequestAll();
+  });
+  await perRequest.run();
+  if (checksum === 0 && sink === undefined) throw new Error("nothing was computed");
+
+  const task = (bench: Bench, name: string) => bench.tasks.find((x) => x.name === name);
+  return {
+    ruleCount: options.ruleCount,
+    poolCount: generated.poolNames.length,
+    sampleCount: samples.length,
+    mismatches: requests.mismatches,
+    storedBytes: text.length,
+    cold: { jsonParseMs, parseConfigMs, compileMs },
+    memory,
+    warm: { parse: stats(task(loads, "parse"), 1), compile: stats(task(loads, "compile"), 1) },
+    perRequest: {
+      match: stats(task(perRequest, "match"), samples.length),
+      routeSelect: stats(task(perRequest, "route+select"), samples.length),
+      fullRequest: stats(task(perRequest, "full request"), samples.length),
+    },
+  };
+}

@@ -1,0 +1,178 @@
+// Reads one Kubernetes Ingress manifest into the merge: the envelope
+// (apiVersion, metadata, spec) is checked here, with the rules the API server
+// applies on top of the OpenAPI schema, so a manifest `kubectl apply` refuses
+// is refused here too (source: kubernetes/kubernetes
+// pkg/apis/networking/validation/validation.go, ValidateIngressSpec). The
+// rules and backends themselves are validated by parseConfig on the merged
+// document, with the schema native documents share (ingress-schema.ts).
+import * as v from "valibot";
+import { got, issuesToProblems } from "./messages";
+import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
+import { addDefaultBackend, addNote, addProblem, addRule, type MergeState } from "./merge-state";
+
+export const INGRESS_API_VERSION = "networking.k8s.io/v1";
+export const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** IANA_SVC_NAME, as Kubernetes validates port names. */
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const INVALID_PATH_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"];
+const INVALID_PATH_SUFFIXES = ["/..", "/."];
+
+const stringMap = v.record(v.string(), v.string((i) => `must be a string, got ${got(i.input)}`));
+
+// Metadata is loose: `kubectl get -o yaml` output carries uid, resourceVersion,
+// managedFields and more, all irrelevant here.
+const envelope = v.strictObject(
+  {
+    apiVersion: v.string(),
+    kind: v.literal("Ingress"),
+    metadata: v.looseObject(
+      {
+        name: v.string((i) => `must be a string, got ${got(i.input)}`),
+        namespace: v.optional(v.string((i) => `must be a string, got ${got(i.input)}`)),
+        annotations: v.optional(stringMap),
+        labels: v.optional(stringMap),
+      },
+      (i) => (i.input === undefined ? "is required" : `must be a mapping with "name", got ${got(i.input)}`),
+    ),
+    spec: v.strictObject(
+      {
+        ingressClassName: v.optional(v.string((i) => `must be a string, got ${got(i.input)}`)),
+        defaultBackend: v.optional(v.unknown()),
+        rules: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress rules, got ${got(i.input)}`)),
+        // Accepted and ignored: Cloudflare terminates TLS for the zone.
+        tls: v.optional(
+          v.array(
+            v.strictObject({ hosts: v.optional(v.array(v.string())), secretName: v.optional(v.string()) }),
+            (i) => `must be a list of {hosts, secretName}, got ${got(i.input)}`,
+          ),
+        ),
+      },
+      (i) => `must be an IngressSpec mapping, got ${got(i.input)}`,
+    ),
+    status: v.optional(v.unknown()),
+  },
+  // The manifest itself is a mapping (readDocument checked): this message is only about a missing field.
+  "is required",
+);
+
+export function readIngress(value: Record<string, unknown>, at: DocLocation, state: MergeState): void {
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const name = typeof metadata.name === "string" ? metadata.name : "(unnamed)";
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  const className = typeof spec.ingressClassName === "string" ? spec.ingressClassName : annotations[CLASS_ANNOTATION];
+
+  // Another controller's Ingresses are not ours to judge: filter before validating.
+  const wanted = state.options.ingressClass;
+  if (wanted !== undefined && className !== wanted) {
+    const has = typeof className === "string" ? `class ${JSON.stringify(className)}` : "no ingress class";
+    addNote(state, at, `skipped Ingress ${JSON.stringify(name)} (${has}, not ${JSON.stringify(wanted)})`);
+    return;
+  }
+  if (value.apiVersion !== INGRESS_API_VERSION) {
+    const hint = typeof value.apiVersion === "string" && value.apiVersion.endsWith("v1beta1")
+      ? ' (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert")'
+      : "";
+    addProblem(state, child(at, "apiVersion"), `must be ${INGRESS_API_VERSION} for kind Ingress, got ${got(value.apiVersion)}${hint}`);
+    return;
+  }
+  const parsed = v.safeParse(envelope, value, { abortEarly: false });
+  if (!parsed.success) {
+    for (const p of issuesToProblems(parsed.issues)) addProblem(state, child(at, ...splitPath(p.path)), p.message);
+  }
+  checkApiServerRules(metadata, spec, isRecord(value.spec), annotations, at, state);
+  checkDuplicate(metadata, name, at, state);
+
+  if (Array.isArray(spec.rules)) spec.rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i), name));
+  if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+  if (Array.isArray(spec.tls) && spec.tls.length > 0) {
+    addNote(state, child(at, "spec", "tls"), "ignored (Cloudflare terminates TLS for your zone)");
+  }
+}
+
+function checkApiServerRules(
+  metadata: Record<string, unknown>,
+  spec: Record<string, unknown>,
+  specIsMapping: boolean,
+  annotations: Record<string, unknown>,
+  at: DocLocation,
+  state: MergeState,
+): void {
+  const name = metadata.name;
+  if (typeof name === "string" && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) {
+    addProblem(state, child(at, "metadata", "name"), `must be a lower-case DNS subdomain (letters, digits, "-" and "."), got ${got(name)}`);
+  }
+  const className = spec.ingressClassName;
+  if (typeof className === "string" && (className.length > 253 || !DNS_SUBDOMAIN.test(className))) {
+    addProblem(state, child(at, "spec", "ingressClassName"), `must be a lower-case DNS subdomain, got ${got(className)}`);
+  }
+  const annotated = annotations[CLASS_ANNOTATION];
+  if (typeof className === "string" && typeof annotated === "string" && annotated !== className) {
+    addProblem(state, child(at, "metadata", "annotations", CLASS_ANNOTATION), `must match spec.ingressClassName (${JSON.stringify(className)}) when both are set, got ${got(annotated)}`);
+  }
+  const rules = Array.isArray(spec.rules) ? spec.rules : [];
+  // A missing or malformed spec is reported by the schema already.
+  if (specIsMapping && rules.length === 0 && spec.defaultBackend === undefined) {
+    addProblem(state, child(at, "spec"), "either `defaultBackend` or `rules` must be specified");
+  }
+  rules.forEach((rule, r) => {
+    const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+    paths.forEach((p, i) => {
+      if (!isRecord(p)) return;
+      const pathAt = child(at, "spec", "rules", r, "http", "paths", i);
+      checkPath(p, pathAt, state);
+      checkPort(p.backend, child(pathAt, "backend"), state);
+    });
+  });
+  checkPort(spec.defaultBackend, child(at, "spec", "defaultBackend"), state);
+}
+
+function checkPath(p: Record<string, unknown>, at: DocLocation, state: MergeState): void {
+  const path = p.path;
+  if (typeof path !== "string" || path === "") return;
+  if (p.pathType === "ImplementationSpecific") {
+    if (!path.startsWith("/")) addProblem(state, child(at, "path"), `must be an absolute path, got ${got(path)}`);
+    return;
+  }
+  if (p.pathType !== "Exact" && p.pathType !== "Prefix") return;
+  for (const seq of INVALID_PATH_SEQUENCES) {
+    if (path.includes(seq)) addProblem(state, child(at, "path"), `must not contain '${seq}', got ${got(path)}`);
+  }
+  for (const suffix of INVALID_PATH_SUFFIXES) {
+    if (path.endsWith(suffix)) addProblem(state, child(at, "path"), `cannot end with '${suffix}', got ${got(path)}`);
+  }
+}
+
+/** The API server requires a service backend's port, by name or by number (edge-ingress then ignores it). */
+function checkPort(backend: unknown, at: DocLocation, state: MergeState): void {
+  if (!isRecord(backend) || !isRecord(backend.service)) return;
+  const port = backend.service.port;
+  const portAt = child(at, "service", "port");
+  // Any other non-mapping is the schema's to report (ingress-schema.ts).
+  if (port === undefined || port === null || (isRecord(port) && port.name === undefined && port.number === undefined)) {
+    addProblem(state, portAt, "port name or number is required (Kubernetes requires it; edge-ingress ignores it)");
+    return;
+  }
+  if (!isRecord(port)) return;
+  if (port.name !== undefined && port.number !== undefined) {
+    addProblem(state, portAt, "cannot set both port name & port number");
+    return;
+  }
+  const portName = port.name;
+  if (typeof portName === "string" && (portName.length > 15 || !PORT_NAME.test(portName) || !/[a-z]/.test(portName) || portName.includes("--"))) {
+    addProblem(state, child(portAt, "name"), `must be an IANA service name (at most 15 lower-case letters, digits and "-", with a letter), got ${got(portName)}`);
+  }
+}
+
+function checkDuplicate(metadata: Record<string, unknown>, name: string, at: DocLocation, state: MergeState): void {
+  if (typeof metadata.name !== "string") return;
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
+  const key = `${namespace}/${name}`;
+  const earlier = state.ingressNames.get(key);
+  if (earlier) {
+    addProblem(state, child(at, "metadata", "name"),
+      `Ingress ${JSON.stringify(name)} is already defined at ${formatLocation(earlier)} (kubectl would keep only the last one)`);
+  } else state.ingressNames.set(key, child(at, "metadata", "name"));
+}

@@ -1,0 +1,155 @@
+// Merges the documents of one or more config files into the one native
+// document the Worker reads: native documents (no `kind`) give pools, rules
+// and a defaultBackend; Kubernetes networking.k8s.io/v1 Ingress manifests give
+// rules and a defaultBackend; `kind: List` is unpacked; other kinds are skipped
+// with a note. Every problem carries the file, the document index and the path
+// inside that document, and locateProblem moves the problems parseConfig finds
+// in the merged document back to where they were written.
+import { got } from "./messages";
+import { readIngress } from "./ingress-manifest";
+import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
+import { addDefaultBackend, addNote, addPool, addProblem, addRule, newMergeState, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import type { Problem } from "./types";
+
+export type { DocLocation, LocatedProblem, MergeOptions, RuleSource, Segment };
+export { formatLocation };
+
+/** One parsed YAML/JSON document; `index` counts from 0 within its file. */
+export interface SourceDocument {
+  readonly file: string;
+  readonly index: number;
+  readonly value: unknown;
+}
+
+/** The merged document: what parseConfig validates and the CLI stores in KV. */
+export interface NativeDocument {
+  pools: Record<string, unknown>;
+  rules?: unknown[];
+  defaultBackend?: unknown;
+}
+
+export interface MergeResult {
+  readonly document: NativeDocument;
+  readonly notes: readonly string[];
+  readonly problems: readonly LocatedProblem[];
+  /** Merged `rules[i]` came from `ruleSources[i]`. */
+  readonly ruleSources: readonly RuleSource[];
+  readonly poolSources: ReadonlyMap<string, DocLocation>;
+  readonly defaultBackendSource?: DocLocation;
+}
+
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend"]);
+/** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
+const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
+  List: ["v1", undefined],
+  IngressList: ["networking.k8s.io/v1"],
+};
+
+export function mergeDocuments(documents: readonly SourceDocument[], options: MergeOptions = {}): MergeResult {
+  const state = newMergeState(options);
+  for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
+
+  const first = documents[0];
+  if (state.poolSources.size === 0 && first !== undefined) {
+    addProblem(state, { file: first.file, index: first.index, segments: ["pools"] },
+      'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)');
+  }
+  const document: NativeDocument = { pools: state.pools };
+  if (state.rules.length > 0) document.rules = state.rules;
+  if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
+  return {
+    document,
+    notes: state.notes,
+    problems: state.problems,
+    ruleSources: state.ruleSources,
+    poolSources: state.poolSources,
+    ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
+  };
+}
+
+function readDocument(value: unknown, at: DocLocation, state: MergeState): void {
+  // An empty document (a trailing `---`, a file of comments) holds nothing.
+  if (value === null || value === undefined) return;
+  if (!isRecord(value)) {
+    addProblem(state, at, `must be a mapping (a native edge-ingress document or a Kubernetes manifest), got ${got(value)}`);
+    return;
+  }
+  const kind = value.kind;
+  if (kind === undefined) return readNative(value, at, state);
+  if (typeof kind !== "string") return addProblem(state, child(at, "kind"), `must be a string, got ${got(kind)}`);
+  if (kind === "Ingress") return readIngress(value, at, state);
+  const listVersions = LIST_KINDS[kind];
+  if (listVersions) return readList(value, kind, listVersions, at, state);
+  const name = isRecord(value.metadata) && typeof value.metadata.name === "string" ? ` ${JSON.stringify(value.metadata.name)}` : "";
+  addNote(state, at, `skipped ${kind}${name} (only Ingress and native documents are read)`);
+}
+
+function readList(value: Record<string, unknown>, kind: string, versions: readonly (string | undefined)[], at: DocLocation, state: MergeState): void {
+  const apiVersion = value.apiVersion;
+  if (!versions.includes(apiVersion as string | undefined)) {
+    const wanted = versions.filter((v) => v !== undefined).join(" or ");
+    return addProblem(state, child(at, "apiVersion"), `must be ${wanted} for kind ${kind}, got ${got(apiVersion)}`);
+  }
+  if (!Array.isArray(value.items)) return addProblem(state, child(at, "items"), `must be a list of manifests, got ${got(value.items)}`);
+  value.items.forEach((item, i) => readDocument(item, child(at, "items", i), state));
+}
+
+function readNative(value: Record<string, unknown>, at: DocLocation, state: MergeState): void {
+  if ("apiVersion" in value || "spec" in value || "metadata" in value) {
+    return addProblem(state, child(at, "kind"),
+      'missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules and defaultBackend');
+  }
+  for (const key of Object.keys(value)) {
+    if (!NATIVE_KEYS.has(key)) addProblem(state, child(at, key), "unknown field (check its spelling and indentation)");
+  }
+  const { pools, rules } = value;
+  if (pools !== undefined) {
+    if (!isRecord(pools)) addProblem(state, child(at, "pools"), `must be a map of pool name to pool, got ${got(pools)}`);
+    else for (const [name, pool] of Object.entries(pools)) addPool(state, name, pool, child(at, "pools", name));
+  }
+  if (rules !== undefined) {
+    if (!Array.isArray(rules)) addProblem(state, child(at, "rules"), `must be a list of Ingress rules, got ${got(rules)}`);
+    else rules.forEach((rule, i) => addRule(state, rule, child(at, "rules", i)));
+  }
+  if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
+}
+
+/**
+ * A problem parseConfig found in the merged document, moved to where it was
+ * written: `rules[3].http.paths[0].path` becomes
+ * `b.yaml[1]: spec.rules[0].http.paths[0].path` when merged rule 3 is the
+ * first rule of the Ingress in document 1 of b.yaml.
+ */
+export function locateProblem(merge: MergeResult, problem: Problem): LocatedProblem {
+  const at = locatePath(merge, problem.path);
+  return { path: formatLocation(at), message: problem.message, at };
+}
+
+export function locatePath(merge: MergeResult, path: string): DocLocation {
+  const segments = splitPath(path);
+  const [head, key, ...rest] = segments;
+  let base: DocLocation | undefined;
+  let tail: Segment[] = rest;
+  if (head === "rules" && typeof key === "number") base = merge.ruleSources[key];
+  else if (head === "pools" && typeof key === "string") base = merge.poolSources.get(key);
+  else if (head === "defaultBackend") {
+    base = merge.defaultBackendSource;
+    tail = segments.slice(1);
+  }
+  if (base) return child(base, ...tail);
+  const fallback = merge.ruleSources[0] ?? [...merge.poolSources.values()][0] ?? { file: "(merged)", index: 0 };
+  return { file: fallback.file, index: fallback.index, segments };
+}
+
+/** Where a merged rule source (`rules[3].http.paths[1]`) was written, e.g. `b.yaml[1]: spec.rules[0].http.paths[1] (Ingress api)`. */
+export function describeSource(merge: MergeResult, source: string): string {
+  const at = locatePath(merge, source);
+  const [head, key] = splitPath(source);
+  const ingress = head === "rules" && typeof key === "number" ? merge.ruleSources[key]?.ingress : undefined;
+  return ingress === undefined ? formatLocation(at) : `${formatLocation(at)} (Ingress ${ingress})`;
+}
+
+/** Rewrites every merged rule source in a text (explain's lines) to where it was written. */
+export function relocateSources(merge: MergeResult, text: string): string {
+  return text.replace(/\brules\[\d+\](?:\.http\.paths\[\d+\])?/g, (source) => describeSource(merge, source));
+}

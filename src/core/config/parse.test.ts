@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "./parse";
+
+const pool = (urls: string[] = ["https://a.example.net"]) => ({ origins: urls.map((url) => ({ url })) });
+const rule = (host: string | undefined, path: string, pathType: string, name: string) => ({
+  ...(host === undefined ? {} : { host }),
+  http: { paths: [{ path, pathType, backend: { service: { name, port: { number: 80 } } } }] },
+});
+
+function problemsOf(doc: unknown): string[] {
+  const result = parseConfig(doc);
+  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+describe("parseConfig", () => {
+  it("fills every default", () => {
+    const result = parseConfig({
+      pools: { api: { origins: [{ url: "https://API.example.net:443/base/" }], healthCheck: {} } },
+      rules: [rule("api.example.com", "/", "Prefix", "api")],
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const api = result.config.pools.get("api");
+    expect(api).toEqual({
+      name: "api",
+      policy: "round-robin",
+      origins: [{ url: "https://api.example.net/base", weight: 1, key: "api https://api.example.net/base" }],
+      timeoutMs: 30_000,
+      whenAllDown: { kind: "fail-open" },
+      passiveEjection: { consecutiveFailures: 5, cooldownMs: 30_000, on5xx: false },
+      healthCheck: {
+        path: "/",
+        method: "GET",
+        expectedStatus: [{ from: 200, to: 399 }],
+        timeoutMs: 5_000,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+        headers: {},
+      },
+    });
+    expect(result.config.routes).toEqual([
+      { host: "api.example.com", path: "/", pathType: "Prefix", pool: "api", source: "rules[0].http.paths[0]" },
+    ]);
+  });
+
+  it("reports every problem with its path and the value it got", () => {
+    const problems = problemsOf({
+      pools: {
+        api: {
+          policy: "fastest",
+          origins: [{ url: "https://ok.example.net" }, { url: "api:8080", weight: 0 }, { url: "ftp://x.example.net" }],
+          timeoutMs: "10s",
+        },
+      },
+      rules: [rule("API.example.com", "foo", "Prefix", "api")],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'pools.api.policy: must be one of random, round-robin, least-recent, got "fastest"',
+        'pools.api.origins[1].url: must be an absolute http(s) URL, got "api:8080"',
+        "pools.api.origins[1].weight: must be a positive integer up to 10000, got 0",
+        'pools.api.origins[2].url: must be an absolute http(s) URL, got "ftp://x.example.net"',
+        'pools.api.timeoutMs: must be a whole number of milliseconds from 100 to 600000, got "10s"',
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it("reports cross-reference problems all at once", () => {
+    const problems = problemsOf({
+      pools: { api: pool(), web: pool() },
+      rules: [
+        rule("API.example.com", "foo", "Prefix", "api"),
+        rule("a.example.com", "/x", "Prefix", "nope"),
+        rule("a.example.com", "/x/", "Prefix", "api"),
+        rule("a.example.com", "/x", "Prefix", "web"),
+        rule("b.example.com", "(a+)+$", "ImplementationSpecific", "api"),
+      ],
+      defaultBackend: { service: { name: "missing" } },
+    });
+    expect(problems).toEqual([
+      'rules[0].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "API.example.com"',
+      'rules[0].http.paths[0].path: must be an absolute path starting with "/" for pathType Prefix, got "foo"',
+      'rules[1].http.paths[0].backend.service.name: no pool named "nope" (pools: api, web)',
+      'rules[3].http.paths[0]: host "a.example.com" path "/x" (Prefix) already goes to pool "api" at rules[2].http.paths[0]; it cannot also go to "web"',
+      expect.stringMatching(/^rules\[4\]\.http\.paths\[0\]\.path: .*pathological.*got "\(a\+\)\+\$"$/),
+      'defaultBackend.service.name: no pool named "missing" (pools: api, web)',
+    ]);
+  });
+
+  it("accepts the same host and path twice when both go to the same pool", () => {
+    expect(problemsOf({ pools: { api: pool() }, rules: [rule("a.example.com", "/x", "Prefix", "api"), rule("a.example.com", "/x/", "Prefix", "api")] })).toEqual([]);
+  });
+
+  it("names unknown fields instead of ignoring them", () => {
+    expect(problemsOf({ pools: { api: { ...pool(), polcy: "random" } } })).toEqual([
+      "pools.api.polcy: unknown field (check its spelling and indentation)",
+    ]);
+  });
+
+  it("rejects origins with credentials, queries or duplicates", () => {
+    expect(
+      problemsOf({ pools: { api: pool(["https://u:secret@a.example.net", "https://b.example.net/?x=1", "https://c.example.net", "https://C.example.net/"]) } }),
+    ).toEqual([
+      'pools.api.origins[0].url: must not carry credentials (they would be logged and forwarded), got "a.example.net"',
+      'pools.api.origins[1].url: must not have a query or fragment, got "https://b.example.net/?x=1"',
+      'pools.api.origins[3].url: lists the same origin twice, got "https://C.example.net/"',
+    ]);
+  });
+
+  it("rejects hosts Kubernetes rejects", () => {
+    const problems = problemsOf({
+      pools: { api: pool() },
+      rules: [rule("203.0.113.5", "/", "Prefix", "api"), rule("a.example.com:8080", "/", "Prefix", "api"), rule("a.*.example.com", "/", "Prefix", "api")],
+    });
+    expect(problems.map((p) => p.split(":")[0])).toEqual(["rules[0].host", "rules[1].host", "rules[2].host"]);
+    expect(problems[0]).toContain("not an IP address");
+  });
+
+  it("validates health checks, ejection and whenAllDown", () => {
+    const problems = problemsOf({
+      pools: {
+        a: {
+          ...pool(),
+          healthCheck: { path: "healthz", method: "HEAD", bodyContains: "ok", expectedStatus: ["300-200", "2xx"], timeoutMs: 50, healthyThreshold: 0 },
+          passiveEjection: { consecutiveFailures: 0, on5xx: "yes" },
+          whenAllDown: "b",
+        },
+        b: { ...pool(), whenAllDown: "a" },
+        c: { ...pool(), whenAllDown: "c" },
+        d: { ...pool(), whenAllDown: 503 },
+      },
+    });
+    expect(problems).toEqual([
+      'pools.a.healthCheck.path: must start with "/", got "healthz"',
+      'pools.a.healthCheck.expectedStatus[1]: must be a status code (200) or range ("200-399"), got "2xx"',
+      "pools.a.healthCheck.timeoutMs: must be a whole number of milliseconds from 100 to 30000, got 50",
+      "pools.a.healthCheck.healthyThreshold: must be a whole number from 1 to 10, got 0",
+      "pools.a.passiveEjection.consecutiveFailures: must be a whole number from 1 to 100, got 0",
+      'pools.a.passiveEjection.on5xx: must be true or false, got "yes"',
+    ]);
+    const second = problemsOf({
+      pools: {
+        a: { ...pool(), healthCheck: { method: "HEAD", bodyContains: "ok", expectedStatus: ["300-200"] }, whenAllDown: "b" },
+        b: { ...pool(), whenAllDown: "a" },
+        c: { ...pool(), whenAllDown: "c" },
+        d: { ...pool(), whenAllDown: 503 },
+        e: { ...pool(), whenAllDown: "nowhere" },
+      },
+    });
+    expect(second).toEqual([
+      "pools.a.healthCheck.bodyContains: cannot be checked with method HEAD (a HEAD response has no body)",
+      'pools.a.healthCheck.expectedStatus[0]: range must go from low to high, got "300-200"',
+      "pools.a.whenAllDown: fallback pools loop: a -> b -> a",
+      "pools.b.whenAllDown: fallback pools loop: b -> a -> b",
+      'pools.c.whenAllDown: fallback pools loop: c -> c',
+      'pools.e.whenAllDown: must be "fail-open", "503" or the name of another pool (pools: a, b, c, d), got "nowhere"',
+    ]);
+  });
+
+  it("rejects a document that is not a mapping with pools", () => {
+    expect(problemsOf("pools: {}")).toEqual(['(document): must be a mapping with "pools", got "pools: {}"']);
+    expect(problemsOf({ rules: [] })).toEqual([expect.stringMatching(/^pools: /)]);
+  });
+
+  it("maps resource backends to pools by name", () => {
+    const result = parseConfig({
+      pools: { icons: pool() },
+      defaultBackend: { resource: { apiGroup: "k8s.example.com", kind: "StorageBucket", name: "icons" } },
+    });
+    expect(result.ok && result.config.defaultBackend).toEqual({ pool: "icons", source: "defaultBackend" });
+  });
+});

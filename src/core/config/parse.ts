@@ -1,0 +1,122 @@
+// parse -> normalize -> cross-check, as one pure function shared by the Worker
+// and the CLI, so both always agree on what a config means. Every problem is
+// reported (never only the first), each with its path and the value received.
+import * as v from "valibot";
+import { checkRegexPath, routeIdentity } from "../routing";
+import { issuesToProblems, got, joinPath } from "./messages";
+import { hostProblem, POOL_NAME, type RawIngressBackend } from "./ingress-schema";
+import { nativeDocument, type RawDocument } from "./schema";
+import { normalizePool } from "./normalize";
+import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
+
+export type ParseResult =
+  | { readonly ok: true; readonly config: Config; readonly problems: readonly [] }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+export function parseConfig(input: unknown): ParseResult {
+  const parsed = v.safeParse(nativeDocument, input, { abortEarly: false });
+  // A value of the wrong type leaves nothing to cross-check; a value of the
+  // right type that breaks a rule (a bad URL, a number out of range) does,
+  // so the cross-checks still run and every problem is reported at once.
+  if (!parsed.success && !parsed.typed) return { ok: false, problems: issuesToProblems(parsed.issues) };
+  const problems: Problem[] = parsed.success ? [] : issuesToProblems(parsed.issues);
+  const config = normalizeDocument(parsed.output as RawDocument, problems);
+  return problems.length === 0 ? { ok: true, config, problems: [] } : { ok: false, problems };
+}
+
+function normalizeDocument(doc: RawDocument, problems: Problem[]): Config {
+  const pools = new Map<string, Pool>();
+  for (const [name, raw] of Object.entries(doc.pools)) {
+    if (name.length > 63 || !POOL_NAME.test(name)) {
+      problems.push({
+        path: joinPath(["pools", name]),
+        message: `pool name must be lower-case letters, digits and "-" (a Kubernetes Service name), got ${got(name)}`,
+      });
+    }
+    pools.set(name, normalizePool(name, raw, problems));
+  }
+  checkFallbacks(pools, problems);
+
+  const routes: Route[] = [];
+  const seen = new Map<string, Route>();
+  (doc.rules ?? []).forEach((rule, r) => {
+    if (rule.host !== undefined) {
+      const problem = hostProblem(rule.host);
+      if (problem) problems.push({ path: `rules[${r}].host`, message: problem });
+    }
+    rule.http?.paths.forEach((p, i) => {
+      const source = `rules[${r}].http.paths[${i}]`;
+      const pool = backendPool(p.backend, `${source}.backend`, pools, problems);
+      const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
+      if (p.pathType !== "ImplementationSpecific" && !path.startsWith("/")) {
+        problems.push({ path: `${source}.path`, message: `must be an absolute path starting with "/" for pathType ${p.pathType}, got ${got(p.path)}` });
+        return;
+      }
+      if (p.pathType === "ImplementationSpecific") {
+        const problem = checkRegexPath(path);
+        if (problem) {
+          problems.push({ path: `${source}.path`, message: `${problem}, got ${got(path)}` });
+          return;
+        }
+      }
+      if (pool === undefined) return;
+      const route: Route = { ...(rule.host === undefined ? {} : { host: rule.host }), path, pathType: p.pathType, pool, source };
+      const id = routeIdentity(route);
+      const earlier = seen.get(id);
+      if (earlier && earlier.pool !== pool) {
+        problems.push({
+          path: source,
+          message: `host ${got(rule.host ?? "*")} path ${got(path)} (${p.pathType}) already goes to pool ${got(earlier.pool)} at ${earlier.source}; it cannot also go to ${got(pool)}`,
+        });
+        return;
+      }
+      if (!earlier) seen.set(id, route);
+      routes.push(route);
+    });
+  });
+
+  let defaultBackend: DefaultBackend | undefined;
+  if (doc.defaultBackend) {
+    const pool = backendPool(doc.defaultBackend, "defaultBackend", pools, problems);
+    if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
+  }
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
+}
+
+function backendPool(
+  backend: RawIngressBackend,
+  path: string,
+  pools: ReadonlyMap<string, Pool>,
+  problems: Problem[],
+): string | undefined {
+  const [field, name] = backend.service ? ["service", backend.service.name] : ["resource", backend.resource?.name ?? ""];
+  if (pools.has(name)) return name;
+  const known = [...pools.keys()].join(", ") || "none defined";
+  problems.push({ path: `${path}.${field}.name`, message: `no pool named ${got(name)} (pools: ${known})` });
+  return undefined;
+}
+
+/** A fallback must name another pool, and following fallbacks must never loop. */
+function checkFallbacks(pools: ReadonlyMap<string, Pool>, problems: Problem[]): void {
+  for (const pool of pools.values()) {
+    if (pool.whenAllDown.kind !== "fallback") continue;
+    const path = joinPath(["pools", pool.name, "whenAllDown"]);
+    const target = pool.whenAllDown.pool;
+    if (!pools.has(target)) {
+      const known = [...pools.keys()].filter((n) => n !== pool.name).join(", ") || "none";
+      problems.push({ path, message: `must be "fail-open", "503" or the name of another pool (pools: ${known}), got ${got(target)}` });
+      continue;
+    }
+    const chain = [pool.name];
+    let next: string | undefined = target;
+    while (next !== undefined) {
+      if (chain.includes(next)) {
+        problems.push({ path, message: `fallback pools loop: ${[...chain, next].join(" -> ")}` });
+        break;
+      }
+      chain.push(next);
+      const nextPool = pools.get(next);
+      next = nextPool?.whenAllDown.kind === "fallback" ? nextPool.whenAllDown.pool : undefined;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// Raw (as written) schema of the native edge-ingress document. Defaults are
+// filled in by normalize.ts, not here, so the JSON Schema generated from this
+// file describes what a user writes. Every field says its meaning, default
+// and bounds; the same text ends up in the editor through the JSON Schema.
+import * as v from "valibot";
+import { got } from "./messages";
+import { ingressBackend, ingressRule } from "./ingress-schema";
+
+export const policyNames = ["random", "round-robin", "least-recent"] as const;
+
+const int = (min: number, max: number, what: string) =>
+  v.pipe(
+    v.number((i) => `must be ${what}, got ${got(i.input)}`),
+    v.check((n) => Number.isInteger(n) && n >= min && n <= max, (i) => `must be ${what}, got ${got(i.input)}`),
+  );
+
+const originUrl = v.pipe(
+  v.string((i) => `must be an absolute http(s) URL, got ${got(i.input)}`),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = originUrlProblem(dataset.value);
+    if (problem) addIssue({ message: problem });
+  }),
+  v.description("Absolute http(s) URL of the origin; a path, if any, is prefixed to every proxied path."),
+);
+
+export function originUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `must be an absolute http(s) URL, got ${got(raw)}`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `must be an absolute http(s) URL, got ${got(raw)}`;
+  if (url.username || url.password) return `must not carry credentials (they would be logged and forwarded), got ${got(url.host)}`;
+  if (url.search || url.hash || raw.includes("?") || raw.includes("#")) return `must not have a query or fragment, got ${got(raw)}`;
+  return undefined;
+}
+
+export const origin = v.strictObject({
+  url: originUrl,
+  weight: v.optional(v.pipe(int(1, 10_000, "a positive integer up to 10000"), v.description("Relative share of traffic. Default 1."))),
+});
+
+const statusMessage = (i: { input: unknown }) => `must be a status code (200) or range ("200-399"), got ${got(i.input)}`;
+const statusSpec = v.union(
+  [int(100, 599, "an HTTP status code"), v.pipe(v.string(), v.regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, statusMessage))],
+  statusMessage,
+);
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const healthCheck = v.strictObject({
+  path: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((p) => p.startsWith("/"), (i) => `must start with "/", got ${got(i.input)}`),
+      v.description('Path probed on each origin (after its base path). Default "/".'),
+    ),
+  ),
+  method: v.optional(v.picklist(["GET", "HEAD"], (i) => `must be GET or HEAD, got ${got(i.input)}`)),
+  expectedStatus: v.optional(
+    v.pipe(
+      v.array(statusSpec, (i) => `must be a list of status codes or ranges, got ${got(i.input)}`),
+      v.minLength(1, "must list at least one status code or range"),
+      v.description('Statuses that count as healthy, codes or ranges. Default ["200-399"].'),
+    ),
+  ),
+  bodyContains: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"), v.description("Text the body must contain."))),
+  timeoutMs: v.optional(v.pipe(int(100, 30_000, "a whole number of milliseconds from 100 to 30000"), v.description("Per-probe deadline. Default 5000."))),
+  healthyThreshold: v.optional(v.pipe(int(1, 10, "a whole number from 1 to 10"), v.description("Consecutive good probes to come back up. Default 2."))),
+  unhealthyThreshold: v.optional(v.pipe(int(1, 10, "a whole number from 1 to 10"), v.description("Consecutive failed probes to go down. Default 2."))),
+  headers: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(v.string(), v.regex(HEADER_NAME, (i) => `must be a valid header name, got ${got(i.input)}`)),
+        v.string((i) => `must be a string, got ${got(i.input)}`),
+      ),
+      v.description("Extra probe headers (Host, auth). Never logged."),
+    ),
+  ),
+});
+
+export const passiveEjection = v.strictObject({
+  consecutiveFailures: v.optional(v.pipe(int(1, 100, "a whole number from 1 to 100"), v.description("Live failures in a row that eject an origin. Default 5."))),
+  cooldownMs: v.optional(v.pipe(int(1_000, 3_600_000, "a whole number of milliseconds from 1000 to 3600000"), v.description("How long an ejected origin is skipped. Default 30000."))),
+  on5xx: v.optional(v.pipe(v.boolean((i) => `must be true or false, got ${got(i.input)}`), v.description("Count 5xx responses as failures. Default false."))),
+});
+
+export const pool = v.strictObject({
+  policy: v.optional(
+    v.pipe(
+      v.picklist(policyNames, (i) => `must be one of random, round-robin, least-recent, got ${got(i.input)}`),
+      v.description("How an origin is picked. Default round-robin."),
+    ),
+  ),
+  origins: v.pipe(
+    v.array(origin, (i) => `must be a list of origins, got ${got(i.input)}`),
+    v.minLength(1, "must list at least one origin"),
+  ),
+  timeoutMs: v.optional(
+    v.pipe(int(100, 600_000, "a whole number of milliseconds from 100 to 600000"), v.description("Deadline for an origin's response headers; past it, 504. Default 30000.")),
+  ),
+  healthCheck: v.optional(healthCheck),
+  whenAllDown: v.optional(
+    v.pipe(
+      v.union([v.string(), v.literal(503)], (i) => `must be "fail-open", "503" or a pool name, got ${got(i.input)}`),
+      v.description('When every origin is down: "fail-open" (default: use them all), "503", or the name of a fallback pool.'),
+    ),
+  ),
+  passiveEjection: v.optional(passiveEjection),
+});
+
+export const nativeDocument = v.strictObject(
+  {
+    $schema: v.optional(v.string()),
+    pools: v.pipe(
+      v.record(v.string(), pool, (i) => `must be a map of pool name to pool, got ${got(i.input)}`),
+      v.description("Pools of origins by name; rules and defaultBackend refer to them as service names."),
+    ),
+    rules: v.optional(v.array(ingressRule, (i) => `must be a list of Ingress rules, got ${got(i.input)}`)),
+    defaultBackend: v.optional(ingressBackend),
+  },
+  (i) => `must be a mapping with "pools", got ${got(i.input)}`,
+);
+
+export type RawDocument = v.InferOutput<typeof nativeDocument>;
+export type RawPool = v.InferOutput<typeof pool>;
+export type RawHealthCheck = v.InferOutput<typeof healthCheck>;

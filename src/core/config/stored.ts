@@ -1,0 +1,49 @@
+// The document the Worker reads from KV: one key holds the whole config with
+// its version id, so a change switches atomically (KV writes are atomic per
+// key). The CLI writes it; the Worker only reads and re-validates it.
+import { parseConfig } from "./parse";
+import type { Config, Problem } from "./types";
+
+/** KV keys, prefixed so the namespace may be shared with other data. */
+export const KV_KEYS = {
+  /** The active config: StoredConfig as JSON. */
+  config: "edge-ingress:config",
+  /** The last few applied configs, newest first: StoredConfig[] as JSON. */
+  history: "edge-ingress:config-history",
+  /** Health state written by the cron run: HealthSnapshot as JSON. */
+  health: "edge-ingress:health",
+} as const;
+
+/** How many applied versions `rollback` can go back through. */
+export const HISTORY_LENGTH = 5;
+
+export interface StoredConfig {
+  /** Content hash of `config` (first 12 hex digits of its SHA-256). */
+  readonly version: string;
+  /** ISO 8601 time of the apply. */
+  readonly appliedAt: string;
+  /** The native document, all files merged. */
+  readonly config: unknown;
+}
+
+export type StoredParse =
+  | { readonly ok: true; readonly version: string; readonly appliedAt: string; readonly config: Config }
+  | { readonly ok: false; readonly version?: string; readonly problems: readonly Problem[] };
+
+export function parseStoredConfig(text: string): StoredParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: KV_KEYS.config, message: `is not valid JSON: ${(error as Error).message}` }] };
+  }
+  if (typeof value !== "object" || value === null || typeof (value as StoredConfig).version !== "string") {
+    return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
+  }
+  const stored = value as StoredConfig;
+  const parsed = parseConfig(stored.config);
+  if (!parsed.ok) {
+    return { ok: false, version: stored.version, problems: parsed.problems.map((p) => ({ path: `config.${p.path}`, message: p.message })) };
+  }
+  return { ok: true, version: stored.version, appliedAt: String(stored.appliedAt ?? ""), config: parsed.config };
+}

@@ -1,0 +1,101 @@
+// The normalized configuration: what the rest of the code reads after parsing.
+// Every default is filled in and every cross-reference checked, so nothing
+// downstream re-validates. The raw, as-written shape lives in schema.ts.
+
+export type PolicyName = "random" | "round-robin" | "least-recent";
+
+export type PathType = "Exact" | "Prefix" | "ImplementationSpecific";
+
+export interface Origin {
+  /** Absolute http(s) URL, normalized by the URL parser; may carry a base path (no trailing slash). */
+  readonly url: string;
+  /** Relative share of traffic, a positive integer (default 1). */
+  readonly weight: number;
+  /** Identity of this origin inside its pool: `${pool} ${url}`. Keys policy, health and ejection state. */
+  readonly key: string;
+}
+
+/** An inclusive range of HTTP status codes, e.g. 200-399. */
+export interface StatusRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface HealthCheckSpec {
+  /** Path (and optional query) probed on each origin, appended to its base path. Default "/". */
+  readonly path: string;
+  /** Default GET. */
+  readonly method: "GET" | "HEAD";
+  /** Default [200-399]. */
+  readonly expectedStatus: readonly StatusRange[];
+  /** If set, a probe fails unless the body contains this text. */
+  readonly bodyContains?: string;
+  /** Per-probe deadline for the whole probe, headers and body. Default 5000. */
+  readonly timeoutMs: number;
+  /** Consecutive good probes that bring a down origin back. Default 2. */
+  readonly healthyThreshold: number;
+  /** Consecutive failed probes that take an up origin down. Default 2. */
+  readonly unhealthyThreshold: number;
+  /** Extra request headers for the probe (Host, auth). Never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface PassiveEjectionSpec {
+  /** Consecutive live-traffic failures that eject an origin in this isolate. Default 5. */
+  readonly consecutiveFailures: number;
+  /** How long an ejected origin is skipped before it is tried again. Default 30000. */
+  readonly cooldownMs: number;
+  /** Count 5xx responses as failures, not only connection errors. Default false. */
+  readonly on5xx: boolean;
+}
+
+export type WhenAllDown =
+  /** Use every origin, as Envoy's panic mode does (default). */
+  | { readonly kind: "fail-open" }
+  /** Answer 503 with Retry-After. */
+  | { readonly kind: "503" }
+  /** Send the request to another pool. */
+  | { readonly kind: "fallback"; readonly pool: string };
+
+export interface Pool {
+  readonly name: string;
+  readonly policy: PolicyName;
+  readonly origins: readonly Origin[];
+  /** Deadline for an origin's response headers; past it the router answers 504. Default 30000. */
+  readonly timeoutMs: number;
+  readonly healthCheck?: HealthCheckSpec;
+  readonly whenAllDown: WhenAllDown;
+  readonly passiveEjection: PassiveEjectionSpec;
+}
+
+/** One path rule, flattened out of IngressSpec rules (host copied onto each path). */
+export interface Route {
+  /** Lower-case host, `*.suffix` for a wildcard, or undefined for a rule without host. */
+  readonly host?: string;
+  /** The path as written in the config (Prefix rules keep their trailing slash here). */
+  readonly path: string;
+  readonly pathType: PathType;
+  /** Name of the pool this path sends to. */
+  readonly pool: string;
+  /** Where the rule was declared, for explain and diagnostics, e.g. `rules[0].http.paths[1]`. */
+  readonly source: string;
+}
+
+export interface DefaultBackend {
+  readonly pool: string;
+  readonly source: string;
+}
+
+export interface Config {
+  readonly pools: ReadonlyMap<string, Pool>;
+  readonly routes: readonly Route[];
+  readonly defaultBackend?: DefaultBackend;
+}
+
+/** One problem found in a config: where (a dotted path) and what. */
+export interface Problem {
+  /** e.g. `pools.api.origins[1].url`; prefixed with the file name by the CLI. */
+  readonly path: string;
+  /** e.g. `must be an absolute http(s) URL, got "api:8080"`. */
+  readonly message: string;
+}

@@ -1,0 +1,114 @@
+// One cron run: probe the origins of every pool that has a healthCheck, fold
+// the results into the previous snapshot, and say whether anything changed so
+// the caller writes KV only then (a free account has 1,000 KV writes a day; a
+// write every minute would use 1,440).
+import type { Config, HealthCheckSpec, Origin } from "../config/types";
+import { mapBounded } from "./bounded";
+import { probe, type ProbeResult } from "./probe";
+import { snapshotsEqual, type HealthSnapshot } from "./snapshot";
+import { nextRecord, type HealthRecord } from "./state";
+
+export interface HealthCheckDeps {
+  readonly fetch: typeof fetch;
+  readonly nowMs: () => number;
+  /** Probes in flight at once. Default 6: Workers lets at most 6 subrequests wait for headers at once. */
+  readonly concurrency?: number;
+  /** Subrequest budget of one run. Default 50, the free plan's limit per invocation. */
+  readonly maxProbes?: number;
+  /** Rotates the probed window when origins outnumber maxProbes, e.g. minutes since epoch of the scheduled time. Default 0. */
+  readonly runIndex?: number;
+}
+
+export interface ProbeReport {
+  readonly pool: string;
+  readonly url: string;
+  readonly key: string;
+  readonly result: ProbeResult;
+}
+
+export interface HealthRun {
+  /** The new snapshot; `previous` itself when nothing changed. */
+  readonly next: HealthSnapshot;
+  /** False when `next` is deep-equal to `previous`: the caller writes nothing. */
+  readonly changed: boolean;
+  readonly probed: number;
+  /** Origins with a health check left for a later run by the budget. */
+  readonly skipped: number;
+  /** One entry per probe, in config order. */
+  readonly results: ProbeReport[];
+}
+
+export const DEFAULT_CONCURRENCY = 6;
+export const DEFAULT_MAX_PROBES = 50;
+
+interface Target {
+  readonly pool: string;
+  readonly origin: Origin;
+  readonly spec: HealthCheckSpec;
+}
+
+export async function runHealthChecks(config: Config, previous: HealthSnapshot, deps: HealthCheckDeps): Promise<HealthRun> {
+  const targets = healthCheckedOrigins(config);
+  const window = probeWindow(targets, deps.maxProbes ?? DEFAULT_MAX_PROBES, deps.runIndex ?? 0);
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? DEFAULT_CONCURRENCY));
+
+  const outcomes = await mapBounded(window, concurrency, async (t) => {
+    const result = await probe(t.origin, t.spec, deps.fetch);
+    // The time the verdict was known, so `sinceMs` of a transition is when it was seen.
+    return { result, atMs: deps.nowMs() };
+  });
+  const probedAt = new Map<Target, { result: ProbeResult; atMs: number }>();
+  window.forEach((t, i) => probedAt.set(t, outcomes[i]!));
+
+  // Rebuilt from the config, so records of removed origins (or of pools that
+  // lost their healthCheck) are dropped; origins left out of the window keep theirs.
+  const origins: Record<string, HealthRecord> = {};
+  const results: ProbeReport[] = [];
+  for (const t of targets) {
+    const before = Object.hasOwn(previous.origins, t.origin.key) ? previous.origins[t.origin.key] : undefined;
+    const outcome = probedAt.get(t);
+    if (outcome) {
+      origins[t.origin.key] = nextRecord(before, outcome.result, t.spec, outcome.atMs);
+      results.push({ pool: t.pool, url: t.origin.url, key: t.origin.key, result: outcome.result });
+    } else if (before) {
+      origins[t.origin.key] = before;
+    }
+  }
+  const next: HealthSnapshot = { v: 1, origins };
+  const changed = !snapshotsEqual(next, previous);
+  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results };
+}
+
+/** Every origin of every pool with a healthCheck, in config order, each key once. */
+function healthCheckedOrigins(config: Config): Target[] {
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  for (const pool of config.pools.values()) {
+    const spec = pool.healthCheck;
+    if (!spec) continue;
+    for (const origin of pool.origins) {
+      if (seen.has(origin.key)) continue;
+      seen.add(origin.key);
+      targets.push({ pool: pool.name, origin, spec });
+    }
+  }
+  return targets;
+}
+
+/**
+ * At most `maxProbes` targets. With more targets than that, the window starts
+ * at runIndex*maxProbes (mod total) and wraps, so consecutive runs tile the
+ * list and every origin is probed once every ceil(total/maxProbes) runs,
+ * with no cursor kept in KV (that would cost a write per run).
+ */
+export function probeWindow<T>(targets: readonly T[], maxProbes: number, runIndex: number): T[] {
+  const total = targets.length;
+  const budget = Math.max(0, Math.floor(maxProbes));
+  if (total <= budget) return targets.slice();
+  // Reduced before multiplying, so a large runIndex stays an exact integer.
+  const run = ((Math.floor(runIndex) % total) + total) % total;
+  const offset = (run * (budget % total)) % total;
+  const window: T[] = [];
+  for (let i = 0; i < budget; i++) window.push(targets[(offset + i) % total]!);
+  return window;
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { PathType, Route } from "../config/types";
+import { checkRegexPath, findUnreachableRoutes, MAX_REGEX_PATH_CHARS, routeIdentity } from "./index";
+
+let counter = 0;
+function route(host: string | undefined, pathType: PathType, path: string, pool = "p"): Route {
+  return { ...(host === undefined ? {} : { host }), path, pathType, pool, source: `rules[${counter++}]` };
+}
+
+describe("routeIdentity", () => {
+  it("ignores a Prefix path's trailing slash, and only that", () => {
+    expect(routeIdentity(route("a.example", "Prefix", "/foo/"))).toBe(routeIdentity(route("a.example", "Prefix", "/foo")));
+    expect(routeIdentity(route(undefined, "Prefix", "/"))).toBe(" Prefix /");
+    expect(routeIdentity(route("a.example", "Prefix", "/foo"))).toBe("a.example Prefix /foo");
+    expect(routeIdentity(route("a.example", "Exact", "/foo/"))).not.toBe(routeIdentity(route("a.example", "Exact", "/foo")));
+  });
+
+  it("tells apart hosts, path types and paths that match different requests", () => {
+    const ids = [
+      route("a.example", "Prefix", "/foo"),
+      route("b.example", "Prefix", "/foo"),
+      route("*.example", "Prefix", "/foo"),
+      route(undefined, "Prefix", "/foo"),
+      route("a.example", "Exact", "/foo"),
+      route("a.example", "ImplementationSpecific", "/foo"),
+      route("a.example", "Prefix", "/Foo"),
+      route("a.example", "Prefix", "/foo//"),
+      route(undefined, "Prefix", "//"),
+      route(undefined, "Prefix", "/"),
+    ].map(routeIdentity);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("checkRegexPath", () => {
+  it("accepts ordinary path regexes", () => {
+    for (const p of ["/api/v[0-9]+/.*", "/icons", "/", "/(a|b)/x", "/static/.+\\.png$"]) expect(checkRegexPath(p), p).toBeUndefined();
+  });
+
+  it("rejects invalid syntax, with the engine's reason", () => {
+    expect(checkRegexPath("(")).toBe("invalid regular expression: Unterminated group");
+    expect(checkRegexPath("[a-")).toMatch(/^invalid regular expression: /);
+  });
+
+  it("rejects a pattern that would escape the anchoring group", () => {
+    expect(checkRegexPath("a)|(b")).toMatch(/^invalid regular expression: /);
+  });
+
+  it("rejects nested quantifiers", () => {
+    expect(checkRegexPath("(a+)+$")).toBe("pathological regular expression (nested quantifiers can take exponential time)");
+    expect(checkRegexPath("/(x*)*y")).toMatch(/^pathological regular expression/);
+  });
+
+  it("rejects too many repetitions and too long patterns", () => {
+    expect(checkRegexPath("a*".repeat(26))).toMatch(/^regular expression too complex/);
+    expect(checkRegexPath("a*".repeat(25))).toBeUndefined();
+    expect(checkRegexPath("/".repeat(MAX_REGEX_PATH_CHARS))).toBeUndefined();
+    expect(checkRegexPath("/".repeat(MAX_REGEX_PATH_CHARS + 1))).toMatch(/^regular expression too long/);
+  });
+
+  it("says lookbehind cannot be checked instead of calling it exponential", () => {
+    expect(checkRegexPath("/(?<=a)b")).toMatch(/^unsupported regular expression: lookbehind/);
+  });
+});
+
+describe("findUnreachableRoutes", () => {
+  it("finds nothing in an ordinary config", () => {
+    expect(
+      findUnreachableRoutes([route("a.example", "Prefix", "/"), route("a.example", "Exact", "/x"), route(undefined, "ImplementationSpecific", "/a?b")]),
+    ).toEqual([]);
+  });
+
+  it("flags a later duplicate of the same identity", () => {
+    const first = route("a.example", "Prefix", "/foo");
+    const again = route("a.example", "Prefix", "/foo");
+    expect(findUnreachableRoutes([first, again])).toEqual([
+      { route: again, reason: `same host, pathType and path as ${first.source} (pool p), which always wins over it` },
+    ]);
+  });
+
+  it("flags the shorter spelling when a later Prefix has the trailing slash (it counts one longer)", () => {
+    const short = route("a.example", "Prefix", "/foo");
+    const slash = route("a.example", "Prefix", "/foo/");
+    expect(findUnreachableRoutes([short, slash]).map((u) => u.route)).toEqual([short]);
+  });
+
+  it("flags paths that contain a query, a fragment, a backslash or dot segments", () => {
+    const paths = ["/a?b=1", "/a#top", "/a\\b", "/a/../b", "/a/.", "/a/%2E%2e/b"];
+    const found = findUnreachableRoutes(paths.map((p) => route(undefined, "Exact", p)));
+    expect(found.map((u) => u.route.path)).toEqual(paths);
+    expect(found[0]?.reason).toMatch(/"\?", which starts the query/);
+    expect(found[3]?.reason).toMatch(/dot segment "\.\."/);
+  });
+
+  it("flags characters a request path always carries percent-encoded, as the URL parser does", () => {
+    for (const char of [" ", '"', "<", ">", "`", "{", "}", "\u007f", "\u0001", "é", "😀"]) {
+      const path = `/x${char}y`;
+      // The claim holds only if the URL parser really encodes it.
+      expect(new URL(`https://h${path}`).pathname, JSON.stringify(char)).not.toContain(char);
+      const [found] = findUnreachableRoutes([route(undefined, "Prefix", path)]);
+      expect(found?.reason, JSON.stringify(char)).toMatch(/always carries percent-encoded/);
+    }
+    expect(findUnreachableRoutes([route(undefined, "Exact", "/caf\u00e9")])[0]?.reason).toContain("(write %C3%A9)");
+  });
+
+  it("does not flag characters that arrive as written", () => {
+    for (const char of ["^", "|", "[", "]", "%20", "~", ":", "@"]) {
+      const path = `/x${char}y`;
+      expect(new URL(`https://h${path}`).pathname).toBe(path);
+      expect(findUnreachableRoutes([route(undefined, "Exact", path)]), char).toEqual([]);
+    }
+  });
+});

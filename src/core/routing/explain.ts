@@ -1,0 +1,94 @@
+// explain: the same decision match() makes, told step by step for the CLI.
+// It re-checks every rule of the chosen host group one by one (linear, fine
+// off the request path) and names the precedence step that separated the
+// winner from the runner-up.
+import type { Route } from "../config/types";
+import { beats, type Entry, type HostGroup } from "./host-group";
+import { normalizeHost, wildcardKey } from "./host";
+import { routeMatchesPath } from "./paths";
+import { findHostGroup, type CompiledRoutes } from "./lookup";
+import type { DecisionStep, ExplainedRoute, Explanation, RouteMatch } from "./types";
+
+export function explainMatch(
+  compiled: CompiledRoutes,
+  hostHeader: string,
+  path: string,
+  match: RouteMatch | undefined,
+): Explanation {
+  const host = normalizeHost(hostHeader);
+  const group = findHostGroup(compiled, host);
+  const entries = group?.entries ?? [];
+  const routes: ExplainedRoute[] = entries.map((e) =>
+    Object.freeze({ route: e.route, matched: routeMatchesPath(e.route, path, e.regex), length: e.length }),
+  );
+  const matched = entries.filter((_, i) => routes[i]?.matched);
+  const { step, decision } = decide(matched, match, group !== undefined);
+  const hostReason = describeHostChoice(compiled, host, group);
+
+  const lines = [
+    `host: ${JSON.stringify(hostHeader)} -> ${host || "(empty)"}`,
+    hostReason,
+    `path: ${path}`,
+    ...routes.map((r) => `  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route)}`),
+    `decided: ${decision}`,
+    match ? `result: pool ${match.pool}` : "result: 404 (no rule matched and no defaultBackend)",
+  ];
+  return Object.freeze({
+    hostHeader,
+    host,
+    path,
+    ...(group ? { hostGroup: Object.freeze({ kind: group.kind, pattern: group.pattern }) } : {}),
+    hostReason,
+    routes: Object.freeze(routes),
+    match,
+    step,
+    decision,
+    lines: Object.freeze(lines),
+  });
+}
+
+function decide(
+  matched: readonly Entry[],
+  match: RouteMatch | undefined,
+  hasGroup: boolean,
+): { step: DecisionStep; decision: string } {
+  const what = hasGroup ? "no path matched" : "no rule matched";
+  if (match === undefined) return { step: "no-match", decision: `${what}; no defaultBackend, 404` };
+  if (match.route === undefined) return { step: "default-backend", decision: `${what}; defaultBackend ${match.pool}` };
+  const winner = matched.find((e) => e.result === match);
+  let runnerUp: Entry | undefined;
+  for (const e of matched) if (e !== winner && beats(e, runnerUp)) runnerUp = e;
+  if (winner === undefined || runnerUp === undefined) {
+    return { step: "only-match", decision: `only matching path: ${match.route.pathType} ${match.route.path} (${match.route.path.length})` };
+  }
+  const w = winner.route;
+  const r = runnerUp.route;
+  if (winner.length !== runnerUp.length) {
+    return { step: "longest-path", decision: `longest path: ${w.path} (${winner.length}) over ${r.path} (${runnerUp.length})` };
+  }
+  if (winner.rank !== runnerUp.rank) {
+    return { step: "path-type", decision: `equal length ${winner.length}: ${w.pathType} beats ${r.pathType}` };
+  }
+  return {
+    step: "first-declared",
+    decision: `equal length ${winner.length}, both ${w.pathType}: first declared wins (${w.source} over ${r.source})`,
+  };
+}
+
+function describeHostChoice(compiled: CompiledRoutes, host: string, group: HostGroup | undefined): string {
+  const shown = host || "(empty)";
+  const hostlessNote = compiled.hostless && group !== compiled.hostless ? "; rules without host are not consulted" : "";
+  if (group === undefined) return `host ${shown} matched no host rule, and there are no rules without host`;
+  if (group.kind === "any") return `host ${shown} matched no precise or wildcard host; the rules without host apply`;
+  if (group.kind === "wildcard") {
+    return `host ${shown} matched wildcard ${group.pattern}; precise hosts beat wildcards${hostlessNote}`;
+  }
+  const key = wildcardKey(host);
+  const shadowed = key === undefined ? undefined : compiled.wildcardHosts.get(key);
+  const wildcardNote = shadowed ? `; it beats wildcard ${shadowed.pattern}, which also matches` : "";
+  return `host ${shown} matched precise host ${group.pattern}${wildcardNote}${hostlessNote}`;
+}
+
+function describeRoute(route: Route): string {
+  return `${route.pathType} ${route.path} (${route.path.length}) -> ${route.pool}  [${route.source}]`;
+}

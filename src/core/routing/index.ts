@@ -1,0 +1,8 @@
+// Routing: compile Ingress rules once, then match (host, path) to a pool with
+// networking.k8s.io/v1 Ingress semantics.
+export { compileRoutes } from "./table";
+export { normalizeHost } from "./host";
+export { routeIdentity } from "./identity";
+export { checkRegexPath, MAX_REGEX_PATH_CHARS } from "./regex";
+export { findUnreachableRoutes, type UnreachableRoute } from "./unreachable";
+export type { DecidedBy, DecisionStep, ExplainedRoute, Explanation, HostMatch, RouteMatch, RouteTable } from "./types";

@@ -1,0 +1,50 @@
+// compileRoutes: rules -> host groups looked up by hash, each compiled once
+// (host-group.ts). A precise host beats a wildcard, which beats the rules
+// without host; once a host group is chosen only its paths decide, then the
+// defaultBackend, never another group's paths. That is how ingress-nginx
+// resolves it too: nginx picks the server block by server_name (exact name,
+// then wildcard, then the catch-all server that holds the host-less rules)
+// and only that block's locations are searched.
+import type { DefaultBackend, Route } from "../config/types";
+import { explainMatch } from "./explain";
+import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
+import { normalizeHost } from "./host";
+import { findHostGroup, type CompiledRoutes } from "./lookup";
+import type { HostMatch, RouteMatch, RouteTable } from "./types";
+
+export function compileRoutes(routes: readonly Route[], defaultBackend?: DefaultBackend): RouteTable {
+  // Several rules (from several manifests) may share a host: merge them,
+  // keeping each rule's global declaration index for the first-declared tie.
+  const byHost = new Map<string | undefined, { route: Route; index: number }[]>();
+  routes.forEach((route, index) => {
+    const host = route.host?.toLowerCase();
+    const list = byHost.get(host);
+    if (list) list.push({ route, index });
+    else byHost.set(host, [{ route, index }]);
+  });
+
+  const fallbackFor = (hostMatch: HostMatch): RouteMatch | undefined =>
+    defaultBackend && Object.freeze({ pool: defaultBackend.pool, hostMatch, decidedBy: "default-backend" as const });
+  const exactHosts = new Map<string, HostGroup>();
+  const wildcardHosts = new Map<string, HostGroup>();
+  let hostless: HostGroup | undefined;
+  const fallbackAny = fallbackFor("any");
+  const fallbackExact = fallbackFor("exact");
+  const fallbackWildcard = fallbackFor("wildcard");
+  for (const [host, list] of byHost) {
+    if (host === undefined) hostless = buildHostGroup("any", "", list, fallbackAny);
+    else if (host.startsWith("*.")) wildcardHosts.set(host.slice(2), buildHostGroup("wildcard", host, list, fallbackWildcard));
+    else exactHosts.set(host, buildHostGroup("exact", host, list, fallbackExact));
+  }
+  const compiled: CompiledRoutes = Object.freeze({ exactHosts, wildcardHosts, hostless, defaultBackend, fallback: fallbackAny });
+
+  const match = (host: string, path: string): RouteMatch | undefined => {
+    const group = findHostGroup(compiled, normalizeHost(host));
+    if (group === undefined) return compiled.fallback;
+    return matchHostGroup(group, path)?.result ?? group.fallback;
+  };
+  return Object.freeze({
+    match,
+    explain: (host: string, path: string) => explainMatch(compiled, host, path, match(host, path)),
+  });
+}

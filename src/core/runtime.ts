@@ -1,0 +1,27 @@
+// A config compiled for the request path: built once per config version and
+// then only read. Policies carry their state over from the previous runtime
+// for pools whose policy is unchanged (keyed by origin, so origins whose pool
+// and URL are unchanged keep their place in the rotation).
+import type { Config } from "./config/types";
+import { compileRoutes, type RouteTable } from "./routing";
+import { createPolicy, type Policy, type PolicyDeps } from "./selection";
+
+export interface Runtime {
+  readonly version: string;
+  readonly config: Config;
+  readonly table: RouteTable;
+  readonly policies: ReadonlyMap<string, Policy>;
+}
+
+export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime): Runtime {
+  const policies = new Map<string, Policy>();
+  for (const pool of config.pools.values()) {
+    policies.set(pool.name, createPolicy(pool.policy, deps, previous?.policies.get(pool.name)));
+  }
+  return Object.freeze({
+    version,
+    config,
+    table: compileRoutes(config.routes, config.defaultBackend),
+    policies,
+  });
+}

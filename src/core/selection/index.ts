@@ -1,0 +1,2 @@
+export type { Policy, PolicyDeps, PolicyFactory } from "./policy";
+export { createPolicy, policies } from "./registry";

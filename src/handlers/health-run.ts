@@ -1,0 +1,61 @@
+// The cron run: read config and health state (one bulk KV read), probe, and
+// write the health state back only if it changed. A free-tier account has
+// 1,000 KV writes a day; writing every minute would use 1,440 on its own.
+import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
+import { emptySnapshot, parseHealthSnapshot, runHealthChecks, type HealthSnapshot } from "../core/health";
+import type { Logger } from "../log";
+
+export interface HealthRunDeps {
+  readonly kv: KVNamespace;
+  readonly fetch: typeof fetch;
+  readonly nowMs: () => number;
+  readonly log: Logger;
+  /** Subrequest budget of one run. */
+  readonly maxProbes: number;
+  /** The run's scheduled time, which rotates the probed window when origins outnumber the budget. */
+  readonly scheduledTimeMs: number;
+}
+
+export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<void> {
+  const values = await deps.kv.get([KV_KEYS.config, KV_KEYS.health], "text");
+  const configText = values.get(KV_KEYS.config);
+  if (!configText) {
+    deps.log.info({ event: "health.skipped", reason: "no config in KV" });
+    return;
+  }
+  const stored = parseStoredConfig(configText);
+  if (!stored.ok) {
+    deps.log.error({ event: "health.skipped", reason: "config in KV is invalid", problems: stored.problems.map((p) => `${p.path}: ${p.message}`) });
+    return;
+  }
+  const previous = readSnapshot(values.get(KV_KEYS.health) ?? null, deps.log);
+  const run = await runHealthChecks(stored.config, previous, {
+    fetch: deps.fetch,
+    nowMs: deps.nowMs,
+    maxProbes: deps.maxProbes,
+    runIndex: Math.floor(deps.scheduledTimeMs / 60_000),
+  });
+  if (run.changed) await deps.kv.put(KV_KEYS.health, JSON.stringify(run.next));
+  const down = Object.entries(run.next.origins).filter(([, r]) => !r.up).map(([key]) => key);
+  deps.log.info({
+    event: "health.run",
+    version: stored.version,
+    probed: run.probed,
+    skipped: run.skipped,
+    failed: run.results.filter((r) => !r.result.ok).map((r) => `${r.key}: ${r.result.ok ? "" : r.result.reason}`),
+    down,
+    wrote: run.changed,
+  });
+}
+
+function readSnapshot(text: string | null, log: Logger): HealthSnapshot {
+  if (text === null) return emptySnapshot;
+  try {
+    const snapshot = parseHealthSnapshot(JSON.parse(text));
+    if (snapshot) return snapshot;
+  } catch {
+    // fall through
+  }
+  log.error({ event: "health.invalid", message: "health state in KV is malformed; starting from all up" });
+  return emptySnapshot;
+}

@@ -1,0 +1,27 @@
+// Worker entry: Hono serves fetch; Hono does not route scheduled events, so
+// the cron handler sits beside it.
+import { createApp } from "./app";
+import { intVar, type Env } from "./env";
+import { runScheduledHealthChecks } from "./handlers/health-run";
+import { consoleLogger } from "./log";
+
+/** Free plan: 50 external subrequests per invocation, and each probe is one. */
+const DEFAULT_MAX_PROBES_PER_RUN = 50;
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  // Awaited rather than handed to waitUntil, so the run's outcome (and any
+  // failure) is the invocation's outcome in the Cron Events log.
+  async scheduled(controller, env) {
+    await runScheduledHealthChecks({
+        kv: env.INGRESS_KV,
+        fetch: (input, init) => fetch(input, init),
+        nowMs: Date.now,
+        log: consoleLogger,
+        maxProbes: intVar(env.HEALTH_MAX_PROBES_PER_RUN, DEFAULT_MAX_PROBES_PER_RUN),
+        scheduledTimeMs: controller.scheduledTime,
+    });
+  },
+} satisfies ExportedHandler<Env>;

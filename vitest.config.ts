@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects, one per runtime (see ../shared/docs/style.md, principle 11):
+// - "core": pure modules, unit tests beside the source, plain Node.
+// - "worker": the built Worker running in workerd through Miniflare, against
+//   real HTTP origin servers on 127.0.0.1 that the tests start themselves.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "core",
+          include: ["src/**/*.test.ts", "bench/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "worker",
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/support/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
