@@ -88,6 +88,15 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("rejects the path spellings the Kubernetes API server rejects for Exact and Prefix", () => {
+    const bad = ["/a//b", "/a/./b", "/a/../b", "/a%2fb", "/a%2Fb", "/a/..", "/a/."];
+    const problems = problemsOf({ pools: { api: pool() }, rules: bad.map((p) => rule(undefined, p, "Prefix", "api")) });
+    expect(problems).toHaveLength(bad.length);
+    expect(problems[0]).toBe('rules[0].http.paths[0].path: must not contain "//" for pathType Prefix (Kubernetes rejects it), got "/a//b"');
+    expect(problems[5]).toBe('rules[5].http.paths[0].path: must not end with "/.." for pathType Prefix (Kubernetes rejects it), got "/a/.."');
+    expect(problemsOf({ pools: { api: pool() }, rules: [rule(undefined, "/a//b", "ImplementationSpecific", "api")] })).toEqual([]);
+  });
+
   it("accepts the same host and path twice when both go to the same pool", () => {
     expect(problemsOf({ pools: { api: pool() }, rules: [rule("a.example.com", "/x", "Prefix", "api"), rule("a.example.com", "/x/", "Prefix", "api")] })).toEqual([]);
   });

@@ -48,9 +48,12 @@ function normalizeDocument(doc: RawDocument, problems: Problem[]): Config {
       const source = `rules[${r}].http.paths[${i}]`;
       const pool = backendPool(p.backend, `${source}.backend`, pools, problems);
       const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
-      if (p.pathType !== "ImplementationSpecific" && !path.startsWith("/")) {
-        problems.push({ path: `${source}.path`, message: `must be an absolute path starting with "/" for pathType ${p.pathType}, got ${got(p.path)}` });
-        return;
+      if (p.pathType !== "ImplementationSpecific") {
+        const problem = plainPathProblem(path, p.pathType);
+        if (problem) {
+          problems.push({ path: `${source}.path`, message: `${problem}, got ${got(p.path)}` });
+          return;
+        }
       }
       if (p.pathType === "ImplementationSpecific") {
         const problem = checkRegexPath(path);
@@ -119,4 +122,17 @@ function checkFallbacks(pools: ReadonlyMap<string, Pool>, problems: Problem[]): 
       next = nextPool?.whenAllDown.kind === "fallback" ? nextPool.whenAllDown.pool : undefined;
     }
   }
+}
+
+/** What the Kubernetes API server rejects in Exact and Prefix paths (pkg/apis/networking/validation). */
+const INVALID_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"];
+const INVALID_SUFFIXES = ["/..", "/."];
+
+function plainPathProblem(path: string, pathType: string): string | undefined {
+  if (!path.startsWith("/")) return `must be an absolute path starting with "/" for pathType ${pathType}`;
+  const sequence = INVALID_SEQUENCES.find((s) => path.includes(s));
+  if (sequence) return `must not contain ${got(sequence)} for pathType ${pathType} (Kubernetes rejects it)`;
+  const suffix = INVALID_SUFFIXES.find((s) => path.endsWith(s));
+  if (suffix) return `must not end with ${got(suffix)} for pathType ${pathType} (Kubernetes rejects it)`;
+  return undefined;
 }

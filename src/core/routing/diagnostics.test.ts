@@ -78,10 +78,11 @@ describe("findUnreachableRoutes", () => {
     ]);
   });
 
-  it("flags the shorter spelling when a later Prefix has the trailing slash (it counts one longer)", () => {
+  it("flags the later spelling of the same Prefix (the trailing slash changes nothing)", () => {
     const short = route("a.example", "Prefix", "/foo");
     const slash = route("a.example", "Prefix", "/foo/");
-    expect(findUnreachableRoutes([short, slash]).map((u) => u.route)).toEqual([short]);
+    expect(findUnreachableRoutes([short, slash]).map((u) => u.route)).toEqual([slash]);
+    expect(findUnreachableRoutes([slash, short]).map((u) => u.route)).toEqual([short]);
   });
 
   it("flags paths that contain a query, a fragment, a backslash or dot segments", () => {

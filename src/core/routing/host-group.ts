@@ -49,7 +49,7 @@ export function beats(a: Entry, b: Entry | undefined): boolean {
   if (b === undefined) return true;
   if (a.length !== b.length) return a.length > b.length;
   if (a.rank !== b.rank) return a.rank < b.rank;
-  return a.index > b.index;
+  return a.index < b.index;
 }
 
 export function buildHostGroup(

@@ -18,12 +18,15 @@ export const TYPE_RANK: Readonly<Record<PathType, number>> = Object.freeze({
 });
 
 /**
- * The length precedence compares: the rule path as written ("/foo/" counts 5),
- * or the pattern's length for a regex, which is how ingress-nginx sorts its
+ * The length precedence compares the path a rule matches: for Prefix without
+ * the trailing slash the spec says to ignore ("/foo/" counts 4, so Exact
+ * "/foo" still beats it on "/foo"; "/" counts 1), for Exact the path, and
+ * for a regex the pattern's length, which is how ingress-nginx sorts its
  * locations.
  */
 export function precedenceLength(route: Route): number {
-  return route.path.length;
+  const { path } = route;
+  return route.pathType === "Prefix" && path.length > 1 && path.charCodeAt(path.length - 1) === SLASH ? path.length - 1 : path.length;
 }
 
 /**

@@ -128,6 +128,8 @@ function referenceMatch(rows: readonly Row[], defaultBackend: DefaultBackend, ra
   };
   const hostMatch: HostMatch = rows.some(inGroup.exact) ? "exact" : rows.some(inGroup.wildcard) ? "wildcard" : "any";
   const requestElements = path.split("/").slice(1);
+  // A Prefix rule's trailing slash is ignored, in its length too.
+  const specLength = (r: Route) => (r.pathType === "Prefix" && r.path !== "/" && r.path.endsWith("/") ? r.path.length - 1 : r.path.length);
   let best: Route | undefined;
   for (const row of rows) {
     if (!inGroup[hostMatch](row) || !pathMatches(row, path, requestElements)) continue;
@@ -135,8 +137,8 @@ function referenceMatch(rows: readonly Row[], defaultBackend: DefaultBackend, ra
     // Scanning in declaration order, so only a strictly better rule replaces the best.
     if (
       best === undefined ||
-      r.path.length > best.path.length ||
-      (r.path.length === best.path.length && TYPE_ORDER[r.pathType] < TYPE_ORDER[best.pathType])
+      specLength(r) > specLength(best) ||
+      (specLength(r) === specLength(best) && TYPE_ORDER[r.pathType] < TYPE_ORDER[best.pathType])
     ) {
       best = r;
     }

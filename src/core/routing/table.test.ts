@@ -145,9 +145,10 @@ describe("precedence", () => {
     }
   });
 
-  it("counts a Prefix path as written, trailing slash included", () => {
-    const routes = [route(undefined, "Exact", "/foo", "exact"), route(undefined, "Prefix", "/foo/", "prefix")];
-    expect(poolOf(routes, "h", "/foo")).toBe("prefix");
+  it("ignores a Prefix rule's trailing slash in its length too, so Exact wins the tie", () => {
+    const routes = [route(undefined, "Prefix", "/foo/", "prefix"), route(undefined, "Exact", "/foo", "exact")];
+    expect(poolOf(routes, "h", "/foo")).toBe("exact");
+    expect(poolOf(routes, "h", "/foo/")).toBe("prefix");
   });
 
   it("on equal length: Exact beats Prefix beats ImplementationSpecific", () => {

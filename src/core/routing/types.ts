@@ -32,7 +32,7 @@ export interface RouteTable {
 export interface ExplainedRoute {
   readonly route: Route;
   readonly matched: boolean;
-  /** The length precedence compares: the rule path as written (the pattern for regexes). */
+  /** The length precedence compares: the path (Prefix without its trailing slash; the pattern for regexes). */
   readonly length: number;
 }
 

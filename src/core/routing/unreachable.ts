@@ -19,8 +19,8 @@ const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
 export function findUnreachableRoutes(routes: readonly Route[]): UnreachableRoute[] {
   const found: UnreachableRoute[] = [];
-  // Among rules with one identity, the longest as written wins ("/foo/" over
-  // "/foo" for Prefix), then the first declared; the others never do.
+  // Among rules with one identity the first declared wins (their precedence
+  // lengths are equal); the others never do.
   const winners = new Map<string, Route>();
   for (const route of routes) {
     const id = routeIdentity(route);
