@@ -9,7 +9,7 @@ export type RouterErrorCode =
   | "all-origins-down" // 503: whenAllDown is "503"
   | "origin-unreachable" // 502: connection failed (after a retry where allowed)
   | "origin-timeout" // 504: no response headers within the pool's timeoutMs
-  | "bad-request" // 400: a request the router cannot forward
+  | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
   | "internal"; // 500: a bug; details go to the log, never to the client
 
 export const ERROR_HEADER = "x-edge-ingress-error";

@@ -72,6 +72,22 @@ describe("routing to pools", () => {
     expect(echo.url).toBe("/base/api//v1/caf%C3%A9?q=1&q=2");
   });
 
+  it("forwards HEAD as HEAD", async () => {
+    const response = await worker.fetch("app.example.com", "/", { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-origin")).toBe("a");
+    expect(a.requests.map((r) => r.method)).toEqual(["HEAD"]);
+  });
+
+  it("refuses methods fetch cannot send, without touching an origin", async () => {
+    for (const method of ["TRACE", "TRACK"]) {
+      const response = await worker.fetch("app.example.com", "/", { method });
+      expect(response.status).toBe(501);
+      expect(response.headers.get("x-edge-ingress-error")).toBe("bad-request");
+    }
+    expect(a.requests).toHaveLength(0);
+  });
+
   it("forwards an unusual method and a strange path without crashing", async () => {
     const purge = await worker.fetch("app.example.com", "/%ZZ/..%2f/%00", { method: "PURGE" });
     expect(purge.status).toBe(200);

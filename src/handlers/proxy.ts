@@ -21,7 +21,15 @@ export interface ProxyContext {
   readonly fetch?: typeof fetch;
 }
 
+/** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
+const UNFORWARDABLE = new Set(["CONNECT", "TRACE", "TRACK"]);
+
 export async function proxyRequest(request: Request, ctx: ProxyContext): Promise<Response> {
+  // Refused up front: sending one would fail inside fetch(), which must not
+  // count against a healthy origin (a client could eject origins at will).
+  if (UNFORWARDABLE.has(request.method.toUpperCase())) {
+    throw new RouterError(501, "bad-request", `edge-ingress: method ${request.method} is not supported`);
+  }
   const url = new URL(request.url);
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
