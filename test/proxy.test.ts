@@ -80,11 +80,10 @@ describe("routing to pools", () => {
   });
 
   it("refuses methods fetch cannot send, without touching an origin", async () => {
-    for (const method of ["TRACE", "TRACK"]) {
-      const response = await worker.fetch("app.example.com", "/", { method });
-      expect(response.status).toBe(501);
-      expect(response.headers.get("x-edge-ingress-error")).toBe("bad-request");
-    }
+    // (workerd itself answers TRACK and CONNECT before the Worker sees them.)
+    const response = await worker.fetch("app.example.com", "/", { method: "TRACE" });
+    expect(response.status).toBe(501);
+    expect(response.headers.get("x-edge-ingress-error")).toBe("bad-request");
     expect(a.requests).toHaveLength(0);
   });
 
