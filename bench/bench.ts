@@ -2,16 +2,17 @@
 // in a fresh process), end to end in workerd, CPU profiles; every process it
 // starts is stopped before it returns or throws. `npm run bench` (run.ts)
 // prints and writes what it returns; the smoke test runs it with tiny sizes.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBundle, workerSettings, type BundleResult } from "./bundle";
 import { runE2e, type E2eResult } from "./e2e/run";
 import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
-import { microInChild, profileInChild, type ChildOptions } from "./micro/child";
+import { profileWorkerd } from "./e2e/profile-workerd";
+import { microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
 import type { MicroResult } from "./micro/measure";
 import { stopAll } from "./processes";
-import { readProfileDir, type ProfileSummary } from "./profile";
+import type { ProfileSummary } from "./profile";
 import { evaluateTargets, type TargetResult } from "./targets";
 
 export interface BenchOptions {
@@ -23,14 +24,29 @@ export interface BenchOptions {
   readonly sampleCount: number;
   /** Undefined skips the end-to-end part. */
   readonly e2e: { readonly ruleCount: number; readonly rounds: number; readonly roundSeconds: number; readonly warmupSeconds: number; readonly connections: number } | undefined;
-  readonly profile: { readonly ruleCount: number; readonly ms: number; readonly modes: readonly ("request" | "load")[] } | undefined;
+  /** CPU profiles: code paths in Node (micro), and the Workers in workerd under load. */
+  readonly profile:
+    | {
+        readonly nodeMs: number;
+        readonly node: readonly { readonly mode: ProfileMode; readonly ruleCount: number }[];
+        readonly workerdSeconds: number;
+        readonly workerdRuleCount: number;
+        readonly workerd: readonly WorkerdTarget[];
+      }
+    | undefined;
   readonly log: (line: string) => void;
 }
 
+type WorkerdTarget = "router" | "passThrough";
+
 export interface ProfileResult {
-  readonly mode: "request" | "load";
+  readonly runtime: "node" | "workerd";
+  readonly mode: ProfileMode | WorkerdTarget;
   readonly ruleCount: number;
+  /** Profiled wall time. */
   readonly ms: number;
+  /** workerd only: requests served while profiled. */
+  readonly responses?: number;
   readonly summary: ProfileSummary;
 }
 
@@ -45,6 +61,17 @@ export interface BenchResults {
   readonly e2e: E2eResult | undefined;
   readonly profiles: readonly ProfileResult[];
   readonly targets: readonly TargetResult[];
+  /** Facts about the source, for the explanations. */
+  readonly notes: { readonly routeSpread: boolean };
+}
+
+/** Does parseConfig build routes with a spread of a conditional literal (a cost explain.ts points out)? */
+function routeSpreadInSource(repoRoot: string): boolean {
+  try {
+    return /\{\s*\.\.\.\(rule\.host === undefined \?/.test(readFileSync(join(repoRoot, "src/core/config/parse.ts"), "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
@@ -54,7 +81,17 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   loadIterations: 5,
   sampleCount: 1024,
   e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
-  profile: { ruleCount: 10_000, ms: 3000, modes: ["request", "load"] },
+  profile: {
+    nodeMs: 3000,
+    node: [
+      { mode: "route", ruleCount: 100_000 },
+      { mode: "parse", ruleCount: 10_000 },
+      { mode: "compile", ruleCount: 10_000 },
+    ],
+    workerdSeconds: 5,
+    workerdRuleCount: 10_000,
+    workerd: ["router", "passThrough"],
+  },
 };
 
 export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
@@ -64,7 +101,7 @@ export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
   loadIterations: 2,
   sampleCount: 64,
   e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2 },
-  profile: { ruleCount: 100, ms: 300, modes: ["request"] },
+  profile: { nodeMs: 300, node: [{ mode: "route", ruleCount: 10 }], workerdSeconds: 1, workerdRuleCount: 10, workerd: ["router"] },
 };
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
@@ -105,13 +142,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
 
     const profiles: ProfileResult[] = [];
-    if (options.profile) {
-      for (const mode of options.profile.modes) {
-        log(`CPU profile: ${mode} path, ${options.profile.ruleCount.toLocaleString("en-US")} rules`);
-        const dir = join(tmp, `profile-${mode}`);
-        mkdirSync(dir);
-        await profileInChild(options.profile.ruleCount, mode, options.profile.ms, dir, child);
-        profiles.push({ mode, ruleCount: options.profile.ruleCount, ms: options.profile.ms, summary: readProfileDir(dir, options.repoRoot) });
+    const p = options.profile;
+    if (p) {
+      for (const { mode, ruleCount } of p.node) {
+        log(`CPU profile in Node: ${mode}, ${ruleCount.toLocaleString("en-US")} rules`);
+        profiles.push({ runtime: "node", mode, ruleCount, ms: p.nodeMs, summary: await profileInChild(ruleCount, mode, p.nodeMs, child) });
+      }
+      for (const target of p.workerd) {
+        log(`CPU profile in workerd: ${target} under load, ${p.workerdRuleCount.toLocaleString("en-US")} rules`);
+        const result = await profileWorkerd({
+          ...workerSettings(options.repoRoot),
+          repoRoot: options.repoRoot,
+          bundleDir: bundle.outDir,
+          workDir: join(tmp, `workerd-profile-${target}`),
+          ruleCount: p.workerdRuleCount,
+          target,
+          seconds: p.workerdSeconds,
+          connections: options.e2e?.connections ?? 10,
+        });
+        profiles.push({ runtime: "workerd", mode: target, ruleCount: p.workerdRuleCount, ms: p.workerdSeconds * 1000, ...result });
       }
     }
 
@@ -128,6 +177,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       e2e,
       profiles,
       targets: evaluateTargets(micro, e2e, bundle),
+      notes: { routeSpread: routeSpreadInSource(options.repoRoot) },
     };
   } finally {
     await stopAll();

@@ -5,12 +5,15 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { readBundleMap } from "./workerd/bundle-map";
 
 export interface BundleResult {
   readonly outDir: string;
   readonly rawBytes: number;
   readonly gzipBytes: number;
   readonly buildMs: number;
+  /** Uncompressed bytes per package or src/ folder, largest first. */
+  readonly parts: readonly { readonly part: string; readonly bytes: number }[];
 }
 
 /** Runs `wrangler deploy --dry-run --outdir <outDir>` in the repo root (bounded to 120 s). */
@@ -27,7 +30,8 @@ export async function buildBundle(repoRoot: string, outDir: string): Promise<Bun
   });
   const buildMs = performance.now() - started;
   const code = readFileSync(join(outDir, "index.js"));
-  return { outDir, rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, buildMs };
+  const parts = readBundleMap(join(outDir, "index.js")).bytesByPart();
+  return { outDir, rawBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, buildMs, parts };
 }
 
 export interface WorkerSettings {

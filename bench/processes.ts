@@ -61,6 +61,11 @@ export async function stop(child: ChildProcess, graceMs = 2000): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Children started here that have not exited yet. */
+export function runningCount(): number {
+  return running.size;
+}
+
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((child) => stop(child)));
 }

@@ -1,15 +1,15 @@
-// Summarizes a V8 CPU profile (node --cpu-prof): self time by function and by
+// Summarizes a V8 CPU profile (Node's or workerd's): self time by function and by
 // source file, so BENCHMARKS.md can say where the time goes when a target is
 // missed. Self time is the sum of the sampling intervals that landed in the
 // function itself (timeDeltas), not in its callees.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { partOf } from "./workerd/bundle-map";
 
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
 }
 
+/** The V8 profile object (Profiler.stop in the inspector protocol). */
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
@@ -28,12 +28,21 @@ export interface ProfileSummary {
   readonly totalMs: number;
   readonly topFunctions: readonly ProfileEntry[];
   readonly topFiles: readonly ProfileEntry[];
+  /** Every sample, by package or src/ folder; native frames as "(native)", GC apart. */
+  readonly parts: readonly ProfileEntry[];
 }
 
-function shorten(url: string, repoRoot: string): string {
-  if (url === "") return "(native)";
+/** Where a profile frame's code lives: a file (or package) and a file:line. */
+export type Locate = (url: string, lineNumber: number) => { readonly file: string; readonly where: string };
+
+/** For Node profiles: repo-relative paths, node: internals as they are. */
+export function nodeLocator(repoRoot: string): Locate {
   const root = `file://${repoRoot.endsWith("/") ? repoRoot : `${repoRoot}/`}`;
-  return url.startsWith(root) ? url.slice(root.length) : url.replace(/^file:\/\//, "");
+  return (url, lineNumber) => {
+    const file = url.startsWith(root) ? url.slice(root.length) : url.replace(/^file:\/\//, "");
+    // Code loaded through tsx reports line 0 for every function: say nothing rather than ":1".
+    return { file, where: lineNumber > 0 ? `${file}:${lineNumber + 1}` : file };
+  };
 }
 
 function top(map: Map<string, { name: string; where: string; us: number }>, totalUs: number, count: number): ProfileEntry[] {
@@ -43,19 +52,19 @@ function top(map: Map<string, { name: string; where: string; us: number }>, tota
     .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, percent: (100 * e.us) / totalUs }));
 }
 
-export function summarizeProfile(profile: CpuProfile, repoRoot: string, count = 12): ProfileSummary {
+export function summarizeProfile(profile: CpuProfile, locate: Locate, count = 12): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, { name: string; where: string; us: number }>();
   const files = new Map<string, { name: string; where: string; us: number }>();
+  const parts = new Map<string, { name: string; where: string; us: number }>();
   let totalUs = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const us = profile.timeDeltas[i] ?? 0;
     if (!node || node.callFrame.functionName === "(idle)") return;
     totalUs += us;
-    const file = shorten(node.callFrame.url, repoRoot);
     const name = node.callFrame.functionName || "(anonymous)";
-    const where = node.callFrame.url === "" ? file : `${file}:${node.callFrame.lineNumber + 1}`;
+    const { file, where } = node.callFrame.url === "" ? { file: "(native)", where: "(native)" } : locate(node.callFrame.url, node.callFrame.lineNumber);
     const key = `${name} ${where}`;
     const fn = functions.get(key) ?? { name, where, us: 0 };
     fn.us += us;
@@ -64,13 +73,17 @@ export function summarizeProfile(profile: CpuProfile, repoRoot: string, count = 
     const f = files.get(fileKey) ?? { name: fileKey, where: "", us: 0 };
     f.us += us;
     files.set(fileKey, f);
+    const partKey = node.callFrame.url !== "" ? partOf(file) : name === "(garbage collector)" ? name : "(native)";
+    const part = parts.get(partKey) ?? { name: partKey, where: "", us: 0 };
+    part.us += us;
+    parts.set(partKey, part);
   });
-  return { totalMs: totalUs / 1000, topFunctions: top(functions, totalUs, count), topFiles: top(files, totalUs, count) };
+  return {
+    totalMs: totalUs / 1000,
+    topFunctions: top(functions, totalUs, count),
+    topFiles: top(files, totalUs, count),
+    parts: top(parts, totalUs, Number.POSITIVE_INFINITY),
+  };
 }
 
-/** Reads the single .cpuprofile that --cpu-prof wrote into `dir`. */
-export function readProfileDir(dir: string, repoRoot: string): ProfileSummary {
-  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-  return summarizeProfile(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile, repoRoot);
-}
+export type { CpuProfile };

@@ -4,25 +4,12 @@
 // the order (router, pass-through, origin, then the reverse), so drift in the
 // machine's load falls on all three alike. Medians over rounds are reported;
 // nothing is dropped. KV reads are counted by the KV service throughout.
-import { request as httpRequest } from "node:http";
-import { fileURLToPath } from "node:url";
-import { mkdirSync } from "node:fs";
-import { KV_KEYS } from "../../src/core/config/stored";
-import { generateConfig } from "../generate";
-import { spawnTracked, stop, waitForLine } from "../processes";
-import { startWorkerd, type WorkerdServer } from "../workerd/server";
-import { runLoad, type LoadRequest, type LoadStats } from "./load";
+import { runLoad, type LoadStats } from "./load";
+import { getOnce, startStack, TARGETS, type StackOptions, type Target } from "./stack";
 
-export type Target = "router" | "passThrough" | "origin";
-export const TARGETS: readonly Target[] = ["router", "passThrough", "origin"];
+export type { Target } from "./stack";
 
-export interface E2eOptions {
-  readonly repoRoot: string;
-  readonly bundleDir: string;
-  readonly workDir: string;
-  readonly compatibilityDate: string;
-  readonly compatibilityFlags: readonly string[];
-  readonly ruleCount: number;
+export interface E2eOptions extends StackOptions {
   readonly rounds: number;
   readonly roundSeconds: number;
   readonly warmupSeconds: number;
@@ -40,6 +27,17 @@ export interface KvReads {
   readonly afterWarmup: number;
   /** After the last round. */
   readonly atEnd: number;
+}
+
+export interface Median {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** workerd CPU per request, µs; undefined without /proc. */
+  readonly workerdCpuUs: number | undefined;
+  readonly originCpuUs: number | undefined;
+  readonly non2xx: number;
+  readonly errors: number;
 }
 
 export interface E2eResult {
@@ -60,19 +58,6 @@ export interface E2eResult {
   readonly check: Readonly<Record<Target, { readonly status: number; readonly fromOrigin: boolean }>>;
 }
 
-export interface Median {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** workerd (or origin) CPU per request, µs; undefined without /proc. */
-  readonly workerdCpuUs: number | undefined;
-  readonly originCpuUs: number | undefined;
-  readonly non2xx: number;
-  readonly errors: number;
-}
-
-const ORIGIN_SERVER = fileURLToPath(new URL("../origin-server.ts", import.meta.url));
-
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -80,79 +65,32 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** One request with node:http (fetch would not let us set Host); bounded to 30 s. */
-function getOnce(url: string, path: string, headers: Readonly<Record<string, string>>): Promise<{ status: number; fromOrigin: boolean; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { headers, agent: false, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, fromOrigin: res.headers["x-bench-origin"] === "1", ms: performance.now() - started }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`GET ${url}${path} timed out`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function kvReads(server: WorkerdServer): Promise<number> {
-  const response = await fetch(`${server.kvAdminUrl}/__bench/stats`, { signal: AbortSignal.timeout(10_000) });
-  return ((await response.json()) as { reads: number }).reads;
-}
-
 export async function runE2e(options: E2eOptions): Promise<E2eResult> {
-  mkdirSync(options.workDir, { recursive: true });
-  const origin = spawnTracked(process.execPath, ["--import", "tsx", ORIGIN_SERVER], { cwd: options.repoRoot, stdio: ["ignore", "pipe", "pipe", "ipc"] });
-  let server: WorkerdServer | undefined;
+  const stack = await startStack(options);
   try {
-    const { port } = await waitForLine(origin, origin.stdout, (line) => (line.startsWith("{") ? (JSON.parse(line) as { port: number }) : undefined), 20_000, "origin server");
-    const originUrl = `http://127.0.0.1:${port}`;
-    // Every origin of every pool is the local origin, told apart by a base path.
-    const generated = generateConfig(options.ruleCount, { originUrl: (_pool, o) => `${originUrl}/o${o}` });
-    server = await startWorkerd({
-      bundleDir: options.bundleDir,
-      workDir: options.workDir,
-      compatibilityDate: options.compatibilityDate,
-      compatibilityFlags: options.compatibilityFlags,
-      routerVars: { CONFIG_CACHE_TTL_SECONDS: "3600", HEALTH_MAX_PROBES_PER_RUN: "50" },
-      originUrl,
-    });
-    const stored = JSON.stringify({ version: `bench-${options.ruleCount}`, appliedAt: new Date().toISOString(), config: generated.document });
-    const put = await fetch(`${server.kvAdminUrl}/__bench/values/${encodeURIComponent(KV_KEYS.config)}`, { method: "PUT", body: stored, signal: AbortSignal.timeout(30_000) });
-    if (!put.ok) throw new Error(`could not store the config in the KV service: ${put.status}`);
-
-    // The same requests for all three: matching samples, with browser-like headers.
-    const requests: LoadRequest[] = generated.samples
-      .filter((s) => s.expectMatch)
-      .slice(0, 64)
-      .map((s, i) => ({
-        method: "GET",
-        path: s.pathAndQuery,
-        headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}` },
-      }));
-    const urls: Record<Target, string> = { router: server.routerUrl, passThrough: server.passThroughUrl, origin: originUrl };
+    const { urls, requests } = stack;
     const first = requests[0]!;
-
-    const beforeTraffic = await kvReads(server);
-    const cold = await getOnce(urls.router, first.path, first.headers);
-    const afterFirstRequest = await kvReads(server);
+    const beforeTraffic = await stack.kvReads();
+    const cold = await getOnce(urls.router, first);
+    const afterFirstRequest = await stack.kvReads();
     const check = {} as Record<Target, { status: number; fromOrigin: boolean }>;
     for (const target of TARGETS) {
-      const { status, fromOrigin } = await getOnce(urls[target], first.path, first.headers);
+      const { status, fromOrigin } = await getOnce(urls[target], first);
       check[target] = { status, fromOrigin };
     }
 
-    const cpuProcesses = { workerd: server.child.pid!, origin: origin.pid! };
+    const cpuProcesses = { workerd: stack.server.child.pid!, origin: stack.origin.pid! };
     const load = (target: Target, seconds: number) =>
       runLoad({ url: urls[target], requests, connections: options.connections, durationSeconds: seconds, maxRequests: options.maxRequestsPerRound, cpuProcesses });
     if (options.warmupSeconds > 0) for (const target of TARGETS) await load(target, options.warmupSeconds);
-    const afterWarmup = await kvReads(server);
+    const afterWarmup = await stack.kvReads();
 
     const roundStats: Record<Target, LoadStats[]> = { router: [], passThrough: [], origin: [] };
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
       for (const target of order) roundStats[target].push(await load(target, options.roundSeconds));
     }
-    const atEnd = await kvReads(server);
+    const atEnd = await stack.kvReads();
 
     const medians = {} as Record<Target, Median>;
     for (const target of TARGETS) medians[target] = summarize(roundStats[target]);
@@ -174,8 +112,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       check,
     };
   } finally {
-    if (server) await stop(server.child);
-    await stop(origin);
+    await stack.close();
   }
 }
 

@@ -3,6 +3,7 @@
 // parses its one result line.
 import { fileURLToPath } from "node:url";
 import { outputTail, spawnTracked, stop, waitForLine } from "../processes";
+import type { ProfileSummary } from "../profile";
 import type { MicroResult } from "./measure";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -22,18 +23,14 @@ async function runCli<T>(nodeFlags: readonly string[], args: readonly string[], 
     cwd: options.repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
-    const result = await waitForLine(
+    return await waitForLine(
       child,
       child.stdout,
       (line) => (line.startsWith(RESULT_PREFIX) ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as T) : undefined),
       options.timeoutMs,
       what,
     );
-    // Let it exit by itself: --cpu-prof writes the profile only on a normal exit.
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
-    return result;
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${outputTail(child)}`);
   } finally {
@@ -43,7 +40,7 @@ async function runCli<T>(nodeFlags: readonly string[], args: readonly string[], 
 
 export function microInChild(ruleCount: number, options: ChildOptions): Promise<MicroResult> {
   return runCli<MicroResult>(
-    ["--expose-gc"],
+    ["--expose-gc", "--allow-natives-syntax"],
     [
       "--rules", String(ruleCount),
       "--request-time-ms", String(options.requestTimeMs),
@@ -55,12 +52,15 @@ export function microInChild(ruleCount: number, options: ChildOptions): Promise<
   );
 }
 
-/** Runs the profile loop under --cpu-prof; the profile is written into `profileDir`. */
-export async function profileInChild(ruleCount: number, mode: "request" | "load", profileMs: number, profileDir: string, options: ChildOptions): Promise<void> {
-  await runCli<unknown>(
-    ["--cpu-prof", "--cpu-prof-dir", profileDir],
+export type ProfileMode = "route" | "request" | "parse" | "compile";
+
+/** Runs one code path in a loop under the V8 profiler, in a fresh process; returns the summary. */
+export async function profileInChild(ruleCount: number, mode: ProfileMode, profileMs: number, options: ChildOptions): Promise<ProfileSummary> {
+  const result = await runCli<{ summary: ProfileSummary }>(
+    [],
     ["--rules", String(ruleCount), "--profile", mode, "--profile-ms", String(profileMs), "--samples", String(options.sampleCount)],
     options,
     `profile (${mode}, ${ruleCount} rules)`,
   );
+  return result.summary;
 }

@@ -2,9 +2,13 @@
 // (see child.ts) so that every size starts with a cold JIT and a clean heap:
 // 1. load, cold: JSON.parse of the stored KV value, parseConfig, compileRuntime,
 //    the first time this process runs them, which is what a new isolate pays;
-// 2. memory: heap retained by the Config and by the compiled Runtime (needs --expose-gc);
+// 2. memory: heap retained by a Config and by its compiled Runtime (needs --expose-gc);
 // 3. load, warm: the same steps timed by tinybench;
-// 4. per request: match, route+select, full request, timed by tinybench over batches.
+// 4. per request: match, route+select, full request, timed by tinybench over
+//    batches of every sample; and route+select over 8 requests repeated, whose
+//    data stays in the CPU caches (the same work with a small working set);
+// 5. with --allow-natives-syntax: whether the parsed routes share V8 hidden
+//    classes (objects of one shape keep property reads monomorphic and fast).
 import { Bench, type Task } from "tinybench";
 import { parseConfig } from "../../src/core/config/parse";
 import type { Config } from "../../src/core/config/types";
@@ -33,7 +37,9 @@ export interface MicroResult {
   readonly cold: { readonly jsonParseMs: number; readonly parseConfigMs: number; readonly compileMs: number };
   readonly memory: { readonly configBytes: number; readonly runtimeBytes: number } | undefined;
   readonly warm: { readonly parse: TaskStats; readonly compile: TaskStats };
-  readonly perRequest: { readonly match: TaskStats; readonly routeSelect: TaskStats; readonly fullRequest: TaskStats };
+  readonly perRequest: { readonly match: TaskStats; readonly routeSelect: TaskStats; readonly routeSelectHot: TaskStats; readonly fullRequest: TaskStats };
+  /** Adjacent routes of Config.routes whose hidden class differs; undefined without --allow-natives-syntax. */
+  readonly routeShapes: { readonly compared: number; readonly changes: number } | undefined;
 }
 
 export interface MicroOptions {
@@ -46,6 +52,18 @@ export interface MicroOptions {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
+
+/** V8's %HaveSameMap, when the process runs with --allow-natives-syntax (compiled at run time: it is not JavaScript syntax otherwise). */
+const haveSameMap = process.execArgv.includes("--allow-natives-syntax")
+  ? (new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean)
+  : undefined;
+
+function routeShapes(routes: readonly object[]): MicroResult["routeShapes"] {
+  if (!haveSameMap || routes.length < 2) return undefined;
+  let changes = 0;
+  for (let i = 1; i < routes.length; i++) if (!haveSameMap(routes[i]!, routes[i - 1]!)) changes++;
+  return { compared: routes.length - 1, changes };
+}
 
 function heapAfterGc(): number | undefined {
   if (!gc) return undefined;
@@ -76,25 +94,32 @@ export async function measureSize(options: MicroOptions): Promise<MicroResult> {
   const text = JSON.stringify({ version: "bench", appliedAt: "2026-01-01T00:00:00.000Z", config: generated.document });
   const deps = { random: seededRandom(1) };
 
-  // 1 and 2: the cold load, with the heap measured between steps.
-  const base = heapAfterGc();
+  // 1: the cold load.
   let t = performance.now();
-  let stored: { config: unknown } | undefined = JSON.parse(text) as { config: unknown };
+  const stored = JSON.parse(text) as { config: unknown };
   const jsonParseMs = performance.now() - t;
   t = performance.now();
   const parsed = parseConfig(stored.config);
   const parseConfigMs = performance.now() - t;
   if (!parsed.ok) throw new Error(`generated config is invalid: ${parsed.problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join("; ")}`);
-  stored = undefined;
-  const afterConfig = heapAfterGc();
   t = performance.now();
   const runtime: Runtime = compileRuntime("bench", parsed.config, deps);
   const compileMs = performance.now() - t;
-  const afterRuntime = heapAfterGc();
+
+  // 2: memory, over enough copies (about 20,000 rules in all) that GC noise
+  // and bytecode flushing, a few hundred KB either way, do not swamp small configs.
+  const copies = Math.min(100, Math.max(1, Math.round(20_000 / options.ruleCount)));
+  const base = heapAfterGc();
+  const configs = Array.from({ length: copies }, () => (parseConfig(stored.config) as { config: Config }).config);
+  const afterConfigs = heapAfterGc();
+  const runtimes = configs.map((config) => compileRuntime("bench", config, deps));
+  const afterRuntimes = heapAfterGc();
   const memory =
-    base !== undefined && afterConfig !== undefined && afterRuntime !== undefined
-      ? { configBytes: afterConfig - base, runtimeBytes: afterRuntime - afterConfig }
+    base !== undefined && afterConfigs !== undefined && afterRuntimes !== undefined
+      ? { configBytes: (afterConfigs - base) / copies, runtimeBytes: (afterRuntimes - afterConfigs) / copies }
       : undefined;
+  // Used after the last measurement, so both stay alive until then.
+  if (runtimes.length + configs.length !== 2 * copies) throw new Error("copies went missing");
 
   // 3: warm loads.
   const loads = new Bench({ time: 0, iterations: options.loadIterations, warmupIterations: 1, warmupTime: 0 });
@@ -110,6 +135,8 @@ export async function measureSize(options: MicroOptions): Promise<MicroResult> {
   // 4: per request.
   const samples = prepareSamples(generated.samples);
   const requests = requestBench(runtime, samples);
+  const hotSet = samples.filter((x) => x.expectMatch).slice(0, 8);
+  const hot = requestBench(runtime, Array.from({ length: samples.length }, (_, i) => hotSet[i % hotSet.length]!));
   let checksum = 0;
   const perRequest = new Bench({ time: options.requestTimeMs, iterations: 10, warmupTime: Math.min(200, options.requestTimeMs) });
   perRequest.add("match", () => {
@@ -117,6 +144,9 @@ export async function measureSize(options: MicroOptions): Promise<MicroResult> {
   });
   perRequest.add("route+select", () => {
     checksum += requests.routeSelectAll();
+  });
+  perRequest.add("route+select, hot", () => {
+    checksum += hot.routeSelectAll();
   });
   perRequest.add("full request", () => {
     checksum += requests.fullRequestAll();
@@ -130,6 +160,7 @@ export async function measureSize(options: MicroOptions): Promise<MicroResult> {
     poolCount: generated.poolNames.length,
     sampleCount: samples.length,
     mismatches: requests.mismatches,
+    routeShapes: routeShapes(parsed.config.routes),
     storedBytes: text.length,
     cold: { jsonParseMs, parseConfigMs, compileMs },
     memory,
@@ -137,6 +168,7 @@ export async function measureSize(options: MicroOptions): Promise<MicroResult> {
     perRequest: {
       match: stats(task(perRequest, "match"), samples.length),
       routeSelect: stats(task(perRequest, "route+select"), samples.length),
+      routeSelectHot: stats(task(perRequest, "route+select, hot"), samples.length),
       fullRequest: stats(task(perRequest, "full request"), samples.length),
     },
   };

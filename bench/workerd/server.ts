@@ -25,6 +25,8 @@ export interface WorkerdOptions {
   readonly routerVars: Readonly<Record<string, string>>;
   /** What the pass-through Worker fetches: `origin + path + query`. */
   readonly originUrl: string;
+  /** Open the V8 inspector (for CPU profiles); never during measured runs. */
+  readonly inspector?: boolean;
 }
 
 export interface WorkerdServer {
@@ -33,6 +35,8 @@ export interface WorkerdServer {
   readonly passThroughUrl: string;
   /** The KV service's admin socket (stats, values). */
   readonly kvAdminUrl: string;
+  /** Inspector port, when asked for. */
+  readonly inspectorPort: number | undefined;
 }
 
 const SOCKETS = ["router", "pass-through", "kv-admin"] as const;
@@ -109,12 +113,15 @@ const config :Workerd.Config = (
 /** Starts workerd on the config and waits until all three sockets listen. */
 export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000): Promise<WorkerdServer> {
   const configPath = writeWorkerdConfig(options);
-  const child = spawnTracked(workerdBinary(), ["serve", configPath, "config", "--control-fd=3"], {
+  const args = ["serve", configPath, "config", "--control-fd=3"];
+  if (options.inspector) args.push("--inspector-addr=127.0.0.1:0");
+  const child = spawnTracked(workerdBinary(), args, {
     cwd: options.workDir,
     stdio: ["ignore", "pipe", "pipe", "pipe"],
   });
   const control = child.stdio[3] as NodeJS.ReadableStream & import("node:stream").Readable;
   const ports = new Map<string, number>();
+  const required: string[] = options.inspector ? [...SOCKETS, "inspector"] : [...SOCKETS];
   await waitForLine(
     child,
     control,
@@ -122,10 +129,11 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
       try {
         const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
         if (message.event === "listen" && message.socket && message.port) ports.set(message.socket, message.port);
+        if (message.event === "listen-inspector" && message.port) ports.set("inspector", message.port);
       } catch {
         return undefined;
       }
-      return SOCKETS.every((s) => ports.has(s)) ? true : undefined;
+      return required.every((s) => ports.has(s)) ? true : undefined;
     },
     timeoutMs,
     "workerd",
@@ -133,5 +141,5 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   control.resume();
   const url = (socket: string) => `http://127.0.0.1:${ports.get(socket)}`;
   if (child.exitCode !== null) throw new Error(`workerd exited: ${outputTail(child)}`);
-  return { child, routerUrl: url("router"), passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin") };
+  return { child, routerUrl: url("router"), passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), inspectorPort: ports.get("inspector") };
 }

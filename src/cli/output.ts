@@ -39,11 +39,11 @@ export class CliError extends Error {
   }
 }
 
-/** Columns padded to the widest cell; the last column is not padded. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? "").length)));
-  return all.map((row) =>
+/** Rows of cells as lines, each column padded to its widest cell; the last column is not padded. */
+export function align(rows: readonly (readonly string[])[]): string[] {
+  const columns = Math.max(0, ...rows.map((row) => row.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
+  return rows.map((row) =>
     row
       .map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0)))
       .join("  ")

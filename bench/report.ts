@@ -1,0 +1,144 @@
+// BENCHMARKS.md from one run's results: machine and versions, targets, the
+// three parts' tables, raw rounds, and for every target not met the evidence
+// (explain.ts). Everything here is formatting; no figure is adjusted.
+import type { BenchResults } from "./bench";
+import type { Target } from "./e2e/run";
+import { explainMisses } from "./explain";
+import { bytes, int, ms, table, us } from "./markdown";
+import type { TaskStats } from "./micro/measure";
+
+const TARGET_LABEL: Record<Target, string> = { router: "router (edge-ingress)", passThrough: "bare pass-through Worker", origin: "origin directly" };
+
+const pct = (n: number) => `±${n.toFixed(1)}%`;
+
+const perRequestCell = (t: TaskStats) => `${us(t.meanNs)} (${pct(t.rmePercent)})`;
+
+export function renderMicro(results: BenchResults): string {
+  const perRequest = table(
+    ["rules", "pools", "match", "route + select", "route + select, 8 requests repeated", "full request (+ URL, headers)", "mismatches"],
+    results.micro.map((m) => [
+      int(m.ruleCount),
+      int(m.poolCount),
+      perRequestCell(m.perRequest.match),
+      perRequestCell(m.perRequest.routeSelect),
+      perRequestCell(m.perRequest.routeSelectHot),
+      perRequestCell(m.perRequest.fullRequest),
+      String(m.mismatches),
+    ]),
+  );
+  const load = table(
+    ["rules", "stored JSON", "JSON.parse (cold)", "parseConfig (cold)", "compileRuntime (cold)", "parse, warm (mean)", "compile, warm (mean)", "heap: Config", "heap: compiled Runtime", "route shape changes"],
+    results.micro.map((m) => [
+      int(m.ruleCount),
+      bytes(m.storedBytes),
+      ms(m.cold.jsonParseMs),
+      ms(m.cold.parseConfigMs),
+      ms(m.cold.compileMs),
+      ms(m.warm.parse.meanNs / 1e6),
+      ms(m.warm.compile.meanNs / 1e6),
+      m.memory ? bytes(m.memory.configBytes) : "n/a",
+      m.memory ? bytes(m.memory.runtimeBytes) : "n/a",
+      m.routeShapes ? `${int(m.routeShapes.changes)} of ${int(m.routeShapes.compared)}` : "n/a",
+    ]),
+  );
+  return [
+    "Per request: mean time per request over batches of every sample request (1,024 in a full run: hits across hosts and paths, about 10% misses; ± is the 95% margin of error of the mean).",
+    "`match` is `table.match(host, path)`; `route + select` adds the pool, availability and the policy's pick (what the routing targets are about);",
+    "`full request` adds `new URL`, copying the request headers, stripping hop-by-hop fields, the X-Forwarded-* fields and the upstream URL (Node's `URL` and `Headers` are JavaScript; workerd's are native, so this column overstates the Worker's cost).",
+    "",
+    perRequest,
+    "",
+    "`8 requests repeated`: route + select over the same 8 requests, so their data stays in the CPU caches; the difference to the column before it is the cost of cache misses.",
+    "",
+    "Loading a config: cold = the first run in a fresh process, as a new isolate pays it; warm = mean of repeated runs (tinybench). parse = `JSON.parse` + `parseConfig` (validation and normalization). Heap = retained after a full GC, per copy over enough copies to average out GC noise. Route shape changes: routes of `Config.routes` whose V8 hidden class differs from the route before them (V8's `%HaveSameMap`); few is good.",
+    "",
+    load,
+  ].join("\n");
+}
+
+export function renderE2e(results: BenchResults): string {
+  const e2e = results.e2e;
+  if (!e2e) return "Not run.";
+  const cpu = (n: number | undefined) => (n === undefined ? "n/a" : `${n.toFixed(0)} µs`);
+  const rows = (Object.keys(TARGET_LABEL) as Target[]).map((t) => {
+    const m = e2e.medians[t];
+    return [TARGET_LABEL[t], int(m.requestsPerSecond), ms(m.p50Ms, 3), ms(m.p99Ms, 3), cpu(m.workerdCpuUs), cpu(m.originCpuUs), String(m.non2xx), String(m.errors)];
+  });
+  const rounds = (Object.keys(TARGET_LABEL) as Target[]).flatMap((t) =>
+    e2e.roundStats[t].map((r, i) => [TARGET_LABEL[t], String(i + 1), int(r.requestsPerSecond), ms(r.p50Ms, 3), ms(r.p99Ms, 3), int(r.responses), cpu(r.cpuUsPerRequest["workerd"])]),
+  );
+  const kv = e2e.kvReads;
+  return [
+    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation; autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves both Workers, one at a time).`,
+    "",
+    table(["target", "requests/s", "p50", "p99", "workerd CPU / request", "origin CPU / request", "non-2xx", "errors"], rows),
+    "",
+    `Ratios router / pass-through: throughput ${e2e.ratios.throughput.toFixed(3)}, p50 ${e2e.ratios.p50.toFixed(3)}, p99 ${e2e.ratios.p99.toFixed(3)}.`,
+    "",
+    `KV reads (counted by the KV service): ${kv.beforeTraffic} before traffic, ${kv.afterFirstRequest} after the first request, ${kv.afterWarmup} after warm-up, ${kv.atEnd} at the end: ${kv.atEnd - kv.afterWarmup} during the measured rounds.`,
+    `First request to the router (new isolate: KV read, parse and compile of the ${int(e2e.ruleCount)}-rule config, then the proxied request): ${ms(e2e.firstRequestMs, 1)}.`,
+    `Check before the load: router ${e2e.check.router.status}${e2e.check.router.fromOrigin ? " from the origin" : " NOT from the origin"}, pass-through ${e2e.check.passThrough.status}, origin ${e2e.check.origin.status}.`,
+    "",
+    "<details><summary>Every round</summary>",
+    "",
+    table(["target", "round", "requests/s", "p50", "p99", "responses", "workerd CPU / request"], rounds),
+    "",
+    "</details>",
+  ].join("\n");
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const targets = table(
+    ["target (issue 5)", "measured", "status"],
+    results.targets.map((t) => [t.target, t.measured, t.status === "met" ? "met" : t.status === "not met" ? "**not met**" : "not measured"]),
+  );
+  const explanations = explainMisses(results);
+  return [
+    "# Benchmarks",
+    "",
+    `Written by \`npm run bench\`${results.mode === "smoke" ? " (smoke mode: tiny sizes, figures meaningless)" : ""} on ${results.startedAt.slice(0, 10)} (${results.durationSeconds.toFixed(0)} s run). Do not edit by hand: run it again.`,
+    "",
+    "Reproduce: `npm ci && npm run bench` (Linux or macOS; nothing to install beyond the npm dependencies). `npm run bench -- --help` lists the options.",
+    "",
+    "## Machine",
+    "",
+    table(
+      ["", ""],
+      [
+        ["CPU", `${m.cpuModel}, ${m.cores} cores`],
+        ["memory", `${m.memoryGiB} GiB`],
+        ["OS", m.os],
+        ["load average (1 min) at start / end", `${m.loadAverageAtStart.toFixed(2)} / ${m.loadAverageAtEnd.toFixed(2)}`],
+        ["Node", m.node],
+        ["workerd", m.workerd],
+        ["wrangler", m.wrangler],
+        ["autocannon / tinybench", `${m.autocannon} / ${m.tinybench}`],
+        ["commit", m.commit],
+      ],
+    ),
+    "",
+    "## Targets",
+    "",
+    targets,
+    "",
+    "## 1. Routing micro-benchmark (Node, tinybench)",
+    "",
+    renderMicro(results),
+    "",
+    "## 2. End to end in workerd",
+    "",
+    renderE2e(results),
+    "",
+    "## 3. Bundle",
+    "",
+    `\`wrangler deploy --dry-run\` output (not minified): ${bytes(results.bundle.rawBytes)} (${results.bundle.rawBytes} bytes), gzip level 9: **${bytes(results.bundle.gzipBytes)}** (${results.bundle.gzipBytes} bytes). Uncompressed share by package or folder:`,
+    "",
+    table(["part", "bytes", "share"], results.bundle.parts.slice(0, 12).map((x) => [x.part, int(x.bytes), `${((100 * x.bytes) / results.bundle.rawBytes).toFixed(1)}%`])),
+    "",
+    "## Targets not met, and where the time goes",
+    "",
+    explanations,
+    "",
+  ].join("\n");
+}

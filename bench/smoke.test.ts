@@ -1,0 +1,85 @@
+// Keeps `npm run bench` from rotting: runs the whole benchmark with tiny
+// sizes (bundle, micro-benchmark, end to end in workerd, profiles) and checks
+// that every part produced well-formed results. No timing assertions: the
+// figures themselves mean nothing at these sizes.
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runBench, SMOKE, type BenchResults } from "./bench";
+import { runningCount } from "./processes";
+import { renderMarkdown } from "./report";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+function expectPositive(value: number | undefined, what: string): void {
+  expect(Number.isFinite(value), `${what} is a finite number (got ${value})`).toBe(true);
+  expect(value, what).toBeGreaterThan(0);
+}
+
+describe("npm run bench --smoke", () => {
+  let results: BenchResults;
+
+  it("runs every part and stops every process it started", { timeout: 180_000 }, async () => {
+    results = await runBench({ ...SMOKE, repoRoot, log: () => {} });
+    expect(results.mode).toBe("smoke");
+    expect(runningCount()).toBe(0);
+  });
+
+  it("measures the bundle", () => {
+    expectPositive(results.bundle.gzipBytes, "gzip bytes");
+    expect(results.bundle.rawBytes).toBeGreaterThan(results.bundle.gzipBytes);
+    expect(results.bundle.parts.some((p) => p.part.startsWith("src"))).toBe(true);
+  });
+
+  it("times routing and loading for every size, and the router agrees with the generated samples", () => {
+    expect(results.micro.map((m) => m.ruleCount)).toEqual(SMOKE.sizes);
+    for (const m of results.micro) {
+      expect(m.mismatches, `${m.ruleCount} rules: samples routed against expectation`).toBe(0);
+      for (const [name, stats] of Object.entries(m.perRequest)) expectPositive(stats.meanNs, `${m.ruleCount} rules, ${name}`);
+      expectPositive(m.warm.parse.meanNs, "warm parse");
+      expectPositive(m.warm.compile.meanNs, "warm compile");
+      expectPositive(m.cold.jsonParseMs + m.cold.parseConfigMs, "cold parse");
+      expectPositive(m.cold.compileMs, "cold compile");
+      expectPositive(m.memory?.configBytes, "Config heap");
+      expectPositive(m.memory?.runtimeBytes, "Runtime heap");
+      expect(m.routeShapes?.compared).toBe(m.ruleCount - 1);
+    }
+  });
+
+  it("proxies through the router to the origin in workerd, reading KV only on the first request", () => {
+    const e2e = results.e2e!;
+    expect(e2e.check.router).toEqual({ status: 200, fromOrigin: true });
+    expect(e2e.check.passThrough).toEqual({ status: 200, fromOrigin: true });
+    for (const target of ["router", "passThrough", "origin"] as const) {
+      const rounds = e2e.roundStats[target];
+      expect(rounds.length).toBe(SMOKE.e2e!.rounds);
+      for (const r of rounds) {
+        expectPositive(r.responses, `${target} responses`);
+        expect(r.non2xx, `${target} non-2xx`).toBe(0);
+        expect(r.errors, `${target} errors`).toBe(0);
+      }
+      expectPositive(e2e.medians[target].requestsPerSecond, `${target} req/s`);
+      expectPositive(e2e.medians[target].p50Ms, `${target} p50`);
+      expectPositive(e2e.medians[target].p99Ms, `${target} p99`);
+    }
+    expect(e2e.kvReads.beforeTraffic).toBe(0);
+    expect(e2e.kvReads.afterFirstRequest).toBe(1);
+    expect(e2e.kvReads.atEnd - e2e.kvReads.afterWarmup).toBe(0);
+  });
+
+  it("profiles in Node and in workerd", () => {
+    expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["node:route", "workerd:router"]);
+    for (const p of results.profiles) {
+      expectPositive(p.summary.totalMs, `${p.mode} profile`);
+      expect(p.summary.topFunctions.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("evaluates every target and renders every section", () => {
+    expect(results.targets.map((t) => t.id)).toEqual(["throughput", "p50", "route-10k", "route-scaling", "compile-10k", "bundle"]);
+    expect(results.targets.find((t) => t.id === "bundle")?.status).not.toBe("not measured");
+    const markdown = renderMarkdown(results);
+    for (const heading of ["## Machine", "## Targets", "## 1. Routing micro-benchmark", "## 2. End to end in workerd", "## 3. Bundle", "## Targets not met"]) {
+      expect(markdown).toContain(heading);
+    }
+  });
+});

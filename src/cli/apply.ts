@@ -1,0 +1,61 @@
+// `edge-ingress apply FILE...`: validate, diff against the config in KV, then
+// write the config and its history in ONE `wrangler kv bulk put`. An invalid
+// config never reaches wrangler, so KV stays exactly as it was.
+import { parseConfig } from "../core/config/parse";
+import { KV_KEYS, type StoredConfig } from "../core/config/stored";
+import type { Config } from "../core/config/types";
+import { diffConfigs } from "./diff";
+import { pushHistory } from "./history";
+import { openKv, readConfigState, type KvDeps, type KvFlags } from "./kv-state";
+import { loadConfigFiles, type LoadOptions } from "./load";
+import { EXIT_INVALID, type Io } from "./output";
+import { reportLoaded, summarize } from "./validate";
+import { configVersion } from "./version";
+import type { KvEntry } from "./wrangler";
+
+export interface ApplyOptions extends LoadOptions, KvFlags {
+  readonly dryRun?: boolean;
+}
+
+export async function applyCommand(files: readonly string[], options: ApplyOptions, io: Io, deps: KvDeps = {}): Promise<number> {
+  const loaded = await loadConfigFiles(files, io, options);
+  const config = reportLoaded(loaded, io, "KV was not changed");
+  if (!config) return EXIT_INVALID;
+
+  const version = configVersion(loaded.document);
+  const kv = (deps.open ?? openKv)(options, io);
+  const { current, history } = await readConfigState(kv, io);
+  // With --dry-run, stdout carries only the JSON of the writes.
+  const say = options.dryRun ? io.err : io.out;
+  say(`${current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`}`);
+  if (current?.version === version) {
+    say(`version ${version} is already active; nothing ${options.dryRun ? "would be" : "was"} written`);
+    if (options.dryRun) io.out("[]");
+    return 0;
+  }
+  say(`new version ${version}: ${summarize(config)}`);
+  for (const line of diffConfigs(activeConfig(current, io), config)) say(`  ${line}`);
+
+  const entry: StoredConfig = { version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
+  const writes: KvEntry[] = [
+    { key: KV_KEYS.config, value: JSON.stringify(entry) },
+    { key: KV_KEYS.history, value: JSON.stringify(pushHistory(entry, current, history)) },
+  ];
+  if (options.dryRun) {
+    io.out(JSON.stringify(writes.map((w) => ({ key: w.key, value: JSON.parse(w.value) as unknown })), null, 2));
+    io.err("dry run: nothing was written");
+    return 0;
+  }
+  await kv.putAll(writes);
+  io.out(`applied version ${version} to ${kv.where}`);
+  return 0;
+}
+
+/** The config in KV as the Worker reads it; undefined (diff against nothing) if absent or invalid. */
+export function activeConfig(current: StoredConfig | undefined, io: Io): Config | undefined {
+  if (!current) return undefined;
+  const parsed = parseConfig(current.config);
+  if (parsed.ok) return parsed.config;
+  io.err(`warning: the active version ${current.version} does not validate (${parsed.problems[0]?.path}: ${parsed.problems[0]?.message}); the diff is against nothing`);
+  return undefined;
+}

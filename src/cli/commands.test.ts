@@ -1,0 +1,157 @@
+// apply, rollback and status against an in-memory Kv (the wrangler path is
+// covered end to end in test/cli/): what is written, when, and what is said.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KV_KEYS } from "../core/config/stored";
+import { applyCommand } from "./apply";
+import type { KvDeps } from "./kv-state";
+import type { Io } from "./output";
+import { rollbackCommand } from "./rollback";
+import { statusCommand } from "./status";
+import type { Kv, KvEntry } from "./wrangler";
+
+class MemoryKv implements Kv {
+  readonly data = new Map<string, string>();
+  readonly bulkWrites: KvEntry[][] = [];
+  opened = 0;
+  readonly where = "memory";
+  async get(key: string) {
+    return this.data.get(key);
+  }
+  async getMany(keys: readonly string[]) {
+    return keys.map((k) => this.data.get(k));
+  }
+  async putAll(entries: readonly KvEntry[]) {
+    this.bulkWrites.push([...entries]);
+    for (const e of entries) this.data.set(e.key, e.value);
+  }
+}
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), cwd: "/", env: {} };
+}
+
+let clock = Date.parse("2026-11-27T06:00:00Z");
+function deps(kv: MemoryKv): KvDeps {
+  return {
+    open: () => {
+      kv.opened++;
+      return kv;
+    },
+    nowMs: () => (clock += 60_000),
+  };
+}
+
+const doc = (url: string) => `pools:\n  web:\n    origins:\n      - url: ${url}\n    healthCheck: {path: /healthz}\nrules:\n  - host: app.example.com\n    http:\n      paths:\n        - {path: /, pathType: Prefix, backend: {service: {name: web}}}\n`;
+let files: Record<"v1" | "v2" | "bad", string>;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edge-ingress-commands-"));
+  files = { v1: join(dir, "v1.yaml"), v2: join(dir, "v2.yaml"), bad: join(dir, "bad.yaml") };
+  await writeFile(files.v1, doc("https://one.example.net"));
+  await writeFile(files.v2, doc("https://two.example.net"));
+  await writeFile(files.bad, doc("ftp://nope"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const stored = (kv: MemoryKv, key: string) => JSON.parse(kv.data.get(key) ?? "null");
+
+describe("apply", () => {
+  it("writes the config and its history in one bulk write, then writes nothing for the same version", async () => {
+    const kv = new MemoryKv();
+    const io = capture();
+    expect(await applyCommand([files.v1], {}, io, deps(kv))).toBe(0);
+    expect(kv.bulkWrites).toHaveLength(1);
+    expect(kv.bulkWrites[0]?.map((e) => e.key)).toEqual([KV_KEYS.config, KV_KEYS.history]);
+    const config = stored(kv, KV_KEYS.config);
+    expect(config.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(config.config.pools.web.origins).toEqual([{ url: "https://one.example.net" }]);
+    expect(stored(kv, KV_KEYS.history)).toEqual([config]);
+    expect(io.stdout).toContain("memory holds no config yet");
+    expect(io.stdout).toContain("  + pool web (round-robin): https://one.example.net");
+    expect(io.stdout.at(-1)).toBe(`applied version ${config.version} to memory`);
+
+    const again = capture();
+    expect(await applyCommand([files.v1], {}, again, deps(kv))).toBe(0);
+    expect(kv.bulkWrites).toHaveLength(1);
+    expect(again.stdout.at(-1)).toBe(`version ${config.version} is already active; nothing was written`);
+  });
+
+  it("--dry-run prints the keys and values as JSON on stdout and writes nothing", async () => {
+    const kv = new MemoryKv();
+    await applyCommand([files.v1], {}, capture(), deps(kv));
+    const before = new Map(kv.data);
+    const io = capture();
+    expect(await applyCommand([files.v2], { dryRun: true }, io, deps(kv))).toBe(0);
+    expect(kv.data).toEqual(before);
+    expect(kv.bulkWrites).toHaveLength(1);
+    const writes = JSON.parse(io.stdout.join("\n")) as { key: string; value: { version: string } }[];
+    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.config, KV_KEYS.history]);
+    expect(writes[1]?.value).toEqual([writes[0]?.value, stored(kv, KV_KEYS.config)]);
+    expect(io.stderr).toContain("  ~ pool web: + origin https://two.example.net");
+    expect(io.stderr.at(-1)).toBe("dry run: nothing was written");
+  });
+
+  it("never opens KV for an invalid config", async () => {
+    const kv = new MemoryKv();
+    const io = capture();
+    expect(await applyCommand([files.bad], {}, io, deps(kv))).toBe(1);
+    expect(kv.opened).toBe(0);
+    expect(io.stderr).toEqual([
+      `${files.bad}[0]: pools.web.origins[0].url: must be an absolute http(s) URL, got "ftp://nope" (line 4)`,
+      "edge-ingress: 1 problem found; KV was not changed",
+    ]);
+  });
+});
+
+describe("rollback", () => {
+  it("makes the previous version active again and then has nothing left to roll back to", async () => {
+    const kv = new MemoryKv();
+    await applyCommand([files.v1], {}, capture(), deps(kv));
+    const v1 = stored(kv, KV_KEYS.config);
+    await applyCommand([files.v2], {}, capture(), deps(kv));
+    const io = capture();
+    expect(await rollbackCommand({}, io, deps(kv))).toBe(0);
+    const now = stored(kv, KV_KEYS.config);
+    expect({ version: now.version, config: now.config }).toEqual({ version: v1.version, config: v1.config });
+    expect(stored(kv, KV_KEYS.history)).toEqual([now]);
+    expect(io.stdout).toContain("  ~ pool web: - origin https://two.example.net");
+    await expect(rollbackCommand({}, capture(), deps(kv))).rejects.toThrow(`nothing to roll back to in memory: it holds only version ${v1.version}`);
+  });
+});
+
+describe("status", () => {
+  it("shows the version and each origin's health as a table, and as JSON", async () => {
+    const kv = new MemoryKv();
+    await applyCommand([files.v1], {}, capture(), deps(kv));
+    const { version, appliedAt } = stored(kv, KV_KEYS.config);
+    const sinceMs = Date.parse("2026-11-27T05:00:00Z");
+    kv.data.set(KV_KEYS.health, JSON.stringify({ v: 1, origins: { "web https://one.example.net": { up: false, streak: 0, sinceMs, reason: "status 503" } } }));
+    const io = capture();
+    expect(await statusCommand({}, io, deps(kv))).toBe(0);
+    expect(io.stdout).toEqual([
+      `version ${version}, applied ${appliedAt} (memory)`,
+      "",
+      "POOL  POLICY       ORIGIN                   WEIGHT  HEALTH",
+      "web   round-robin  https://one.example.net  1       down since 2026-11-27T05:00:00Z (status 503)",
+    ]);
+    const json = capture();
+    await statusCommand({ json: true }, json, deps(kv));
+    expect(JSON.parse(json.stdout.join("\n"))).toMatchObject({
+      version,
+      appliedAt,
+      pools: [{ name: "web", policy: "round-robin", origins: [{ url: "https://one.example.net", weight: 1, state: "down", since: "2026-11-27T05:00:00.000Z", reason: "status 503" }] }],
+    });
+  });
+
+  it("says when KV holds no config", async () => {
+    const io = capture();
+    await statusCommand({}, io, deps(new MemoryKv()));
+    expect(io.stdout).toEqual(['no config in memory; write one with "edge-ingress apply FILE..."']);
+  });
+});

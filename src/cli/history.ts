@@ -1,0 +1,71 @@
+// The applied versions kept in KV (KV_KEYS.history, newest first, the active
+// one included) and the two moves on them: apply pushes, rollback pops.
+import { HISTORY_LENGTH, type StoredConfig } from "../core/config/stored";
+
+/** A StoredConfig read back from KV, or undefined if the value is not one. */
+export function asStoredConfig(value: unknown): StoredConfig | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { version, appliedAt, config } = value as Partial<StoredConfig>;
+  if (typeof version !== "string" || typeof appliedAt !== "string" || config === undefined) return undefined;
+  return { version, appliedAt, config };
+}
+
+export interface ParsedValue<T> {
+  readonly value: T;
+  /** Set when the text in KV could not be read as expected. */
+  readonly problem?: string;
+}
+
+export function parseStoredText(text: string | undefined): ParsedValue<StoredConfig | undefined> {
+  if (text === undefined) return { value: undefined };
+  try {
+    const stored = asStoredConfig(JSON.parse(text));
+    return stored ? { value: stored } : { value: undefined, problem: 'is not an object with "version", "appliedAt" and "config"' };
+  } catch (error) {
+    return { value: undefined, problem: `is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+export function parseHistoryText(text: string | undefined): ParsedValue<StoredConfig[]> {
+  if (text === undefined) return { value: [] };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!Array.isArray(value)) return { value: [], problem: "is not a list" };
+    const entries = value.map(asStoredConfig);
+    const kept = entries.filter((e): e is StoredConfig => e !== undefined);
+    return kept.length === entries.length ? { value: kept } : { value: kept, problem: `has ${entries.length - kept.length} malformed entries (dropped)` };
+  } catch (error) {
+    return { value: [], problem: `is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+/**
+ * The history with the active version first. A config written to KV by other
+ * means than apply (not at the head of the history) is kept, so rollback can
+ * still come back to it.
+ */
+export function withActive(current: StoredConfig | undefined, history: readonly StoredConfig[]): StoredConfig[] {
+  if (current === undefined || history[0]?.version === current.version) return [...history];
+  return [current, ...history];
+}
+
+/** The history after applying `entry`: it first, then the earlier versions, capped at HISTORY_LENGTH. */
+export function pushHistory(entry: StoredConfig, current: StoredConfig | undefined, history: readonly StoredConfig[]): StoredConfig[] {
+  return [entry, ...withActive(current, history)].slice(0, HISTORY_LENGTH);
+}
+
+export type RollbackPlan =
+  | { readonly ok: true; readonly from?: StoredConfig; readonly to: StoredConfig; readonly history: StoredConfig[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** Rollback makes the version before the active one active again, and drops the active one from the history. */
+export function planRollback(current: StoredConfig | undefined, history: readonly StoredConfig[], appliedAt: string): RollbackPlan {
+  const entries = withActive(current, history);
+  const target = entries[1];
+  if (target === undefined) {
+    const held = entries[0] ? `it holds only version ${entries[0].version}` : "it holds no config";
+    return { ok: false, reason: `${held} (the history keeps the last ${HISTORY_LENGTH} applied versions)` };
+  }
+  const to: StoredConfig = { version: target.version, appliedAt, config: target.config };
+  return { ok: true, ...(entries[0] ? { from: entries[0] } : {}), to, history: [to, ...entries.slice(2)] };
+}

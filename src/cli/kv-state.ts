@@ -1,0 +1,51 @@
+// Reading what the CLI keeps in KV (the active config, its history, the health
+// state) through wrangler, and turning the command-line flags into a target.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { KV_KEYS, type StoredConfig } from "../core/config/stored";
+import { parseHistoryText, parseStoredText } from "./history";
+import { CliError, type Io } from "./output";
+import { wranglerKv, type Kv, type KvTarget } from "./wrangler";
+
+/** The flags every KV command takes. */
+export interface KvFlags {
+  readonly local?: boolean;
+  readonly persistTo?: string;
+  readonly env?: string;
+  readonly config?: string;
+}
+
+/** What KV commands take besides their flags; tests pass an in-memory Kv and a fixed clock. */
+export interface KvDeps {
+  readonly open?: (flags: KvFlags, io: Io) => Kv;
+  readonly nowMs?: () => number;
+}
+
+/** `--persist-to` only means something for local storage, so it implies `--local`. */
+export function openKv(flags: KvFlags, io: Io): Kv {
+  if (flags.config !== undefined && !existsSync(resolve(io.cwd, flags.config))) {
+    throw new CliError(`no wrangler config at ${flags.config}; pass --config PATH to your wrangler.toml`);
+  }
+  const target: KvTarget = {
+    local: flags.local === true || flags.persistTo !== undefined,
+    ...(flags.persistTo === undefined ? {} : { persistTo: flags.persistTo }),
+    ...(flags.env === undefined ? {} : { env: flags.env }),
+    ...(flags.config === undefined ? {} : { config: flags.config }),
+  };
+  return wranglerKv(target, io);
+}
+
+export interface ConfigState {
+  readonly current?: StoredConfig;
+  readonly history: readonly StoredConfig[];
+}
+
+/** Reads the active config and the history ; warns about malformed values. */
+export async function readConfigState(kv: Kv, io: Io): Promise<ConfigState> {
+  const [configText, historyText] = await kv.getMany([KV_KEYS.config, KV_KEYS.history]);
+  const current = parseStoredText(configText);
+  const history = parseHistoryText(historyText);
+  if (current.problem) io.err(`warning: ${KV_KEYS.config} in ${kv.where} ${current.problem}`);
+  if (history.problem) io.err(`warning: ${KV_KEYS.history} in ${kv.where} ${history.problem}`);
+  return { ...(current.value ? { current: current.value } : {}), history: history.value };
+}

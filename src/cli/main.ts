@@ -1,0 +1,111 @@
+// The edge-ingress command: argument parsing (commander) and the one place
+// errors are rendered. A CliError is a user mistake or an environment problem:
+// one line, no stack trace. Anything else is a bug and says so.
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { applyCommand, type ApplyOptions } from "./apply";
+import { explainCommand, type ExplainOptions } from "./explain";
+import type { KvFlags } from "./kv-state";
+import type { LoadOptions } from "./load";
+import { CliError, EXIT_USAGE, processIo, type Io } from "./output";
+import { rollbackCommand } from "./rollback";
+import { statusCommand, type StatusOptions } from "./status";
+import { testCommand, type TestOptions } from "./test-cases";
+import { validateCommand } from "./validate";
+
+const { version: VERSION } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+/** Runs one command line (without "node edge-ingress") and returns the exit code. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  // Commander calls actions for their effect; the exit code is kept aside.
+  const program = buildProgram(io, (run) => async (...args) => {
+    exitCode = await run(...args);
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof CliError) {
+      io.err(`edge-ingress: ${error.message}`);
+      return error.exitCode;
+    }
+    io.err(`edge-ingress: internal error (please report it): ${(error as Error).stack ?? String(error)}`);
+    return 70;
+  }
+}
+
+type Wrap = <A extends unknown[]>(run: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+
+function buildProgram(io: Io, wrap: Wrap): Command {
+  const program = new Command("edge-ingress")
+    .description("Validate, apply and inspect edge-ingress configs (native documents and Kubernetes Ingress manifests).")
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run "edge-ingress help" for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
+
+  const ingressClass = () => new Option("--ingress-class <name>", "read only Ingresses of this class (spec.ingressClassName or the kubernetes.io/ingress.class annotation)");
+  const kvOptions = (command: Command, what: string) =>
+    command
+      .option("--local", `${what} local storage, as \`wrangler dev\` reads it (default: the remote namespace)`)
+      .option("--persist-to <dir>", "local storage directory, as given to `wrangler dev --persist-to` (implies --local)")
+      .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
+      .option("--config <path>", "wrangler config file (default: ./wrangler.toml)");
+
+  program
+    .command("validate")
+    .description("check config files; print every problem as FILE[doc]: path: message, and warnings")
+    .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
+    .addOption(ingressClass())
+    .action(wrap((files: string[], opts: LoadOptions) => validateCommand(files, opts, io)));
+
+  kvOptions(
+    program
+      .command("apply")
+      .description("validate, show the diff against KV, then write the config (and its history) through wrangler")
+      .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
+      .addOption(ingressClass())
+      .option("--dry-run", "print the keys and values that would be written, as JSON, and write nothing"),
+    "write to",
+  ).action(wrap((files: string[], opts: ApplyOptions) => applyCommand(files, opts, io)));
+
+  kvOptions(program.command("rollback").description("make the previous applied version active again"), "roll back in")
+    .action(wrap((opts: KvFlags) => rollbackCommand(opts, io)));
+
+  kvOptions(
+    program
+      .command("explain")
+      .description("which rule a request matches and why, which pool, and which origins are candidates")
+      .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
+      .requiredOption("--host <host>", "the request's Host header")
+      .requiredOption("--path <path>", "the request path, e.g. /api/v1")
+      .option("--method <method>", "the request method (rules do not depend on it)")
+      .addOption(ingressClass()),
+    "read origin health from",
+  ).action(wrap((files: string[], opts: ExplainOptions) => explainCommand(files, opts, io)));
+
+  program
+    .command("test")
+    .description("check a list of {host, path, expect: pool | 404} cases against the config; exit 1 on any mismatch")
+    .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
+    .requiredOption("--cases <file>", "YAML list of {name?, host, path, expect}")
+    .addOption(ingressClass())
+    .action(wrap((files: string[], opts: TestOptions) => testCommand(files, opts, io)));
+
+  kvOptions(
+    program.command("status").description("the version in KV and each pool's origins, weights, policy and health").option("--json", "print JSON for scripts"),
+    "read",
+  ).action(wrap((opts: StatusOptions) => statusCommand(opts, io)));
+
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError(`(run "edge-ingress ${command.name()} --help" for usage)`);
+  }
+  return program;
+}
+
+/** Entry point of bin/edge-ingress.mjs. */
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), processIo());
+}

@@ -1,0 +1,31 @@
+// `edge-ingress rollback`: the version before the active one becomes active
+// again (its entry moves to the head of the history and the active one is
+// dropped), in one bulk write like apply.
+import { parseConfig } from "../core/config/parse";
+import { KV_KEYS } from "../core/config/stored";
+import { activeConfig } from "./apply";
+import { diffConfigs } from "./diff";
+import { planRollback } from "./history";
+import { openKv, readConfigState, type KvDeps, type KvFlags } from "./kv-state";
+import { CliError, EXIT_INVALID, type Io } from "./output";
+
+export async function rollbackCommand(options: KvFlags, io: Io, deps: KvDeps = {}): Promise<number> {
+  const kv = (deps.open ?? openKv)(options, io);
+  const { current, history } = await readConfigState(kv, io);
+  const plan = planRollback(current, history, new Date(deps.nowMs?.() ?? Date.now()).toISOString());
+  if (!plan.ok) throw new CliError(`nothing to roll back to in ${kv.where}: ${plan.reason}`);
+
+  const target = parseConfig(plan.to.config);
+  if (!target.ok) {
+    const first = target.problems[0];
+    throw new CliError(`version ${plan.to.version} in the history no longer validates (${first?.path}: ${first?.message}); apply a fixed config instead`, EXIT_INVALID);
+  }
+  io.out(`rolling back ${kv.where} from version ${plan.from?.version ?? "(none)"} to ${plan.to.version}`);
+  for (const line of diffConfigs(activeConfig(plan.from, io), target.config)) io.out(`  ${line}`);
+  await kv.putAll([
+    { key: KV_KEYS.config, value: JSON.stringify(plan.to) },
+    { key: KV_KEYS.history, value: JSON.stringify(plan.history) },
+  ]);
+  io.out(`rolled back to version ${plan.to.version}`);
+  return 0;
+}

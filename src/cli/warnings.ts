@@ -1,0 +1,47 @@
+// Warnings that do not block apply: what works locally but not in production,
+// or is probably not what the user meant.
+import { locatePath, relocateSources, type DocLocation, type MergeResult } from "../core/config/manifests";
+import type { Config } from "../core/config/types";
+import { findUnreachableRoutes } from "../core/routing";
+
+/** Subrequests one Worker invocation may make on the free plan; each probe is one. */
+export const FREE_PLAN_SUBREQUESTS = 50;
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+export interface Warning {
+  /** Where the warned-about thing was written; undefined for the config as a whole. */
+  readonly at?: DocLocation;
+  readonly message: string;
+}
+
+export function configWarnings(config: Config, merge: MergeResult): Warning[] {
+  const warnings: Warning[] = [];
+  for (const pool of config.pools.values()) {
+    pool.origins.forEach((origin, i) => {
+      const host = new URL(origin.url).hostname;
+      if (IPV4.test(host) || host.startsWith("[")) {
+        warnings.push({
+          at: locatePath(merge, `pools.${pool.name}.origins[${i}].url`),
+          message: `${origin.url} is an IP address; Cloudflare refuses to fetch IP addresses in production (error 1003): give the origin a DNS name`,
+        });
+      }
+    });
+  }
+
+  const probed = [...config.pools.values()].reduce((n, p) => n + (p.healthCheck ? p.origins.length : 0), 0);
+  if (probed > FREE_PLAN_SUBREQUESTS) {
+    const every = Math.ceil(probed / FREE_PLAN_SUBREQUESTS);
+    warnings.push({
+      message:
+        `${probed} origins have health checks, more than one cron run may probe on the free plan (${FREE_PLAN_SUBREQUESTS} subrequests per invocation): ` +
+        `each run probes a rotating window of ${FREE_PLAN_SUBREQUESTS}, so each origin is probed every ${every} minutes; ` +
+        "on a paid plan, raise HEALTH_MAX_PROBES_PER_RUN in wrangler.toml",
+    });
+  }
+
+  for (const { route, reason } of findUnreachableRoutes(config.routes)) {
+    warnings.push({ at: locatePath(merge, route.source), message: `can never match: ${relocateSources(merge, reason)}` });
+  }
+  return warnings;
+}

@@ -1,0 +1,223 @@
+// The file-reading commands (validate, explain, test), run in-process against
+// real files; no KV involved, except one wrangler run without credentials.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { bin, cli, removeTempDirs, ROOT, tempDir, writeFiles } from "./helpers";
+
+interface DocsExample {
+  readonly name: string;
+  readonly ingress: Record<string, unknown>;
+  readonly requests: readonly { host: string; path: string; expect: { backend?: string; status?: number }; notes?: string }[];
+}
+
+const EXAMPLE = join(ROOT, "examples/edge-ingress.yaml");
+let dir: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterAll(removeTempDirs);
+
+/** Kubernetes requires a port on service backends; the docs examples leave it out. */
+function withPorts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withPorts);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withPorts(v);
+  const service = out.service as Record<string, unknown> | undefined;
+  if (service && typeof service.name === "string" && service.port === undefined) out.service = { ...service, port: { number: 80 } };
+  return out;
+}
+
+/** A docs example as a user would write it: a pools file, the Ingress manifest, and a cases file. */
+async function exampleFiles(example: DocsExample) {
+  const names = new Set<string>(JSON.stringify(example.ingress).match(/"name":"[^"]+"/g)?.map((m) => m.slice(8, -1)) ?? []);
+  const pools = Object.fromEntries([...names].map((name) => [name, { origins: [{ url: `https://${name}.example.net` }] }]));
+  const slug = example.name.replace(/[^a-z0-9]+/g, "-");
+  const cases = example.requests.map((r, i) => ({ name: `${slug} #${i}`, host: r.host, path: r.path, expect: r.expect.backend ?? 404 }));
+  return writeFiles(dir, {
+    [`${slug}.pools.yaml`]: stringify({ pools }),
+    [`${slug}.ingress.yaml`]: stringify({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: slug }, spec: withPorts(example.ingress) }),
+    [`${slug}.cases.yaml`]: stringify(cases),
+  }).then((paths) => ({ pools: paths[`${slug}.pools.yaml`]!, ingress: paths[`${slug}.ingress.yaml`]!, cases: paths[`${slug}.cases.yaml`]! }));
+}
+
+describe("validate", () => {
+  it("accepts the example and warns that IP origins fail in production", async () => {
+    const run = await cli(["validate", EXAMPLE]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^valid: 2 pools, 3 routes, no defaultBackend; version [0-9a-f]{12}$/);
+    expect(run.stderr).toContain(
+      `warning: ${EXAMPLE}[0]: pools.web.origins[0].url: http://127.0.0.1:9001 is an IP address; Cloudflare refuses to fetch IP addresses in production (error 1003): give the origin a DNS name (line 10)`,
+    );
+  });
+
+  it("prints every problem of every file as FILE[doc]: path: message, and exits 1", async () => {
+    const files = await writeFiles(dir, {
+      "pools.yaml": "pools:\n  web:\n    policy: fastest\n    origins:\n      - url: api:8080\n        weight: 0\n",
+      "ingress.yaml": [
+        "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: old}\nspec: {}",
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: api}\nspec:\n  rules:\n    - host: API.example.com\n      http:\n        paths:\n          - path: /v1\n            pathType: Prefix\n            backend:\n              service: {name: nope}",
+      ].join("\n---\n"),
+      "extra.json": '{"pools": {"web": {"origins": [{"url": "https://x.example.net"}]}}, "rule": []}',
+    });
+    const run = await cli(["validate", files["pools.yaml"]!, files["ingress.yaml"]!, files["extra.json"]!]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.split("\n")).toEqual([
+      `${files["pools.yaml"]}[0]: pools.web.policy: must be one of random, round-robin, least-recent, got "fastest" (line 3)`,
+      `${files["pools.yaml"]}[0]: pools.web.origins[0].url: must be an absolute http(s) URL, got "api:8080" (line 5)`,
+      `${files["pools.yaml"]}[0]: pools.web.origins[0].weight: must be a positive integer up to 10000, got 0 (line 6)`,
+      `${files["ingress.yaml"]}[0]: apiVersion: must be networking.k8s.io/v1 for kind Ingress, got "networking.k8s.io/v1beta1" (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert") (line 1)`,
+      // The missing port is reported on the line of its parent, "service:".
+      `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.port: port name or number is required (Kubernetes requires it; edge-ingress ignores it) (line 17)`,
+      `${files["extra.json"]}[0]: rule: unknown field (check its spelling and indentation) (line 1)`,
+      `${files["extra.json"]}[0]: pools.web: pool "web" is already defined at ${files["pools.yaml"]}[0]: pools.web (line 1)`,
+      "edge-ingress: 7 problems found",
+    ]);
+  });
+
+  it("reports YAML syntax errors with their line and column", async () => {
+    const files = await writeFiles(dir, { "dup.yaml": "pools:\n  web:\n    origins: [{url: 'https://a.example.net'}]\n  web: {}\n" });
+    const run = await cli(["validate", files["dup.yaml"]!]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split("\n")).toEqual([`${files["dup.yaml"]}[0]: Map keys must be unique (line 4, column 3)`, "edge-ingress: 1 problem found"]);
+  });
+
+  it("warns, without failing, about routes that can never match and more health checks than a free-plan cron run probes", async () => {
+    const origins = Array.from({ length: 120 }, (_, i) => ({ url: `https://o${i}.example.net` }));
+    const rule = (path: string) => ({ host: "a.example.com", http: { paths: [{ path, pathType: "Prefix", backend: { service: { name: "big" } } }] } });
+    const files = await writeFiles(dir, {
+      "big.yaml": stringify({ pools: { big: { origins, healthCheck: { path: "/healthz" } } } }),
+      "rules.yaml": stringify({ rules: [rule("/foo"), rule("/foo/"), rule("/a?b")] }),
+    });
+    const run = await cli(["validate", files["big.yaml"]!, files["rules.yaml"]!]);
+    expect(run.code).toBe(0);
+    const warnings = run.stderr.split("\n");
+    expect(warnings).toContain(
+      "warning: 120 origins have health checks, more than one cron run may probe on the free plan (50 subrequests per invocation): " +
+        "each run probes a rotating window of 50, so each origin is probed every 3 minutes; on a paid plan, raise HEALTH_MAX_PROBES_PER_RUN in wrangler.toml",
+    );
+    expect(warnings.filter((w) => w.includes("can never match"))).toEqual([
+      `warning: ${files["rules.yaml"]}[0]: rules[1].http.paths[0]: can never match: same host, pathType and path as ${files["rules.yaml"]}[0]: rules[0].http.paths[0] (pool big), which always wins over it (line 13)`,
+      `warning: ${files["rules.yaml"]}[0]: rules[2].http.paths[0]: can never match: the path contains "?", which starts the query: a request path never contains it (line 21)`,
+    ]);
+  });
+
+  it("reads kind: List, skips other kinds with a note, and keeps only the asked ingress class", async () => {
+    const ingress = (name: string, host: string, className?: string) => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name, annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } },
+      spec: {
+        ...(className ? { ingressClassName: className } : {}),
+        rules: [{ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { name: "http" } } } }] } }],
+      },
+    });
+    const list = {
+      apiVersion: "v1",
+      kind: "List",
+      items: [ingress("edge-one", "one.example.com", "edge"), { apiVersion: "v1", kind: "Service", metadata: { name: "web" } }, ingress("nginx-one", "two.example.com", "nginx")],
+    };
+    const files = await writeFiles(dir, { "list.yaml": `${stringify({ pools: { web: { origins: [{ url: "https://web.example.net" }] } } })}---\n${stringify(list)}` });
+    const all = await cli(["validate", files["list.yaml"]!]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^valid: 1 pool, 2 routes/);
+    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress and native documents are read)`);
+
+    const edge = await cli(["validate", files["list.yaml"]!, "--ingress-class", "edge"]);
+    expect(edge.code).toBe(0);
+    expect(edge.stdout).toMatch(/^valid: 1 pool, 1 route/);
+    expect(edge.stderr.split("\n")).toEqual([
+      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress and native documents are read)`,
+      `note: ${files["list.yaml"]}[1]: items[2]: skipped Ingress "nginx-one" (class "nginx", not "edge")`,
+    ]);
+  });
+});
+
+describe("test and explain on the Kubernetes docs examples", async () => {
+  const examples = JSON.parse(await readFile("/work/shared/conformance/ingress-docs-examples.json", "utf8")) as DocsExample[];
+
+  it.each(examples.map((e) => [e.name, e] as const))("%s: every documented request routes as the docs say", async (_name, example) => {
+    const files = await exampleFiles(example);
+    const run = await cli(["test", files.pools, files.ingress, "--cases", files.cases]);
+    expect(run.stdout).toBe(`${example.requests.length} case${example.requests.length === 1 ? "" : "s"}: ${example.requests.length} passed, 0 failed`);
+    expect(run.code).toBe(0);
+  });
+
+  it("prints each mismatch with what matched instead, and exits 1", async () => {
+    const example = examples.find((e) => e.name === "docs-table/mixed-prefix-and-exact-foo")!;
+    const files = await exampleFiles({ ...example, requests: [...example.requests, { host: "docs.example", path: "/foo", expect: { backend: "foo-prefix" } }, { host: "docs.example", path: "/bar", expect: { backend: "foo-exact" } }] });
+    const run = await cli(["test", files.pools, files.ingress, "--cases", files.cases]);
+    expect(run.code).toBe(1);
+    const n = example.requests.length;
+    expect(run.stdout.split("\n")).toEqual([
+      `FAIL case ${n + 1} (docs-table-mixed-prefix-and-exact-foo #${n}): host docs.example path /foo: expected pool foo-prefix, got pool foo-exact (rule Exact /foo at ${files.ingress}[0]: spec.rules[0].http.paths[1] (Ingress docs-table-mixed-prefix-and-exact-foo))`,
+      `FAIL case ${n + 2} (docs-table-mixed-prefix-and-exact-foo #${n + 1}): host docs.example path /bar: expected pool foo-exact, got 404 (no rule matched and no defaultBackend)`,
+      `${n + 2} cases: ${n} passed, 2 failed`,
+    ]);
+  });
+
+  it("explain names the rule, the precedence step that decided, the pool and its candidates", async () => {
+    const example = examples.find((e) => e.name === "docs-table/prefix-root-aaa-aaabbb")!;
+    const files = await exampleFiles(example);
+    const run = await cli(["explain", files.pools, files.ingress, "--host", "Docs.Example:8080", "--path", "/aaa/bbb/ccc", "--method", "post"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines).toContain("decided: longest path: /aaa/bbb (8) over /aaa (4)");
+    expect(lines).toContain("result: pool prefix-aaa-bbb");
+    expect(lines).toContain(`rule written at ${files.ingress}[0]: spec.rules[0].http.paths[2] (Ingress docs-table-prefix-root-aaa-aaabbb)`);
+    expect(lines).toContain("pool prefix-aaa-bbb: policy round-robin, no health check, when all down: fail-open");
+    expect(lines).toContain("  https://prefix-aaa-bbb.example.net  weight 1  100%");
+    expect(lines[0]).toBe("method: POST (Ingress rules match host and path only; every method is routed alike)");
+  });
+
+  it("explain says why nothing matched, and when the defaultBackend answered", async () => {
+    const exact = await exampleFiles(examples.find((e) => e.name === "docs-table/exact-foo")!);
+    const none = await cli(["explain", exact.pools, exact.ingress, "--host", "docs.example", "--path", "/foo/"]);
+    expect(none.code).toBe(0);
+    expect(none.stdout.split("\n").slice(-2)).toEqual(["decided: no path matched; no defaultBackend, 404", "result: 404 (no rule matched and no defaultBackend)"]);
+
+    const fallback = await exampleFiles(examples.find((e) => e.name === "docs-table/prefix-aaa-uses-default-backend")!);
+    const run = await cli(["explain", fallback.pools, fallback.ingress, "--host", "docs.example", "--path", "/a/../bbb"]);
+    expect(run.stdout).toContain("request path /a/../bbb reaches the Worker as /bbb (URL parsing)");
+    expect(run.stdout).toContain("decided: no path matched; defaultBackend default-backend");
+  });
+});
+
+describe("usage and environment errors", () => {
+  it("exit 2 with one line for a missing file, a bad argument or a missing option", async () => {
+    const missing = await cli(["validate", join(dir, "nope.yaml")]);
+    expect(missing).toEqual({ code: 2, stdout: "", stderr: `edge-ingress: cannot read ${JSON.stringify(join(dir, "nope.yaml"))}: no such file` });
+    const path = await cli(["explain", EXAMPLE, "--host", "a.example.com", "--path", "api"]);
+    expect(path).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: --path must start with "/", got "api"' });
+    expect((await cli(["explain", EXAMPLE, "--path", "/"])).code).toBe(2);
+    expect((await cli(["apply"])).code).toBe(2);
+    expect((await cli(["frobnicate"])).code).toBe(2);
+    const config = await cli(["status", "--config", join(dir, "none.toml")]);
+    expect(config.stderr).toBe(`edge-ingress: no wrangler config at ${join(dir, "none.toml")}; pass --config PATH to your wrangler.toml`);
+  });
+
+  it("says in one line that wrangler is not logged in, without touching KV", async () => {
+    const home = await tempDir("edge-ingress-home-");
+    const env: Record<string, string | undefined> = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), WRANGLER_SEND_METRICS: "false" };
+    delete env.CLOUDFLARE_API_TOKEN;
+    delete env.CLOUDFLARE_ACCOUNT_ID;
+    const run = await cli(["status"], { env });
+    expect(run).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'edge-ingress: wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)',
+    });
+  });
+
+  it("runs through its bin shim with no build step", async () => {
+    const run = await bin(["validate", "examples/edge-ingress.yaml"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^valid: 2 pools/);
+    const bad = await bin(["validate", "examples/missing.yaml"]);
+    expect(bad).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: cannot read "examples/missing.yaml": no such file\n' });
+  });
+});
