@@ -2,7 +2,7 @@
 // in a fresh process), end to end in workerd, CPU profiles; every process it
 // starts is stopped before it returns or throws. `npm run bench` (run.ts)
 // prints and writes what it returns; the smoke test runs it with tiny sizes.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBundle, workerSettings, type BundleResult } from "./bundle";
@@ -61,17 +61,6 @@ export interface BenchResults {
   readonly e2e: E2eResult | undefined;
   readonly profiles: readonly ProfileResult[];
   readonly targets: readonly TargetResult[];
-  /** Facts about the source, for the explanations. */
-  readonly notes: { readonly routeSpread: boolean };
-}
-
-/** Does parseConfig build routes with a spread of a conditional literal (a cost explain.ts points out)? */
-function routeSpreadInSource(repoRoot: string): boolean {
-  try {
-    return /\{\s*\.\.\.\(rule\.host === undefined \?/.test(readFileSync(join(repoRoot, "src/core/config/parse.ts"), "utf8"));
-  } catch {
-    return false;
-  }
 }
 
 export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
@@ -177,7 +166,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       e2e,
       profiles,
       targets: evaluateTargets(micro, e2e, bundle),
-      notes: { routeSpread: routeSpreadInSource(options.repoRoot) },
     };
   } finally {
     await stopAll();

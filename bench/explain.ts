@@ -110,7 +110,7 @@ function explainCompile(results: BenchResults, target: TargetResult): string {
   const shapes = m.routeShapes;
   if (shapes && shapes.changes > shapes.compared / 10) {
     lines.push(
-      `- The routes parseConfig returns do not share a V8 hidden class: ${int(shapes.changes)} of ${int(shapes.compared)} routes have a different one from the route before them, so every property read on a route in compileRoutes (pathType, host, path) is megamorphic, and building them is slow too.${results.notes.routeSpread ? " src/core/config/parse.ts builds each route with an object spread of a conditional literal, `{ ...(rule.host === undefined ? {} : { host: rule.host }), path, ... }`, which V8 does not give a shared shape; two plain literals (with and without host) would." : ""} See the parse and compile profiles below.`,
+      `- The routes parseConfig returns do not share a V8 hidden class: ${int(shapes.changes)} of ${int(shapes.compared)} routes have a different one from the route before them, so every property read on a route in compileRoutes (pathType, host, path) is megamorphic, and building them is slow too. See the parse and compile profiles below.`,
     );
   }
   return `### ${target.target}: ${target.measured}\n\n${lines.join("\n")}`;

@@ -71,7 +71,7 @@ export interface Pool {
 /** One path rule, flattened out of IngressSpec rules (host copied onto each path). */
 export interface Route {
   /** Lower-case host, `*.suffix` for a wildcard, or undefined for a rule without host. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** The path as written in the config (Prefix rules keep their trailing slash here). */
   readonly path: string;
   readonly pathType: PathType;

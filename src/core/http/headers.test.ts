@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWebSocketUpgrade, setForwardingHeaders, stripHopByHop } from "./headers";
+import { hasHopByHop, isWebSocketUpgrade, setForwardingHeaders, stripHopByHop } from "./headers";
 
 describe("stripHopByHop", () => {
   it("removes RFC 9110 hop-by-hop fields, proxy credentials and every field Connection lists", () => {
@@ -19,6 +19,12 @@ describe("stripHopByHop", () => {
     });
     stripHopByHop(headers);
     expect([...headers.keys()].sort()).toEqual(["authorization", "x-kept"]);
+  });
+
+  it("says whether there is anything to strip", () => {
+    expect(hasHopByHop(new Headers({ "content-type": "text/plain", "x-a": "1" }))).toBe(false);
+    expect(hasHopByHop(new Headers({ "proxy-authenticate": "Basic" }))).toBe(true);
+    expect(hasHopByHop(new Headers({ connection: "x-a" }))).toBe(true);
   });
 
   it("keeps Upgrade for a WebSocket handshake", () => {

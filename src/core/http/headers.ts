@@ -16,6 +16,12 @@ const HOP_BY_HOP = [
   "upgrade",
 ] as const;
 
+/** True when stripHopByHop would change anything: lets a clean response pass through untouched. */
+export function hasHopByHop(headers: Headers): boolean {
+  for (const name of HOP_BY_HOP) if (headers.has(name)) return true;
+  return false;
+}
+
 /** True for a WebSocket handshake (RFC 6455 section 4.1): its Upgrade header must survive the hop. */
 export function isWebSocketUpgrade(headers: Headers): boolean {
   return headers.get("upgrade")?.trim().toLowerCase() === "websocket";
