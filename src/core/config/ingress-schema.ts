@@ -31,10 +31,14 @@ const poolName = v.pipe(
   ),
 );
 
-const servicePort = v.strictObject({
-  number: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))),
-  name: v.optional(v.string()),
-});
+const portNumberMessage = (i: { input: unknown }) => `must be a port number from 1 to 65535, got ${got(i.input)}`;
+const servicePort = v.strictObject(
+  {
+    number: v.optional(v.pipe(v.number(portNumberMessage), v.integer(portNumberMessage), v.minValue(1, portNumberMessage), v.maxValue(65535, portNumberMessage))),
+    name: v.optional(v.string((i) => `must be a port name, got ${got(i.input)}`)),
+  },
+  (i) => `must be an object with "number" or "name", got ${got(i.input)}`,
+);
 
 export const ingressBackend = v.pipe(
   v.strictObject(

@@ -61,9 +61,12 @@ describe("parseConfig", () => {
         "pools.api.origins[1].weight: must be a positive integer up to 10000, got 0",
         'pools.api.origins[2].url: must be an absolute http(s) URL, got "ftp://x.example.net"',
         'pools.api.timeoutMs: must be a whole number of milliseconds from 100 to 600000, got "10s"',
+        // A pool of the wrong shape does not hide the problems of the rules.
+        expect.stringMatching(/^rules\[0\]\.host: must be a lower-case DNS name/),
+        'rules[0].http.paths[0].path: must be an absolute path starting with "/" for pathType Prefix, got "foo"',
       ]),
     );
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(7);
   });
 
   it("reports cross-reference problems all at once", () => {
@@ -147,6 +150,7 @@ describe("parseConfig", () => {
       "pools.a.healthCheck.healthyThreshold: must be a whole number from 1 to 10, got 0",
       "pools.a.passiveEjection.consecutiveFailures: must be a whole number from 1 to 100, got 0",
       'pools.a.passiveEjection.on5xx: must be true or false, got "yes"',
+      "pools.c.whenAllDown: fallback pools loop: c -> c",
     ]);
     const second = problemsOf({
       pools: {
@@ -170,6 +174,20 @@ describe("parseConfig", () => {
   it("rejects a document that is not a mapping with pools", () => {
     expect(problemsOf("pools: {}")).toEqual(['(document): must be a mapping with "pools", got "pools: {}"']);
     expect(problemsOf({ rules: [] })).toEqual([expect.stringMatching(/^pools: /)]);
+  });
+
+  it("says what a service port must be", () => {
+    const problems = problemsOf({
+      pools: { api: pool() },
+      rules: [
+        { http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "api", port: null } } }] } },
+        { http: { paths: [{ path: "/b", pathType: "Prefix", backend: { service: { name: "api", port: { number: 70000 } } } }] } },
+      ],
+    });
+    expect(problems).toEqual([
+      'rules[0].http.paths[0].backend.service.port: must be an object with "number" or "name", got null',
+      "rules[1].http.paths[0].backend.service.port.number: must be a port number from 1 to 65535, got 70000",
+    ]);
   });
 
   it("maps resource backends to pools by name", () => {

@@ -4,8 +4,8 @@
 import * as v from "valibot";
 import { checkRegexPath, routeIdentity } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
-import { hostProblem, POOL_NAME, type RawIngressBackend } from "./ingress-schema";
-import { nativeDocument, type RawDocument } from "./schema";
+import { hostProblem, ingressBackend, ingressRule, POOL_NAME, type RawIngressBackend } from "./ingress-schema";
+import { documentOutline, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
 
@@ -14,39 +14,53 @@ export type ParseResult =
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 export function parseConfig(input: unknown): ParseResult {
-  const parsed = v.safeParse(nativeDocument, input, { abortEarly: false });
-  // A value of the wrong type leaves nothing to cross-check; a value of the
-  // right type that breaks a rule (a bad URL, a number out of range) does,
-  // so the cross-checks still run and every problem is reported at once.
-  if (!parsed.success && !parsed.typed) return { ok: false, problems: issuesToProblems(parsed.issues) };
-  const problems: Problem[] = parsed.success ? [] : issuesToProblems(parsed.issues);
-  const config = normalizeDocument(parsed.output as RawDocument, problems);
+  const outline = v.safeParse(documentOutline, input, { abortEarly: false });
+  if (!outline.typed) return { ok: false, problems: issuesToProblems(outline.issues) };
+  const problems: Problem[] = outline.success ? [] : issuesToProblems(outline.issues);
+  const config = normalizeDocument(outline.output, problems);
   return problems.length === 0 ? { ok: true, config, problems: [] } : { ok: false, problems };
 }
 
-function normalizeDocument(doc: RawDocument, problems: Problem[]): Config {
+/**
+ * Checks one part of the document against its schema. A value of the wrong
+ * type leaves nothing to cross-check (undefined); a value of the right type
+ * that breaks a rule (a bad URL, a number out of range) is still returned, so
+ * the cross-checks run too and every problem is reported at once.
+ */
+function part<S extends v.GenericSchema>(schema: S, value: unknown, at: (string | number)[], problems: Problem[]): v.InferOutput<S> | undefined {
+  const parsed = v.safeParse(schema, value, { abortEarly: false });
+  if (!parsed.success) problems.push(...issuesToProblems(parsed.issues, at));
+  return parsed.typed ? (parsed.output as v.InferOutput<S>) : undefined;
+}
+
+function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems: Problem[]): Config {
   const pools = new Map<string, Pool>();
-  for (const [name, raw] of Object.entries(doc.pools)) {
+  // Every pool named counts for references, even one too broken to normalize.
+  const known = new Set(Object.keys(doc.pools));
+  for (const [name, value] of Object.entries(doc.pools)) {
     if (name.length > 63 || !POOL_NAME.test(name)) {
       problems.push({
         path: joinPath(["pools", name]),
         message: `pool name must be lower-case letters, digits and "-" (a Kubernetes Service name), got ${got(name)}`,
       });
     }
-    pools.set(name, normalizePool(name, raw, problems));
+    const raw = part(poolSchema, value, ["pools", name], problems);
+    if (raw) pools.set(name, normalizePool(name, raw, problems));
   }
-  checkFallbacks(pools, problems);
+  checkFallbacks(pools, known, problems);
 
   const routes: Route[] = [];
   const seen = new Map<string, Route>();
-  (doc.rules ?? []).forEach((rule, r) => {
+  (doc.rules ?? []).forEach((value, r) => {
+    const rule = part(ingressRule, value, ["rules", r], problems);
+    if (!rule) return;
     if (rule.host !== undefined) {
       const problem = hostProblem(rule.host);
       if (problem) problems.push({ path: `rules[${r}].host`, message: problem });
     }
     rule.http?.paths.forEach((p, i) => {
       const source = `rules[${r}].http.paths[${i}]`;
-      const pool = backendPool(p.backend, `${source}.backend`, pools, problems);
+      const pool = backendPool(p.backend, `${source}.backend`, known, problems);
       const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
       if (p.pathType !== "ImplementationSpecific") {
         const problem = plainPathProblem(path, p.pathType);
@@ -81,8 +95,9 @@ function normalizeDocument(doc: RawDocument, problems: Problem[]): Config {
   });
 
   let defaultBackend: DefaultBackend | undefined;
-  if (doc.defaultBackend) {
-    const pool = backendPool(doc.defaultBackend, "defaultBackend", pools, problems);
+  const rawDefault = doc.defaultBackend === undefined ? undefined : part(ingressBackend, doc.defaultBackend, ["defaultBackend"], problems);
+  if (rawDefault) {
+    const pool = backendPool(rawDefault, "defaultBackend", known, problems);
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
   return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
@@ -91,25 +106,25 @@ function normalizeDocument(doc: RawDocument, problems: Problem[]): Config {
 function backendPool(
   backend: RawIngressBackend,
   path: string,
-  pools: ReadonlyMap<string, Pool>,
+  known: ReadonlySet<string>,
   problems: Problem[],
 ): string | undefined {
   const [field, name] = backend.service ? ["service", backend.service.name] : ["resource", backend.resource?.name ?? ""];
-  if (pools.has(name)) return name;
-  const known = [...pools.keys()].join(", ") || "none defined";
-  problems.push({ path: `${path}.${field}.name`, message: `no pool named ${got(name)} (pools: ${known})` });
+  if (known.has(name)) return name;
+  const names = [...known].join(", ") || "none defined";
+  problems.push({ path: `${path}.${field}.name`, message: `no pool named ${got(name)} (pools: ${names})` });
   return undefined;
 }
 
 /** A fallback must name another pool, and following fallbacks must never loop. */
-function checkFallbacks(pools: ReadonlyMap<string, Pool>, problems: Problem[]): void {
+function checkFallbacks(pools: ReadonlyMap<string, Pool>, known: ReadonlySet<string>, problems: Problem[]): void {
   for (const pool of pools.values()) {
     if (pool.whenAllDown.kind !== "fallback") continue;
     const path = joinPath(["pools", pool.name, "whenAllDown"]);
     const target = pool.whenAllDown.pool;
-    if (!pools.has(target)) {
-      const known = [...pools.keys()].filter((n) => n !== pool.name).join(", ") || "none";
-      problems.push({ path, message: `must be "fail-open", "503" or the name of another pool (pools: ${known}), got ${got(target)}` });
+    if (!known.has(target)) {
+      const names = [...known].filter((n) => n !== pool.name).join(", ") || "none";
+      problems.push({ path, message: `must be "fail-open", "503" or the name of another pool (pools: ${names}), got ${got(target)}` });
       continue;
     }
     const chain = [pool.name];

@@ -111,17 +111,37 @@ export const pool = v.strictObject({
   passiveEjection: v.optional(passiveEjection),
 });
 
+const poolsMessage = (i: { input: unknown }) => `must be a map of pool name to pool, got ${got(i.input)}`;
+const rulesMessage = (i: { input: unknown }) => `must be a list of Ingress rules, got ${got(i.input)}`;
+const documentMessage = (i: { input: unknown }) => `must be a mapping with "pools", got ${got(i.input)}`;
+
+/** The whole native document: what the JSON Schema describes. */
 export const nativeDocument = v.strictObject(
   {
     $schema: v.optional(v.string()),
     pools: v.pipe(
-      v.record(v.string(), pool, (i) => `must be a map of pool name to pool, got ${got(i.input)}`),
+      v.record(v.string(), pool, poolsMessage),
       v.description("Pools of origins by name; rules and defaultBackend refer to them as service names."),
     ),
-    rules: v.optional(v.array(ingressRule, (i) => `must be a list of Ingress rules, got ${got(i.input)}`)),
+    rules: v.optional(v.array(ingressRule, rulesMessage)),
     defaultBackend: v.optional(ingressBackend),
   },
-  (i) => `must be a mapping with "pools", got ${got(i.input)}`,
+  documentMessage,
+);
+
+/**
+ * The document's outline only. parseConfig checks each pool, rule and the
+ * defaultBackend on its own against the schemas above, so a value of the
+ * wrong type in one of them does not hide the problems of the others.
+ */
+export const documentOutline = v.strictObject(
+  {
+    $schema: v.optional(v.string()),
+    pools: v.record(v.string(), v.unknown(), poolsMessage),
+    rules: v.optional(v.array(v.unknown(), rulesMessage)),
+    defaultBackend: v.optional(v.unknown()),
+  },
+  documentMessage,
 );
 
 export type RawDocument = v.InferOutput<typeof nativeDocument>;
