@@ -7,19 +7,11 @@
 // path in two hundred. "N rules" counts path rules (flattened routes), which is
 // what the router compiles and matches.
 
+import { seededRandom } from "../test/support/seeded-random";
+
 export type Random = () => number;
 
-/** mulberry32: a tiny seeded PRNG; the same seed gives the same config everywhere. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface SampleRequest {
   /** Host header as a client sends it (sometimes with a port or in upper case). */

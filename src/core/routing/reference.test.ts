@@ -4,20 +4,10 @@
 import { describe, expect, it } from "vitest";
 import type { DefaultBackend, PathType, Route } from "../config/types";
 import { compileRoutes, type HostMatch, type RouteMatch } from "./index";
+import { seededRandom } from "../../../test/support/seeded-random";
 
-/** mulberry32: a small seeded PRNG, so every run checks the same cases. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = seeded(1453);
+const random = seededRandom(1453);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const SEGMENTS = ["a", "b", "c", "ab", "ba", "", "x", "A", "a%20b"];
 /** Requests also use elements no rule has, so some reach the defaultBackend. */

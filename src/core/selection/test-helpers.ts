@@ -3,17 +3,7 @@
 import type { Origin } from "../config/types";
 import type { Policy } from "./policy";
 
-/** mulberry32, a tiny seeded PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as mulberry32 } from "../../../test/support/seeded-random";
 
 /** Origins of pool `pool` named by their host's first label: `{ a: 3, b: 1 }` gives https://a.test weight 3, ... */
 export function makeOrigins(weights: Readonly<Record<string, number>>, pool = "api"): Origin[] {

@@ -1,0 +1,13 @@
+// mulberry32: a tiny seeded PRNG with uniform output in [0, 1), so tests and
+// benchmarks see the same "random" sequence on every run. Test and bench
+// code only; production randomness is injected (Math.random).
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
