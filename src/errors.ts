@@ -30,6 +30,8 @@ export function renderError(error: RouterError, requestId?: string): Response {
   const headers = new Headers(error.headers);
   headers.set("content-type", "text/plain; charset=utf-8");
   headers.set("cache-control", "no-store");
+  // The message may quote the request's host and path: never let a browser sniff it into HTML.
+  headers.set("x-content-type-options", "nosniff");
   headers.set(ERROR_HEADER, error.code);
   if (requestId) headers.set("x-request-id", requestId);
   return new Response(`${error.message}\n`, { status: error.status, headers });

@@ -61,6 +61,7 @@ describe("routing to pools", () => {
     expect(response.status).toBe(404);
     expect(response.headers.get("x-edge-ingress-error")).toBe("no-route");
     expect(response.headers.get("content-type")).toContain("text/plain");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await response.text()).toMatch(/no rule matches host "x\.example\.com" and path "\/other"/);
     expect(a.requests.length + b.requests.length + c.requests.length).toBe(0);
   });

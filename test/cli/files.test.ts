@@ -73,9 +73,12 @@ describe("validate", () => {
       `${files["ingress.yaml"]}[0]: apiVersion: must be networking.k8s.io/v1 for kind Ingress, got "networking.k8s.io/v1beta1" (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert") (line 1)`,
       // The missing port is reported on the line of its parent, "service:".
       `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.port: port name or number is required (Kubernetes requires it; edge-ingress ignores it) (line 17)`,
+      // The wrongly typed pool above hides none of the cross-checks.
+      `${files["ingress.yaml"]}[1]: spec.rules[0].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "API.example.com" (line 11)`,
+      `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.name: no pool named "nope" (pools: web) (line 17)`,
       `${files["extra.json"]}[0]: rule: unknown field (check its spelling and indentation) (line 1)`,
       `${files["extra.json"]}[0]: pools.web: pool "web" is already defined at ${files["pools.yaml"]}[0]: pools.web (line 1)`,
-      "edge-ingress: 7 problems found",
+      "edge-ingress: 9 problems found",
     ]);
   });
 
