@@ -128,6 +128,17 @@ describe("headers", () => {
     expect(headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("relies on workerd for the fields it owns: none reaches the origin or the client", async () => {
+    const response = await worker.fetch("site.example.com", "/h", {
+      headers: { connection: "keep-alive", "keep-alive": "timeout=99", te: "trailers" },
+    });
+    // The origin (node:http) answers with Connection: keep-alive and Keep-Alive: timeout=5.
+    expect(response.headers.get("keep-alive")).not.toBe("timeout=5");
+    const { headers } = (await response.json()) as { headers: Record<string, string> };
+    expect(headers["keep-alive"]).toBeUndefined();
+    expect(headers["te"]).toBeUndefined();
+  });
+
   it("keeps a request id the client sent", async () => {
     const response = await worker.fetch("site.example.com", "/h", { headers: { "x-request-id": "abc-123" } });
     const { headers } = (await response.json()) as { headers: Record<string, string> };

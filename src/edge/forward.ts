@@ -3,7 +3,7 @@
 // ways; nothing is buffered. Failures come back as values so the caller can
 // decide about retries and ejection.
 import type { Origin } from "../core/config/types";
-import { hasHopByHop, isWebSocketUpgrade, setForwardingHeaders, stripHopByHop, type ForwardedFor } from "../core/http/headers";
+import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop, type ForwardedFor } from "../core/http/headers";
 
 export type ForwardResult =
   | { readonly kind: "response"; readonly response: Response }
@@ -25,7 +25,7 @@ export async function forward(
 ): Promise<ForwardResult> {
   const headers = new Headers(request.headers);
   const webSocket = isWebSocketUpgrade(headers);
-  stripHopByHop(headers, webSocket);
+  if (webSocket || needsHopByHopStrip(headers)) stripHopByHop(headers, webSocket);
   setForwardingHeaders(headers, options);
 
   // A timer, not AbortSignal.timeout: the deadline covers the wait for
@@ -57,7 +57,7 @@ export async function forward(
   // A WebSocket handshake answer carries the socket itself; pass it through
   // untouched. So does a response with nothing to strip (the common case):
   // rebuilding it costs a header copy and a new Response on every request.
-  if (upstream.status === 101 || upstream.webSocket || !hasHopByHop(upstream.headers)) return { kind: "response", response: upstream };
+  if (upstream.status === 101 || upstream.webSocket || !needsHopByHopStrip(upstream.headers)) return { kind: "response", response: upstream };
 
   const responseHeaders = new Headers(upstream.headers);
   stripHopByHop(responseHeaders);

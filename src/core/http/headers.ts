@@ -16,9 +16,26 @@ const HOP_BY_HOP = [
   "upgrade",
 ] as const;
 
-/** True when stripHopByHop would change anything: lets a clean response pass through untouched. */
-export function hasHopByHop(headers: Headers): boolean {
-  for (const name of HOP_BY_HOP) if (headers.has(name)) return true;
+/**
+ * Fields workerd itself owns on every hop it makes (it sets or drops them
+ * when it sends a request or a response), so their mere presence needs no
+ * work from us. What it does not handle: fields a Connection header lists,
+ * and the Proxy-* fields (see ../shared/docs/platform.md).
+ */
+const RUNTIME_OWNED = new Set(["close", "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"]);
+
+/**
+ * True when the runtime would forward a hop-by-hop field that stripHopByHop
+ * must remove. Four lookups instead of ten: most messages carry only
+ * `Connection: keep-alive`, and then a response passes through untouched.
+ */
+export function needsHopByHopStrip(headers: Headers): boolean {
+  if (headers.has("proxy-authorization") || headers.has("proxy-authenticate") || headers.has("proxy-connection")) return true;
+  const connection = headers.get("connection");
+  if (!connection) return false;
+  for (const token of connection.split(",")) {
+    if (!RUNTIME_OWNED.has(token.trim().toLowerCase())) return true;
+  }
   return false;
 }
 
