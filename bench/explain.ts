@@ -64,7 +64,7 @@ function explainE2e(results: BenchResults, targets: readonly TargetResult[]): st
       ["garbage collection", partShare(profile, (n) => n === "(garbage collector)")],
     ];
     lines.push(
-      `- Where a router request's CPU goes in workerd (profile below; shares of its samples, which cover the thread running the Worker, applied to the ${fmt(routerCpu, 0)} µs measured without the profiler, so the µs are estimates): ${parts.map(([what, share]) => `${what} ${fmt(share, 0)}% (about ${fmt((share * routerCpu) / 100, 0)} µs)`).join(", ")}. The native work includes the runtime calls the router makes and the pass-through does not: copying the request and the response \`Headers\`, deleting hop-by-hop fields one call each, a new \`Response\`, an AbortController and a timer per request.`,
+      `- Where a router request's CPU goes in workerd (profile below; shares of its samples, which cover the thread running the Worker, applied to the ${fmt(routerCpu, 0)} µs measured without the profiler, so the µs are estimates): ${parts.map(([what, share]) => `${what} ${fmt(share, 0)}% (about ${fmt((share * routerCpu) / 100, 0)} µs)`).join(", ")}. The native work includes the runtime calls the router makes and the pass-through does not, all of them needed for correct proxying: copying the request \`Headers\` to add X-Forwarded-* and X-Request-Id, looking up the hop-by-hop fields of both messages (a response that has none the runtime leaves to us passes through untouched), and an AbortController with a timer for the pool's response-header deadline.`,
     );
   }
   const micro10k = results.micro.find((m) => m.ruleCount === 10_000) ?? results.micro.at(-1);

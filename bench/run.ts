@@ -1,6 +1,6 @@
 // `npm run bench`: runs the benchmark, prints the report and writes
 // BENCHMARKS.md (full mode only, unless --out is given). See --help.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -79,4 +79,7 @@ if (out) {
   writeFileSync(out, markdown);
   process.stderr.write(`bench: wrote ${out}\n`);
 }
-if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+if (values.json) {
+  mkdirSync(dirname(values.json), { recursive: true });
+  writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+}
