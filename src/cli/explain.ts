@@ -6,7 +6,7 @@
 import { describeSource, relocateSources } from "../core/config/manifests";
 import { KV_KEYS } from "../core/config/stored";
 import type { Config, Pool } from "../core/config/types";
-import { isDown, parseHealthSnapshot, type HealthSnapshot } from "../core/health";
+import { isDown, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
 import { compileRoutes } from "../core/routing";
 import { describeHealthCheck, whenAllDown } from "./diff";
 import { openKv, type KvFlags } from "./kv-state";
@@ -81,12 +81,7 @@ function describeHealth(pool: Pool, health: HealthSnapshot | undefined): string 
 async function readHealth(options: KvFlags, io: Io): Promise<HealthSnapshot> {
   const text = await openKv(options, io).get(KV_KEYS.health);
   if (text === undefined) return { v: 1, origins: {} };
-  let snapshot: HealthSnapshot | undefined;
-  try {
-    snapshot = parseHealthSnapshot(JSON.parse(text));
-  } catch {
-    snapshot = undefined;
-  }
+  const snapshot = decodeHealthSnapshot(text);
   if (!snapshot) io.err(`warning: ${KV_KEYS.health} is malformed; every origin is taken as up (as the Worker does)`);
   return snapshot ?? { v: 1, origins: {} };
 }

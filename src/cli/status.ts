@@ -3,7 +3,7 @@
 // reason) as the cron run recorded it. `--json` gives the same for scripts.
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
-import { describeRecord, parseHealthSnapshot, type HealthRecord, type HealthSnapshot } from "../core/health";
+import { describeRecord, decodeHealthSnapshot, type HealthRecord, type HealthSnapshot } from "../core/health";
 import { parseHistoryText } from "./history";
 import { openKv, type KvDeps, type KvFlags } from "./kv-state";
 import { align, type Io } from "./output";
@@ -59,12 +59,7 @@ export function buildStatus(where: string, configText?: string, historyText?: st
 }
 
 function readHealth(text: string | undefined): HealthSnapshot | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseHealthSnapshot(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
+  return text === undefined ? undefined : decodeHealthSnapshot(text);
 }
 
 function poolStatuses(config: Config, health: HealthSnapshot | undefined): PoolStatus[] {

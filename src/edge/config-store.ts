@@ -5,7 +5,7 @@
 // (ctx.waitUntil), one at a time. A value that fails to parse never replaces
 // the last good one; it is logged once per distinct value.
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
-import { emptySnapshot, parseHealthSnapshot, type HealthSnapshot } from "../core/health";
+import { emptySnapshot, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
 import { compileRuntime, type Runtime } from "../core/runtime";
 import type { Logger } from "../log";
 
@@ -97,12 +97,7 @@ export class ConfigStore {
   }
 
   private parseHealth(text: string): HealthSnapshot | undefined {
-    let snapshot: HealthSnapshot | undefined;
-    try {
-      snapshot = parseHealthSnapshot(JSON.parse(text));
-    } catch {
-      snapshot = undefined;
-    }
+    const snapshot = decodeHealthSnapshot(text);
     if (!snapshot) this.deps.log.error({ event: "health.invalid", message: "health state in KV is malformed; keeping the last good one" });
     return snapshot;
   }

@@ -2,7 +2,7 @@
 // write the health state back only if it changed. A free-tier account has
 // 1,000 KV writes a day; writing every minute would use 1,440 on its own.
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
-import { emptySnapshot, parseHealthSnapshot, runHealthChecks, type HealthSnapshot } from "../core/health";
+import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot } from "../core/health";
 import type { Logger } from "../log";
 
 export interface HealthRunDeps {
@@ -50,12 +50,8 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
 
 function readSnapshot(text: string | null, log: Logger): HealthSnapshot {
   if (text === null) return emptySnapshot;
-  try {
-    const snapshot = parseHealthSnapshot(JSON.parse(text));
-    if (snapshot) return snapshot;
-  } catch {
-    // fall through
-  }
+  const snapshot = decodeHealthSnapshot(text);
+  if (snapshot) return snapshot;
   log.error({ event: "health.invalid", message: "health state in KV is malformed; starting from all up" });
   return emptySnapshot;
 }

@@ -2,7 +2,7 @@
 // ejection in the isolate, and the availability decision the request path makes.
 export { probe, statusExpected, MAX_PROBE_BODY_BYTES, type ProbeResult } from "./probe";
 export { nextRecord, type HealthRecord } from "./state";
-export { emptySnapshot, parseHealthSnapshot, snapshotsEqual, recordsEqual, isDown, describeRecord, type HealthSnapshot } from "./snapshot";
+export { emptySnapshot, decodeHealthSnapshot, parseHealthSnapshot, snapshotsEqual, recordsEqual, isDown, describeRecord, type HealthSnapshot } from "./snapshot";
 export { runHealthChecks, probeWindow, DEFAULT_CONCURRENCY, DEFAULT_MAX_PROBES, type HealthCheckDeps, type HealthRun, type ProbeReport } from "./run";
 export { PassiveEjector } from "./ejection";
 export { availableOrigins, type Availability } from "./availability";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRecord, emptySnapshot, isDown, parseHealthSnapshot, snapshotsEqual, type HealthSnapshot } from "./snapshot";
+import { describeRecord, emptySnapshot, isDown, decodeHealthSnapshot, parseHealthSnapshot, snapshotsEqual, type HealthSnapshot } from "./snapshot";
 
 const snapshot: HealthSnapshot = {
   v: 1,
@@ -85,5 +85,15 @@ describe("describeRecord", () => {
     [{ up: false, streak: 0, sinceMs: t }, "down since 2026-11-27T06:00:00Z"],
   ])("%j reads %s", (record, text) => {
     expect(describeRecord(record)).toBe(text);
+  });
+});
+
+describe("decodeHealthSnapshot", () => {
+  it("reads the JSON text stored in KV, and refuses text that is not a snapshot", () => {
+    const stored = JSON.stringify({ v: 1, origins: { "web https://a.test": { up: false, streak: 0, sinceMs: 5, reason: "status 503" } } });
+    expect(decodeHealthSnapshot(stored)?.origins["web https://a.test"]).toEqual({ up: false, streak: 0, sinceMs: 5, reason: "status 503" });
+    expect(decodeHealthSnapshot("{not json")).toBeUndefined();
+    expect(decodeHealthSnapshot("[]")).toBeUndefined();
+    expect(decodeHealthSnapshot('{"v":2,"origins":{}}')).toBeUndefined();
   });
 });

@@ -35,6 +35,17 @@ const healthSnapshot = v.object({
   ),
 });
 
+/** The snapshot as stored in KV (JSON text); undefined when it is not valid JSON or not a snapshot. */
+export function decodeHealthSnapshot(text: string): HealthSnapshot | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return parseHealthSnapshot(value);
+}
+
 export function parseHealthSnapshot(value: unknown): HealthSnapshot | undefined {
   const result = v.safeParse(healthSnapshot, value);
   if (!result.success) return undefined;
