@@ -1,14 +1,7 @@
 // The applied versions kept in KV (KV_KEYS.history, newest first, the active
 // one included) and the two moves on them: apply pushes, rollback pops.
-import { HISTORY_LENGTH, type StoredConfig } from "../core/config/stored";
+import { asStoredConfig, HISTORY_LENGTH, type StoredConfig } from "../core/config/stored";
 
-/** A StoredConfig read back from KV, or undefined if the value is not one. */
-export function asStoredConfig(value: unknown): StoredConfig | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const { version, appliedAt, config } = value as Partial<StoredConfig>;
-  if (typeof version !== "string" || typeof appliedAt !== "string" || config === undefined) return undefined;
-  return { version, appliedAt, config };
-}
 
 export interface ParsedValue<T> {
   readonly value: T;

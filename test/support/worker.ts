@@ -2,11 +2,11 @@
 // (in memory), real fetch to origin servers on 127.0.0.1, the scheduled
 // handler on demand, and the Worker's log lines captured for assertions.
 // All runtime-specific test plumbing lives here.
-import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { KV_KEYS } from "../../src/core/config/stored";
+import { configVersion } from "../../src/cli/version";
 
 const BUNDLE = "dist/test-worker/index.js";
 
@@ -84,7 +84,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     },
     kv,
     async putConfig(config) {
-      const version = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 12);
+      const version = configVersion(config);
       await (await kv()).put(KV_KEYS.config, JSON.stringify({ version, appliedAt: new Date().toISOString(), config }));
       return version;
     },

@@ -6,6 +6,7 @@
 // rules and backends themselves are validated by parseConfig on the merged
 // document, with the schema native documents share (ingress-schema.ts).
 import * as v from "valibot";
+import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
 import { addDefaultBackend, addNote, addProblem, addRule, type MergeState } from "./merge-state";
@@ -13,7 +14,6 @@ import { addDefaultBackend, addNote, addProblem, addRule, type MergeState } from
 export const INGRESS_API_VERSION = "networking.k8s.io/v1";
 export const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** IANA_SVC_NAME, as Kubernetes validates port names. */
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -100,11 +100,11 @@ function checkApiServerRules(
   state: MergeState,
 ): void {
   const name = metadata.name;
-  if (typeof name === "string" && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) {
+  if (typeof name === "string" && !isDnsSubdomain(name)) {
     addProblem(state, child(at, "metadata", "name"), `must be a lower-case DNS subdomain (letters, digits, "-" and "."), got ${got(name)}`);
   }
   const className = spec.ingressClassName;
-  if (typeof className === "string" && (className.length > 253 || !DNS_SUBDOMAIN.test(className))) {
+  if (typeof className === "string" && !isDnsSubdomain(className)) {
     addProblem(state, child(at, "spec", "ingressClassName"), `must be a lower-case DNS subdomain, got ${got(className)}`);
   }
   const annotated = annotations[CLASS_ANNOTATION];

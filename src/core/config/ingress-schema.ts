@@ -11,13 +11,22 @@ const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** A Kubernetes Service name (RFC 1035 label); pools share the rule so manifests can name them. */
-export const POOL_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const POOL_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export function isPoolName(name: string): boolean {
+  return name.length <= 63 && POOL_NAME.test(name);
+}
+
+/** A Kubernetes DNS subdomain (object names, ingress classes, hosts without the "*."). */
+export function isDnsSubdomain(name: string): boolean {
+  return name.length <= 253 && DNS_SUBDOMAIN.test(name);
+}
 
 export function hostProblem(host: string): string | undefined {
   if (host.includes(":")) return `must be a host name without port or scheme, got ${got(host)}`;
   if (IPV4.test(host)) return `must be a DNS name, not an IP address (as Kubernetes requires), got ${got(host)}`;
   const name = host.startsWith("*.") ? host.slice(2) : host;
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  if (!isDnsSubdomain(name)) {
     return `must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got ${got(host)}`;
   }
   return undefined;
@@ -26,7 +35,7 @@ export function hostProblem(host: string): string | undefined {
 const poolName = v.pipe(
   v.string((i) => `must be a string, got ${got(i.input)}`),
   v.check(
-    (name) => name.length <= 63 && POOL_NAME.test(name),
+    isPoolName,
     (i) => `must be a lower-case name of letters, digits and "-" (a Kubernetes Service name), got ${got(i.input)}`,
   ),
 );

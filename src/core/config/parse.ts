@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { checkRegexPath, routeIdentity } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
-import { hostProblem, ingressBackend, ingressRule, POOL_NAME, type RawIngressBackend } from "./ingress-schema";
+import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
@@ -38,7 +38,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
   // Every pool named counts for references, even one too broken to normalize.
   const known = new Set(Object.keys(doc.pools));
   for (const [name, value] of Object.entries(doc.pools)) {
-    if (name.length > 63 || !POOL_NAME.test(name)) {
+    if (!isPoolName(name)) {
       problems.push({
         path: joinPath(["pools", name]),
         message: `pool name must be lower-case letters, digits and "-" (a Kubernetes Service name), got ${got(name)}`,

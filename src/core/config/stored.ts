@@ -37,13 +37,21 @@ export function parseStoredConfig(text: string): StoredParse {
   } catch (error) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: `is not valid JSON: ${(error as Error).message}` }] };
   }
-  if (typeof value !== "object" || value === null || typeof (value as StoredConfig).version !== "string") {
+  const stored = asStoredConfig(value);
+  if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
   }
-  const stored = value as StoredConfig;
   const parsed = parseConfig(stored.config);
   if (!parsed.ok) {
     return { ok: false, version: stored.version, problems: parsed.problems.map((p) => ({ path: `config.${p.path}`, message: p.message })) };
   }
-  return { ok: true, version: stored.version, appliedAt: String(stored.appliedAt ?? ""), config: parsed.config };
+  return { ok: true, version: stored.version, appliedAt: stored.appliedAt, config: parsed.config };
+}
+
+/** The envelope of a StoredConfig (its `config` not yet validated), or undefined if the value is not one. */
+export function asStoredConfig(value: unknown): StoredConfig | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { version, appliedAt, config } = value as Partial<StoredConfig>;
+  if (typeof version !== "string" || typeof appliedAt !== "string" || config === undefined) return undefined;
+  return { version, appliedAt, config };
 }
