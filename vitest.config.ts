@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects, one per runtime (see ../shared/docs/style.md, principle 11):
+// Two projects, one per runtime (the folder a test sits in says which runs it):
 // - "core": pure modules, unit tests beside the source, plain Node.
 // - "worker": the built Worker running in workerd through Miniflare, against
 //   real HTTP origin servers on 127.0.0.1 that the tests start themselves.

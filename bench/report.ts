@@ -90,7 +90,7 @@ export function renderE2e(results: BenchResults): string {
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   const targets = table(
-    ["target (issue 5)", "measured", "status"],
+    ["target", "measured", "status"],
     results.targets.map((t) => [t.target, t.measured, t.status === "met" ? "met" : t.status === "not met" ? "**not met**" : "not measured"]),
   );
   const explanations = explainMisses(results);

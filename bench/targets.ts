@@ -1,4 +1,4 @@
-// The targets of issue 5, checked against the measured figures. A target
+// The benchmark targets, checked against the measured figures. A target
 // that the run did not measure (smoke sizes, no end-to-end run) says so
 // rather than pass or fail.
 import type { BundleResult } from "./bundle";
@@ -9,7 +9,7 @@ export type TargetStatus = "met" | "not met" | "not measured";
 
 export interface TargetResult {
   readonly id: "throughput" | "p50" | "route-10k" | "route-scaling" | "compile-10k" | "bundle";
-  /** The target as issue 5 states it. */
+  /** The target, as stated to users. */
   readonly target: string;
   readonly measured: string;
   readonly status: TargetStatus;

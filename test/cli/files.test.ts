@@ -141,7 +141,7 @@ describe("validate", () => {
 });
 
 describe("test and explain on the Kubernetes docs examples", async () => {
-  const examples = JSON.parse(await readFile("/work/shared/conformance/ingress-docs-examples.json", "utf8")) as DocsExample[];
+  const examples = JSON.parse(await readFile(new URL("../fixtures/conformance/ingress-docs-examples.json", import.meta.url), "utf8")) as DocsExample[];
 
   it.each(examples.map((e) => [e.name, e] as const))("%s: every documented request routes as the docs say", async (_name, example) => {
     const files = await exampleFiles(example);

@@ -1,6 +1,6 @@
 // One active health probe: a GET or HEAD of the origin's health path, judged
-// by status and optionally by body text. Failures are values (style principle
-// 7): a probe never throws, so one bad origin cannot abort a cron run.
+// by status and optionally by body text. Failures are values: a
+// probe never throws, so one bad origin cannot abort a cron run.
 import type { HealthCheckSpec, Origin, StatusRange } from "../config/types";
 
 export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };

@@ -20,7 +20,7 @@ const HOP_BY_HOP = [
  * Fields workerd itself owns on every hop it makes (it sets or drops them
  * when it sends a request or a response), so their mere presence needs no
  * work from us. What it does not handle: fields a Connection header lists,
- * and the Proxy-* fields (see ../shared/docs/platform.md).
+ * and the Proxy-* fields, which workerd forwards as given.
  */
 const RUNTIME_OWNED = new Set(["close", "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"]);
 

@@ -20,7 +20,7 @@ interface Example {
 }
 
 const examples = JSON.parse(
-  readFileSync(new URL("../../../../shared/conformance/ingress-docs-examples.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../../test/fixtures/conformance/ingress-docs-examples.json", import.meta.url), "utf8"),
 ) as Example[];
 
 const backendName = (b: IngressBackend): string => b.service?.name ?? b.resource?.name ?? "";
