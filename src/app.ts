@@ -32,7 +32,14 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
     if (!view.runtime) {
       throw new RouterError(503, "no-config", "edge-ingress: no valid config in KV yet; apply one with `npx edge-ingress apply <config.yaml>` (see README)");
     }
-    return proxyRequest(c.req.raw, { runtime: view.runtime, health: view.health, ejector, requestId });
+    return proxyRequest(c.req.raw, {
+      runtime: view.runtime,
+      health: view.health,
+      ejector,
+      requestId,
+      random: deps.random,
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+    });
   });
 
   app.onError((error, c) => {

@@ -1,14 +1,18 @@
-// The request path: match -> availability -> pick -> forward, with one retry
-// for safe requests on a connection failure and live-traffic feedback into
-// passive ejection. Glue only: each step's logic lives in src/core.
+// The request path: decide (route, filters, backend; src/core/request) ->
+// availability -> pick -> forward, with retries per the retry plan and
+// live-traffic feedback into passive ejection; then the response filters,
+// and mirrored copies sent without waiting. Glue only: each step's logic
+// lives in src/core.
 import type { Origin, Pool } from "../core/config/types";
-import { availableOrigins, type HealthSnapshot, type PassiveEjector } from "../core/health";
+import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
+import type { HealthSnapshot, PassiveEjector } from "../core/health";
+import { decide } from "../core/request/decide";
+import { choosePool } from "../core/request/origins";
+import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
-import { forward, type ForwardOptions } from "../edge/forward";
-
-/** Methods that are safe to send twice (RFC 9110 section 9.2.1) and so may be retried on another origin. */
-const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
+import { forward, type ForwardOptions, type ForwardResult } from "../edge/forward";
+import { sendMirrors } from "../edge/mirror";
 
 /** Seconds a client is told to wait when a pool answers 503: about one cron interval. */
 const RETRY_AFTER_SECONDS = 60;
@@ -18,7 +22,10 @@ export interface ProxyContext {
   readonly health: HealthSnapshot;
   readonly ejector: PassiveEjector;
   readonly requestId: string;
+  readonly random?: () => number;
   readonly fetch?: typeof fetch;
+  /** Keeps mirrored copies running after the response is sent. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
@@ -30,67 +37,101 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   if (UNFORWARDABLE.has(request.method.toUpperCase())) {
     throw new RouterError(501, "bad-request", `edge-ingress: method ${request.method} is not supported`);
   }
-  const url = new URL(request.url);
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
-  const host = url.host;
-  const match = ctx.runtime.table.match(host, url.pathname);
-  if (!match) {
-    throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(host)} and path ${JSON.stringify(url.pathname)}, and there is no defaultBackend`);
-  }
-  const { pool, candidates } = choosePool(ctx, match.pool);
-
-  const options: ForwardOptions = {
-    pathAndQuery: url.pathname + url.search,
-    timeoutMs: pool.timeoutMs,
+  const url = new URL(request.url);
+  const incoming = {
+    method: request.method,
+    url,
+    headers: request.headers,
     clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
-    proto: url.protocol.slice(0, -1),
-    host,
     requestId: ctx.requestId,
   };
+  const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  switch (decision.kind) {
+    case "no-route":
+      throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(decision.host)} and path ${JSON.stringify(decision.path)}, and there is no defaultBackend`);
+    case "answer":
+      return localResponse(decision.answer, ctx.requestId);
+    case "no-backend":
+      throw new RouterError(500, "no-backend", `edge-ingress: the matched rule has no valid backend for this request (${decision.backend ? `no pool named ${JSON.stringify(decision.backend.name)}` : "no backendRefs with weight above 0"})`);
+  }
+
+  const choice = choosePool(ctx.runtime.config.pools, decision.pool, ctx.health, ctx.ejector);
+  if (choice.kind === "all-down") {
+    throw new RouterError(503, "all-origins-down", `edge-ingress: every origin of pool "${choice.pool.name}" is down; try again later`, {
+      "retry-after": String(RETRY_AFTER_SECONDS),
+    });
+  }
+  if (choice.kind === "no-pool") throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
+  const { pool, candidates } = choice;
   const policy = ctx.runtime.policies.get(pool.name);
   if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
 
-  const first = policy.pick(candidates);
-  const result = await tryOrigin(request, first, pool, options, ctx);
-  if (result.kind === "response") return result.response;
-  if (result.kind === "timeout") throw timeoutError(pool);
-  if (result.kind === "bad-response") throw badResponseError(pool);
-
-  // Retry a connection failure once, on another origin, when sending the
-  // request again cannot do harm: a safe method and no body already consumed.
-  const others = candidates.filter((o) => o !== first);
-  if (RETRYABLE.has(request.method) && request.body === null && others.length > 0) {
-    const second = policy.pick(others);
-    const retry = await tryOrigin(request, second, pool, options, ctx);
-    if (retry.kind === "response") return retry.response;
-    if (retry.kind === "timeout") throw timeoutError(pool);
-    if (retry.kind === "bad-response") throw badResponseError(pool);
+  const upstream = decision.upstream;
+  let body = request.body;
+  if (upstream.mirrors.length > 0 && ctx.waitUntil) {
+    const [mine, copy] = body === null ? [null, null] : body.tee();
+    body = mine;
+    ctx.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
   }
-  throw new RouterError(502, "origin-unreachable", `edge-ingress: could not connect to an origin of pool "${pool.name}"`);
+  const plan = retryPlan(decision.action, pool, request.method, body !== null);
+  const options: ForwardOptions = {
+    method: request.method,
+    headers: upstream.headers,
+    body,
+    pathAndQuery: upstream.path + upstream.search,
+    upstreamHost: upstream.upstreamHost,
+    timeoutMs: plan.tryTimeoutMs,
+    clientOrigin: `${url.protocol}//${url.host}`,
+  };
+  const response = await sendWithRetries(candidates, policy.pick.bind(policy), pool, options, plan, ctx);
+  return applyResponseFilters(response, decision.responseFilters, upstream);
 }
 
-/** Applies health and whenAllDown: fail-open, 503, or a fallback pool (chains were checked for loops at parse time). */
-function choosePool(ctx: ProxyContext, name: string): { pool: Pool; candidates: readonly Origin[] } {
-  const pools = ctx.runtime.config.pools;
-  let pool = pools.get(name);
-  for (let hops = 0; pool && hops <= pools.size; hops++) {
-    const available = availableOrigins(pool, ctx.health, ctx.ejector);
-    if (!available.allDown) return { pool, candidates: available.origins };
-    const rule = pool.whenAllDown;
-    if (rule.kind === "fail-open") return { pool, candidates: pool.origins };
-    if (rule.kind === "503") {
-      throw new RouterError(503, "all-origins-down", `edge-ingress: every origin of pool "${pool.name}" is down; try again later`, {
-        "retry-after": String(RETRY_AFTER_SECONDS),
-      });
+async function sendWithRetries(
+  candidates: readonly Origin[],
+  pick: (candidates: readonly Origin[]) => Origin,
+  pool: Pool,
+  options: ForwardOptions,
+  plan: RetryPlan,
+  ctx: ProxyContext,
+): Promise<Response> {
+  const deadline = plan.requestTimeoutMs ? new AbortController() : undefined;
+  const timer = deadline ? setTimeout(() => deadline.abort(), plan.requestTimeoutMs) : undefined;
+  try {
+    const tried = new Set<Origin>();
+    let last: ForwardResult = { kind: "connect-failed", message: "no try" };
+    for (let tryIndex = 1; tryIndex <= plan.maxTries; tryIndex++) {
+      const wait = backoffBefore(plan, tryIndex);
+      if (wait > 0) await sleep(wait, deadline?.signal);
+      if (deadline?.signal.aborted) throw timeoutError(pool, plan);
+      // Another origin when there is one left untried; else any.
+      const untried = candidates.filter((o) => !tried.has(o));
+      if (plan.connectFailuresOnly && tryIndex > 1 && untried.length === 0) break;
+      const origin = pick(untried.length > 0 ? untried : candidates);
+      tried.add(origin);
+      last = await tryOrigin(origin, pool, { ...options, ...(deadline ? { deadline: deadline.signal } : {}) }, ctx);
+      if (last.kind === "response") {
+        if (!plan.retryOn.has(last.response.status) || tryIndex === plan.maxTries) return last.response;
+        await last.response.body?.cancel();
+        continue;
+      }
+      if (last.kind === "timeout") {
+        if (deadline?.signal.aborted || plan.connectFailuresOnly) throw timeoutError(pool, plan);
+        continue;
+      }
+      if (last.kind === "bad-response") throw badResponseError(pool);
     }
-    pool = pools.get(rule.pool);
+    if (last.kind === "timeout") throw timeoutError(pool, plan);
+    throw new RouterError(502, "origin-unreachable", `edge-ingress: could not connect to an origin of pool "${pool.name}"`);
+  } finally {
+    clearTimeout(timer);
   }
-  throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
 }
 
-async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: ForwardOptions, ctx: ProxyContext) {
-  const result = await forward(request, origin, options, ctx.fetch);
+async function tryOrigin(origin: Origin, pool: Pool, options: ForwardOptions, ctx: ProxyContext): Promise<ForwardResult> {
+  const result = await forward(origin, options, ctx.fetch);
   const spec = pool.passiveEjection;
   if (result.kind !== "response") ctx.ejector.recordFailure(origin, spec);
   else if (spec.on5xx && result.response.status >= 500) ctx.ejector.recordFailure(origin, spec);
@@ -98,8 +139,33 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
   return result;
 }
 
-function timeoutError(pool: Pool): RouterError {
-  return new RouterError(504, "origin-timeout", `edge-ingress: the origin of pool "${pool.name}" did not answer within ${pool.timeoutMs} ms`);
+function applyResponseFilters(response: Response, filters: readonly Filter[], request: FilterRequest): Response {
+  if (filters.length === 0 || response.status === 101) return response;
+  const headers = new Headers(response.headers);
+  for (const filter of filters) filter.onResponse?.({ status: response.status, headers, request });
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function localResponse(answer: LocalAnswer, requestId: string): Response {
+  const headers = new Headers(answer.headers);
+  headers.set("x-request-id", requestId);
+  if (answer.body !== "") headers.set("content-type", "text/plain; charset=utf-8");
+  return new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function timeoutError(pool: Pool, plan: RetryPlan): RouterError {
+  const within = plan.requestTimeoutMs !== undefined ? `${plan.requestTimeoutMs} ms (the rule's request timeout)` : `${plan.tryTimeoutMs} ms`;
+  return new RouterError(504, "origin-timeout", `edge-ingress: the origin of pool "${pool.name}" did not answer within ${within}`);
 }
 
 function badResponseError(pool: Pool): RouterError {

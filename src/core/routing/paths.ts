@@ -15,6 +15,7 @@ export const TYPE_RANK: Readonly<Record<PathType, number>> = Object.freeze({
   Exact: 0,
   Prefix: 1,
   ImplementationSpecific: 2,
+  RegularExpression: 2,
 });
 
 /**
@@ -61,6 +62,14 @@ export function compileRegexPath(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})`, "i");
 }
 
+/**
+ * A Gateway API RegularExpression (path, header or query value): the whole
+ * value must match, case-sensitively, as Envoy-based implementations do.
+ */
+export function compileFullMatchRegex(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
 /** Does this one rule match the request path? Linear, for explain and diagnostics only. */
 export function routeMatchesPath(route: Route, path: string, regex?: RegExp): boolean {
   switch (route.pathType) {
@@ -70,5 +79,7 @@ export function routeMatchesPath(route: Route, path: string, regex?: RegExp): bo
       return prefixMatches(prefixKey(route.path), path);
     case "ImplementationSpecific":
       return (regex ?? compileRegexPath(route.path)).test(path);
+    case "RegularExpression":
+      return (regex ?? compileFullMatchRegex(route.path)).test(path);
   }
 }

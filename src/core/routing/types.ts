@@ -1,6 +1,7 @@
 // What the rest of the code sees of routing: a table compiled once per config
 // version, asked one question per request (match), plus explain for the CLI.
 import type { Route } from "../config/types";
+import type { RequestFacts } from "./conditions";
 
 /** Which host group decided: a precise host, a `*.suffix` wildcard, or the rules without host. */
 export type HostMatch = "exact" | "wildcard" | "any";
@@ -21,17 +22,22 @@ export interface RouteTable {
   /**
    * `host` is the raw Host header (port, case and a trailing dot are ignored);
    * `path` is the pathname as it arrived (`new URL(request.url).pathname`), not
-   * decoded. Undefined means no rule and no defaultBackend: the caller answers 404.
+   * decoded. `request` gives method, headers, query and listener for
+   * HTTPRoute conditions (default: a plain GET on port 80). Undefined means
+   * no rule and no defaultBackend: the caller answers 404.
    */
-  match(host: string, path: string): RouteMatch | undefined;
+  match(host: string, path: string, request?: RequestFacts): RouteMatch | undefined;
   /** Why match() answers what it does, for the CLI. Not for the request path. */
-  explain(host: string, path: string): Explanation;
+  explain(host: string, path: string, request?: RequestFacts): Explanation;
 }
 
 /** One rule of the chosen host group, as explain saw it against the request path. */
 export interface ExplainedRoute {
   readonly route: Route;
+  /** The path matched and so did every condition. */
   readonly matched: boolean;
+  /** HTTPRoute conditions, one line each saying whether it held; empty for Ingress rules. */
+  readonly conditions: readonly string[];
   /** The length precedence compares: the path (Prefix without its trailing slash; the pattern for regexes). */
   readonly length: number;
 }
@@ -41,6 +47,9 @@ export type DecisionStep =
   | "only-match"
   | "longest-path"
   | "path-type"
+  | "method"
+  | "header-count"
+  | "query-count"
   | "first-declared"
   | "default-backend"
   | "no-match";

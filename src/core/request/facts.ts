@@ -1,0 +1,23 @@
+// What routing needs to know of a request besides host and path, read
+// lazily: the query string is parsed only if a rule asks for a parameter.
+import type { RequestFacts } from "../routing/conditions";
+
+/** The port a client addressed: the URL's, else the scheme's default. */
+export function requestPort(url: URL): number {
+  return url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+}
+
+/** "http:80", "https:443": the listener address of a request. */
+export function listenerAddress(url: URL): string {
+  return `${url.protocol.slice(0, -1)}:${requestPort(url)}`;
+}
+
+export function requestFacts(method: string, url: URL, headers: Headers): RequestFacts {
+  let query: URLSearchParams | undefined;
+  return {
+    method,
+    header: (name) => headers.get(name),
+    queryParam: (name) => (query ??= new URLSearchParams(url.search)).get(name),
+    listener: listenerAddress(url),
+  };
+}
