@@ -174,6 +174,19 @@ describe("config loading", () => {
     expect(logged(worker, "config.invalid")).toMatchObject([{ problems: [NO_POOLS] }]);
   });
 
+  it("the cron run probes the version new isolates serve when the active value is invalid", async () => {
+    worker = await startWorker();
+    const kv = await worker.kv();
+    const doc = config("web", [a.url]);
+    const good = stored({ ...doc, pools: { web: { ...doc.pools.web, healthCheck: { path: "/healthz" } } } });
+    await kv.put(KV_KEYS.history, JSON.stringify([good]));
+    await kv.put(KV_KEYS.config, JSON.stringify(broken("bad1")));
+    await worker.scheduled(new Date(Date.UTC(2026, 10, 27, 6, 0)));
+    const health = JSON.parse((await kv.get(KV_KEYS.health)) ?? "null") as { origins: Record<string, unknown> } | null;
+    expect(Object.keys(health?.origins ?? {})).toEqual([`web ${a.url}`]);
+    expect(logged(worker, "health.run")).toMatchObject([{ version: good.version, from: KV_KEYS.history, activeVersion: "bad1" }]);
+  });
+
   it("serves from the isolate cache without reading KV, then refreshes in the background", async () => {
     worker = await startWorker({ ttlSeconds: 1 });
     await worker.putConfig(config("web", [a.url]));
