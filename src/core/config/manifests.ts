@@ -36,6 +36,8 @@ export interface MergeResult {
   readonly ruleSources: readonly RuleSource[];
   readonly poolSources: ReadonlyMap<string, DocLocation>;
   readonly defaultBackendSource?: DocLocation;
+  /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
+  readonly documentSource?: DocLocation;
 }
 
 const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend"]);
@@ -50,10 +52,6 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
 
   const first = documents[0];
-  if (state.poolSources.size === 0 && first !== undefined) {
-    addProblem(state, { file: first.file, index: first.index, segments: ["pools"] },
-      'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)');
-  }
   const document: NativeDocument = { pools: state.pools };
   if (state.rules.length > 0) document.rules = state.rules;
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
@@ -64,6 +62,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     ruleSources: state.ruleSources,
     poolSources: state.poolSources,
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
+    ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
   };
 }
 
@@ -132,6 +131,10 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
   let tail: Segment[] = rest;
   if (head === "rules" && typeof key === "number") base = merge.ruleSources[key];
   else if (head === "pools" && typeof key === "string") base = merge.poolSources.get(key);
+  else if (head === "pools" && key === undefined) {
+    base = merge.documentSource;
+    tail = segments;
+  }
   else if (head === "defaultBackend") {
     base = merge.defaultBackendSource;
     tail = segments.slice(1);

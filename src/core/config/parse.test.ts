@@ -176,6 +176,15 @@ describe("parseConfig", () => {
     expect(problemsOf({ rules: [] })).toEqual([expect.stringMatching(/^pools: /)]);
   });
 
+  it("refuses a document without pools, as the CLI does for its files", () => {
+    const noPools = 'pools: no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
+    expect(problemsOf({ pools: {} })).toEqual([noPools]);
+    expect(problemsOf({ pools: {}, defaultBackend: { service: { name: "web" } } })).toEqual([
+      noPools,
+      'defaultBackend.service.name: no pool named "web" (pools: none defined)',
+    ]);
+  });
+
   it("says what a service port must be", () => {
     const problems = problemsOf({
       pools: { api: pool() },
