@@ -29,26 +29,28 @@ export function judgeAnnotations(annotations: Readonly<Record<string, unknown>>,
 }
 
 function judgeOne(key: string, value: string, all: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): void {
-  if (OTHER_ANNOTATIONS[key]) return; // both are honoured
-  if (key.startsWith(NGINX_PREFIX)) {
-    const name = key.slice(NGINX_PREFIX.length);
-    const entry = NGINX_ANNOTATIONS[name];
-    if (!entry) {
-      const near = nearestName(name);
-      return addWarning(state, at, `not an ingress-nginx annotation (ingress-nginx ignores it too${near ? `; did you mean ${JSON.stringify(near)}?` : ""})`);
-    }
-    if (entry.inert?.includes(value)) return;
-    if (entry.requires !== undefined && !isActive(entry.requires, all)) {
-      return addNote(state, at, `ignored, harmless: it has no effect without ${NGINX_PREFIX}${entry.requires}, in ingress-nginx either`);
-    }
-    if (entry.verdict === "ignored") return addNote(state, at, `ignored, harmless: ${entry.reason}`);
-    return addProblem(state, at, refusal(entry));
+  const nginx = key.startsWith(NGINX_PREFIX);
+  const entry = nginx ? NGINX_ANNOTATIONS[key.slice(NGINX_PREFIX.length)] : OTHER_ANNOTATIONS[key];
+  if (entry) return applyVerdict(entry, value, all, at, state);
+  if (nginx) {
+    const near = nearestName(key.slice(NGINX_PREFIX.length));
+    return addWarning(state, at, `not an ingress-nginx annotation (ingress-nginx ignores it too${near ? `; did you mean ${JSON.stringify(near)}?` : ""})`);
   }
   const controller = Object.entries(CONTROLLER_PREFIXES).find(([prefix]) => key.startsWith(prefix));
   if (controller) return addWarning(state, at, `read by ${controller[1]}, not by edge-ingress: what it asks for does not happen`);
   const tool = Object.entries(TOOL_PREFIXES).find(([prefix]) => key.startsWith(prefix));
   if (tool) return addNote(state, at, `ignored: read by ${tool[1]}, not by an ingress controller`);
   addNote(state, at, "ignored: not an annotation edge-ingress or a known ingress controller reads");
+}
+
+function applyVerdict(entry: AnnotationVerdict, value: string, all: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): void {
+  if (entry.verdict === "honoured" || entry.inert?.includes(value)) return;
+  if (entry.requires !== undefined && !isActive(entry.requires, all)) {
+    return addNote(state, at, `ignored, harmless: it has no effect without ${NGINX_PREFIX}${entry.requires}, in ingress-nginx either`);
+  }
+  if (entry.verdict === "ignored") return addNote(state, at, `ignored, harmless: ${entry.reason}`);
+  if (entry.verdict === "warned") return addWarning(state, at, entry.reason);
+  addProblem(state, at, refusal(entry));
 }
 
 export function refusal(entry: AnnotationVerdict): string {
