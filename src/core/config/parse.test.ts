@@ -206,4 +206,18 @@ describe("parseConfig", () => {
     });
     expect(result.ok && result.config.defaultBackend).toEqual({ pool: "icons", source: "defaultBackend" });
   });
+
+  it("keeps the records of the Ingresses merged in, and checks their shape", () => {
+    const ingresses = [{ name: "shop", namespace: "prod", annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "on" }, tls: [{ hosts: ["shop.example.com"] }] }];
+    const result = parseConfig({ pools: { web: pool() }, ingresses });
+    expect(result.ok && result.config.ingresses).toEqual(ingresses);
+    const native = parseConfig({ pools: { web: pool() } });
+    expect(native.ok && "ingresses" in native.config).toBe(false);
+    expect(problemsOf({ pools: { web: pool() }, ingresses: [{ name: "x", annotations: { a: 1 } }, { labels: {} }] })).toEqual([
+      "ingresses[0].annotations.a: must be a string, got 1",
+      "ingresses[1].name: is required",
+      "ingresses[1].labels: unknown field (check its spelling and indentation)",
+    ]);
+  });
 });
+

@@ -5,9 +5,9 @@ import * as v from "valibot";
 import { checkRegexPath, routeIdentity } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
-import { documentOutline, pool as poolSchema } from "./schema";
+import { documentOutline, ingressRecord, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
-import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
+import type { Config, DefaultBackend, IngressRecord, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
 const NO_POOLS = 'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
@@ -105,7 +105,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     const pool = backendPool(rawDefault, "defaultBackend", known, problems);
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
+  const ingresses = doc.ingresses?.flatMap((value, i) => part(ingressRecord, value, ["ingresses", i], problems) ?? []);
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}) };
 }
 
 function backendPool(
