@@ -5,9 +5,12 @@ import * as v from "valibot";
 import { checkRegexPath, routeIdentity } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
-import { documentOutline, pool as poolSchema } from "./schema";
+import { documentOutline, ingressRecord, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
-import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
+import type { Config, DefaultBackend, IngressRecord, Pool, Problem, Route } from "./types";
+
+/** The merged document is what the CLI checks too, so the message speaks of all its documents. */
+const NO_POOLS = 'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
 
 export type ParseResult =
   | { readonly ok: true; readonly config: Config; readonly problems: readonly [] }
@@ -37,6 +40,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
   const pools = new Map<string, Pool>();
   // Every pool named counts for references, even one too broken to normalize.
   const known = new Set(Object.keys(doc.pools));
+  // Without a pool nothing can be routed: every request would get a 404.
+  if (known.size === 0) problems.push({ path: "pools", message: NO_POOLS });
   for (const [name, value] of Object.entries(doc.pools)) {
     if (!isPoolName(name)) {
       problems.push({
@@ -100,7 +105,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     const pool = backendPool(rawDefault, "defaultBackend", known, problems);
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
+  const ingresses = doc.ingresses?.flatMap((value, i) => part(ingressRecord, value, ["ingresses", i], problems) ?? []);
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}) };
 }
 
 function backendPool(

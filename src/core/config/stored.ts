@@ -30,6 +30,9 @@ export type StoredParse =
   | { readonly ok: true; readonly version: string; readonly appliedAt: string; readonly config: Config }
   | { readonly ok: false; readonly version?: string; readonly problems: readonly Problem[] };
 
+export type ValidStored = Extract<StoredParse, { readonly ok: true }>;
+export type InvalidStored = Extract<StoredParse, { readonly ok: false }>;
+
 export function parseStoredConfig(text: string): StoredParse {
   let value: unknown;
   try {
@@ -37,6 +40,11 @@ export function parseStoredConfig(text: string): StoredParse {
   } catch (error) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: `is not valid JSON: ${(error as Error).message}` }] };
   }
+  return parseStoredValue(value);
+}
+
+/** A StoredConfig already read from JSON (an active value, or one entry of the history), validated. */
+export function parseStoredValue(value: unknown): StoredParse {
   const stored = asStoredConfig(value);
   if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };

@@ -119,6 +119,23 @@ export interface DefaultBackend {
   readonly source: string;
 }
 
+/**
+ * What an Ingress manifest said besides its rules: its annotations and tls,
+ * as written. Kept in the stored config so that changing only an annotation
+ * is a new version, which apply shows and writes.
+ */
+export interface IngressRecord {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly tls?: readonly IngressTls[];
+}
+
+export interface IngressTls {
+  readonly hosts?: readonly string[];
+  readonly secretName?: string;
+}
+
 export interface Config {
   readonly pools: ReadonlyMap<string, Pool>;
   /** Ingress and native rules, one per path. */
@@ -128,6 +145,8 @@ export interface Config {
   readonly gatewayRoutes?: readonly Route[];
   /** Gateway listeners, for explain and status. */
   readonly listeners?: readonly Listener[];
+  /** The Ingress manifests the config was merged from, in order; absent for a config of native documents only. */
+  readonly ingresses?: readonly IngressRecord[];
 }
 
 /** A Gateway listener: the Worker is the Gateway. */
