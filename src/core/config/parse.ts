@@ -7,6 +7,7 @@ import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, ingressRecord, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
+import { normalizeGateway } from "../gateway/normalize";
 import type { Config, DefaultBackend, IngressRecord, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
@@ -106,7 +107,14 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
   const ingresses = doc.ingresses?.flatMap((value, i) => part(ingressRecord, value, ["ingresses", i], problems) ?? []);
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}) };
+  const gateway = doc.gateways || doc.httpRoutes ? normalizeGateway(doc.gateways ?? [], doc.httpRoutes ?? [], known, routes, problems) : undefined;
+  return {
+    pools,
+    routes,
+    ...(defaultBackend ? { defaultBackend } : {}),
+    ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}),
+    ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
+  };
 }
 
 function backendPool(

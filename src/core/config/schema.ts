@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
+import { gateway, httpRoute } from "../gateway/schema";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -113,6 +114,8 @@ export const pool = v.strictObject({
 
 const poolsMessage = (i: { input: unknown }) => `must be a map of pool name to pool, got ${got(i.input)}`;
 const rulesMessage = (i: { input: unknown }) => `must be a list of Ingress rules, got ${got(i.input)}`;
+const gatewaysMessage = (i: { input: unknown }) => `must be a list of Gateways, got ${got(i.input)}`;
+const httpRoutesMessage = (i: { input: unknown }) => `must be a list of HTTPRoutes, got ${got(i.input)}`;
 const documentMessage = (i: { input: unknown }) => `must be a mapping with "pools", got ${got(i.input)}`;
 
 /** The whole native document: what the JSON Schema describes. */
@@ -125,6 +128,12 @@ export const nativeDocument = v.strictObject(
     ),
     rules: v.optional(v.array(ingressRule, rulesMessage)),
     defaultBackend: v.optional(ingressBackend),
+    gateways: v.optional(
+      v.pipe(v.array(gateway, gatewaysMessage), v.description("Gateway API Gateways: their listeners are where HTTPRoutes attach (the Worker is the Gateway).")),
+    ),
+    httpRoutes: v.optional(
+      v.pipe(v.array(httpRoute, httpRoutesMessage), v.description("Gateway API HTTPRoutes: name, namespace, then the HTTPRouteSpec fields (parentRefs, hostnames, rules).")),
+    ),
   },
   documentMessage,
 );
@@ -155,6 +164,8 @@ export const documentOutline = v.strictObject(
     rules: v.optional(v.array(v.unknown(), rulesMessage)),
     defaultBackend: v.optional(v.unknown()),
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
+    gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
+    httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
   },
   documentMessage,
 );

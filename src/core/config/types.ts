@@ -145,6 +145,8 @@ export interface Config {
   readonly gatewayRoutes?: readonly Route[];
   /** Gateway listeners, for explain and status. */
   readonly listeners?: readonly Listener[];
+  /** What is valid but probably not meant (a backendRef naming no pool answers 500): the CLI prints them. */
+  readonly warnings?: readonly Problem[];
   /** The Ingress manifests the config was merged from, in order; absent for a config of native documents only. */
   readonly ingresses?: readonly IngressRecord[];
 }

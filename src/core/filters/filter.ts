@@ -74,3 +74,8 @@ export interface Filter {
   /** What the filter does, one short line each, for `explain`. */
   describe(): readonly string[];
 }
+
+/** Freezes a compiled filter (and gives its methods their parameter types). */
+export function frozenFilter(filter: Filter): Filter {
+  return Object.freeze(filter);
+}
