@@ -40,6 +40,11 @@ export interface WorkerOptions {
   readonly maxProbes?: number;
   /** Wrap the Worker so that its KV reads are recorded (see kvReads). */
   readonly countKvReads?: boolean;
+  /**
+   * Every subrequest the Worker makes goes here instead of the network (Miniflare's
+   * outboundService), with its `cf` (e.g. resolveOverride) readable.
+   */
+  readonly outbound?: (request: Request) => Promise<Response>;
 }
 
 /**
@@ -104,6 +109,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       HEALTH_MAX_PROBES_PER_RUN: String(options.maxProbes ?? 50),
     },
     cf: { colo: "TEST" },
+    ...(options.outbound ? { outboundService: options.outbound as never } : {}),
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       collect(stdout);
       collect(stderr);
