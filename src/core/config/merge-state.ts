@@ -24,6 +24,7 @@ export interface MergeState {
   /** `namespace/name` of every Ingress read, to refuse the same one twice. */
   readonly ingressNames: Map<string, DocLocation>;
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
+  pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
 }
 
 export function newMergeState(options: MergeOptions): MergeState {
@@ -61,6 +62,15 @@ export function addDefaultBackend(state: MergeState, backend: unknown, at: DocLo
   else if (earlier.pool !== pool) {
     addProblem(state, at,
       `conflicts with the defaultBackend at ${formatLocation(earlier.at)} (pool ${JSON.stringify(earlier.pool)}): at most one defaultBackend may be set across all documents`);
+  }
+}
+
+/** At most one pathNormalization across all documents: it applies to every rule, whichever file wrote it. */
+export function addPathNormalization(state: MergeState, value: unknown, at: DocLocation): void {
+  const earlier = state.pathNormalization;
+  if (earlier === undefined) state.pathNormalization = { value, at };
+  else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    addProblem(state, at, `conflicts with the pathNormalization at ${formatLocation(earlier.at)}: at most one may be set across all documents`);
   }
 }
 

@@ -2,12 +2,13 @@
 // and the CLI, so both always agree on what a config means. Every problem is
 // reported (never only the first), each with its path and the value received.
 import * as v from "valibot";
-import { checkRegexPath, routeIdentity } from "../routing";
+import { DEFAULT_PATH_NORMALIZATION } from "../http/path";
+import { checkRegexPath, routeIdentity, rulePathProblem } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
-import { documentOutline, pool as poolSchema } from "./schema";
+import { documentOutline, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
-import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
+import type { Config, DefaultBackend, PathNormalization, Pool, Problem, Route } from "./types";
 
 export type ParseResult =
   | { readonly ok: true; readonly config: Config; readonly problems: readonly [] }
@@ -63,7 +64,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       const pool = backendPool(p.backend, `${source}.backend`, known, problems);
       const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
       if (p.pathType !== "ImplementationSpecific") {
-        const problem = plainPathProblem(path, p.pathType);
+        const problem = plainPathProblem(path, p.pathType) ?? rulePathProblem(path);
         if (problem) {
           problems.push({ path: `${source}.path`, message: `${problem}, got ${got(p.path)}` });
           return;
@@ -100,7 +101,12 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     const pool = backendPool(rawDefault, "defaultBackend", known, problems);
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
+  const rawNormalization = doc.pathNormalization === undefined ? undefined : part(pathNormalizationSchema, doc.pathNormalization, ["pathNormalization"], problems);
+  const pathNormalization: PathNormalization = {
+    escapedSlashes: rawNormalization?.escapedSlashes ?? DEFAULT_PATH_NORMALIZATION.escapedSlashes,
+    mergeSlashes: rawNormalization?.mergeSlashes ?? DEFAULT_PATH_NORMALIZATION.mergeSlashes,
+  };
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), pathNormalization };
 }
 
 function backendPool(
