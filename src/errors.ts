@@ -11,6 +11,7 @@ export type RouterErrorCode =
   | "origin-bad-response" // 502: the origin's answer (or TLS handshake) was unusable; never retried
   | "origin-timeout" // 504: no response headers within the pool's timeoutMs
   | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
+  | "bad-path" // 400: a request path normalization refuses (encoded "/", NUL, ...)
   | "internal"; // 500: a bug; details go to the log, never to the client
 
 export const ERROR_HEADER = "x-edge-ingress-error";

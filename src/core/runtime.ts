@@ -21,7 +21,7 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
   return Object.freeze({
     version,
     config,
-    table: compileRoutes(config.routes, config.defaultBackend),
+    table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization),
     policies,
   });
 }

@@ -14,7 +14,7 @@ export type ForwardResult =
   | { readonly kind: "bad-response"; readonly message: string };
 
 export interface ForwardOptions extends ForwardedFor {
-  /** Path and query of the client's request, as it arrived. */
+  /** Path (normalized as it was matched, see src/core/http/path.ts) and query of the client's request. */
   readonly pathAndQuery: string;
   /** Deadline for the response headers; the body may take longer. */
   readonly timeoutMs: number;

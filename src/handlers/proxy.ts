@@ -34,14 +34,17 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
   const host = url.host;
-  const match = ctx.runtime.table.match(host, url.pathname);
+  // Matched and forwarded in one normalized spelling (README, Matching rules).
+  const routed = ctx.runtime.table.route(host, url.pathname);
+  if (!routed.ok) throw new RouterError(400, "bad-path", `edge-ingress: bad request path: ${routed.reason}`);
+  const match = routed.match;
   if (!match) {
     throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(host)} and path ${JSON.stringify(url.pathname)}, and there is no defaultBackend`);
   }
   const { pool, candidates } = choosePool(ctx, match.pool);
 
   const options: ForwardOptions = {
-    pathAndQuery: url.pathname + url.search,
+    pathAndQuery: routed.path + url.search,
     timeoutMs: pool.timeoutMs,
     clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
     proto: url.protocol.slice(0, -1),

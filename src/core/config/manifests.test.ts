@@ -75,6 +75,18 @@ describe("mergeDocuments", () => {
     ]);
   });
 
+  it("allows one pathNormalization, stated twice alike, and refuses two different ones", () => {
+    const same = check([...docs("a.yaml", { ...pools, pathNormalization: { mergeSlashes: false } }), ...docs("b.yaml", { pathNormalization: { mergeSlashes: false } })]);
+    expect(same.problems).toEqual([]);
+    expect(same.parsed.ok && same.parsed.config.pathNormalization).toEqual({ escapedSlashes: "reject", mergeSlashes: false });
+    const different = check([...docs("a.yaml", { ...pools, pathNormalization: { mergeSlashes: false } }), ...docs("b.yaml", { pathNormalization: { escapedSlashes: "keep" } })]);
+    expect(different.problems).toEqual([
+      "b.yaml[0]: pathNormalization: conflicts with the pathNormalization at a.yaml[0]: pathNormalization: at most one may be set across all documents",
+    ]);
+    const bad = check(docs("a.yaml", { ...pools, pathNormalization: { escapedSlashes: 1 } }));
+    expect(bad.problems).toEqual(['a.yaml[0]: pathNormalization.escapedSlashes: must be "reject" or "keep", got 1']);
+  });
+
   it("unpacks kind: List (v1 List and IngressList) and skips other kinds with a note", () => {
     const list = {
       apiVersion: "v1",

@@ -9,7 +9,7 @@ import { got } from "./messages";
 import { readIngress } from "./ingress-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
-import { addDefaultBackend, addNote, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import { addDefaultBackend, addNote, addPathNormalization, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
 export type { DocLocation, LocatedProblem, LocatedWarning, MergeOptions, RuleSource, Segment };
@@ -29,6 +29,7 @@ export interface NativeDocument {
   defaultBackend?: unknown;
   /** The Ingress manifests merged, with their annotations and tls: part of the version. */
   ingresses?: IngressRecord[];
+  pathNormalization?: unknown;
 }
 
 export interface MergeResult {
@@ -43,9 +44,10 @@ export interface MergeResult {
   readonly defaultBackendSource?: DocLocation;
   /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
   readonly documentSource?: DocLocation;
+  readonly pathNormalizationSource?: DocLocation;
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
@@ -62,6 +64,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   if (state.rules.length > 0) document.rules = state.rules;
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
   if (state.ingresses.length > 0) document.ingresses = state.ingresses;
+  if (state.pathNormalization) document.pathNormalization = state.pathNormalization.value;
   return {
     document,
     notes: state.notes,
@@ -71,6 +74,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     poolSources: state.poolSources,
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
     ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
+    ...(state.pathNormalization ? { pathNormalizationSource: state.pathNormalization.at } : {}),
   };
 }
 
@@ -119,6 +123,7 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
     else rules.forEach((rule, i) => addRule(state, rule, child(at, "rules", i)));
   }
   if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
+  if (value.pathNormalization !== undefined) addPathNormalization(state, value.pathNormalization, child(at, "pathNormalization"));
 }
 
 /**
@@ -144,8 +149,8 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
     base = merge.documentSource;
     tail = segments;
   }
-  else if (head === "defaultBackend") {
-    base = merge.defaultBackendSource;
+  else if (head === "defaultBackend" || head === "pathNormalization") {
+    base = head === "defaultBackend" ? merge.defaultBackendSource : merge.pathNormalizationSource;
     tail = segments.slice(1);
   }
   if (base) return child(base, ...tail);

@@ -2,12 +2,13 @@
 // and the CLI, so both always agree on what a config means. Every problem is
 // reported (never only the first), each with its path and the value received.
 import * as v from "valibot";
-import { checkRegexPath, routeIdentity } from "../routing";
+import { DEFAULT_PATH_NORMALIZATION } from "../http/path";
+import { checkRegexPath, routeIdentity, rulePathProblem } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
-import { documentOutline, ingressRecord, pool as poolSchema } from "./schema";
+import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
-import type { Config, DefaultBackend, IngressRecord, Pool, Problem, Route } from "./types";
+import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
 const NO_POOLS = 'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
@@ -68,7 +69,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       const pool = backendPool(p.backend, `${source}.backend`, known, problems);
       const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
       if (p.pathType !== "ImplementationSpecific") {
-        const problem = plainPathProblem(path, p.pathType);
+        const problem = plainPathProblem(path, p.pathType) ?? rulePathProblem(path);
         if (problem) {
           problems.push({ path: `${source}.path`, message: `${problem}, got ${got(p.path)}` });
           return;
@@ -106,7 +107,12 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
   const ingresses = doc.ingresses?.flatMap((value, i) => part(ingressRecord, value, ["ingresses", i], problems) ?? []);
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}) };
+  const rawNormalization = doc.pathNormalization === undefined ? undefined : part(pathNormalizationSchema, doc.pathNormalization, ["pathNormalization"], problems);
+  const pathNormalization: PathNormalization = {
+    escapedSlashes: rawNormalization?.escapedSlashes ?? DEFAULT_PATH_NORMALIZATION.escapedSlashes,
+    mergeSlashes: rawNormalization?.mergeSlashes ?? DEFAULT_PATH_NORMALIZATION.mergeSlashes,
+  };
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}), pathNormalization };
 }
 
 function backendPool(

@@ -111,6 +111,18 @@ export const pool = v.strictObject({
   passiveEjection: v.optional(passiveEjection),
 });
 
+export const pathNormalization = v.strictObject({
+  escapedSlashes: v.optional(
+    v.pipe(
+      v.picklist(["reject", "keep"], (i) => `must be "reject" or "keep", got ${got(i.input)}`),
+      v.description('Encoded "/" and "\\" (%2F, %5C) in a path: "reject" answers 400 (default); "keep" forwards them encoded, as part of one segment.'),
+    ),
+  ),
+  mergeSlashes: v.optional(
+    v.pipe(v.boolean((i) => `must be true or false, got ${got(i.input)}`), v.description('Merge "//" into "/" before matching and forwarding. Default true.')),
+  ),
+});
+
 const poolsMessage = (i: { input: unknown }) => `must be a map of pool name to pool, got ${got(i.input)}`;
 const rulesMessage = (i: { input: unknown }) => `must be a list of Ingress rules, got ${got(i.input)}`;
 const documentMessage = (i: { input: unknown }) => `must be a mapping with "pools", got ${got(i.input)}`;
@@ -125,6 +137,9 @@ export const nativeDocument = v.strictObject(
     ),
     rules: v.optional(v.array(ingressRule, rulesMessage)),
     defaultBackend: v.optional(ingressBackend),
+    pathNormalization: v.optional(
+      v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
+    ),
   },
   documentMessage,
 );
@@ -155,6 +170,7 @@ export const documentOutline = v.strictObject(
     rules: v.optional(v.array(v.unknown(), rulesMessage)),
     defaultBackend: v.optional(v.unknown()),
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
+    pathNormalization: v.optional(v.unknown()),
   },
   documentMessage,
 );

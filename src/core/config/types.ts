@@ -1,6 +1,9 @@
 // The normalized configuration: what the rest of the code reads after parsing.
 // Every default is filled in and every cross-reference checked, so nothing
 // downstream re-validates. The raw, as-written shape lives in schema.ts.
+import type { PathNormalization } from "../http/path";
+
+export type { PathNormalization };
 
 export type PolicyName = "random" | "round-robin" | "least-recent";
 
@@ -109,6 +112,11 @@ export interface Config {
   readonly defaultBackend?: DefaultBackend;
   /** The Ingress manifests the config was merged from, in order; absent for a config of native documents only. */
   readonly ingresses?: readonly IngressRecord[];
+  /**
+   * How request paths are normalized before matching and forwarding.
+   * parseConfig always sets it; absent means the default (reject escaped slashes, merge slashes).
+   */
+  readonly pathNormalization?: PathNormalization;
 }
 
 /** One problem found in a config: where (a dotted path) and what. */

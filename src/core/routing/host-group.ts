@@ -4,7 +4,8 @@
 // path element and a scan of this host's regexes that stops as soon as none
 // left could beat the best match; it never depends on the number of rules.
 import type { Route } from "../config/types";
-import { compileRegexPath, precedenceLength, prefixElements, prefixKey, TYPE_RANK } from "./paths";
+import { precedenceLength, prefixElements, prefixKey, rulePath, TYPE_RANK } from "./paths";
+import { lazyRegexPath, type PathRegex } from "./regex";
 import type { DecidedBy, HostMatch, RouteMatch } from "./types";
 
 /** One rule, with everything precedence compares precomputed. */
@@ -14,7 +15,7 @@ export interface Entry {
   readonly rank: number;
   /** Position in the config's rule list: on a full tie the first declared wins. */
   readonly index: number;
-  readonly regex: RegExp | undefined;
+  readonly regex: PathRegex | undefined;
   /** What match() returns when this rule wins, built once. */
   readonly result: RouteMatch;
 }
@@ -69,16 +70,17 @@ export function buildHostGroup(
       length: precedenceLength(route),
       rank: TYPE_RANK[route.pathType],
       index,
-      regex: isRegex ? compileRegexPath(route.path) : undefined,
+      regex: isRegex ? lazyRegexPath(route.path) : undefined,
       result: Object.freeze({ pool: route.pool, route, hostMatch: kind, decidedBy: DECIDED_BY[route.pathType] }),
     });
     entries.push(entry);
     if (route.pathType === "Exact") {
-      if (beats(entry, exact.get(route.path))) exact.set(route.path, entry);
+      const path = rulePath(route.path);
+      if (beats(entry, exact.get(path))) exact.set(path, entry);
     } else if (route.pathType === "Prefix") {
       prefixRoot ??= { children: undefined, entry: undefined };
       let node = prefixRoot;
-      for (const element of prefixElements(prefixKey(route.path))) {
+      for (const element of prefixElements(prefixKey(rulePath(route.path)))) {
         node.children ??= new Map();
         let child = node.children.get(element);
         if (!child) node.children.set(element, (child = { children: undefined, entry: undefined }));
@@ -94,7 +96,7 @@ export function buildHostGroup(
   return Object.freeze({ kind, pattern, entries: Object.freeze(entries), exact, prefixRoot, regexes: Object.freeze(regexes), fallback });
 }
 
-/** The winning rule of this group for a request path, or undefined. */
+/** The winning rule of this group for a request path (normalized, without ";parameters"), or undefined. */
 export function matchHostGroup(group: HostGroup, path: string): Entry | undefined {
   let best = group.exact.get(path);
   const root = group.prefixRoot;
@@ -117,7 +119,7 @@ export function matchHostGroup(group: HostGroup, path: string): Entry | undefine
     // Sorted longest first: once a regex is no longer than the best match it
     // cannot win (on equal length Exact and Prefix beat it), nor can any after it.
     if (best !== undefined && entry.length <= best.length) break;
-    if ((entry.regex as RegExp).test(path)) return entry;
+    if ((entry.regex as PathRegex).test(path)) return entry;
   }
   return best;
 }

@@ -6,13 +6,18 @@
 // then wildcard, then the catch-all server that holds the host-less rules)
 // and only that block's locations are searched.
 import type { DefaultBackend, Route } from "../config/types";
+import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { explainMatch } from "./explain";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes } from "./lookup";
-import type { HostMatch, RouteMatch, RouteTable } from "./types";
+import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
 
-export function compileRoutes(routes: readonly Route[], defaultBackend?: DefaultBackend): RouteTable {
+export function compileRoutes(
+  routes: readonly Route[],
+  defaultBackend?: DefaultBackend,
+  pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
+): RouteTable {
   // Several rules (from several manifests) may share a host: merge them,
   // keeping each rule's global declaration index for the first-declared tie.
   const byHost = new Map<string | undefined, { route: Route; index: number }[]>();
@@ -43,8 +48,19 @@ export function compileRoutes(routes: readonly Route[], defaultBackend?: Default
     if (group === undefined) return compiled.fallback;
     return matchHostGroup(group, path)?.result ?? group.fallback;
   };
+  // One normalization for matching and forwarding: the origin receives the
+  // very path the rules were matched against (plus its ";parameters").
+  const route = (host: string, pathname: string): Routed => {
+    const normalized = normalizePath(pathname, pathNormalization);
+    if (!normalized.ok) return normalized;
+    return { ok: true, path: normalized.path, match: match(host, normalized.matchPath) };
+  };
   return Object.freeze({
+    route,
     match,
-    explain: (host: string, path: string) => explainMatch(compiled, host, path, match(host, path)),
+    explain: (host: string, pathname: string) => {
+      const normalized = normalizePath(pathname, pathNormalization);
+      return explainMatch(compiled, host, pathname, normalized, normalized.ok ? match(host, normalized.matchPath) : undefined);
+    },
   });
 }
