@@ -11,7 +11,9 @@ export type OriginMode =
   | { readonly kind: "ok" }
   | { readonly kind: "status"; readonly status: number }
   | { readonly kind: "hang" }
-  | { readonly kind: "reset" };
+  | { readonly kind: "reset" }
+  /** Sends these interim (1xx) responses first, then answers as "ok" does. */
+  | { readonly kind: "interim"; readonly statuses: readonly (100 | 102 | 103)[] };
 
 export interface SeenRequest {
   readonly method: string;
@@ -44,6 +46,8 @@ export interface TestOrigin {
  * - /hop               answers with hop-by-hop and proxy headers set
  * - /healthz           answers healthBody
  * - WebSocket upgrades on any path: echoes messages back prefixed with the origin name
+ * A request with `Expect: 100-continue` is answered `100 Continue` first, by
+ * node:http itself, as most servers do.
  */
 export async function startOrigin(name: string): Promise<TestOrigin> {
   const sockets = new Set<Socket>();
@@ -117,6 +121,13 @@ function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, 
   if (mode.kind === "status") {
     res.writeHead(mode.status, { "content-type": "text/plain" }).end(`${origin.name} says ${mode.status}`);
     return;
+  }
+  if (mode.kind === "interim") {
+    for (const status of mode.statuses) {
+      if (status === 100) res.writeContinue();
+      else if (status === 102) res.writeProcessing();
+      else res.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" });
+    }
   }
   switch (url.pathname) {
     case "/download": {

@@ -23,13 +23,20 @@ export interface TestWorker {
   putConfig(config: unknown): Promise<string>;
   /** Log lines the Worker printed (stdout and stderr), parsed when JSON. */
   readonly logs: unknown[];
+  /** The JSON log lines whose `event` is `event`. */
+  events(event: string): Record<string, unknown>[];
   dispose(): Promise<void>;
 }
 
 export interface ClientInit {
   readonly method?: string;
   readonly headers?: Record<string, string>;
-  readonly body?: string | Buffer;
+  /**
+   * A body sent at once, or chunk by chunk as an iterable yields them (a slow
+   * or stalled upload); an iterable that throws makes the client drop the
+   * connection mid-upload, as a client that gives up does.
+   */
+  readonly body?: string | Buffer | AsyncIterable<Buffer>;
 }
 
 export interface WorkerOptions {
@@ -76,6 +83,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
   return {
     mf,
     logs,
+    events: (event) => logs.filter((l): l is Record<string, unknown> => (l as { event?: unknown } | null)?.event === event),
     url,
     fetch: (host, path, init = {}) => send(url, host, path, init),
     async scheduled(time = new Date()) {
@@ -111,6 +119,13 @@ function send(base: URL, host: string, path: string, init: ClientInit): Promise<
       },
     );
     req.on("error", reject);
-    req.end(init.body);
+    const body = init.body;
+    if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) return void req.end(body);
+    (async () => {
+      for await (const chunk of body) {
+        if (!req.write(chunk)) await new Promise((resolve) => req.once("drain", resolve));
+      }
+      req.end();
+    })().catch((error: Error) => req.destroy(error));
   });
 }
