@@ -104,6 +104,19 @@ describe("timeouts", () => {
     expect(next.sort()).toEqual(["a", "b"]);
     expect(worker.events("origin.failed")).toEqual([]);
   });
+
+  it("answers 504 and blames the origin when it stops reading the upload for uploadIdleTimeoutMs", async () => {
+    await worker.putConfig(onlyPool("web", { uploadIdleTimeoutMs: 500, origins: [{ url: a.url }] }));
+    a.mode = { kind: "no-read" };
+    // More than the socket buffers between here and the origin can hold.
+    const response = await worker.fetch("up.example.com", "/upload", { method: "POST", body: Buffer.alloc(32 * 1024 * 1024) }).catch((e: Error) => e);
+    // The router may answer before the client has finished sending, and then close the connection.
+    if (response instanceof Error) throw response;
+    expect(response.status).toBe(504);
+    expect(response.headers.get("x-edge-ingress-error")).toBe("origin-timeout");
+    await response.text().catch(() => "");
+    expect(worker.events("origin.failed")).toEqual([expect.objectContaining({ origin: a.url, reason: "timeout" })]);
+  });
 });
 
 describe("client-side failures are not origin failures", () => {

@@ -11,6 +11,8 @@ export type OriginMode =
   | { readonly kind: "ok" }
   | { readonly kind: "status"; readonly status: number }
   | { readonly kind: "hang" }
+  /** Never reads the request body and never answers: an origin that stopped taking the upload. */
+  | { readonly kind: "no-read" }
   | { readonly kind: "reset" }
   /** Sends these interim (1xx) responses first, then answers as "ok" does. */
   | { readonly kind: "interim"; readonly statuses: readonly (100 | 102 | 103)[] };
@@ -74,6 +76,11 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
   };
 
   const server: Server = createServer((req, res) => {
+    if (origin.mode.kind === "no-read") {
+      origin.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawHeaders: req.rawHeaders, bodyBytes: 0 });
+      req.pause();
+      return;
+    }
     let bodyBytes = 0;
     const hash = createHash("sha256");
     req.on("data", (chunk: Buffer) => {
@@ -111,7 +118,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, bodyBytes: number, sha256: string): void {
   const mode = origin.mode;
-  if (mode.kind === "hang") return; // never answers; the socket is destroyed on close()
+  if (mode.kind === "hang" || mode.kind === "no-read") return; // never answers; the socket is destroyed on close()
   if (mode.kind === "reset") {
     req.socket.destroy();
     return;

@@ -119,6 +119,9 @@ function send(base: URL, host: string, path: string, init: ClientInit): Promise<
       },
     );
     req.on("error", reject);
+    // The router may answer and close the connection while the client is
+    // still sending (a refused upload); the answer has been delivered by then.
+    req.on("socket", (socket) => socket.on("error", () => undefined));
     const body = init.body;
     if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) return void req.end(body);
     (async () => {
