@@ -12,7 +12,11 @@ import type { Logger } from "../log";
 /** Methods that are safe to send twice (RFC 9110 section 9.2.1) and so may be retried on another origin. */
 const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Methods workerd's fetch() refuses to send with a body stream, even an empty one. */
+/**
+ * Methods fetch() sends without a body: workerd refuses an empty body stream
+ * on them and drops a non-empty one without a word. Passing none keeps the
+ * upload watch from waiting on bytes the runtime will never read.
+ */
 const BODYLESS_IN_FETCH = new Set(["GET", "HEAD"]);
 
 /** Seconds a client is told to wait when a pool answers 503: about one cron interval. */
@@ -49,15 +53,14 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
 
   // Whether there is a body is read from the headers, not from how the
-  // runtime represents it (see core/http/body.ts). A body the headers do not
-  // announce is empty; it is still passed on where fetch() allows one, so
-  // nothing a client sends is dropped.
+  // runtime represents it (see core/http/body.ts). The client's stream is
+  // passed on as it is wherever fetch() can send one.
   const hasBody = requestHasBody(request.headers);
   const options: ForwardOptions = {
     pathAndQuery: url.pathname + url.search,
     timeoutMs: pool.timeoutMs,
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
-    body: hasBody || !BODYLESS_IN_FETCH.has(request.method) ? request.body : null,
+    body: BODYLESS_IN_FETCH.has(request.method) ? null : request.body,
     clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
     proto: url.protocol.slice(0, -1),
     host,
