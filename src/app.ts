@@ -32,12 +32,21 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
     if (!view.runtime) {
       throw new RouterError(503, "no-config", "edge-ingress: no valid config in KV yet; apply one with `npx edge-ingress apply <config.yaml>` (see README)");
     }
-    return proxyRequest(c.req.raw, { runtime: view.runtime, health: view.health, ejector, requestId });
+    return proxyRequest(c.req.raw, { runtime: view.runtime, health: view.health, ejector, requestId, log: deps.log });
   });
 
   app.onError((error, c) => {
     const requestId = c.get("requestId");
-    if (error instanceof RouterError) return renderError(error, requestId);
+    if (error instanceof RouterError) {
+      // Errors about a pool or an origin are logged with what the client is
+      // not told (which pool, which origin, why); the code ties the two together.
+      if (error.detail) {
+        const line = { ...error.detail, event: "request.error", requestId, status: error.status, code: error.code };
+        if (error.status >= 500) deps.log.error(line);
+        else deps.log.info(line);
+      }
+      return renderError(error, requestId);
+    }
     deps.log.error({ event: "request.failed", requestId, message: error.message });
     return renderError(new RouterError(500, "internal", "edge-ingress: internal error"), requestId);
   });

@@ -41,6 +41,7 @@ function poolChanges(old: Pool, pool: Pool): string[] {
   }
   for (const origin of old.origins) if (!newUrls.has(origin.url)) changes.push(`- origin ${origin.url}`);
   if (old.timeoutMs !== pool.timeoutMs) changes.push(`timeoutMs ${old.timeoutMs} -> ${pool.timeoutMs}`);
+  if (old.uploadIdleTimeoutMs !== pool.uploadIdleTimeoutMs) changes.push(`uploadIdleTimeoutMs ${old.uploadIdleTimeoutMs} -> ${pool.uploadIdleTimeoutMs}`);
   if (whenAllDown(old.whenAllDown) !== whenAllDown(pool.whenAllDown)) {
     changes.push(`whenAllDown ${whenAllDown(old.whenAllDown)} -> ${whenAllDown(pool.whenAllDown)}`);
   }

@@ -3,12 +3,21 @@
 // passive ejection. Glue only: each step's logic lives in src/core.
 import type { Origin, Pool } from "../core/config/types";
 import { availableOrigins, type HealthSnapshot, type PassiveEjector } from "../core/health";
+import { requestHasBody } from "../core/http/body";
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
-import { forward, type ForwardOptions } from "../edge/forward";
+import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
+import type { Logger } from "../log";
 
 /** Methods that are safe to send twice (RFC 9110 section 9.2.1) and so may be retried on another origin. */
 const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Methods fetch() sends without a body: workerd refuses an empty body stream
+ * on them and drops a non-empty one without a word. Passing none keeps the
+ * upload watch from waiting on bytes the runtime will never read.
+ */
+const BODYLESS_IN_FETCH = new Set(["GET", "HEAD"]);
 
 /** Seconds a client is told to wait when a pool answers 503: about one cron interval. */
 const RETRY_AFTER_SECONDS = 60;
@@ -18,6 +27,7 @@ export interface ProxyContext {
   readonly health: HealthSnapshot;
   readonly ejector: PassiveEjector;
   readonly requestId: string;
+  readonly log: Logger;
   readonly fetch?: typeof fetch;
 }
 
@@ -42,35 +52,33 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(host)} and path ${JSON.stringify(url.pathname)}, and there is no defaultBackend`);
   }
   const { pool, candidates } = choosePool(ctx, match.pool);
+  const policy = ctx.runtime.policies.get(pool.name);
+  if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
 
+  // Whether there is a body is read from the headers, not from how the
+  // runtime represents it (see core/http/body.ts). The client's stream is
+  // passed on as it is wherever fetch() can send one.
+  const hasBody = requestHasBody(request.headers);
   const options: ForwardOptions = {
     pathAndQuery: routed.path + url.search,
     timeoutMs: pool.timeoutMs,
+    uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
+    body: BODYLESS_IN_FETCH.has(request.method) ? null : request.body,
     clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
     proto: url.protocol.slice(0, -1),
     host,
     requestId: ctx.requestId,
   };
-  const policy = ctx.runtime.policies.get(pool.name);
-  if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
-
-  const first = policy.pick(candidates);
-  const result = await tryOrigin(request, first, pool, options, ctx);
-  if (result.kind === "response") return result.response;
-  if (result.kind === "timeout") throw timeoutError(pool);
-  if (result.kind === "bad-response") throw badResponseError(pool);
 
   // Retry a connection failure once, on another origin, when sending the
-  // request again cannot do harm: a safe method and no body already consumed.
+  // request again cannot do harm: a safe method and no body.
+  const first = policy.pick(candidates);
   const others = candidates.filter((o) => o !== first);
-  if (RETRYABLE.has(request.method) && request.body === null && others.length > 0) {
-    const second = policy.pick(others);
-    const retry = await tryOrigin(request, second, pool, options, ctx);
-    if (retry.kind === "response") return retry.response;
-    if (retry.kind === "timeout") throw timeoutError(pool);
-    if (retry.kind === "bad-response") throw badResponseError(pool);
-  }
-  throw new RouterError(502, "origin-unreachable", `edge-ingress: could not connect to an origin of pool "${pool.name}"`);
+  const mayRetry = RETRYABLE.has(request.method) && !hasBody && others.length > 0;
+  const result = await tryOrigin(request, first, pool, options, ctx, mayRetry);
+  if (result.kind !== "connect-failed" || !mayRetry) return answer(result, first, pool);
+  const second = policy.pick(others);
+  return answer(await tryOrigin(request, second, pool, { ...options, body: null }, ctx, false), second, pool);
 }
 
 /** Applies health and whenAllDown: fail-open, 503, or a fallback pool (chains were checked for loops at parse time). */
@@ -83,8 +91,9 @@ function choosePool(ctx: ProxyContext, name: string): { pool: Pool; candidates: 
     const rule = pool.whenAllDown;
     if (rule.kind === "fail-open") return { pool, candidates: pool.origins };
     if (rule.kind === "503") {
-      throw new RouterError(503, "all-origins-down", `edge-ingress: every origin of pool "${pool.name}" is down; try again later`, {
-        "retry-after": String(RETRY_AFTER_SECONDS),
+      throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", {
+        headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+        detail: { pool: pool.name },
       });
     }
     pool = pools.get(rule.pool);
@@ -92,19 +101,49 @@ function choosePool(ctx: ProxyContext, name: string): { pool: Pool; candidates: 
   throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
 }
 
-async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: ForwardOptions, ctx: ProxyContext) {
+/** One attempt, and what it says about the origin: the client's own failures say nothing. */
+async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: ForwardOptions, ctx: ProxyContext, mayRetry: boolean) {
   const result = await forward(request, origin, options, ctx.fetch);
   const spec = pool.passiveEjection;
-  if (result.kind !== "response") ctx.ejector.recordFailure(origin, spec);
-  else if (spec.on5xx && result.response.status >= 500) ctx.ejector.recordFailure(origin, spec);
-  else ctx.ejector.recordSuccess(origin);
+  if (result.kind === "response") {
+    if (spec.on5xx && result.response.status >= 500) ctx.ejector.recordFailure(origin, spec);
+    else ctx.ejector.recordSuccess(origin);
+  } else if (!isClientFailure(result)) {
+    ctx.ejector.recordFailure(origin, spec);
+    ctx.log.error({
+      event: "origin.failed",
+      requestId: ctx.requestId,
+      pool: pool.name,
+      origin: origin.url,
+      reason: result.kind,
+      ...("message" in result ? { message: result.message } : {}),
+      retried: mayRetry && result.kind === "connect-failed",
+    });
+  }
   return result;
 }
 
-function timeoutError(pool: Pool): RouterError {
-  return new RouterError(504, "origin-timeout", `edge-ingress: the origin of pool "${pool.name}" did not answer within ${pool.timeoutMs} ms`);
-}
-
-function badResponseError(pool: Pool): RouterError {
-  return new RouterError(502, "origin-bad-response", `edge-ingress: the answer of an origin of pool "${pool.name}" could not be used (headers over 128 KiB, a malformed header or status line, or a failed TLS handshake); not retried`);
+/**
+ * The client's answer. Error texts are generic: pool names and origin
+ * addresses describe the inside of the network, so they go to the log only
+ * (RouterError.detail), and the error code tells the cases apart.
+ */
+function answer(result: ForwardResult, origin: Origin, pool: Pool): Response {
+  const detail = { pool: pool.name, origin: origin.url };
+  switch (result.kind) {
+    case "response":
+      return result.response;
+    case "timeout":
+      throw new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", { detail: { ...detail, timeoutMs: pool.timeoutMs } });
+    case "connect-failed":
+      throw new RouterError(502, "origin-unreachable", "edge-ingress: could not connect to the origin", { detail: { ...detail, message: result.message } });
+    case "bad-response":
+      throw new RouterError(502, "origin-bad-response", "edge-ingress: the origin sent a response that cannot be relayed", { detail: { ...detail, message: result.message } });
+    case "upload-stalled":
+      throw new RouterError(408, "upload-stalled", "edge-ingress: the request body stopped arriving; send it again", {
+        detail: { ...detail, uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs },
+      });
+    case "upload-aborted":
+      throw new RouterError(400, "upload-aborted", "edge-ingress: the request body ended before it was complete", { detail });
+  }
 }

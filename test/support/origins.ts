@@ -11,7 +11,11 @@ export type OriginMode =
   | { readonly kind: "ok" }
   | { readonly kind: "status"; readonly status: number }
   | { readonly kind: "hang" }
-  | { readonly kind: "reset" };
+  /** Never reads the request body and never answers: an origin that stopped taking the upload. */
+  | { readonly kind: "no-read" }
+  | { readonly kind: "reset" }
+  /** Sends these interim (1xx) responses first, then answers as "ok" does. */
+  | { readonly kind: "interim"; readonly statuses: readonly (100 | 102 | 103)[] };
 
 export interface SeenRequest {
   readonly method: string;
@@ -44,6 +48,8 @@ export interface TestOrigin {
  * - /hop               answers with hop-by-hop and proxy headers set
  * - /healthz           answers healthBody
  * - WebSocket upgrades on any path: echoes messages back prefixed with the origin name
+ * A request with `Expect: 100-continue` is answered `100 Continue` first, by
+ * node:http itself, as most servers do.
  */
 export async function startOrigin(name: string): Promise<TestOrigin> {
   const sockets = new Set<Socket>();
@@ -70,6 +76,11 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
   };
 
   const server: Server = createServer((req, res) => {
+    if (origin.mode.kind === "no-read") {
+      origin.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawHeaders: req.rawHeaders, bodyBytes: 0 });
+      req.pause();
+      return;
+    }
     let bodyBytes = 0;
     const hash = createHash("sha256");
     req.on("data", (chunk: Buffer) => {
@@ -107,7 +118,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, bodyBytes: number, sha256: string): void {
   const mode = origin.mode;
-  if (mode.kind === "hang") return; // never answers; the socket is destroyed on close()
+  if (mode.kind === "hang" || mode.kind === "no-read") return; // never answers; the socket is destroyed on close()
   if (mode.kind === "reset") {
     req.socket.destroy();
     return;
@@ -117,6 +128,13 @@ function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, 
   if (mode.kind === "status") {
     res.writeHead(mode.status, { "content-type": "text/plain" }).end(`${origin.name} says ${mode.status}`);
     return;
+  }
+  if (mode.kind === "interim") {
+    for (const status of mode.statuses) {
+      if (status === 100) res.writeContinue();
+      else if (status === 102) res.writeProcessing();
+      else res.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" });
+    }
   }
   switch (url.pathname) {
     case "/download": {

@@ -4,6 +4,8 @@ import { originUrlProblem, type RawHealthCheck, type RawPool } from "./schema";
 import type { HealthCheckSpec, Origin, PassiveEjectionSpec, Pool, Problem, StatusRange, WhenAllDown } from "./types";
 
 export const DEFAULT_POOL_TIMEOUT_MS = 30_000;
+/** As nginx's client_body_timeout and proxy_send_timeout (60 s each). */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_PASSIVE_EJECTION: PassiveEjectionSpec = Object.freeze({
   consecutiveFailures: 5,
   cooldownMs: 30_000,
@@ -32,6 +34,7 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[]): 
     policy: raw.policy ?? "round-robin",
     origins,
     timeoutMs: raw.timeoutMs ?? DEFAULT_POOL_TIMEOUT_MS,
+    uploadIdleTimeoutMs: raw.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
     whenAllDown: whenAllDown(raw.whenAllDown),
     passiveEjection: pe
       ? {

@@ -26,6 +26,7 @@ describe("parseConfig", () => {
       policy: "round-robin",
       origins: [{ url: "https://api.example.net/base", weight: 1, key: "api https://api.example.net/base" }],
       timeoutMs: 30_000,
+      uploadIdleTimeoutMs: 60_000,
       whenAllDown: { kind: "fail-open" },
       passiveEjection: { consecutiveFailures: 5, cooldownMs: 30_000, on5xx: false },
       healthCheck: {
@@ -50,6 +51,7 @@ describe("parseConfig", () => {
           policy: "fastest",
           origins: [{ url: "https://ok.example.net" }, { url: "api:8080", weight: 0 }, { url: "ftp://x.example.net" }],
           timeoutMs: "10s",
+          uploadIdleTimeoutMs: 50,
         },
       },
       rules: [rule("API.example.com", "foo", "Prefix", "api")],
@@ -61,12 +63,13 @@ describe("parseConfig", () => {
         "pools.api.origins[1].weight: must be a positive integer up to 10000, got 0",
         'pools.api.origins[2].url: must be an absolute http(s) URL, got "ftp://x.example.net"',
         'pools.api.timeoutMs: must be a whole number of milliseconds from 100 to 600000, got "10s"',
+        "pools.api.uploadIdleTimeoutMs: must be a whole number of milliseconds from 100 to 600000, got 50",
         // A pool of the wrong shape does not hide the problems of the rules.
         expect.stringMatching(/^rules\[0\]\.host: must be a lower-case DNS name/),
         'rules[0].http.paths[0].path: must be an absolute path starting with "/" for pathType Prefix, got "foo"',
       ]),
     );
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
   });
 
   it("reports cross-reference problems all at once", () => {

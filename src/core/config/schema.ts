@@ -99,7 +99,18 @@ export const pool = v.strictObject({
     v.minLength(1, "must list at least one origin"),
   ),
   timeoutMs: v.optional(
-    v.pipe(int(100, 600_000, "a whole number of milliseconds from 100 to 600000"), v.description("Deadline for an origin's response headers; past it, 504. Default 30000.")),
+    v.pipe(
+      int(100, 600_000, "a whole number of milliseconds from 100 to 600000"),
+      v.description("Deadline for an origin's response headers, counted from when the request has been sent; past it, 504. Default 30000."),
+    ),
+  ),
+  uploadIdleTimeoutMs: v.optional(
+    v.pipe(
+      int(100, 600_000, "a whole number of milliseconds from 100 to 600000"),
+      v.description(
+        "Longest pause in a request body upload: a client that sends nothing for this long gets 408 (not counted against the origin); an origin that reads nothing for this long, 504. Default 60000.",
+      ),
+    ),
   ),
   healthCheck: v.optional(healthCheck),
   whenAllDown: v.optional(

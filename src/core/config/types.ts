@@ -64,8 +64,10 @@ export interface Pool {
   readonly name: string;
   readonly policy: PolicyName;
   readonly origins: readonly Origin[];
-  /** Deadline for an origin's response headers; past it the router answers 504. Default 30000. */
+  /** Deadline for an origin's response headers, counted from when the request (body included) has been sent; past it the router answers 504. Default 30000. */
   readonly timeoutMs: number;
+  /** Longest pause in a request body upload: waiting on the client, 408 (not the origin's fault); waiting on the origin to read, 504. Default 60000. */
+  readonly uploadIdleTimeoutMs: number;
   readonly healthCheck?: HealthCheckSpec;
   readonly whenAllDown: WhenAllDown;
   readonly passiveEjection: PassiveEjectionSpec;

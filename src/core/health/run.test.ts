@@ -61,6 +61,7 @@ function pool(name: string, originNames: string[], healthCheck: HealthCheckSpec 
     policy: "round-robin",
     origins: originNames.map((o) => ({ url: `${base}/o/${o}`, weight: 1, key: `${name} ${base}/o/${o}` })),
     timeoutMs: 30_000,
+    uploadIdleTimeoutMs: 60_000,
     ...(healthCheck ? { healthCheck } : {}),
     whenAllDown: { kind: "fail-open" },
     passiveEjection: { consecutiveFailures: 5, cooldownMs: 30_000, on5xx: false },
