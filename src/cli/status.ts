@@ -51,7 +51,8 @@ export async function statusCommand(options: StatusOptions, io: Io, deps: KvDeps
 export function buildStatus(where: string, configText?: string, historyText?: string, healthText?: string): Status {
   const history = parseHistoryText(historyText).value.map((h) => ({ version: h.version, appliedAt: h.appliedAt }));
   if (configText === undefined) return { where, version: null, appliedAt: null, pools: [], history };
-  const stored = parseStoredConfig(configText);
+  // Read as the Worker reads it, so status shows what is actually serving.
+  const stored = parseStoredConfig(configText, { strictProbeHeaders: false });
   if (!stored.ok) {
     return { where, version: stored.version ?? null, appliedAt: null, problems: stored.problems.map((p) => `${p.path}: ${p.message}`), pools: [], history };
   }

@@ -80,7 +80,8 @@ export class ConfigStore {
   }
 
   private compile(text: string): Runtime | undefined {
-    const parsed = parseStoredConfig(text);
+    // Lenient on probe headers: a config stored before their checks existed keeps serving.
+    const parsed = parseStoredConfig(text, { strictProbeHeaders: false });
     if (!parsed.ok) {
       this.deps.log.error({
         event: "config.invalid",

@@ -1,7 +1,7 @@
 // The document the Worker reads from KV: one key holds the whole config with
 // its version id, so a change switches atomically (KV writes are atomic per
 // key). The CLI writes it; the Worker only reads and re-validates it.
-import { parseConfig } from "./parse";
+import { parseConfig, type ParseOptions } from "./parse";
 import type { Config, Problem } from "./types";
 
 /** KV keys, prefixed so the namespace may be shared with other data. */
@@ -30,7 +30,7 @@ export type StoredParse =
   | { readonly ok: true; readonly version: string; readonly appliedAt: string; readonly config: Config }
   | { readonly ok: false; readonly version?: string; readonly problems: readonly Problem[] };
 
-export function parseStoredConfig(text: string): StoredParse {
+export function parseStoredConfig(text: string, options: ParseOptions = {}): StoredParse {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -41,7 +41,7 @@ export function parseStoredConfig(text: string): StoredParse {
   if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
   }
-  const parsed = parseConfig(stored.config);
+  const parsed = parseConfig(stored.config, options);
   if (!parsed.ok) {
     return { ok: false, version: stored.version, problems: parsed.problems.map((p) => ({ path: `config.${p.path}`, message: p.message })) };
   }
