@@ -4,6 +4,7 @@
 import { parseConfig } from "../core/config/parse";
 import { KV_KEYS, type StoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
+import { redactStoredConfig } from "./credentials";
 import { diffConfigs } from "./diff";
 import { pushHistory } from "./history";
 import { openKv, readConfigState, type KvDeps, type KvFlags } from "./kv-state";
@@ -42,7 +43,16 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     { key: KV_KEYS.history, value: JSON.stringify(pushHistory(entry, current, history)) },
   ];
   if (options.dryRun) {
-    io.out(JSON.stringify(writes.map((w) => ({ key: w.key, value: JSON.parse(w.value) as unknown })), null, 2));
+    // Printed, not written: plain-text credentials are redacted (secret references are names only).
+    const [shownEntry, entryRedacted] = redactStoredConfig(entry);
+    const shownHistory = pushHistory(entry, current, history).map((h) => redactStoredConfig(h));
+    const redacted = entryRedacted || shownHistory.some(([, r]) => r);
+    const shown = [
+      { key: KV_KEYS.config, value: shownEntry },
+      { key: KV_KEYS.history, value: shownHistory.map(([h]) => h) },
+    ];
+    io.out(JSON.stringify(shown, null, 2));
+    if (redacted) io.err("dry run: values of credential headers are shown as <redacted, N chars>; the real values would be written");
     io.err("dry run: nothing was written");
     return 0;
   }

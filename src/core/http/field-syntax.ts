@@ -5,7 +5,7 @@
 // fault and never quote the value: it may be a credential.
 
 /** field-name = token (RFC 9110 sections 5.1 and 5.6.2). */
-export const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export function isFieldName(name: string): boolean {
   return FIELD_NAME.test(name);
