@@ -64,7 +64,8 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
 /** The config in KV as the Worker reads it; undefined (diff against nothing) if absent or invalid. */
 export function activeConfig(current: StoredConfig | undefined, io: Io): Config | undefined {
   if (!current) return undefined;
-  const parsed = parseConfig(current.config);
+  // Read as the Worker reads it (lenient on probe headers), so the diff is against what serves.
+  const parsed = parseConfig(current.config, { strictProbeHeaders: false });
   if (parsed.ok) return parsed.config;
   io.err(`warning: the active version ${current.version} does not validate (${parsed.problems[0]?.path}: ${parsed.problems[0]?.message}); the diff is against nothing`);
   return undefined;

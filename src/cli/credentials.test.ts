@@ -74,6 +74,17 @@ describe("credentials in health-check headers", () => {
     expect(io.stderr[0]).toMatch(/pools\.web\.healthCheck\.headers\.Host: cannot be set on a probe: Workers send the host of the URL they fetch/);
   });
 
+  it("diffs against a config stored before header checks existed, as the Worker reads it", async () => {
+    const kv = new MemoryKv();
+    const legacy = { pools: { web: { origins: [{ url: "https://web.example.net" }], healthCheck: { path: "/healthz", headers: { Host: "web.internal", Authorization: PLAIN } } } } };
+    kv.data.set(KV_KEYS.config, JSON.stringify({ version: "0123456789ab", appliedAt: "2026-11-01T00:00:00.000Z", config: legacy }));
+    const io = capture();
+    expect(await applyCommand([files.secret!], { dryRun: true }, io, { open: () => kv, nowMs: () => 0 })).toBe(0);
+    expect(io.stderr.filter((l) => l.includes("does not validate"))).toEqual([]);
+    expect(io.stderr).toContain("  ~ pool web: - healthCheck.headers.Host");
+    expect(io.stderr).toContain("  ~ pool web: healthCheck.headers.Authorization <redacted, 23 chars> -> {secret: HEALTH_TOKEN}");
+  });
+
   it("apply's diff and --dry-run show secrets by name and credentials redacted; KV gets the real values", async () => {
     const kv = new MemoryKv();
     const deps = { open: () => kv, nowMs: () => Date.parse("2026-11-28T06:00:00Z") };
