@@ -3,6 +3,7 @@
 // error the router makes.
 import { Hono } from "hono";
 import { PassiveEjector } from "./core/health";
+import { acceptRequestId } from "./core/http/request-id";
 import { ConfigStore } from "./edge/config-store";
 import { intVar, type Env } from "./env";
 import { RouterError, renderError } from "./errors";
@@ -24,7 +25,7 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
   const app = new Hono<{ Bindings: Env; Variables: { requestId: string } }>();
 
   app.all("*", async (c) => {
-    const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
+    const requestId = acceptRequestId(c.req.header("x-request-id"), () => crypto.randomUUID());
     c.set("requestId", requestId);
     const ttlMs = intVar(c.env.CONFIG_CACHE_TTL_SECONDS, DEFAULT_CONFIG_CACHE_TTL_SECONDS) * 1000;
     const view = await store.current(c.env.INGRESS_KV, ttlMs, (p) => c.executionCtx.waitUntil(p));

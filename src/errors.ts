@@ -8,6 +8,7 @@ export type RouterErrorCode =
   | "no-config" // 503: nothing was ever applied to KV
   | "all-origins-down" // 503: whenAllDown is "503"
   | "origin-unreachable" // 502: connection failed (after a retry where allowed)
+  | "origin-bad-response" // 502: the origin's answer (or TLS handshake) was unusable; never retried
   | "origin-timeout" // 504: no response headers within the pool's timeoutMs
   | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
   | "internal"; // 500: a bug; details go to the log, never to the client

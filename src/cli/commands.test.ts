@@ -97,6 +97,29 @@ describe("apply", () => {
     expect(io.stderr.at(-1)).toBe("dry run: nothing was written");
   });
 
+  it("writes a new version when only an annotation changed, and its diff names the annotation", async () => {
+    const manifest = (buffering: string) =>
+      `${doc("https://one.example.net")}---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\n  annotations:\n` +
+      `    nginx.ingress.kubernetes.io/proxy-buffering: "${buffering}"\nspec:\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n` +
+      "          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n";
+    const on = join(dir, "annotated-on.yaml");
+    const off = join(dir, "annotated-off.yaml");
+    await writeFile(on, manifest("on"));
+    await writeFile(off, manifest("off"));
+    const kv = new MemoryKv();
+    await applyCommand([on], {}, capture(), deps(kv));
+    const first = stored(kv, KV_KEYS.config);
+    expect(first.config.ingresses).toEqual([{ name: "shop", annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "on" } }]);
+
+    const io = capture();
+    expect(await applyCommand([off], {}, io, deps(kv))).toBe(0);
+    const second = stored(kv, KV_KEYS.config);
+    expect(second.version).not.toBe(first.version);
+    expect(kv.bulkWrites).toHaveLength(2);
+    expect(io.stdout).toContain('  ~ Ingress shop: annotation nginx.ingress.kubernetes.io/proxy-buffering "on" -> "off"');
+    expect(io.stdout.at(-1)).toBe(`applied version ${second.version} to memory`);
+  });
+
   it("never opens KV for an invalid config", async () => {
     const kv = new MemoryKv();
     const io = capture();

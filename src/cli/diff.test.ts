@@ -84,4 +84,38 @@ describe("diffConfigs", () => {
     ]);
     expect(diffConfigs(checked, plain)[0]).toBe("~ pool web: - healthCheck (origins are no longer probed)");
   });
+
+  it("names Ingresses added and removed, and every annotation and tls change of one", () => {
+    const pools = { web: { origins: [{ url: "https://a.example.net" }] } };
+    const a = "nginx.ingress.kubernetes.io/proxy-buffering";
+    const b = "nginx.ingress.kubernetes.io/proxy-http-version";
+    const old = config({
+      pools,
+      ingresses: [
+        { name: "shop", namespace: "prod", annotations: { [a]: "on", [b]: "1.1" }, tls: [{ hosts: ["shop.example.com"] }] },
+        { name: "gone" },
+      ],
+    });
+    const now = config({
+      pools,
+      ingresses: [
+        { name: "shop", namespace: "prod", annotations: { [a]: "off", "example.com/owner": "team-a" } },
+        { name: "new", annotations: { [a]: "on" } },
+      ],
+    });
+    expect(diffConfigs(old, now)).toEqual([
+      `~ Ingress prod/shop: annotation ${a} "on" -> "off"`,
+      '~ Ingress prod/shop: + annotation example.com/owner "team-a"',
+      `~ Ingress prod/shop: - annotation ${b}`,
+      "~ Ingress prod/shop: tls shop.example.com -> none",
+      `+ Ingress new (annotations: ${a})`,
+      "- Ingress gone",
+    ]);
+    expect(diffConfigs(undefined, old)).toEqual([
+      "+ pool web (round-robin): https://a.example.net",
+      `+ Ingress prod/shop (annotations: ${a}, ${b}; tls: shop.example.com)`,
+      "+ Ingress gone",
+    ]);
+    expect(diffConfigs(old, old)).toEqual([]);
+  });
 });

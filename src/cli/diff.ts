@@ -1,15 +1,18 @@
 // A readable diff between the config in KV and the one about to be written:
 // pools added, removed and changed (policy, origins, weights, health check,
-// timeouts), routes added, removed and changed, and the defaultBackend.
+// timeouts), routes added, removed and changed, the defaultBackend, and the
+// Ingresses with their annotations and tls.
 import type { Config, HealthCheckSpec, Origin, Pool, Route, WhenAllDown } from "../core/config/types";
 import { routeIdentity } from "../core/routing";
 import { describeHeaderValue } from "./credentials";
+import { diffIngresses } from "./diff-ingresses";
 
 export function diffConfigs(before: Config | undefined, after: Config): string[] {
   const lines = [...diffPools(before?.pools ?? new Map(), after.pools), ...diffRoutes(before?.routes ?? [], after.routes)];
   const was = before?.defaultBackend?.pool;
   const now = after.defaultBackend?.pool;
   if (was !== now) lines.push(`~ defaultBackend: ${was ?? "none"} -> ${now ?? "none"}`);
+  lines.push(...diffIngresses(before?.ingresses ?? [], after.ingresses ?? []));
   return lines;
 }
 

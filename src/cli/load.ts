@@ -29,9 +29,10 @@ export async function loadConfigFiles(files: readonly string[], io: Io, options:
   const merge = mergeDocuments(yaml.documents, options.ingressClass === undefined ? {} : { ingressClass: options.ingressClass });
   const parsed = parseConfig(merge.document);
   // A document that does not parse is missing from the merge: what else would
-  // be reported (unknown pools, no pools) would only be noise.
+  // be reported (unknown pools, no pools) would only be noise. So would "no
+  // pools" when there is no document at all (said below).
   const located: LocatedProblem[] =
-    yaml.syntaxProblems.length > 0 ? [] : [...merge.problems, ...parsed.problems.map((p) => locateProblem(merge, p))];
+    yaml.syntaxProblems.length > 0 || yaml.documents.length === 0 ? [] : [...merge.problems, ...parsed.problems.map((p) => locateProblem(merge, p))];
   // Stable sort: by file as given, then document; within one document, in the order found.
   const fileOrder = new Map(files.map((f, i) => [f, i]));
   const rank = (p: LocatedProblem) => (fileOrder.get(p.at.file) ?? files.length) * 1e6 + p.at.index;

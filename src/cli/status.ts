@@ -1,12 +1,17 @@
-// `edge-ingress status`: the version in KV, when it was applied, and each
-// pool's origins with weight, policy and health (up/down, since when, last
-// reason) as the cron run recorded it. `--json` gives the same for scripts.
-import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
+// `edge-ingress status`: what the edge serves and the health of its origins.
+// Which version a new isolate serves is decided by chooseServedConfig, the
+// function the Worker decides with, so status says what the edge really does:
+// the active version, or, when that does not validate, the version of the
+// history new isolates fall back to (or their 503), and how to repair.
+// `--json` gives the same facts for scripts. Exit code 1 when the active
+// config does not validate, so monitoring can alert on it.
+import { chooseServedConfig } from "../core/config/served";
+import { KV_KEYS, parseStoredConfig, parseStoredValue } from "../core/config/stored";
 import type { Config } from "../core/config/types";
 import { describeRecord, decodeHealthSnapshot, type HealthRecord, type HealthSnapshot } from "../core/health";
-import { parseHistoryText } from "./history";
+import { parseHistoryText, parseStoredText, planRollback } from "./history";
 import { openKv, type KvDeps, type KvFlags } from "./kv-state";
-import { align, type Io } from "./output";
+import { align, EXIT_INVALID, type Io } from "./output";
 
 export interface StatusOptions extends KvFlags {
   readonly json?: boolean;
@@ -29,14 +34,25 @@ export interface PoolStatus {
   readonly origins: readonly OriginStatus[];
 }
 
+export interface RepairStep {
+  readonly command: string;
+  readonly does: string;
+}
+
 export interface Status {
   readonly where: string;
+  /** The active value in KV: missing, valid, or invalid (then `problems` says why). */
+  readonly active: "missing" | "valid" | "invalid";
   readonly version: string | null;
   readonly appliedAt: string | null;
-  /** Set when the stored config does not validate (the Worker keeps serving its last good one). */
   readonly problems?: readonly string[];
+  /** What a new isolate serves; null when it answers 503 (no-config). */
+  readonly serving: { readonly version: string; readonly appliedAt: string; readonly from: "active" | "history" } | null;
+  /** The pools of the served version. */
   readonly pools: readonly PoolStatus[];
   readonly history: readonly { readonly version: string; readonly appliedAt: string }[];
+  /** Set when the active value does not validate. */
+  readonly repair?: readonly RepairStep[];
 }
 
 export async function statusCommand(options: StatusOptions, io: Io, deps: KvDeps = {}): Promise<number> {
@@ -45,18 +61,37 @@ export async function statusCommand(options: StatusOptions, io: Io, deps: KvDeps
   const status = buildStatus(kv.where, configText, historyText, healthText);
   if (options.json) io.out(JSON.stringify(status, null, 2));
   else for (const line of renderStatus(status)) io.out(line);
-  return 0;
+  return status.active === "invalid" ? EXIT_INVALID : 0;
 }
 
 export function buildStatus(where: string, configText?: string, historyText?: string, healthText?: string): Status {
-  const history = parseHistoryText(historyText).value.map((h) => ({ version: h.version, appliedAt: h.appliedAt }));
-  if (configText === undefined) return { where, version: null, appliedAt: null, pools: [], history };
-  // Read as the Worker reads it, so status shows what is actually serving.
-  const stored = parseStoredConfig(configText, { strictProbeHeaders: false });
-  if (!stored.ok) {
-    return { where, version: stored.version ?? null, appliedAt: null, problems: stored.problems.map((p) => `${p.path}: ${p.message}`), pools: [], history };
+  const history = parseHistoryText(historyText).value;
+  const envelope = parseStoredText(configText).value;
+  const active = configText === undefined ? undefined : parseStoredConfig(configText);
+  const choice = chooseServedConfig(active, historyText);
+  const served = choice.source === "none" ? undefined : choice.served;
+  const problems = active && !active.ok ? active.problems.map((p) => `${p.path}: ${p.message}`) : undefined;
+  return {
+    where,
+    active: active === undefined ? "missing" : active.ok ? "valid" : "invalid",
+    version: envelope?.version ?? null,
+    appliedAt: envelope?.appliedAt ?? null,
+    ...(problems ? { problems } : {}),
+    serving: served ? { version: served.version, appliedAt: served.appliedAt, from: choice.source === "active" ? "active" : "history" } : null,
+    pools: served ? poolStatuses(served.config, readHealth(healthText)) : [],
+    history: history.map((h) => ({ version: h.version, appliedAt: h.appliedAt })),
+    ...(problems ? { repair: repairSteps(configText, historyText) } : {}),
+  };
+}
+
+/** apply always repairs; rollback only when the version it would restore validates (else it refuses). */
+function repairSteps(configText: string | undefined, historyText: string | undefined): RepairStep[] {
+  const steps = [{ command: "edge-ingress apply FILE...", does: "makes a fixed config active" }];
+  const plan = planRollback(parseStoredText(configText).value, parseHistoryText(historyText).value, "");
+  if (plan.ok && parseStoredValue(plan.to).ok) {
+    steps.push({ command: "edge-ingress rollback", does: `makes version ${plan.to.version} active again` });
   }
-  return { where, version: stored.version, appliedAt: stored.appliedAt, pools: poolStatuses(stored.config, readHealth(healthText)), history };
+  return steps;
 }
 
 function readHealth(text: string | undefined): HealthSnapshot | undefined {
@@ -84,11 +119,21 @@ function poolStatuses(config: Config, health: HealthSnapshot | undefined): PoolS
 }
 
 export function renderStatus(status: Status): string[] {
-  if (status.version === null) return [`no config in ${status.where}; write one with "edge-ingress apply FILE..."`];
-  const lines = [`version ${status.version}${status.appliedAt ? `, applied ${status.appliedAt}` : ""} (${status.where})`];
+  if (status.active === "missing") return [`no config in ${status.where}; write one with "edge-ingress apply FILE..."`];
+  const lines = [
+    status.version === null
+      ? `an active config without a version (${status.where})`
+      : `version ${status.version}${status.appliedAt ? `, applied ${status.appliedAt}` : ""} (${status.where})`,
+  ];
   if (status.problems) {
-    lines.push("the stored config does not validate; the Worker keeps serving the last good config it read:");
-    lines.push(...status.problems.map((p) => `  ${p}`));
+    const running = "isolates already running keep the config they were serving";
+    lines.push("the active config does not validate:", ...status.problems.map((p) => `  ${p}`));
+    lines.push(
+      status.serving
+        ? `new isolates serve version ${status.serving.version} (applied ${status.serving.appliedAt}) from ${KV_KEYS.history} instead; ${running}`
+        : `no version in ${KV_KEYS.history} validates either: new isolates answer 503 (no-config); ${running}`,
+    );
+    lines.push(`repair: ${(status.repair ?? []).map((s) => `"${s.command}" (${s.does})`).join(", or ")}`);
   }
   const rows = [["POOL", "POLICY", "ORIGIN", "WEIGHT", "HEALTH"]];
   for (const pool of status.pools) {
@@ -98,7 +143,9 @@ export function renderStatus(status: Status): string[] {
   }
   if (status.pools.length > 0) lines.push("", ...align(rows));
   const earlier = status.history.filter((h) => h.version !== status.version);
-  if (earlier.length > 0) lines.push("", `rollback goes back to ${earlier[0]?.version} (applied ${earlier[0]?.appliedAt}); history holds ${status.history.length} versions`);
+  if (!status.problems && earlier.length > 0) {
+    lines.push("", `rollback goes back to ${earlier[0]?.version} (applied ${earlier[0]?.appliedAt}); history holds ${status.history.length} versions`);
+  }
   return lines;
 }
 

@@ -17,7 +17,8 @@ export interface Warning {
 }
 
 export function configWarnings(config: Config, merge: MergeResult): Warning[] {
-  const warnings: Warning[] = [];
+  // What the files say that edge-ingress treats differently (an Ingress's tls, another controller's annotations).
+  const warnings: Warning[] = [...merge.warnings];
   for (const pool of config.pools.values()) {
     pool.origins.forEach((origin, i) => {
       const host = new URL(origin.url).hostname;

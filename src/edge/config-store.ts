@@ -3,11 +3,18 @@
 // request reads no KV at all: once the cache is older than the TTL, the
 // request is served from it and a refresh runs in the background
 // (ctx.waitUntil), one at a time. A value that fails to parse never replaces
-// the last good one; it is logged once per distinct value.
-import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
+// the last good one; it is logged once per distinct value. An isolate with no
+// good config of its own (a cold start) serves the newest valid version of the
+// history instead, as chooseServedConfig decides: the history key is read only
+// then, once per distinct bad value.
+import { chooseServedConfig } from "../core/config/served";
+import { KV_KEYS, parseStoredConfig, type ValidStored } from "../core/config/stored";
 import { emptySnapshot, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
 import { compileRuntime, type Runtime } from "../core/runtime";
 import type { Logger } from "../log";
+
+/** The history could not be read: judge the same active value again on the next refresh. */
+const RETRY = Symbol("retry");
 
 export interface View {
   /** Undefined until a valid config has been read. */
@@ -67,8 +74,12 @@ export class ConfigStore {
     let { runtime, health } = this.view;
     const configText = values.get(KV_KEYS.config) ?? null;
     if (configText !== this.rawConfig) {
-      this.rawConfig = configText;
-      if (configText !== null) runtime = this.compile(configText) ?? runtime;
+      const next = configText === null ? undefined : await this.runtimeFor(kv, configText);
+      // Not remembered as judged when the history could not be read: the next refresh tries again.
+      if (next !== RETRY) {
+        this.rawConfig = configText;
+        runtime = next ?? runtime;
+      }
     }
     const healthText = values.get(KV_KEYS.health) ?? null;
     if (healthText !== this.rawHealth) {
@@ -79,22 +90,41 @@ export class ConfigStore {
     this.markLoaded();
   }
 
-  private compile(text: string): Runtime | undefined {
-    // Lenient on probe headers: a config stored before their checks existed keeps serving.
-    const parsed = parseStoredConfig(text, { strictProbeHeaders: false });
-    if (!parsed.ok) {
-      this.deps.log.error({
-        event: "config.invalid",
-        version: parsed.version,
-        servingVersion: this.view.runtime?.version ?? null,
-        problems: parsed.problems.map((p) => `${p.path}: ${p.message}`),
-      });
+  /** The runtime for a new active value: undefined keeps the current one. */
+  private async runtimeFor(kv: KVNamespace, text: string): Promise<Runtime | undefined | typeof RETRY> {
+    const active = parseStoredConfig(text);
+    if (active.ok) {
+      if (active.version === this.view.runtime?.version) return undefined;
+      this.deps.log.info({ event: "config.loaded", version: active.version, previousVersion: this.view.runtime?.version ?? null });
+      return this.compile(active);
+    }
+    const problems = active.problems.map((p) => `${p.path}: ${p.message}`);
+    const serving = this.view.runtime;
+    // A warm isolate keeps what it serves (see README, "Config loading and KV").
+    if (serving) {
+      this.deps.log.error({ event: "config.invalid", version: active.version ?? null, servingVersion: serving.version, problems });
       return undefined;
     }
-    if (parsed.version === this.view.runtime?.version) return this.view.runtime;
-    const runtime = compileRuntime(parsed.version, parsed.config, { random: this.deps.random }, this.view.runtime);
-    this.deps.log.info({ event: "config.loaded", version: parsed.version, previousVersion: this.view.runtime?.version ?? null });
-    return runtime;
+    let historyText: string | null;
+    try {
+      historyText = await kv.get(KV_KEYS.history, "text");
+    } catch (error) {
+      this.deps.log.error({ event: "kv.read_failed", key: KV_KEYS.history, message: (error as Error).message });
+      return RETRY;
+    }
+    const choice = chooseServedConfig(active, historyText);
+    if (choice.source === "history") {
+      const { version, appliedAt } = choice.served;
+      this.deps.log.error({ event: "config.fallback", version: active.version ?? null, problems, servingVersion: version, servingAppliedAt: appliedAt, from: KV_KEYS.history });
+      return this.compile(choice.served);
+    }
+    const historyVersions = choice.source === "none" ? choice.historyVersions : [];
+    this.deps.log.error({ event: "config.invalid", version: active.version ?? null, problems, servingVersion: null, historyTried: true, historyVersions });
+    return undefined;
+  }
+
+  private compile(stored: ValidStored): Runtime {
+    return compileRuntime(stored.version, stored.config, { random: this.deps.random }, this.view.runtime);
   }
 
   private parseHealth(text: string): HealthSnapshot | undefined {

@@ -3,12 +3,15 @@
 // ways; nothing is buffered. Failures come back as values so the caller can
 // decide about retries and ejection.
 import type { Origin } from "../core/config/types";
-import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop, type ForwardedFor } from "../core/http/headers";
+import { classifyFetchError } from "../core/http/fetch-failure";
+import { cleanResponseHeaders, isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop, type ForwardedFor } from "../core/http/headers";
 
 export type ForwardResult =
   | { readonly kind: "response"; readonly response: Response }
   | { readonly kind: "timeout" }
-  | { readonly kind: "connect-failed"; readonly message: string };
+  | { readonly kind: "connect-failed"; readonly message: string }
+  /** The origin's answer could not be used (see fetch-failure.ts): never retried. */
+  | { readonly kind: "bad-response"; readonly message: string };
 
 export interface ForwardOptions extends ForwardedFor {
   /** Path and query of the client's request, as it arrived. */
@@ -49,18 +52,16 @@ export async function forward(
     });
   } catch (error) {
     if (timedOut) return { kind: "timeout" };
-    return { kind: "connect-failed", message: (error as Error).message };
+    return { kind: classifyFetchError(error), message: (error as Error).message };
   } finally {
     clearTimeout(timer);
   }
 
   // A WebSocket handshake answer carries the socket itself; pass it through
-  // untouched. So does a response with nothing to strip (the common case):
-  // rebuilding it costs a header copy and a new Response on every request.
-  if (upstream.status === 101 || upstream.webSocket || !needsHopByHopStrip(upstream.headers)) return { kind: "response", response: upstream };
-
-  const responseHeaders = new Headers(upstream.headers);
-  stripHopByHop(responseHeaders);
+  // untouched. So does a response with nothing to clean (the common case).
+  if (upstream.status === 101 || upstream.webSocket) return { kind: "response", response: upstream };
+  const responseHeaders = cleanResponseHeaders(upstream.headers, origin.url, `${options.proto}://${options.host}`);
+  if (!responseHeaders) return { kind: "response", response: upstream };
   return {
     kind: "response",
     response: new Response(upstream.body, {

@@ -1,6 +1,7 @@
 // The cron run: read config and health state (one bulk KV read), probe, and
 // write the health state back only if it changed. A free-tier account has
 // 1,000 KV writes a day; writing every minute would use 1,440 on its own.
+import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
 import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot, type SecretLookup } from "../core/health";
 import type { Logger } from "../log";
@@ -25,12 +26,17 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     deps.log.info({ event: "health.skipped", reason: "no config in KV" });
     return;
   }
-  // Lenient on probe headers as the request path is; each probe checks its own.
-  const stored = parseStoredConfig(configText, { strictProbeHeaders: false });
-  if (!stored.ok) {
-    deps.log.error({ event: "health.skipped", reason: "config in KV is invalid", problems: stored.problems.map((p) => `${p.path}: ${p.message}`) });
+  // Probe what new isolates serve: with an invalid active value, the version
+  // of the history they fall back to (the history is read only then).
+  const active = parseStoredConfig(configText);
+  const choice = active.ok ? chooseServedConfig(active, null) : chooseServedConfig(active, await deps.kv.get(KV_KEYS.history, "text"));
+  if (choice.source === "none") {
+    const problems = active.ok ? [] : active.problems.map((p) => `${p.path}: ${p.message}`);
+    deps.log.error({ event: "health.skipped", reason: "config in KV is invalid and no version in the history is valid", problems });
     return;
   }
+  const stored = choice.served;
+  const fallback = choice.source === "history" ? { from: KV_KEYS.history, activeVersion: choice.active.version ?? null } : {};
   const previous = readSnapshot(values.get(KV_KEYS.health) ?? null, deps.log);
   const run = await runHealthChecks(stored.config, previous, {
     fetch: deps.fetch,
@@ -48,6 +54,7 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   deps.log.info({
     event: "health.run",
     version: stored.version,
+    ...fallback,
     probed: run.probed,
     skipped: run.skipped,
     failed: run.results.filter((r) => !r.result.ok).map((r) => `${r.key}: ${r.result.ok ? "" : r.result.reason}`),

@@ -55,6 +55,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const result = await tryOrigin(request, first, pool, options, ctx);
   if (result.kind === "response") return result.response;
   if (result.kind === "timeout") throw timeoutError(pool);
+  if (result.kind === "bad-response") throw badResponseError(pool);
 
   // Retry a connection failure once, on another origin, when sending the
   // request again cannot do harm: a safe method and no body already consumed.
@@ -64,6 +65,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     const retry = await tryOrigin(request, second, pool, options, ctx);
     if (retry.kind === "response") return retry.response;
     if (retry.kind === "timeout") throw timeoutError(pool);
+    if (retry.kind === "bad-response") throw badResponseError(pool);
   }
   throw new RouterError(502, "origin-unreachable", `edge-ingress: could not connect to an origin of pool "${pool.name}"`);
 }
@@ -98,4 +100,8 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
 
 function timeoutError(pool: Pool): RouterError {
   return new RouterError(504, "origin-timeout", `edge-ingress: the origin of pool "${pool.name}" did not answer within ${pool.timeoutMs} ms`);
+}
+
+function badResponseError(pool: Pool): RouterError {
+  return new RouterError(502, "origin-bad-response", `edge-ingress: the answer of an origin of pool "${pool.name}" could not be used (headers over 128 KiB, a malformed header or status line, or a failed TLS handshake); not retried`);
 }

@@ -86,7 +86,7 @@ describe("edge-ingress against wrangler dev and local KV", () => {
     expect(bad.stderr.split("\n")).toEqual([
       `${files["bad.yaml"]}[0]: pools.main.policy: must be one of random, round-robin, least-recent, got "fastest" (line 3)`,
       `${files["bad.yaml"]}[0]: pools.main.origins[0].url: must be an absolute http(s) URL, got "ftp://x" (line 5)`,
-      `${files["bad.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.port: port name or number is required (Kubernetes requires it; edge-ingress ignores it) (line 19)`,
+      `${files["bad.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.port (Ingress bad): port name or number is required (Kubernetes requires it; edge-ingress ignores it) (line 19)`,
       "edge-ingress: 3 problems found; KV was not changed",
     ]);
 

@@ -70,12 +70,12 @@ describe("validate", () => {
       `${files["pools.yaml"]}[0]: pools.web.policy: must be one of random, round-robin, least-recent, got "fastest" (line 3)`,
       `${files["pools.yaml"]}[0]: pools.web.origins[0].url: must be an absolute http(s) URL, got "api:8080" (line 5)`,
       `${files["pools.yaml"]}[0]: pools.web.origins[0].weight: must be a positive integer up to 10000, got 0 (line 6)`,
-      `${files["ingress.yaml"]}[0]: apiVersion: must be networking.k8s.io/v1 for kind Ingress, got "networking.k8s.io/v1beta1" (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert") (line 1)`,
+      `${files["ingress.yaml"]}[0]: apiVersion (Ingress old): must be networking.k8s.io/v1 for kind Ingress, got "networking.k8s.io/v1beta1" (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert") (line 1)`,
       // The missing port is reported on the line of its parent, "service:".
-      `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.port: port name or number is required (Kubernetes requires it; edge-ingress ignores it) (line 17)`,
+      `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.port (Ingress api): port name or number is required (Kubernetes requires it; edge-ingress ignores it) (line 17)`,
       // The wrongly typed pool above hides none of the cross-checks.
-      `${files["ingress.yaml"]}[1]: spec.rules[0].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "API.example.com" (line 11)`,
-      `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.name: no pool named "nope" (pools: web) (line 17)`,
+      `${files["ingress.yaml"]}[1]: spec.rules[0].host (Ingress api): must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "API.example.com" (line 11)`,
+      `${files["ingress.yaml"]}[1]: spec.rules[0].http.paths[0].backend.service.name (Ingress api): no pool named "nope" (pools: web) (line 17)`,
       `${files["extra.json"]}[0]: rule: unknown field (check its spelling and indentation) (line 1)`,
       `${files["extra.json"]}[0]: pools.web: pool "web" is already defined at ${files["pools.yaml"]}[0]: pools.web (line 1)`,
       "edge-ingress: 9 problems found",
@@ -224,3 +224,145 @@ describe("usage and environment errors", () => {
     expect(bad).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: cannot read "examples/missing.yaml": no such file\n' });
   });
 });
+
+describe("Ingress annotations and tls", async () => {
+  const reference = JSON.parse(await readFile(new URL("../fixtures/ingress-nginx-annotations.json", import.meta.url), "utf8")) as {
+    prefix: string;
+    annotations: { name: string }[];
+  };
+  const POOLS = stringify({ pools: { web: { origins: [{ url: "https://web.example.net" }] }, beta: { origins: [{ url: "https://beta.example.net" }] } } });
+  const manifest = (name: string, host: string, options: { annotations?: Record<string, string>; pool?: string; tls?: unknown; pathType?: string; path?: string } = {}) =>
+    stringify({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name, ...(options.annotations ? { annotations: options.annotations } : {}) },
+      spec: {
+        ...(options.tls ? { tls: options.tls } : {}),
+        rules: [{ host, http: { paths: [{ path: options.path ?? "/", pathType: options.pathType ?? "Prefix", backend: { service: { name: options.pool ?? "web", port: { number: 80 } } } }] } }],
+      },
+    });
+  const nginx = (name: string) => `nginx.ingress.kubernetes.io/${name}`;
+  const at = (file: string, doc: number, name: string, ingress: string) => `${file}[${doc}]: metadata.annotations[${JSON.stringify(nginx(name))}] (Ingress ${ingress})`;
+
+  it("refuses what would leave a route less protected than written, naming the file, the Ingress and the annotation, and exits 1", async () => {
+    const files = await writeFiles(dir, {
+      "admin.yaml": `${POOLS}---\n${manifest("admin", "admin.example.com", {
+        annotations: { [nginx("whitelist-source-range")]: "10.0.0.0/8", [nginx("auth-type")]: "basic", [nginx("auth-secret")]: "basic-auth" },
+      })}`,
+    });
+    const f = files["admin.yaml"]!;
+    const run = await cli(["validate", f]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    const lines = run.stderr.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(new RegExp(`^${escape(at(f, 1, "whitelist-source-range", "admin"))}: refused: .*IP.* \\(line 14\\)$`));
+    expect(lines[1]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-type", "admin"))}: refused: .*authentication.* \\(line 15\\)$`));
+    expect(lines[2]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-secret", "admin"))}: refused: `));
+    expect(lines[3]).toBe("edge-ingress: 3 problems found");
+  });
+
+  it("names what it ignores as harmless in a note, warns about unknown annotations of ingress controllers, and exits 0", async () => {
+    const files = await writeFiles(dir, {
+      "tuned.yaml": `${POOLS}---\n${manifest("tuned", "tuned.example.com", {
+        annotations: {
+          [nginx("proxy-buffering")]: "on",
+          [nginx("ssl-redirect")]: "false",
+          [nginx("whitelist-source-ranges")]: "10.0.0.0/8",
+          "alb.ingress.kubernetes.io/scheme": "internet-facing",
+          "example.com/owner": "team-a",
+        },
+      })}`,
+    });
+    const f = files["tuned.yaml"]!;
+    const run = await cli(["validate", f]);
+    expect(run.code).toBe(0);
+    const lines = run.stderr.split("\n");
+    expect(lines.filter((l) => l.startsWith("note:"))).toEqual([
+      expect.stringMatching(new RegExp(`^note: ${escape(at(f, 1, "proxy-buffering", "tuned"))}: ignored, harmless: .*stream`)),
+      `note: ${f}[1]: metadata.annotations["example.com/owner"] (Ingress tuned): ignored: not an annotation edge-ingress or a known ingress controller reads`,
+    ]);
+    expect(lines.filter((l) => l.startsWith("warning:") && l.includes("annotations"))).toEqual([
+      `warning: ${at(f, 1, "whitelist-source-ranges", "tuned")}: not an ingress-nginx annotation (ingress-nginx ignores it too; did you mean "whitelist-source-range"?) (line 16)`,
+      `warning: ${f}[1]: metadata.annotations["alb.ingress.kubernetes.io/scheme"] (Ingress tuned): read by the AWS Load Balancer Controller, not by edge-ingress: what it asks for does not happen (line 17)`,
+    ]);
+    // ssl-redirect "false" asks for what edge-ingress does anyway: no word about it.
+    expect(run.stderr).not.toContain("ssl-redirect");
+  });
+
+  it("warns that a tls section's hosts are not redirected to HTTPS, unless ssl-redirect says no redirect is wanted", async () => {
+    const tls = [{ hosts: ["shop.example.com", "www.shop.example.com"], secretName: "shop-tls" }];
+    const files = await writeFiles(dir, {
+      "tls.yaml": `${POOLS}---\n${manifest("shop", "shop.example.com", { tls })}---\n${manifest("plain", "plain.example.com", { tls, annotations: { [nginx("ssl-redirect")]: "false" } })}`,
+    });
+    const f = files["tls.yaml"]!;
+    const run = await cli(["validate", f]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n")).toEqual([
+      `note: ${f}[2]: spec.tls (Ingress plain): ignored: Cloudflare terminates TLS at the edge, so certificates are not needed`,
+      `warning: ${f}[1]: spec.tls (Ingress shop): Cloudflare terminates TLS at the edge, so certificates are not needed, but ingress-nginx redirects HTTP to HTTPS for TLS hosts by default (shop.example.com, www.shop.example.com), and that redirect is not built yet: plain HTTP requests are proxied as they are. Turn on "Always Use HTTPS" for the zone in Cloudflare, or set nginx.ingress.kubernetes.io/ssl-redirect: "false" if no redirect is wanted (line 14)`,
+    ]);
+  });
+
+  it("refuses a canary Ingress, naming it and the Ingress it would split traffic with by file and name", async () => {
+    const files = await writeFiles(dir, {
+      "main.yaml": `${POOLS}---\n${manifest("shop", "shop.example.com")}`,
+      "canary.yaml": manifest("shop-canary", "shop.example.com", { pool: "beta", annotations: { [nginx("canary")]: "true", [nginx("canary-weight")]: "10" } }),
+    });
+    const run = await cli(["validate", files["main.yaml"]!, files["canary.yaml"]!]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^${escape(at(files["canary.yaml"]!, 0, "canary-weight", "shop-canary"))}: refused: `));
+    expect(lines[1]).toBe(
+      `${at(files["canary.yaml"]!, 0, "canary", "shop-canary")}: refused: canary Ingresses are not built yet, and this one has the host and path of ` +
+        `${files["main.yaml"]}[1]: spec.rules[0].http.paths[0] (Ingress shop) (host "shop.example.com", path "/"): ingress-nginx would send part of its traffic here, edge-ingress would not. ` +
+        "For a weighted split, put both services' origins in one pool with weights; else remove the canary Ingress (line 6)",
+    );
+    expect(lines.at(-1)).toBe("edge-ingress: 2 problems found");
+  });
+
+  it("names both Ingresses, by file and name, when two send the same host and path to different pools", async () => {
+    const files = await writeFiles(dir, {
+      "a.yaml": `${POOLS}---\n${manifest("one", "same.example.com")}`,
+      "b.yaml": manifest("two", "same.example.com", { pool: "beta" }),
+    });
+    const run = await cli(["validate", files["a.yaml"]!, files["b.yaml"]!]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split("\n")).toEqual([
+      `${files["b.yaml"]}[0]: spec.rules[0].http.paths[0] (Ingress two): host "same.example.com" path "/" (Prefix) already goes to pool "web" at ${files["a.yaml"]}[1]: spec.rules[0].http.paths[0] (Ingress one); it cannot also go to "beta" (line 10)`,
+      "edge-ingress: 1 problem found",
+    ]);
+  });
+
+  it("changing only an annotation changes the config version", async () => {
+    const version = async (annotations: Record<string, string>) => {
+      const files = await writeFiles(dir, { "versioned.yaml": `${POOLS}---\n${manifest("web", "v.example.com", { annotations })}` });
+      const run = await cli(["validate", files["versioned.yaml"]!]);
+      expect(run.code, run.stderr).toBe(0);
+      return run.stdout.match(/version ([0-9a-f]{12})$/)?.[1];
+    };
+    const on = await version({ [nginx("proxy-buffering")]: "on" });
+    const off = await version({ [nginx("proxy-buffering")]: "off" });
+    expect(on).toMatch(/^[0-9a-f]{12}$/);
+    expect(off).not.toBe(on);
+    expect(await version({ [nginx("proxy-buffering")]: "on" })).toBe(on);
+  });
+
+  it("gives every annotation of the ingress-nginx reference a verdict: none passes validate without a word", async () => {
+    const names = reference.annotations.map((a) => a.name);
+    expect(names.length).toBeGreaterThan(130);
+    // One Ingress per annotation, each on its own host, all in one file.
+    const docs = names.map((name, i) => manifest(`a${i}`, `a${i}.example.com`, { annotations: { [nginx(name)]: "true" } }));
+    const files = await writeFiles(dir, { "every.yaml": [POOLS, ...docs].join("---\n") });
+    const run = await cli(["validate", files["every.yaml"]!]);
+    const lines = run.stderr.split("\n");
+    const silent = names.filter((name) => !lines.some((l) => l.includes(`[${JSON.stringify(nginx(name))}]`)));
+    // Only what edge-ingress honours as written may pass without a word.
+    expect(silent).toEqual([]);
+    expect(run.code).toBe(1);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

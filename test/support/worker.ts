@@ -3,6 +3,7 @@
 // handler on demand, and the Worker's log lines captured for assertions.
 // All runtime-specific test plumbing lives here.
 import { request as httpRequest } from "node:http";
+import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { KV_KEYS } from "../../src/core/config/stored";
@@ -23,6 +24,8 @@ export interface TestWorker {
   putConfig(config: unknown): Promise<string>;
   /** Log lines the Worker printed (stdout and stderr), parsed when JSON. */
   readonly logs: unknown[];
+  /** With `countKvReads`: every `INGRESS_KV.get` the Worker made so far, each as the keys it asked for. */
+  kvReads(): Promise<string[][]>;
   dispose(): Promise<void>;
 }
 
@@ -37,7 +40,36 @@ export interface WorkerOptions {
   readonly maxProbes?: number;
   /** Worker secrets, as `wrangler secret put NAME` sets them: plain strings on env. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** Wrap the Worker so that its KV reads are recorded (see kvReads). */
+  readonly countKvReads?: boolean;
 }
+
+/**
+ * An entry module in front of the real bundle: it hands the Worker a KV
+ * binding that records each `get` (the keys asked for) and then reads the
+ * real namespace, and answers the test on a host no config routes.
+ */
+const KV_READS_HOST = "kv-reads.edge-ingress.test";
+const COUNTING_ENTRY = `
+import worker from "./index.js";
+const reads = [];
+const counting = (kv) => ({
+  get(key, ...rest) { reads.push(Array.isArray(key) ? [...key] : [key]); return kv.get(key, ...rest); },
+  getWithMetadata: (...args) => kv.getWithMetadata(...args),
+  put: (...args) => kv.put(...args),
+  delete: (...args) => kv.delete(...args),
+  list: (...args) => kv.list(...args),
+});
+export default {
+  fetch(request, env, ctx) {
+    if (new URL(request.url).host === "${KV_READS_HOST}") return Response.json(reads);
+    return worker.fetch(request, { ...env, INGRESS_KV: counting(env.INGRESS_KV) }, ctx);
+  },
+  scheduled(controller, env, ctx) {
+    return worker.scheduled(controller, { ...env, INGRESS_KV: counting(env.INGRESS_KV) }, ctx);
+  },
+};
+`;
 
 export async function startWorker(options: WorkerOptions = {}): Promise<TestWorker> {
   const logs: unknown[] = [];
@@ -57,9 +89,16 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       }
     });
   };
+  const bundle = resolve(BUNDLE);
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: BUNDLE,
+    ...(options.countKvReads
+      ? {
+          modules: [
+            { type: "ESModule", path: join(dirname(bundle), "counting-entry.mjs"), contents: COUNTING_ENTRY },
+            { type: "ESModule", path: bundle },
+          ],
+        }
+      : { modules: true, scriptPath: BUNDLE }),
     compatibilityDate: "2026-04-20",
     kvNamespaces: ["INGRESS_KV"],
     bindings: {
@@ -90,6 +129,10 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       const version = configVersion(config);
       await (await kv()).put(KV_KEYS.config, JSON.stringify({ version, appliedAt: new Date().toISOString(), config }));
       return version;
+    },
+    async kvReads() {
+      if (!options.countKvReads) throw new Error("start the worker with countKvReads: true");
+      return (await (await send(url, KV_READS_HOST, "/", {})).json()) as string[][];
     },
     dispose: () => mf.dispose(),
   };

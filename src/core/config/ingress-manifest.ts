@@ -4,12 +4,16 @@
 // is refused here too (source: kubernetes/kubernetes
 // pkg/apis/networking/validation/validation.go, ValidateIngressSpec). The
 // rules and backends themselves are validated by parseConfig on the merged
-// document, with the schema native documents share (ingress-schema.ts).
+// document, with the schema native documents share (ingress-schema.ts). What
+// edge-ingress does with each field and annotation is in annotations.ts.
 import * as v from "valibot";
+import { INGRESS_FIELDS } from "./annotations";
+import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { ingressRecord, readTls } from "./ingress-record";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
-import { addDefaultBackend, addNote, addProblem, addRule, type MergeState } from "./merge-state";
+import { addDefaultBackend, addNote, addProblem, addRule, type CanaryPath, type MergeState } from "./merge-state";
 
 export const INGRESS_API_VERSION = "networking.k8s.io/v1";
 export const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
@@ -20,14 +24,20 @@ const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 // kubectl refuses non-string values too ("cannot unmarshal bool ... of type string").
 const stringMap = v.record(v.string(), v.string((i) => `must be a string (quote it: annotation and label values are strings), got ${got(i.input)}`));
 
-// Metadata is loose: `kubectl get -o yaml` output carries uid, resourceVersion,
-// managedFields and more, all irrelevant here.
+// `kubectl get -o yaml` output carries uid, resourceVersion, managedFields and
+// more: accepted as the field table says. Any other metadata field is refused,
+// so that a misspelt `annotations` cannot drop every annotation unnoticed.
+const SERVER_WRITTEN = Object.fromEntries(
+  INGRESS_FIELDS.filter((f) => f.field.startsWith("metadata.")).map((f) => [f.field.slice("metadata.".length), v.optional(v.unknown())]),
+);
+
 const envelope = v.strictObject(
   {
     apiVersion: v.string(),
     kind: v.literal("Ingress"),
-    metadata: v.looseObject(
+    metadata: v.strictObject(
       {
+        ...SERVER_WRITTEN,
         name: v.string((i) => `must be a string, got ${got(i.input)}`),
         namespace: v.optional(v.string((i) => `must be a string, got ${got(i.input)}`)),
         annotations: v.optional(stringMap),
@@ -40,7 +50,7 @@ const envelope = v.strictObject(
         ingressClassName: v.optional(v.string((i) => `must be a string, got ${got(i.input)}`)),
         defaultBackend: v.optional(v.unknown()),
         rules: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress rules, got ${got(i.input)}`)),
-        // Accepted and ignored: Cloudflare terminates TLS for the zone.
+        // Certificates are not needed (Cloudflare terminates TLS); the redirect is warned about.
         tls: v.optional(
           v.array(
             v.strictObject({ hosts: v.optional(v.array(v.string())), secretName: v.optional(v.string()) }),
@@ -56,10 +66,12 @@ const envelope = v.strictObject(
   "is required",
 );
 
-export function readIngress(value: Record<string, unknown>, at: DocLocation, state: MergeState): void {
+export function readIngress(value: Record<string, unknown>, docAt: DocLocation, state: MergeState): void {
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const spec = isRecord(value.spec) ? value.spec : {};
   const name = typeof metadata.name === "string" ? metadata.name : "(unnamed)";
+  // Every message about this manifest names it.
+  const at: DocLocation = typeof metadata.name === "string" ? { ...docAt, ingress: metadata.name } : docAt;
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   const className = typeof spec.ingressClassName === "string" ? spec.ingressClassName : annotations[CLASS_ANNOTATION];
 
@@ -67,7 +79,7 @@ export function readIngress(value: Record<string, unknown>, at: DocLocation, sta
   const wanted = state.options.ingressClass;
   if (wanted !== undefined && className !== wanted) {
     const has = typeof className === "string" ? `class ${JSON.stringify(className)}` : "no ingress class";
-    addNote(state, at, `skipped Ingress ${JSON.stringify(name)} (${has}, not ${JSON.stringify(wanted)})`);
+    addNote(state, docAt, `skipped Ingress ${JSON.stringify(name)} (${has}, not ${JSON.stringify(wanted)})`);
     return;
   }
   if (value.apiVersion !== INGRESS_API_VERSION) {
@@ -84,11 +96,30 @@ export function readIngress(value: Record<string, unknown>, at: DocLocation, sta
   checkApiServerRules(metadata, spec, isRecord(value.spec), annotations, at, state);
   checkDuplicate(metadata, name, at, state);
 
-  if (Array.isArray(spec.rules)) spec.rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i), name));
-  if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
-  if (Array.isArray(spec.tls) && spec.tls.length > 0) {
-    addNote(state, child(at, "spec", "tls"), "ignored (Cloudflare terminates TLS for your zone)");
+  const rules = Array.isArray(spec.rules) ? spec.rules : [];
+  const paths = rules.flatMap((rule, r) => rulePaths(rule, child(at, "spec", "rules", r)));
+  judgeAnnotations(annotations, { hasRegexPaths: paths.some((p) => p.pathType === "ImplementationSpecific") }, at, state);
+  const annotationAt = (key: string) => child(at, "metadata", "annotations", key);
+  if (annotations[USE_REGEX] === "true") state.regexIngresses.push({ at: annotationAt(USE_REGEX), hosts: rules.map((r) => (isRecord(r) ? r.host : undefined)) });
+  if (annotations[CANARY] === "true") {
+    // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
+    state.canaries.push({ at: annotationAt(CANARY), paths });
+  } else {
+    rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
+    if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
   }
+  readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
+  if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
+}
+
+function rulePaths(rule: unknown, at: DocLocation): (CanaryPath & { readonly pathType: unknown })[] {
+  if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return [];
+  return rule.http.paths.map((p, i) => ({
+    host: rule.host,
+    path: isRecord(p) ? p.path : undefined,
+    pathType: isRecord(p) ? p.pathType : undefined,
+    at: child(at, "http", "paths", i),
+  }));
 }
 
 function checkApiServerRules(
@@ -168,6 +199,6 @@ function checkDuplicate(metadata: Record<string, unknown>, name: string, at: Doc
   const earlier = state.ingressNames.get(key);
   if (earlier) {
     addProblem(state, child(at, "metadata", "name"),
-      `Ingress ${JSON.stringify(name)} is already defined at ${formatLocation(earlier)} (kubectl would keep only the last one)`);
+      `an Ingress of this name and namespace is already defined at ${formatLocation(earlier)} (kubectl would keep only the last one)`);
   } else state.ingressNames.set(key, child(at, "metadata", "name"));
 }

@@ -1,6 +1,8 @@
-// Where something was written in the config files: file, document index and
-// the path inside that document. Problems and notes print it as
-// `config.yaml[1]: spec.rules[0].host`.
+// Where something was written in the config files: file, document index, the
+// path inside that document and, inside an Ingress manifest, the Ingress's
+// name. Problems and notes print it as
+// `config.yaml[1]: spec.rules[0].host (Ingress api)`, so a message always
+// names the file, the Ingress and the path, never an index into the merge.
 import { joinPath } from "./messages";
 import type { Problem } from "./types";
 
@@ -11,6 +13,8 @@ export interface DocLocation {
   /** Index of the document within its file, from 0. */
   readonly index: number;
   readonly segments: readonly Segment[];
+  /** The name of the Ingress manifest this is in, if any. */
+  readonly ingress?: string;
 }
 
 /** A problem whose `path` reads `FILE[doc]: spec.rules[0].host`. */
@@ -18,13 +22,15 @@ export interface LocatedProblem extends Problem {
   readonly at: DocLocation;
 }
 
-/** `config.yaml[1]: spec.rules[0].host`, or `config.yaml[1]` for the document itself. */
+/** `config.yaml[1]: spec.rules[0].host (Ingress api)`, or `config.yaml[1]` for the document itself. */
 export function formatLocation(at: DocLocation): string {
-  return at.segments.length === 0 ? `${at.file}[${at.index}]` : `${at.file}[${at.index}]: ${joinPath(at.segments)}`;
+  const where = at.segments.length === 0 ? `${at.file}[${at.index}]` : `${at.file}[${at.index}]: ${joinPath(at.segments)}`;
+  return at.ingress === undefined ? where : `${where} (Ingress ${at.ingress})`;
 }
 
 export function child(at: DocLocation, ...segments: Segment[]): DocLocation {
-  return { file: at.file, index: at.index, segments: [...at.segments, ...segments] };
+  const inner = { file: at.file, index: at.index, segments: [...at.segments, ...segments] };
+  return at.ingress === undefined ? inner : { ...inner, ingress: at.ingress };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeSource, locateProblem, mergeDocuments, relocateSources, type MergeOptions, type SourceDocument } from "./manifests";
-import { splitPath } from "./locations";
+import { formatLocation, splitPath } from "./locations";
 import { parseConfig } from "./parse";
 import { joinPath } from "./messages";
 
@@ -71,7 +71,7 @@ describe("mergeDocuments", () => {
     expect(same.parsed.ok && same.parsed.config.defaultBackend?.pool).toBe("web");
     const different = check(docs("a.yaml", { ...pools, defaultBackend: backend("web") }, ingress("x", { defaultBackend: backend("api") })));
     expect(different.problems).toEqual([
-      'a.yaml[1]: spec.defaultBackend: conflicts with the defaultBackend at a.yaml[0]: defaultBackend (pool "web"): at most one defaultBackend may be set across all documents',
+      'a.yaml[1]: spec.defaultBackend (Ingress x): conflicts with the defaultBackend at a.yaml[0]: defaultBackend (pool "web"): at most one defaultBackend may be set across all documents',
     ]);
   });
 
@@ -116,27 +116,42 @@ describe("mergeDocuments", () => {
     ]);
   });
 
-  it("reads every Ingress when no class is asked for, and ignores annotations and tls with a note", () => {
+  it("reads every Ingress when no class is asked for, records its annotations and tls, and warns that tls hosts are not redirected", () => {
     const { merge, problems } = check(
       docs("a.yaml", pools, {
         ...ingress("x", { ingressClassName: "nginx", tls: [{ hosts: ["a.example.com"], secretName: "a-tls" }], ...rulesSpec("a.example.com", path("/", "web"))}, {
           namespace: "prod",
-          annotations: { "nginx.ingress.kubernetes.io/rewrite-target": "/" },
+          annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "on", "kubectl.kubernetes.io/last-applied-configuration": "{}" },
+          labels: { app: "x" },
           uid: "0b9c",
           resourceVersion: "12",
+          managedFields: [],
         }),
         status: { loadBalancer: {} },
       }),
     );
     expect(problems).toEqual([]);
     expect(merge.document.rules).toHaveLength(1);
-    expect(merge.notes).toEqual(["a.yaml[1]: spec.tls: ignored (Cloudflare terminates TLS for your zone)"]);
+    expect(merge.notes).toEqual([
+      'a.yaml[1]: metadata.annotations["nginx.ingress.kubernetes.io/proxy-buffering"] (Ingress x): ignored, harmless: nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size',
+    ]);
+    expect(merge.warnings.map((w) => formatLocation(w.at))).toEqual(["a.yaml[1]: spec.tls (Ingress x)"]);
+    expect(merge.warnings[0]?.message).toMatch(/^Cloudflare terminates TLS at the edge, so certificates are not needed, but ingress-nginx redirects HTTP to HTTPS for TLS hosts by default \(a\.example\.com\)/);
+    // kubectl's copy of the manifest is not kept: the manifest itself is.
+    expect(merge.document.ingresses).toEqual([
+      { name: "x", namespace: "prod", annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "on" }, tls: [{ hosts: ["a.example.com"], secretName: "a-tls" }] },
+    ]);
+  });
+
+  it("refuses a misspelt metadata field, which would otherwise drop what it holds", () => {
+    const { problems } = check(docs("a.yaml", pools, ingress("x", rulesSpec("a.example.com", path("/", "web")), { anotations: { "nginx.ingress.kubernetes.io/auth-type": "basic" } })));
+    expect(problems).toEqual(["a.yaml[1]: metadata.anotations (Ingress x): unknown field (check its spelling and indentation)"]);
   });
 
   it("refuses non-string annotation values, as kubectl does", () => {
     const { problems } = check(docs("a.yaml", pools, ingress("x", rulesSpec("a.example.com", path("/", "web")), { annotations: { "example.com/flag": false } })));
     expect(problems).toEqual([
-      'a.yaml[1]: metadata.annotations["example.com/flag"]: must be a string (quote it: annotation and label values are strings), got false',
+      'a.yaml[1]: metadata.annotations["example.com/flag"] (Ingress x): must be a string (quote it: annotation and label values are strings), got false',
     ]);
   });
 
@@ -144,8 +159,8 @@ describe("mergeDocuments", () => {
     const old = { ...ingress("x", {}), apiVersion: "networking.k8s.io/v1beta1" };
     const { problems } = check(docs("a.yaml", pools, old, { ...ingress("y", {}), apiVersion: 3 }));
     expect(problems).toEqual([
-      'a.yaml[1]: apiVersion: must be networking.k8s.io/v1 for kind Ingress, got "networking.k8s.io/v1beta1" (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert")',
-      "a.yaml[2]: apiVersion: must be networking.k8s.io/v1 for kind Ingress, got 3",
+      'a.yaml[1]: apiVersion (Ingress x): must be networking.k8s.io/v1 for kind Ingress, got "networking.k8s.io/v1beta1" (v1beta1 was removed in Kubernetes 1.22: rewrite it for v1, e.g. with "kubectl convert")',
+      "a.yaml[2]: apiVersion (Ingress y): must be networking.k8s.io/v1 for kind Ingress, got 3",
     ]);
   });
 
@@ -172,21 +187,21 @@ describe("mergeDocuments", () => {
       { apiVersion: "networking.k8s.io/v1", kind: "Ingress", spec: { rules: [] }, extra: 1 },
       { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { namespace: "x" } }));
     expect(problems).toEqual([
-      'a.yaml[1]: metadata.name: must be a lower-case DNS subdomain (letters, digits, "-" and "."), got "Bad_Name"',
-      'a.yaml[1]: spec.ingressClassName: must be a lower-case DNS subdomain, got "Edge"',
-      "a.yaml[1]: spec.rules[0].http.paths[2].backend.service.port: port name or number is required (Kubernetes requires it; edge-ingress ignores it)",
-      "a.yaml[1]: spec.rules[0].http.paths[3].backend.service.port: cannot set both port name & port number",
-      'a.yaml[1]: spec.rules[0].http.paths[4].backend.service.port.name: must be an IANA service name (at most 15 lower-case letters, digits and "-", with a letter), got "HTTP"',
-      'a.yaml[1]: spec.rules[0].http.paths[5].path: must be an absolute path, got "regex"',
-      "a.yaml[2]: spec: either `defaultBackend` or `rules` must be specified",
+      'a.yaml[1]: metadata.name (Ingress Bad_Name): must be a lower-case DNS subdomain (letters, digits, "-" and "."), got "Bad_Name"',
+      'a.yaml[1]: spec.ingressClassName (Ingress Bad_Name): must be a lower-case DNS subdomain, got "Edge"',
+      "a.yaml[1]: spec.rules[0].http.paths[2].backend.service.port (Ingress Bad_Name): port name or number is required (Kubernetes requires it; edge-ingress ignores it)",
+      "a.yaml[1]: spec.rules[0].http.paths[3].backend.service.port (Ingress Bad_Name): cannot set both port name & port number",
+      'a.yaml[1]: spec.rules[0].http.paths[4].backend.service.port.name (Ingress Bad_Name): must be an IANA service name (at most 15 lower-case letters, digits and "-", with a letter), got "HTTP"',
+      'a.yaml[1]: spec.rules[0].http.paths[5].path (Ingress Bad_Name): must be an absolute path, got "regex"',
+      "a.yaml[2]: spec (Ingress empty): either `defaultBackend` or `rules` must be specified",
       "a.yaml[3]: metadata: is required",
       "a.yaml[3]: extra: unknown field (check its spelling and indentation)",
       "a.yaml[3]: spec: either `defaultBackend` or `rules` must be specified",
       "a.yaml[4]: metadata.name: is required",
       "a.yaml[4]: spec: is required",
       // parseConfig's own checks of the merged rules, moved back to the manifest.
-      'a.yaml[1]: spec.rules[0].http.paths[0].path: must not contain "//" for pathType Prefix (Kubernetes rejects it), got "/a//b"',
-      'a.yaml[1]: spec.rules[0].http.paths[1].path: must not end with "/.." for pathType Exact (Kubernetes rejects it), got "/a/.."',
+      'a.yaml[1]: spec.rules[0].http.paths[0].path (Ingress Bad_Name): must not contain "//" for pathType Prefix (Kubernetes rejects it), got "/a//b"',
+      'a.yaml[1]: spec.rules[0].http.paths[1].path (Ingress Bad_Name): must not end with "/.." for pathType Exact (Kubernetes rejects it), got "/a/.."',
     ]);
   });
 
@@ -197,7 +212,7 @@ describe("mergeDocuments", () => {
     ]);
     expect(schema.problems).toEqual([
       'pools.yaml[0]: pools.web.origins[0].url: must be an absolute http(s) URL, got "ftp://web"',
-      'ing.yaml[0]: spec.rules[0].http.paths[0].pathType: must be one of Exact, Prefix, ImplementationSpecific, got "prefix"',
+      'ing.yaml[0]: spec.rules[0].http.paths[0].pathType (Ingress x): must be one of Exact, Prefix, ImplementationSpecific, got "prefix"',
     ]);
     const { problems } = check([
       ...docs("pools.yaml", { pools: { web: { origins: [{ url: "https://web.example.net" }] } } }),
@@ -205,8 +220,8 @@ describe("mergeDocuments", () => {
       ...docs("default.yaml", { defaultBackend: backend("gone") }),
     ]);
     expect(problems).toEqual([
-      'ing.yaml[0]: spec.rules[0].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "A.example.com"',
-      'ing.yaml[0]: spec.rules[0].http.paths[0].backend.service.name: no pool named "missing" (pools: web)',
+      'ing.yaml[0]: spec.rules[0].host (Ingress x): must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "A.example.com"',
+      'ing.yaml[0]: spec.rules[0].http.paths[0].backend.service.name (Ingress x): no pool named "missing" (pools: web)',
       'default.yaml[0]: defaultBackend.service.name: no pool named "gone" (pools: web)',
     ]);
   });
@@ -227,7 +242,7 @@ describe("mergeDocuments", () => {
     const one = ingress("one", rulesSpec("a.example.com", path("/", "web")));
     const { problems } = check(docs("a.yaml", pools, one, { ...one, metadata: { name: "one", namespace: "other" } }, one, { kind: "List", apiVersion: "v2", items: [] }, { kind: "List", items: {} }));
     expect(problems).toEqual([
-      'a.yaml[3]: metadata.name: Ingress "one" is already defined at a.yaml[1]: metadata.name (kubectl would keep only the last one)',
+      'a.yaml[3]: metadata.name (Ingress one): an Ingress of this name and namespace is already defined at a.yaml[1]: metadata.name (Ingress one) (kubectl would keep only the last one)',
       'a.yaml[4]: apiVersion: must be v1 for kind List, got "v2"',
       "a.yaml[5]: items: must be a list of manifests, got {}",
     ]);

@@ -8,10 +8,11 @@
 import { got } from "./messages";
 import { readIngress } from "./ingress-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
-import { addDefaultBackend, addNote, addPool, addProblem, addRule, newMergeState, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
-import type { Problem } from "./types";
+import { checkIngressPairs } from "./ingress-pairs";
+import { addDefaultBackend, addNote, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import type { IngressRecord, Problem } from "./types";
 
-export type { DocLocation, LocatedProblem, MergeOptions, RuleSource, Segment };
+export type { DocLocation, LocatedProblem, LocatedWarning, MergeOptions, RuleSource, Segment };
 export { formatLocation };
 
 /** One parsed YAML/JSON document; `index` counts from 0 within its file. */
@@ -26,16 +27,22 @@ export interface NativeDocument {
   pools: Record<string, unknown>;
   rules?: unknown[];
   defaultBackend?: unknown;
+  /** The Ingress manifests merged, with their annotations and tls: part of the version. */
+  ingresses?: IngressRecord[];
 }
 
 export interface MergeResult {
   readonly document: NativeDocument;
   readonly notes: readonly string[];
+  /** What does not block apply, e.g. an Ingress's tls hosts that are not redirected to HTTPS. */
+  readonly warnings: readonly LocatedWarning[];
   readonly problems: readonly LocatedProblem[];
   /** Merged `rules[i]` came from `ruleSources[i]`. */
   readonly ruleSources: readonly RuleSource[];
   readonly poolSources: ReadonlyMap<string, DocLocation>;
   readonly defaultBackendSource?: DocLocation;
+  /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
+  readonly documentSource?: DocLocation;
 }
 
 const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend"]);
@@ -48,22 +55,22 @@ const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
 export function mergeDocuments(documents: readonly SourceDocument[], options: MergeOptions = {}): MergeResult {
   const state = newMergeState(options);
   for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
+  checkIngressPairs(state);
 
   const first = documents[0];
-  if (state.poolSources.size === 0 && first !== undefined) {
-    addProblem(state, { file: first.file, index: first.index, segments: ["pools"] },
-      'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)');
-  }
   const document: NativeDocument = { pools: state.pools };
   if (state.rules.length > 0) document.rules = state.rules;
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
+  if (state.ingresses.length > 0) document.ingresses = state.ingresses;
   return {
     document,
     notes: state.notes,
+    warnings: state.warnings,
     problems: state.problems,
     ruleSources: state.ruleSources,
     poolSources: state.poolSources,
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
+    ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
   };
 }
 
@@ -117,12 +124,13 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
 /**
  * A problem parseConfig found in the merged document, moved to where it was
  * written: `rules[3].http.paths[0].path` becomes
- * `b.yaml[1]: spec.rules[0].http.paths[0].path` when merged rule 3 is the
- * first rule of the Ingress in document 1 of b.yaml.
+ * `b.yaml[1]: spec.rules[0].http.paths[0].path (Ingress api)` when merged rule
+ * 3 is the first rule of Ingress api in document 1 of b.yaml. Merged rules the
+ * message names (a conflict's other side) are moved the same way.
  */
 export function locateProblem(merge: MergeResult, problem: Problem): LocatedProblem {
   const at = locatePath(merge, problem.path);
-  return { path: formatLocation(at), message: problem.message, at };
+  return { path: formatLocation(at), message: relocateSources(merge, problem.message), at };
 }
 
 export function locatePath(merge: MergeResult, path: string): DocLocation {
@@ -132,6 +140,10 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
   let tail: Segment[] = rest;
   if (head === "rules" && typeof key === "number") base = merge.ruleSources[key];
   else if (head === "pools" && typeof key === "string") base = merge.poolSources.get(key);
+  else if (head === "pools" && key === undefined) {
+    base = merge.documentSource;
+    tail = segments;
+  }
   else if (head === "defaultBackend") {
     base = merge.defaultBackendSource;
     tail = segments.slice(1);
@@ -143,10 +155,7 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
 
 /** Where a merged rule source (`rules[3].http.paths[1]`) was written, e.g. `b.yaml[1]: spec.rules[0].http.paths[1] (Ingress api)`. */
 export function describeSource(merge: MergeResult, source: string): string {
-  const at = locatePath(merge, source);
-  const [head, key] = splitPath(source);
-  const ingress = head === "rules" && typeof key === "number" ? merge.ruleSources[key]?.ingress : undefined;
-  return ingress === undefined ? formatLocation(at) : `${formatLocation(at)} (Ingress ${ingress})`;
+  return formatLocation(locatePath(merge, source));
 }
 
 /** Rewrites every merged rule source in a text (explain's lines) to where it was written. */

@@ -1,7 +1,9 @@
 // What the readers of single documents (native, Ingress) add to while the
-// files are merged: pools, rules with their sources, the defaultBackend,
-// notes and problems.
+// files are merged: pools, rules with their sources, the defaultBackend, the
+// Ingresses' records, notes, warnings and problems.
+import { got } from "./messages";
 import { child, formatLocation, isRecord, type DocLocation, type LocatedProblem } from "./locations";
+import type { IngressRecord } from "./types";
 
 export interface MergeOptions {
   /** Keep only Ingresses of this class (spec.ingressClassName or the kubernetes.io/ingress.class annotation). */
@@ -9,8 +11,19 @@ export interface MergeOptions {
 }
 
 /** Where a merged rule came from; `ingress` names its Ingress manifest, if any. */
-export interface RuleSource extends DocLocation {
-  readonly ingress?: string;
+export type RuleSource = DocLocation;
+
+/** Something that does not block apply but may not be what the user meant. */
+export interface LocatedWarning {
+  readonly at: DocLocation;
+  readonly message: string;
+}
+
+/** A path of an Ingress marked `canary: "true"`; its rules are not merged (canaries are refused). */
+export interface CanaryPath {
+  readonly host: unknown;
+  readonly path: unknown;
+  readonly at: DocLocation;
 }
 
 export interface MergeState {
@@ -19,15 +32,26 @@ export interface MergeState {
   readonly rules: unknown[];
   readonly ruleSources: RuleSource[];
   readonly poolSources: Map<string, DocLocation>;
+  readonly ingresses: IngressRecord[];
   readonly notes: string[];
+  readonly warnings: LocatedWarning[];
   readonly problems: LocatedProblem[];
   /** `namespace/name` of every Ingress read, to refuse the same one twice. */
   readonly ingressNames: Map<string, DocLocation>;
+  /** Per pool, the first service port a backend named it with. */
+  readonly servicePorts: Map<string, { readonly port: unknown; readonly at: DocLocation }>;
+  /** Canary Ingresses, each at its canary annotation, with the paths it would take traffic from. */
+  readonly canaries: { readonly at: DocLocation; readonly paths: readonly CanaryPath[] }[];
+  /** Ingresses with use-regex "true", each at that annotation. */
+  readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
 }
 
 export function newMergeState(options: MergeOptions): MergeState {
-  return { options, pools: {}, rules: [], ruleSources: [], poolSources: new Map(), notes: [], problems: [], ingressNames: new Map() };
+  return {
+    options, pools: {}, rules: [], ruleSources: [], poolSources: new Map(), ingresses: [], notes: [], warnings: [], problems: [],
+    ingressNames: new Map(), servicePorts: new Map(), canaries: [], regexIngresses: [],
+  };
 }
 
 export function addProblem(state: MergeState, at: DocLocation, message: string): void {
@@ -38,9 +62,15 @@ export function addNote(state: MergeState, at: DocLocation, text: string): void 
   state.notes.push(`${formatLocation(at)}: ${text}`);
 }
 
-export function addRule(state: MergeState, rule: unknown, at: DocLocation, ingress?: string): void {
+export function addWarning(state: MergeState, at: DocLocation, message: string): void {
+  state.warnings.push({ at, message });
+}
+
+export function addRule(state: MergeState, rule: unknown, at: DocLocation): void {
   state.rules.push(rule);
-  state.ruleSources.push(ingress === undefined ? at : { ...at, ingress });
+  state.ruleSources.push(at);
+  const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+  paths.forEach((p, i) => isRecord(p) && checkServicePort(state, p.backend, child(at, "http", "paths", i, "backend")));
 }
 
 export function addPool(state: MergeState, name: string, pool: unknown, at: DocLocation): void {
@@ -55,12 +85,37 @@ export function addPool(state: MergeState, name: string, pool: unknown, at: DocL
 
 /** At most one distinct defaultBackend across all documents: two naming the same pool are one. */
 export function addDefaultBackend(state: MergeState, backend: unknown, at: DocLocation): void {
+  checkServicePort(state, backend, at);
   const pool = backendPool(backend);
   const earlier = state.defaultBackend;
   if (earlier === undefined) state.defaultBackend = { value: backend, pool, at };
   else if (earlier.pool !== pool) {
     addProblem(state, at,
       `conflicts with the defaultBackend at ${formatLocation(earlier.at)} (pool ${JSON.stringify(earlier.pool)}): at most one defaultBackend may be set across all documents`);
+  }
+}
+
+/**
+ * The port of a service backend is not read (a pool's origin URLs carry the
+ * port), which is harmless only while each pool stands for one port: two
+ * ports of one Service (say 80 and 9090 for metrics) need two pools.
+ */
+function checkServicePort(state: MergeState, backend: unknown, at: DocLocation): void {
+  if (!isRecord(backend) || !isRecord(backend.service) || typeof backend.service.name !== "string") return;
+  const port = backend.service.port;
+  if (!isRecord(port)) return;
+  // A port both named and numbered, or badly written, is reported where ports are checked.
+  const value = port.name === undefined && typeof port.number === "number" ? port.number
+    : port.number === undefined && typeof port.name === "string" && /^[a-z0-9-]+$/.test(port.name) ? port.name
+    : undefined;
+  if (value === undefined) return;
+  const pool = backend.service.name;
+  const portAt = child(at, "service", "port");
+  const earlier = state.servicePorts.get(pool);
+  if (!earlier) state.servicePorts.set(pool, { port: value, at: portAt });
+  else if (earlier.port !== value) {
+    addProblem(state, portAt,
+      `pool ${JSON.stringify(pool)} is named with port ${got(earlier.port)} at ${formatLocation(earlier.at)}; one pool is one set of origins and cannot also stand for port ${got(value)}: define another pool for that port`);
   }
 }
 
@@ -73,4 +128,3 @@ function backendPool(backend: unknown): string {
   }
   return JSON.stringify(backend) ?? "";
 }
-

@@ -176,6 +176,15 @@ describe("parseConfig", () => {
     expect(problemsOf({ rules: [] })).toEqual([expect.stringMatching(/^pools: /)]);
   });
 
+  it("refuses a document without pools, as the CLI does for its files", () => {
+    const noPools = 'pools: no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
+    expect(problemsOf({ pools: {} })).toEqual([noPools]);
+    expect(problemsOf({ pools: {}, defaultBackend: { service: { name: "web" } } })).toEqual([
+      noPools,
+      'defaultBackend.service.name: no pool named "web" (pools: none defined)',
+    ]);
+  });
+
   it("says what a service port must be", () => {
     const problems = problemsOf({
       pools: { api: pool() },
@@ -197,4 +206,18 @@ describe("parseConfig", () => {
     });
     expect(result.ok && result.config.defaultBackend).toEqual({ pool: "icons", source: "defaultBackend" });
   });
+
+  it("keeps the records of the Ingresses merged in, and checks their shape", () => {
+    const ingresses = [{ name: "shop", namespace: "prod", annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "on" }, tls: [{ hosts: ["shop.example.com"] }] }];
+    const result = parseConfig({ pools: { web: pool() }, ingresses });
+    expect(result.ok && result.config.ingresses).toEqual(ingresses);
+    const native = parseConfig({ pools: { web: pool() } });
+    expect(native.ok && "ingresses" in native.config).toBe(false);
+    expect(problemsOf({ pools: { web: pool() }, ingresses: [{ name: "x", annotations: { a: 1 } }, { labels: {} }] })).toEqual([
+      "ingresses[0].annotations.a: must be a string, got 1",
+      "ingresses[1].name: is required",
+      "ingresses[1].labels: unknown field (check its spelling and indentation)",
+    ]);
+  });
 });
+

@@ -5,9 +5,12 @@ import * as v from "valibot";
 import { checkRegexPath, routeIdentity } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
-import { documentOutline, pool as poolSchema } from "./schema";
+import { documentOutline, ingressRecord, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
-import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
+import type { Config, DefaultBackend, IngressRecord, Pool, Problem, Route } from "./types";
+
+/** The merged document is what the CLI checks too, so the message speaks of all its documents. */
+const NO_POOLS = 'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
 
 export type ParseResult =
   | { readonly ok: true; readonly config: Config; readonly problems: readonly [] }
@@ -16,9 +19,11 @@ export type ParseResult =
 export interface ParseOptions {
   /**
    * Refuse health-check headers that break the HTTP field grammar or that a
-   * probe cannot send (Host, Content-Length, ...). Default true. The Worker
-   * reads KV with false: a config stored before these checks existed must
-   * keep serving; each probe checks its header values before sending them.
+   * probe cannot send (Host, Content-Length, ...). Default true, for what a
+   * user writes (validate, apply). Values read back from KV are judged with
+   * false, by the Worker and the CLI alike: a config stored before these
+   * checks existed must keep serving; each probe checks its header values
+   * before sending them.
    */
   readonly strictProbeHeaders?: boolean;
 }
@@ -47,6 +52,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
   const pools = new Map<string, Pool>();
   // Every pool named counts for references, even one too broken to normalize.
   const known = new Set(Object.keys(doc.pools));
+  // Without a pool nothing can be routed: every request would get a 404.
+  if (known.size === 0) problems.push({ path: "pools", message: NO_POOLS });
   for (const [name, value] of Object.entries(doc.pools)) {
     if (!isPoolName(name)) {
       problems.push({
@@ -110,7 +117,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     const pool = backendPool(rawDefault, "defaultBackend", known, problems);
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
+  const ingresses = doc.ingresses?.flatMap((value, i) => part(ingressRecord, value, ["ingresses", i], problems) ?? []);
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}) };
 }
 
 function backendPool(

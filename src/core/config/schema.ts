@@ -121,6 +121,20 @@ export const nativeDocument = v.strictObject(
 );
 
 /**
+ * An Ingress manifest's record in the merged document (types.ts IngressRecord):
+ * the CLI writes it, users do not, so the JSON Schema leaves it out.
+ */
+export const ingressRecord = v.strictObject(
+  {
+    name: v.string((i) => `must be a string, got ${got(i.input)}`),
+    namespace: v.optional(v.string((i) => `must be a string, got ${got(i.input)}`)),
+    annotations: v.optional(v.record(v.string(), v.string((i) => `must be a string, got ${got(i.input)}`))),
+    tls: v.optional(v.array(v.strictObject({ hosts: v.optional(v.array(v.string())), secretName: v.optional(v.string()) }))),
+  },
+  (i) => (i.input === undefined ? "is required" : `must be an Ingress record with "name", got ${got(i.input)}`),
+);
+
+/**
  * The document's outline only. parseConfig checks each pool, rule and the
  * defaultBackend on its own against the schemas above, so a value of the
  * wrong type in one of them does not hide the problems of the others.
@@ -131,6 +145,7 @@ export const documentOutline = v.strictObject(
     pools: v.record(v.string(), v.unknown(), poolsMessage),
     rules: v.optional(v.array(v.unknown(), rulesMessage)),
     defaultBackend: v.optional(v.unknown()),
+    ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
   },
   documentMessage,
 );

@@ -1,7 +1,7 @@
 // The document the Worker reads from KV: one key holds the whole config with
 // its version id, so a change switches atomically (KV writes are atomic per
 // key). The CLI writes it; the Worker only reads and re-validates it.
-import { parseConfig, type ParseOptions } from "./parse";
+import { parseConfig } from "./parse";
 import type { Config, Problem } from "./types";
 
 /** KV keys, prefixed so the namespace may be shared with other data. */
@@ -30,18 +30,28 @@ export type StoredParse =
   | { readonly ok: true; readonly version: string; readonly appliedAt: string; readonly config: Config }
   | { readonly ok: false; readonly version?: string; readonly problems: readonly Problem[] };
 
-export function parseStoredConfig(text: string, options: ParseOptions = {}): StoredParse {
+export type ValidStored = Extract<StoredParse, { readonly ok: true }>;
+export type InvalidStored = Extract<StoredParse, { readonly ok: false }>;
+
+export function parseStoredConfig(text: string): StoredParse {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: `is not valid JSON: ${(error as Error).message}` }] };
   }
+  return parseStoredValue(value);
+}
+
+/** A StoredConfig already read from JSON (an active value, or one entry of the history), validated. */
+export function parseStoredValue(value: unknown): StoredParse {
   const stored = asStoredConfig(value);
   if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
   }
-  const parsed = parseConfig(stored.config, options);
+  // Lenient on probe headers: a value stored before their checks existed
+  // keeps serving (each probe checks its own header values before sending).
+  const parsed = parseConfig(stored.config, { strictProbeHeaders: false });
   if (!parsed.ok) {
     return { ok: false, version: stored.version, problems: parsed.problems.map((p) => ({ path: `config.${p.path}`, message: p.message })) };
   }

@@ -89,10 +89,29 @@ export interface DefaultBackend {
   readonly source: string;
 }
 
+/**
+ * What an Ingress manifest said besides its rules: its annotations and tls,
+ * as written. Kept in the stored config so that changing only an annotation
+ * is a new version, which apply shows and writes.
+ */
+export interface IngressRecord {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly tls?: readonly IngressTls[];
+}
+
+export interface IngressTls {
+  readonly hosts?: readonly string[];
+  readonly secretName?: string;
+}
+
 export interface Config {
   readonly pools: ReadonlyMap<string, Pool>;
   readonly routes: readonly Route[];
   readonly defaultBackend?: DefaultBackend;
+  /** The Ingress manifests the config was merged from, in order; absent for a config of native documents only. */
+  readonly ingresses?: readonly IngressRecord[];
 }
 
 /** One problem found in a config: where (a dotted path) and what. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "./headers";
+import { cleanResponseHeaders, isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "./headers";
 
 describe("stripHopByHop", () => {
   it("removes RFC 9110 hop-by-hop fields, proxy credentials and every field Connection lists", () => {
@@ -12,6 +12,7 @@ describe("stripHopByHop", () => {
       te: "trailers",
       trailer: "x-checksum",
       upgrade: "h2c",
+      "http2-settings": "AAMAAABkAAQCAAAAAAIAAAAA",
       "x-secret": "1",
       "x-other": "2",
       authorization: "Bearer kept",
@@ -29,6 +30,8 @@ describe("stripHopByHop", () => {
     expect(needsHopByHopStrip(new Headers({ "proxy-authenticate": "Basic" }))).toBe(true);
     expect(needsHopByHopStrip(new Headers({ "proxy-authorization": "Basic x" }))).toBe(true);
     expect(needsHopByHopStrip(new Headers({ "proxy-connection": "keep-alive" }))).toBe(true);
+    // What a Worker behind Cloudflare or wrangler dev sees of an h2c upgrade: no Connection, no Upgrade.
+    expect(needsHopByHopStrip(new Headers({ "http2-settings": "AAMAAABkAAQCAAAAAAIAAAAA" }))).toBe(true);
   });
 
   it("keeps Upgrade for a WebSocket handshake", () => {
@@ -49,13 +52,16 @@ describe("stripHopByHop", () => {
 describe("setForwardingHeaders", () => {
   const base = { clientIp: "203.0.113.7", proto: "https", host: "api.example.com", requestId: "rid-1" };
 
-  it("sets X-Forwarded-* and a request id", () => {
+  it("sets X-Forwarded-*, the client address fields and the request id", () => {
     const headers = new Headers();
     setForwardingHeaders(headers, base);
     expect(Object.fromEntries(headers)).toEqual({
       "x-forwarded-for": "203.0.113.7",
       "x-forwarded-proto": "https",
       "x-forwarded-host": "api.example.com",
+      "x-forwarded-port": "443",
+      "x-real-ip": "203.0.113.7",
+      "true-client-ip": "203.0.113.7",
       "x-request-id": "rid-1",
     });
   });
@@ -68,11 +74,65 @@ describe("setForwardingHeaders", () => {
     expect(headers.get("x-forwarded-for")).toBe("198.51.100.1, 203.0.113.7");
   });
 
-  it("overwrites client-supplied proto and host but keeps a client request id", () => {
-    const headers = new Headers({ "x-forwarded-proto": "gopher", "x-forwarded-host": "evil.example", "x-request-id": "client-id" });
+  it("overwrites what the client sent: proto, host, port, client address and request id", () => {
+    const headers = new Headers({
+      "x-forwarded-proto": "gopher",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-port": "1",
+      "x-real-ip": "198.51.100.7",
+      "true-client-ip": "198.51.100.8",
+      "x-request-id": "client-id",
+    });
     setForwardingHeaders(headers, base);
     expect(headers.get("x-forwarded-proto")).toBe("https");
     expect(headers.get("x-forwarded-host")).toBe("api.example.com");
-    expect(headers.get("x-request-id")).toBe("client-id");
+    expect(headers.get("x-forwarded-port")).toBe("443");
+    expect(headers.get("x-real-ip")).toBe("203.0.113.7");
+    expect(headers.get("true-client-ip")).toBe("203.0.113.7");
+    expect(headers.get("x-request-id")).toBe("rid-1");
+  });
+
+  it("strips Forwarded, X-Original-URL, X-Rewrite-URL and Proxy", () => {
+    const headers = new Headers({ forwarded: "for=1.2.3.4;host=evil", "x-original-url": "/admin", "x-rewrite-url": "/admin", proxy: "http://evil:3128", "x-kept": "1" });
+    setForwardingHeaders(headers, base);
+    for (const name of ["forwarded", "x-original-url", "x-rewrite-url", "proxy"]) expect(headers.has(name), name).toBe(false);
+    expect(headers.get("x-kept")).toBe("1");
+  });
+
+  it("removes client-sent address fields when the client address is unknown", () => {
+    const headers = new Headers({ "x-real-ip": "198.51.100.7", "true-client-ip": "198.51.100.8" });
+    setForwardingHeaders(headers, { ...base, clientIp: undefined });
+    expect(headers.has("x-real-ip")).toBe(false);
+    expect(headers.has("true-client-ip")).toBe(false);
+    expect(headers.has("x-forwarded-for")).toBe(false);
+  });
+
+  it("takes X-Forwarded-Port from the Host, else from the scheme", () => {
+    const port = (host: string, proto: string) => {
+      const headers = new Headers();
+      setForwardingHeaders(headers, { ...base, host, proto });
+      return headers.get("x-forwarded-port");
+    };
+    expect(port("api.example.com:8443", "https")).toBe("8443");
+    expect(port("[2001:db8::1]:8080", "http")).toBe("8080");
+    expect(port("[2001:db8::1]", "http")).toBe("80");
+    expect(port("api.example.com", "http")).toBe("80");
+  });
+});
+
+describe("cleanResponseHeaders", () => {
+  const origin = "http://10.0.0.5:8080/base";
+
+  it("needs no copy when nothing is hop-by-hop and Location is not the origin's", () => {
+    expect(cleanResponseHeaders(new Headers({ "content-type": "text/html", connection: "keep-alive" }), origin, "https://www.example.com")).toBeUndefined();
+    expect(cleanResponseHeaders(new Headers({ location: "https://elsewhere.example/" }), origin, "https://www.example.com")).toBeUndefined();
+    expect(cleanResponseHeaders(new Headers({ location: "/base/x" }), origin, "https://www.example.com")).toBeUndefined();
+  });
+
+  it("strips hop-by-hop fields and rewrites Location in one copy, leaving the original alone", () => {
+    const upstream = new Headers({ connection: "x-secret", "x-secret": "1", location: "http://10.0.0.5:8080/base/next?a=1", "set-cookie": "s=1" });
+    const cleaned = cleanResponseHeaders(upstream, origin, "https://www.example.com");
+    expect(cleaned && Object.fromEntries(cleaned)).toEqual({ location: "https://www.example.com/next?a=1", "set-cookie": "s=1" });
+    expect(upstream.get("location")).toBe("http://10.0.0.5:8080/base/next?a=1");
   });
 });

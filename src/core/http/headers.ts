@@ -3,9 +3,20 @@
 // Proxy-Authenticate carry credentials meant for a proxy, not for the origin
 // or the client (RFC 9110 section 11.7). workerd drops some of these itself
 // but not the ones a Connection header names, so we strip all of them, both
-// ways. The list is the one Go's httputil.ReverseProxy and Caddy use.
+// ways. The list is the one Go's httputil.ReverseProxy and Caddy use, plus
+// HTTP2-Settings, which only ever travels with an h2c upgrade (RFC 7540
+// section 3.2.1).
+//
+// A request's Connection header is seen only when nothing in front of the
+// Worker consumed it: Cloudflare's edge and `wrangler dev` both terminate the
+// client's connection, so there the fields it lists arrive as ordinary fields
+// and nobody can tell them apart. That is why every field with a fixed
+// hop-by-hop meaning is stripped whether or not Connection names it.
+import { rewriteLocation } from "./location";
+
 const HOP_BY_HOP = [
   "connection",
+  "http2-settings",
   "keep-alive",
   "proxy-authenticate",
   "proxy-authorization",
@@ -20,17 +31,20 @@ const HOP_BY_HOP = [
  * Fields workerd itself owns on every hop it makes (it sets or drops them
  * when it sends a request or a response), so their mere presence needs no
  * work from us. What it does not handle: fields a Connection header lists,
- * and the Proxy-* fields, which workerd forwards as given.
+ * and the fields below.
  */
 const RUNTIME_OWNED = new Set(["close", "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"]);
 
+/** Hop-by-hop fields the runtime forwards as given. */
+const NOT_RUNTIME_OWNED = ["http2-settings", "proxy-authenticate", "proxy-authorization", "proxy-connection"] as const;
+
 /**
  * True when the runtime would forward a hop-by-hop field that stripHopByHop
- * must remove. Four lookups instead of ten: most messages carry only
+ * must remove. Five lookups instead of eleven: most messages carry only
  * `Connection: keep-alive`, and then a response passes through untouched.
  */
 export function needsHopByHopStrip(headers: Headers): boolean {
-  if (headers.has("proxy-authorization") || headers.has("proxy-authenticate") || headers.has("proxy-connection")) return true;
+  if (NOT_RUNTIME_OWNED.some((name) => headers.has(name))) return true;
   const connection = headers.get("connection");
   if (!connection) return false;
   for (const token of connection.split(",")) {
@@ -69,28 +83,70 @@ export interface ForwardedFor {
   readonly clientIp: string | undefined;
   /** "https" or "http": the scheme the client used. */
   readonly proto: string;
-  /** The Host the client asked for. */
+  /** The Host the client asked for, with its port when it named one. */
   readonly host: string;
-  /** Used as X-Request-Id when the request has none. */
+  /** The request's id (the client's when acceptable, see request-id.ts): always sent as X-Request-Id. */
   readonly requestId: string;
 }
 
 /**
- * Sets the X-Forwarded-* fields. X-Forwarded-For gets the client address
+ * Client-sent fields an origin may trust to override its idea of the client
+ * or of the URL, and that no client may choose: Forwarded (RFC 7239; the
+ * X-Forwarded-* set below says the same things, and a second, client-written
+ * source would win in frameworks that prefer it), X-Original-URL and
+ * X-Rewrite-URL (IIS and Symfony route by them), and Proxy (httpoxy: CGI
+ * turns it into HTTP_PROXY; ingress-nginx clears it too).
+ */
+const UNTRUSTED = ["forwarded", "x-original-url", "x-rewrite-url", "proxy"] as const;
+
+/**
+ * Sets the forwarding fields. X-Forwarded-For gets the client address
  * appended (as nginx's $proxy_add_x_forwarded_for does), unless the list
  * already ends with it: Cloudflare's edge may have appended it before the
  * Worker saw the request, and a duplicate would only confuse log readers.
- * X-Forwarded-Proto and -Host are overwritten: what the client sent is not
- * to be trusted.
+ * X-Real-IP (which ingress-nginx always overwrites) and True-Client-IP
+ * (Cloudflare Enterprise's and Akamai's name for the same value) are set to
+ * the client address, or removed when it is unknown; X-Forwarded-Proto,
+ * -Host and -Port are overwritten: what the client sent is not to be
+ * trusted.
  */
 export function setForwardingHeaders(headers: Headers, f: ForwardedFor): void {
+  for (const name of UNTRUSTED) headers.delete(name);
   if (f.clientIp) {
     const prior = headers.get("x-forwarded-for");
     const last = prior?.split(",").at(-1)?.trim();
     if (!prior) headers.set("x-forwarded-for", f.clientIp);
     else if (last !== f.clientIp) headers.set("x-forwarded-for", `${prior}, ${f.clientIp}`);
+    headers.set("x-real-ip", f.clientIp);
+    headers.set("true-client-ip", f.clientIp);
+  } else {
+    headers.delete("x-real-ip");
+    headers.delete("true-client-ip");
   }
   headers.set("x-forwarded-proto", f.proto);
   headers.set("x-forwarded-host", f.host);
-  if (!headers.has("x-request-id")) headers.set("x-request-id", f.requestId);
+  headers.set("x-forwarded-port", portOf(f.host, f.proto));
+  headers.set("x-request-id", f.requestId);
+}
+
+/** The port in a Host value ("example.com:8443", "[::1]:8080"), else the scheme's default. */
+function portOf(host: string, proto: string): string {
+  return /:(\d+)$/.exec(host)?.[1] ?? (proto === "https" ? "443" : "80");
+}
+
+/**
+ * The headers an origin's response should reach the client with, or
+ * undefined when they need no change (the common case: copying them costs a
+ * Headers and a new Response on every request). Strips hop-by-hop fields and
+ * rewrites a Location naming the origin's own address (see location.ts).
+ */
+export function cleanResponseHeaders(headers: Headers, originUrl: string, clientOrigin: string): Headers | undefined {
+  const location = headers.get("location");
+  const rewritten = location === null ? undefined : rewriteLocation(location, originUrl, clientOrigin);
+  const strip = needsHopByHopStrip(headers);
+  if (!strip && rewritten === undefined) return undefined;
+  const cleaned = new Headers(headers);
+  if (strip) stripHopByHop(cleaned);
+  if (rewritten !== undefined) cleaned.set("location", rewritten);
+  return cleaned;
 }

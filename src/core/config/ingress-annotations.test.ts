@@ -1,0 +1,155 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { NGINX_ANNOTATIONS } from "./annotations";
+import { formatLocation } from "./locations";
+import { locateProblem, mergeDocuments, type SourceDocument } from "./manifests";
+import { parseConfig } from "./parse";
+
+const reference = JSON.parse(readFileSync(new URL("../../../test/fixtures/ingress-nginx-annotations.json", import.meta.url), "utf8")) as {
+  annotations: { name: string }[];
+};
+const referenceNames = reference.annotations.map((a) => a.name);
+
+const pools = { pools: { web: { origins: [{ url: "https://web.example.net" }] }, beta: { origins: [{ url: "https://beta.example.net" }] } } };
+const nginx = (name: string) => `nginx.ingress.kubernetes.io/${name}`;
+
+interface Options {
+  readonly annotations?: Record<string, string>;
+  readonly host?: string;
+  readonly paths?: { path: string; pathType: string; pool?: string; port?: unknown }[];
+}
+function ingress(name: string, options: Options = {}) {
+  const paths = options.paths ?? [{ path: "/", pathType: "Prefix" }];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name, ...(options.annotations ? { annotations: options.annotations } : {}) },
+    spec: {
+      rules: [{
+        host: options.host ?? "a.example.com",
+        http: { paths: paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: { service: { name: p.pool ?? "web", port: p.port ?? { number: 80 } } } })) },
+      }],
+    },
+  };
+}
+
+/** Merge and parse as the CLI does; every line says where it is and what. */
+function run(...values: unknown[]) {
+  const documents: SourceDocument[] = values.map((value, index) => ({ file: "a.yaml", index, value }));
+  const merge = mergeDocuments(documents);
+  const parsed = parseConfig(merge.document);
+  return {
+    merge,
+    problems: [...merge.problems, ...parsed.problems.map((p) => locateProblem(merge, p))].map((p) => `${p.path}: ${p.message}`),
+    notes: merge.notes,
+    warnings: merge.warnings.map((w) => `${formatLocation(w.at)}: ${w.message}`),
+  };
+}
+const where = (doc: number, key: string, ingress: string) => `a.yaml[${doc}]: metadata.annotations[${JSON.stringify(key)}] (Ingress ${ingress})`;
+
+describe("the verdict table", () => {
+  it("has a verdict for every annotation of the ingress-nginx reference, and none it does not list", () => {
+    expect(referenceNames.filter((name) => !NGINX_ANNOTATIONS[name])).toEqual([]);
+    expect(Object.keys(NGINX_ANNOTATIONS).filter((name) => !referenceNames.includes(name))).toEqual([]);
+  });
+
+  it("is consistent: dependencies exist, accepted values only soften refusals, every entry says why", () => {
+    for (const [name, entry] of Object.entries(NGINX_ANNOTATIONS)) {
+      expect(entry.reason.length, name).toBeGreaterThan(20);
+      if (entry.requires !== undefined) expect(NGINX_ANNOTATIONS[entry.requires]?.requires, `${name} requires ${entry.requires}`).toBeUndefined();
+      if (entry.requires !== undefined) expect(NGINX_ANNOTATIONS[entry.requires], name).toBeDefined();
+      if (entry.inert !== undefined) expect(entry.verdict, name).toBe("refused");
+    }
+  });
+});
+
+describe("judging an Ingress's annotations", () => {
+  it("refuses what restricts access, and accepts the values that ask for what edge-ingress does anyway", () => {
+    const { problems, notes } = run(pools, ingress("x", { annotations: { [nginx("enable-cors")]: "false", [nginx("ssl-redirect")]: "false", [nginx("enable-global-auth")]: "true" } }));
+    expect(notes).toEqual([]);
+    expect(problems).toEqual([`${where(1, nginx("enable-global-auth"), "x")}: refused: ${NGINX_ANNOTATIONS["enable-global-auth"]?.reason} (accepted: "false")`]);
+  });
+
+  it("notes an annotation that ingress-nginx reads only beside another one that is absent, and refuses it beside that one", () => {
+    const alone = run(pools, ingress("x", { annotations: { [nginx("auth-secret")]: "basic-auth", [nginx("canary-weight")]: "20", [nginx("canary")]: "false" } }));
+    expect(alone.problems).toEqual([]);
+    expect(alone.notes).toEqual([
+      `${where(1, nginx("auth-secret"), "x")}: ignored, harmless: it has no effect without ${nginx("auth-type")}, in ingress-nginx either`,
+      `${where(1, nginx("canary-weight"), "x")}: ignored, harmless: it has no effect without ${nginx("canary")}, in ingress-nginx either`,
+    ]);
+    const together = run(pools, ingress("x", { annotations: { [nginx("auth-secret")]: "basic-auth", [nginx("auth-type")]: "basic" } }));
+    expect(together.problems.map((p) => p.split(": refused: ")[0])).toEqual([where(1, nginx("auth-secret"), "x"), where(1, nginx("auth-type"), "x")]);
+  });
+
+  it("warns about unknown ingress-nginx names and other controllers' annotations, and notes every other annotation", () => {
+    const { problems, notes, warnings } = run(pools, ingress("x", {
+      annotations: {
+        [nginx("limit-rsp")]: "5",
+        [nginx("frobnicate")]: "yes",
+        "traefik.ingress.kubernetes.io/router.middlewares": "auth@kubernetescrd",
+        "cert-manager.io/cluster-issuer": "letsencrypt",
+        "team.example.com/owner": "a",
+        "kubernetes.io/ingress.class": "nginx",
+        "kubectl.kubernetes.io/last-applied-configuration": "{}",
+      },
+    }));
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([
+      // "limit-rps" and "limit-rpm" are both two edits away: no guess.
+      `${where(1, nginx("limit-rsp"), "x")}: not an ingress-nginx annotation (ingress-nginx ignores it too)`,
+      `${where(1, nginx("frobnicate"), "x")}: not an ingress-nginx annotation (ingress-nginx ignores it too)`,
+      `${where(1, "traefik.ingress.kubernetes.io/router.middlewares", "x")}: read by Traefik, not by edge-ingress: what it asks for does not happen`,
+    ]);
+    expect(notes).toEqual([
+      `${where(1, "cert-manager.io/cluster-issuer", "x")}: ignored: read by cert-manager (certificates are not needed: Cloudflare terminates TLS), not by an ingress controller`,
+      `${where(1, "team.example.com/owner", "x")}: ignored: not an annotation edge-ingress or a known ingress controller reads`,
+    ]);
+  });
+
+  it("use-regex: \"true\" is honoured for regex paths, and refused when ingress-nginx would turn a Prefix or Exact path of the host into a regex", () => {
+    const regex = ingress("regex", { annotations: { [nginx("use-regex")]: "true" }, paths: [{ path: "/api/v[0-9]+", pathType: "ImplementationSpecific" }] });
+    expect(run(pools, regex).problems).toEqual([]);
+    const plain = ingress("plain", { paths: [{ path: "/static", pathType: "Prefix" }] });
+    expect(run(pools, regex, plain).problems).toEqual([
+      `${where(1, nginx("use-regex"), "regex")}: refused: with "true", ingress-nginx reads every path of host "a.example.com" as a case-insensitive regular expression, ` +
+        'including the Prefix path "/static" at a.yaml[2]: spec.rules[0].http.paths[0] (Ingress plain), which edge-ingress matches as written: make the host\'s paths ImplementationSpecific, or remove the annotation',
+    ]);
+    // Another host's Prefix paths are not touched.
+    expect(run(pools, regex, ingress("other", { host: "b.example.com" })).problems).toEqual([]);
+  });
+
+  it("use-regex: \"false\" is refused beside ImplementationSpecific paths, which edge-ingress reads as regexes, and anything else is not a boolean", () => {
+    const prefixOnly = ingress("p", { annotations: { [nginx("use-regex")]: "false" } });
+    expect(run(pools, prefixOnly).problems).toEqual([]);
+    const regexPaths = ingress("r", { annotations: { [nginx("use-regex")]: "false" }, paths: [{ path: "/a.*", pathType: "ImplementationSpecific" }] });
+    expect(run(pools, regexPaths).problems).toEqual([
+      `${where(1, nginx("use-regex"), "r")}: refused: with "false", ingress-nginx reads ImplementationSpecific paths as plain prefixes, and edge-ingress reads them as regular expressions: use pathType Prefix (or Exact) for those paths, or remove the annotation`,
+    ]);
+    expect(run(pools, ingress("y", { annotations: { [nginx("use-regex")]: "yes" } })).problems).toEqual([`${where(1, nginx("use-regex"), "y")}: must be "true" or "false", got "yes"`]);
+  });
+
+  it("refuses a canary Ingress without merging its rules, whether or not another Ingress has its host and path", () => {
+    const canary = ingress("c", { annotations: { [nginx("canary")]: "true" }, paths: [{ path: "/", pathType: "Prefix", pool: "beta" }] });
+    const alone = run(pools, canary);
+    expect(alone.merge.document.rules).toBeUndefined();
+    expect(alone.problems).toEqual([
+      `${where(1, nginx("canary"), "c")}: refused: canary Ingresses are not built yet; no other Ingress has this one's host and path, so ingress-nginx would not use it as a canary either: remove the annotation to route it as an ordinary Ingress`,
+    ]);
+    // Its rules are not merged, so the shared path is one problem, not also a conflict of pools.
+    const paired = run(pools, ingress("main"), canary);
+    expect(paired.problems).toHaveLength(1);
+    expect(paired.problems[0]).toContain("has the host and path of a.yaml[1]: spec.rules[0].http.paths[0] (Ingress main)");
+    expect(run(pools, ingress("x", { annotations: { [nginx("canary")]: "false" } })).problems).toEqual([]);
+  });
+
+  it("refuses one pool named with two different ports, since the pool's origins carry the port", () => {
+    const one = ingress("one", { paths: [{ path: "/", pathType: "Prefix", port: { number: 80 } }] });
+    const metrics = ingress("metrics", { paths: [{ path: "/metrics", pathType: "Prefix", port: { number: 9090 } }] });
+    expect(run(pools, one, metrics).problems).toEqual([
+      'a.yaml[2]: spec.rules[0].http.paths[0].backend.service.port (Ingress metrics): pool "web" is named with port 80 at a.yaml[1]: spec.rules[0].http.paths[0].backend.service.port (Ingress one); ' +
+        "one pool is one set of origins and cannot also stand for port 9090: define another pool for that port",
+    ]);
+    const named = ingress("named", { paths: [{ path: "/x", pathType: "Prefix", port: { name: "http" } }] });
+    expect(run(pools, named, ingress("again", { paths: [{ path: "/y", pathType: "Prefix", port: { name: "http" } }] })).problems).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { chooseServedConfig } from "./served";
+import { parseStoredConfig } from "./stored";
+
+const valid = (version: string, pool = "web") => ({
+  version,
+  appliedAt: `at-${version}`,
+  config: { pools: { [pool]: { origins: [{ url: `https://${pool}.example.net` }] } } },
+});
+const invalid = (version: string) => ({ version, appliedAt: `at-${version}`, config: { pools: {} } });
+const text = (value: unknown) => JSON.stringify(value);
+const choose = (active: unknown, history?: unknown) =>
+  chooseServedConfig(active === undefined ? undefined : parseStoredConfig(typeof active === "string" ? active : text(active)), history === undefined ? undefined : typeof history === "string" ? history : text(history));
+
+describe("chooseServedConfig", () => {
+  it("serves a valid active value and never looks at the history", () => {
+    const choice = choose(valid("a"), "{not json");
+    expect(choice.source).toBe("active");
+    expect(choice.source === "active" && choice.served.version).toBe("a");
+  });
+
+  it("serves nothing when there is no active value, without falling back to the history", () => {
+    expect(choose(undefined, [valid("a")])).toEqual({ source: "none", historyVersions: [] });
+  });
+
+  it("serves the newest history entry that validates when the active value does not", () => {
+    const choice = choose(invalid("bad"), [invalid("bad"), { version: "x" }, valid("b"), valid("c")]);
+    expect(choice.source).toBe("history");
+    if (choice.source !== "history") return;
+    expect(choice.served.version).toBe("b");
+    expect(choice.served.appliedAt).toBe("at-b");
+    expect(choice.served.config.pools.has("web")).toBe(true);
+    expect(choice.active).toMatchObject({ ok: false, version: "bad" });
+    expect(choice.active.problems.map((p) => p.path)).toEqual(["config.pools"]);
+  });
+
+  it("falls back from a value that is not even JSON", () => {
+    const choice = choose("{not json", [valid("b")]);
+    expect(choice.source === "history" && choice.served.version).toBe("b");
+    expect(choice.source === "history" && choice.active.version).toBeUndefined();
+  });
+
+  it("serves nothing when no history entry validates either, and says which versions it tried", () => {
+    const choice = choose(invalid("bad"), [invalid("bad"), invalid("older"), 7]);
+    expect(choice).toMatchObject({ source: "none", active: { ok: false, version: "bad" }, historyVersions: ["bad", "older"] });
+  });
+
+  it("serves nothing when the history is missing or malformed", () => {
+    for (const history of [undefined, null, "{not json", text({ version: "a" }), text([])]) {
+      const choice = chooseServedConfig(parseStoredConfig(text(invalid("bad"))), history);
+      expect(choice).toMatchObject({ source: "none", historyVersions: [] });
+    }
+  });
+});
