@@ -34,6 +34,8 @@ export interface TestOrigin {
   mode: OriginMode;
   /** Body text of health answers (path /healthz). */
   healthBody: string;
+  /** When set, /healthz answers 401 unless the request's Authorization equals it. */
+  healthAuthorization: string | undefined;
   /** Stops listening: the port refuses connections until reopen(). */
   closePort(): Promise<void>;
   reopen(): Promise<void>;
@@ -46,7 +48,7 @@ export interface TestOrigin {
  * - /upload            answers the byte count and SHA-256 of the body
  * - /redirect          302 to /elsewhere on an unrelated host
  * - /hop               answers with hop-by-hop and proxy headers set
- * - /healthz           answers healthBody
+ * - /healthz           answers healthBody (401 without the right Authorization when healthAuthorization is set)
  * - WebSocket upgrades on any path: echoes messages back prefixed with the origin name
  * A request with `Expect: 100-continue` is answered `100 Continue` first, by
  * node:http itself, as most servers do.
@@ -63,6 +65,7 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
     requests: [],
     mode: { kind: "ok" },
     healthBody: "ok",
+    healthAuthorization: undefined,
     closePort: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
@@ -169,6 +172,10 @@ function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, 
       }).end("hop");
       return;
     case "/healthz":
+      if (origin.healthAuthorization !== undefined && req.headers.authorization !== origin.healthAuthorization) {
+        res.writeHead(401, { "content-type": "text/plain" }).end("unauthorized");
+        return;
+      }
       res.writeHead(200, { "content-type": "text/plain" }).end(origin.healthBody);
       return;
     default:

@@ -45,6 +45,8 @@ export interface ClientInit {
 export interface WorkerOptions {
   readonly ttlSeconds?: number;
   readonly maxProbes?: number;
+  /** Worker secrets, as `wrangler secret put NAME` sets them: plain strings on env. */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** Wrap the Worker so that its KV reads are recorded (see kvReads). */
   readonly countKvReads?: boolean;
 }
@@ -109,6 +111,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     bindings: {
       CONFIG_CACHE_TTL_SECONDS: String(options.ttlSeconds ?? 0),
       HEALTH_MAX_PROBES_PER_RUN: String(options.maxProbes ?? 50),
+      ...options.secrets,
     },
     cf: { colo: "TEST" },
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {

@@ -1,5 +1,6 @@
 // Defaults in one place: raw pool (as written) -> normalized Pool.
 import { got, joinPath } from "./messages";
+import { normalizeProbeHeaders } from "./probe-headers";
 import { originUrlProblem, type RawHealthCheck, type RawPool } from "./schema";
 import type { HealthCheckSpec, Origin, PassiveEjectionSpec, Pool, Problem, StatusRange, WhenAllDown } from "./types";
 
@@ -12,7 +13,7 @@ export const DEFAULT_PASSIVE_EJECTION: PassiveEjectionSpec = Object.freeze({
   on5xx: false,
 });
 
-export function normalizePool(name: string, raw: RawPool, problems: Problem[]): Pool {
+export function normalizePool(name: string, raw: RawPool, problems: Problem[], strictProbeHeaders = true): Pool {
   const origins: Origin[] = [];
   const urls = new Set<string>();
   raw.origins.forEach((o, i) => {
@@ -43,7 +44,7 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[]): 
           on5xx: pe.on5xx ?? DEFAULT_PASSIVE_EJECTION.on5xx,
         }
       : DEFAULT_PASSIVE_EJECTION,
-    ...(raw.healthCheck ? { healthCheck: normalizeHealthCheck(raw.healthCheck, joinPath(["pools", name, "healthCheck"]), problems) } : {}),
+    ...(raw.healthCheck ? { healthCheck: normalizeHealthCheck(raw.healthCheck, ["pools", name, "healthCheck"], problems, strictProbeHeaders) } : {}),
   };
   return pool;
 }
@@ -54,7 +55,8 @@ function whenAllDown(raw: string | 503 | undefined): WhenAllDown {
   return { kind: "fallback", pool: raw };
 }
 
-function normalizeHealthCheck(raw: RawHealthCheck, path: string, problems: Problem[]): HealthCheckSpec {
+function normalizeHealthCheck(raw: RawHealthCheck, at: readonly string[], problems: Problem[], strictProbeHeaders: boolean): HealthCheckSpec {
+  const path = joinPath(at);
   const method = raw.method ?? "GET";
   if (method === "HEAD" && raw.bodyContains !== undefined) {
     problems.push({ path: `${path}.bodyContains`, message: "cannot be checked with method HEAD (a HEAD response has no body)" });
@@ -68,7 +70,7 @@ function normalizeHealthCheck(raw: RawHealthCheck, path: string, problems: Probl
     timeoutMs: raw.timeoutMs ?? 5_000,
     healthyThreshold: raw.healthyThreshold ?? 2,
     unhealthyThreshold: raw.unhealthyThreshold ?? 2,
-    headers: raw.headers ?? {},
+    headers: normalizeProbeHeaders(raw.headers ?? {}, [...at, "headers"], problems, strictProbeHeaders),
   };
 }
 

@@ -17,11 +17,23 @@ export type ParseResult =
   | { readonly ok: true; readonly config: Config; readonly problems: readonly [] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
-export function parseConfig(input: unknown): ParseResult {
+export interface ParseOptions {
+  /**
+   * Refuse health-check headers that break the HTTP field grammar or that a
+   * probe cannot send (Host, Content-Length, ...). Default true, for what a
+   * user writes (validate, apply). Values read back from KV are judged with
+   * false, by the Worker and the CLI alike: a config stored before these
+   * checks existed must keep serving; each probe checks its header values
+   * before sending them.
+   */
+  readonly strictProbeHeaders?: boolean;
+}
+
+export function parseConfig(input: unknown, options: ParseOptions = {}): ParseResult {
   const outline = v.safeParse(documentOutline, input, { abortEarly: false });
   if (!outline.typed) return { ok: false, problems: issuesToProblems(outline.issues) };
   const problems: Problem[] = outline.success ? [] : issuesToProblems(outline.issues);
-  const config = normalizeDocument(outline.output, problems);
+  const config = normalizeDocument(outline.output, problems, options.strictProbeHeaders ?? true);
   return problems.length === 0 ? { ok: true, config, problems: [] } : { ok: false, problems };
 }
 
@@ -37,7 +49,7 @@ function part<S extends v.GenericSchema>(schema: S, value: unknown, at: (string 
   return parsed.typed ? (parsed.output as v.InferOutput<S>) : undefined;
 }
 
-function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems: Problem[]): Config {
+function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems: Problem[], strictProbeHeaders: boolean): Config {
   const pools = new Map<string, Pool>();
   // Every pool named counts for references, even one too broken to normalize.
   const known = new Set(Object.keys(doc.pools));
@@ -51,7 +63,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       });
     }
     const raw = part(poolSchema, value, ["pools", name], problems);
-    if (raw) pools.set(name, normalizePool(name, raw, problems));
+    if (raw) pools.set(name, normalizePool(name, raw, problems, strictProbeHeaders));
   }
   checkFallbacks(pools, known, problems);
 

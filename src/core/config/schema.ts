@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
+import { probeHeaders } from "./probe-headers";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -48,8 +49,6 @@ const statusSpec = v.union(
   statusMessage,
 );
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 export const healthCheck = v.strictObject({
   path: v.optional(
     v.pipe(
@@ -70,15 +69,7 @@ export const healthCheck = v.strictObject({
   timeoutMs: v.optional(v.pipe(int(100, 30_000, "a whole number of milliseconds from 100 to 30000"), v.description("Per-probe deadline. Default 5000."))),
   healthyThreshold: v.optional(v.pipe(int(1, 10, "a whole number from 1 to 10"), v.description("Consecutive good probes to come back up. Default 2."))),
   unhealthyThreshold: v.optional(v.pipe(int(1, 10, "a whole number from 1 to 10"), v.description("Consecutive failed probes to go down. Default 2."))),
-  headers: v.optional(
-    v.pipe(
-      v.record(
-        v.pipe(v.string(), v.regex(HEADER_NAME, (i) => `must be a valid header name, got ${got(i.input)}`)),
-        v.string((i) => `must be a string, got ${got(i.input)}`),
-      ),
-      v.description("Extra probe headers (Host, auth). Never logged."),
-    ),
-  ),
+  headers: v.optional(probeHeaders),
 });
 
 export const passiveEjection = v.strictObject({

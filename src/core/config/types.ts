@@ -39,9 +39,12 @@ export interface HealthCheckSpec {
   readonly healthyThreshold: number;
   /** Consecutive failed probes that take an up origin down. Default 2. */
   readonly unhealthyThreshold: number;
-  /** Extra request headers for the probe (Host, auth). Never logged. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** Extra request headers for the probe (e.g. auth), each given as text or read from a Worker secret. Never logged. */
+  readonly headers: Readonly<Record<string, HeaderValue>>;
 }
+
+/** A probe header's value: the text itself, or the name of a Worker secret read when each probe is sent. */
+export type HeaderValue = string | { readonly secret: string };
 
 export interface PassiveEjectionSpec {
   /** Consecutive live-traffic failures that eject an origin in this isolate. Default 5. */
