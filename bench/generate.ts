@@ -47,7 +47,7 @@ const POLICIES = ["round-robin", "random", "least-recent"] as const;
 
 /**
  * Regex paths with a request path each matches. Every pattern is accepted by
- * checkRegexPath (bounded repetition, no nested quantifiers).
+ * checkRegexPath (RE2 syntax, small programs).
  */
 const REGEXES: readonly { pattern: string; example: (n: number) => string }[] = [
   { pattern: "/api/v[0-9]+/items/[0-9]+$", example: (n) => `/api/v2/items/${n}` },

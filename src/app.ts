@@ -37,6 +37,7 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
       health: view.health,
       ejector,
       requestId,
+      log: deps.log,
       random: deps.random,
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     });
@@ -44,7 +45,16 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
 
   app.onError((error, c) => {
     const requestId = c.get("requestId");
-    if (error instanceof RouterError) return renderError(error, requestId);
+    if (error instanceof RouterError) {
+      // Errors about a pool or an origin are logged with what the client is
+      // not told (which pool, which origin, why); the code ties the two together.
+      if (error.detail) {
+        const line = { ...error.detail, event: "request.error", requestId, status: error.status, code: error.code };
+        if (error.status >= 500) deps.log.error(line);
+        else deps.log.info(line);
+      }
+      return renderError(error, requestId);
+    }
     deps.log.error({ event: "request.failed", requestId, message: error.message });
     return renderError(new RouterError(500, "internal", "edge-ingress: internal error"), requestId);
   });

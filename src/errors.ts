@@ -2,6 +2,9 @@
 // the router makes itself (rather than relaying an origin's) is short plain
 // text that says what happened and what to do, marked by the
 // `x-edge-ingress-error` header so nobody mistakes it for the origin's.
+// What only operators need (which pool, which origin, why) goes in `detail`,
+// which is logged and never sent: pool names and origin addresses describe
+// the inside of the network.
 
 export type RouterErrorCode =
   | "no-route" // 404: no rule matched and no defaultBackend
@@ -10,21 +13,37 @@ export type RouterErrorCode =
   | "origin-unreachable" // 502: connection failed (after a retry where allowed)
   | "origin-bad-response" // 502: the origin's answer (or TLS handshake) was unusable; never retried
   | "origin-timeout" // 504: no response headers within the pool's timeoutMs
+  | "origin-bad-response" // 502: the origin's answer could not be read
+  | "upload-stalled" // 408: the client stopped sending its body for longer than uploadIdleTimeoutMs
+  | "upload-aborted" // 400: the client's body broke off before it was complete
   | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
   | "no-backend" // 500: the matched HTTPRoute rule has no valid backend (the Gateway API says 500)
+  | "bad-path" // 400: a request path normalization refuses (encoded "/", NUL, ...)
   | "internal"; // 500: a bug; details go to the log, never to the client
 
 export const ERROR_HEADER = "x-edge-ingress-error";
 
+export interface RouterErrorOptions {
+  /** Extra response headers, e.g. Retry-After. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Logged with the error, never sent to the client. Nothing secret: no request headers. */
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
 export class RouterError extends Error {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly detail: Readonly<Record<string, unknown>> | undefined;
+
   constructor(
     readonly status: number,
     readonly code: RouterErrorCode,
     message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
+    options: RouterErrorOptions = {},
   ) {
     super(message);
     this.name = "RouterError";
+    this.headers = options.headers ?? {};
+    this.detail = options.detail;
   }
 }
 

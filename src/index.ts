@@ -22,6 +22,8 @@ export default {
         log: consoleLogger,
         maxProbes: intVar(env.HEALTH_MAX_PROBES_PER_RUN, DEFAULT_MAX_PROBES_PER_RUN),
         scheduledTimeMs: controller.scheduledTime,
+        // Secrets (`wrangler secret put`) are strings on env beside the declared bindings.
+        secret: (name) => (env as unknown as Record<string, unknown>)[name],
     });
   },
 } satisfies ExportedHandler<Env>;

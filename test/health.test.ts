@@ -1,7 +1,7 @@
 // Active health checks from the cron handler, the health state in KV, and
 // what the request path does with it: the real Worker in workerd against
 // real origin servers on 127.0.0.1 whose behaviour each test switches.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { KV_KEYS } from "../src/core/config/stored";
 import { startOrigin, type TestOrigin } from "./support/origins";
 import { startWorker, type TestWorker } from "./support/worker";
@@ -29,21 +29,15 @@ async function spread(host: string, n = 6): Promise<string> {
   return [...new Set(seen)].sort().join(",");
 }
 
-beforeAll(async () => {
+// Each test gets its own Worker (its own isolate: ejection and policy state,
+// KV with the health state) and its own origins, so no test depends on another.
+beforeEach(async () => {
   [a, b] = await Promise.all([startOrigin("a"), startOrigin("b")]);
   worker = await startWorker();
 });
-afterAll(async () => {
+afterEach(async () => {
   await worker?.dispose();
   await Promise.all([a, b].map((o) => o?.close()));
-});
-beforeEach(async () => {
-  for (const o of [a, b]) {
-    o.mode = { kind: "ok" };
-    o.healthBody = "ok";
-    o.requests.length = 0;
-  }
-  await (await worker.kv()).delete(KV_KEYS.health);
 });
 
 describe("active health checks", () => {
@@ -137,6 +131,7 @@ describe("when every origin is down", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("60");
     expect(response.headers.get("x-edge-ingress-error")).toBe("all-origins-down");
+    expect(await response.text()).toBe("edge-ingress: no origin is available; try again later\n");
     expect(a.requests.filter((r) => r.url === "/")).toHaveLength(0);
   });
 
@@ -158,9 +153,9 @@ describe("passive ejection", () => {
     // a was tried until it was ejected after two failures, then left alone.
     expect(a.requests).toHaveLength(2);
 
+    // After the cooldown a is tried again and, answering now, gets its share.
     a.mode = { kind: "ok" };
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await spread("p.example.com", 4)).toBe("a,b");
+    await vi.waitFor(async () => expect(await spread("p.example.com", 4)).toBe("a,b"), { timeout: 10_000, interval: 100 });
   });
 
   it("counts 5xx as failures only when the pool opts in", async () => {

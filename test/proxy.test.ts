@@ -1,6 +1,6 @@
 // The real Worker in workerd, proxying to real origin servers on 127.0.0.1.
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startOrigin, type TestOrigin } from "./support/origins";
 import { startWorker, type TestWorker } from "./support/worker";
@@ -15,19 +15,15 @@ const paths = (...entries: [string, string, string][]) => ({
   paths: entries.map(([path, pathType, pool]) => ({ path, pathType, backend: backend(pool) })),
 });
 
-beforeAll(async () => {
+// Each test gets its own Worker (its own isolate: policy and ejection state,
+// config cache, KV) and its own origins, so no test depends on another.
+beforeEach(async () => {
   [a, b, c] = await Promise.all([startOrigin("a"), startOrigin("b"), startOrigin("c")]);
   worker = await startWorker();
 });
-afterAll(async () => {
+afterEach(async () => {
   await worker?.dispose();
   await Promise.all([a, b, c].map((o) => o?.close()));
-});
-beforeEach(() => {
-  for (const o of [a, b, c]) {
-    o.mode = { kind: "ok" };
-    o.requests.length = 0;
-  }
 });
 
 async function origin(response: Response): Promise<string | null> {
@@ -36,7 +32,7 @@ async function origin(response: Response): Promise<string | null> {
 }
 
 describe("routing to pools", () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     await worker.putConfig({
       pools: {
         web: { origins: [{ url: a.url }] },
@@ -66,11 +62,11 @@ describe("routing to pools", () => {
     expect(a.requests.length + b.requests.length + c.requests.length).toBe(0);
   });
 
-  it("forwards method, path as it arrived, query and base path", async () => {
-    const response = await worker.fetch("app.example.com", "/api//v1/caf%C3%A9?q=1&q=2", { method: "PATCH", body: "x" });
+  it("forwards method, the normalized path, query and base path", async () => {
+    const response = await worker.fetch("app.example.com", "/api//v1/caf%c3%a9?q=1&q=2", { method: "PATCH", body: "x" });
     const echo = (await response.json()) as { method: string; url: string };
     expect(echo.method).toBe("PATCH");
-    expect(echo.url).toBe("/base/api//v1/caf%C3%A9?q=1&q=2");
+    expect(echo.url).toBe("/base/api/v1/caf%C3%A9?q=1&q=2");
   });
 
   it("forwards HEAD as HEAD", async () => {
@@ -88,19 +84,21 @@ describe("routing to pools", () => {
     expect(a.requests).toHaveLength(0);
   });
 
-  it("forwards an unusual method and a strange path without crashing", async () => {
-    const purge = await worker.fetch("app.example.com", "/%ZZ/..%2f/%00", { method: "PURGE" });
+  it("forwards an unusual method and a strange path without crashing, and refuses a malformed one", async () => {
+    const purge = await worker.fetch("app.example.com", "/a|b/[c]/%7E%7e/;;/'", { method: "PURGE" });
     expect(purge.status).toBe(200);
     const echo = (await purge.json()) as { method: string; url: string };
-    expect(echo).toMatchObject({ method: "PURGE" });
-    expect(echo.url).toContain("%ZZ");
+    expect(echo).toEqual(expect.objectContaining({ method: "PURGE", url: "/a|b/[c]/~~/;;/'" }));
+    const malformed = await worker.fetch("app.example.com", "/%ZZ/..%2f/%00", { method: "PURGE" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("x-edge-ingress-error")).toBe("bad-path");
     const long = await worker.fetch("app.example.com", `/${"x".repeat(8000)}`);
     expect(long.status).toBe(200);
   });
 });
 
 describe("headers", () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     await worker.putConfig({ pools: { web: { origins: [{ url: a.url }] } }, rules: [{ http: paths(["/", "Prefix", "web"]) }] });
   });
 
@@ -164,7 +162,7 @@ describe("headers", () => {
 });
 
 describe("bodies stream both ways", () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     await worker.putConfig({ pools: { web: { origins: [{ url: a.url }] } }, rules: [{ http: paths(["/", "Prefix", "web"]) }] });
   });
 
@@ -173,6 +171,8 @@ describe("bodies stream both ways", () => {
     for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff;
     const response = await worker.fetch("site.example.com", "/upload", { method: "POST", body });
     expect(await response.json()).toEqual({ bytes: body.length, sha256: createHash("sha256").update(body).digest("hex") });
+    // Sent with its length, as it arrived, not re-framed as chunked.
+    expect(a.requests[0]?.headers["content-length"]).toBe(String(body.length));
   });
 
   it("downloads a large body intact", async () => {
@@ -220,57 +220,6 @@ describe("selection through the Worker", () => {
     // Both appear unless 40 fair coin flips all land the same way (p = 2^-39).
     for (let i = 0; i < 40; i++) seen.add(await origin(await worker.fetch("rnd.example.com", "/")));
     expect(seen).toEqual(new Set(["a", "b"]));
-  });
-});
-
-describe("failures", () => {
-  it("answers 504 when the origin sends no headers within the pool timeout", async () => {
-    await worker.putConfig({ pools: { slow: { timeoutMs: 300, origins: [{ url: a.url }] } }, rules: [{ http: paths(["/", "Prefix", "slow"]) }] });
-    a.mode = { kind: "hang" };
-    const response = await worker.fetch("slow.example.com", "/");
-    expect(response.status).toBe(504);
-    expect(response.headers.get("x-edge-ingress-error")).toBe("origin-timeout");
-    expect(await response.text()).toBe('edge-ingress: the origin of pool "slow" did not answer within 300 ms\n');
-  });
-
-  it("retries a GET once on another origin after a connection failure", async () => {
-    const dead = await startOrigin("dead");
-    await dead.closePort();
-    try {
-      await worker.putConfig({
-        pools: { web: { policy: "round-robin", origins: [{ url: dead.url }, { url: a.url }] } },
-        rules: [{ http: paths(["/", "Prefix", "web"]) }],
-      });
-      const response = await worker.fetch("retry.example.com", "/");
-      expect(response.status).toBe(200);
-      expect(await origin(response)).toBe("a");
-    } finally {
-      await dead.close();
-    }
-  });
-
-  it("does not retry a POST: 502, and the other origin never sees it", async () => {
-    await worker.putConfig({
-      pools: { web: { policy: "round-robin", origins: [{ url: a.url }, { url: b.url }] } },
-      rules: [{ http: paths(["/", "Prefix", "web"]) }],
-    });
-    a.mode = { kind: "reset" };
-    const response = await worker.fetch("post.example.com", "/", { method: "POST", body: "payload" });
-    expect(response.status).toBe(502);
-    expect(response.headers.get("x-edge-ingress-error")).toBe("origin-unreachable");
-    expect(b.requests).toHaveLength(0);
-  });
-
-  it("answers 502 when every origin refuses a GET", async () => {
-    await worker.putConfig({
-      pools: { web: { origins: [{ url: a.url }, { url: b.url }] } },
-      rules: [{ http: paths(["/", "Prefix", "web"]) }],
-    });
-    a.mode = { kind: "reset" };
-    b.mode = { kind: "reset" };
-    const response = await worker.fetch("down.example.com", "/");
-    expect(response.status).toBe(502);
-    expect(await response.text()).toBe('edge-ingress: could not connect to an origin of pool "web"\n');
   });
 });
 

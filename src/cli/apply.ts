@@ -4,6 +4,7 @@
 import { parseConfig } from "../core/config/parse";
 import { KV_KEYS, type StoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
+import { redactStoredConfig } from "./credentials";
 import { diffConfigs } from "./diff";
 import { pushHistory } from "./history";
 import { openKv, readConfigState, type KvDeps, type KvFlags } from "./kv-state";
@@ -42,7 +43,16 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     { key: KV_KEYS.history, value: JSON.stringify(pushHistory(entry, current, history)) },
   ];
   if (options.dryRun) {
-    io.out(JSON.stringify(writes.map((w) => ({ key: w.key, value: JSON.parse(w.value) as unknown })), null, 2));
+    // Printed, not written: plain-text credentials are redacted (secret references are names only).
+    const [shownEntry, entryRedacted] = redactStoredConfig(entry);
+    const shownHistory = pushHistory(entry, current, history).map((h) => redactStoredConfig(h));
+    const redacted = entryRedacted || shownHistory.some(([, r]) => r);
+    const shown = [
+      { key: KV_KEYS.config, value: shownEntry },
+      { key: KV_KEYS.history, value: shownHistory.map(([h]) => h) },
+    ];
+    io.out(JSON.stringify(shown, null, 2));
+    if (redacted) io.err("dry run: values of credential headers are shown as <redacted, N chars>; the real values would be written");
     io.err("dry run: nothing was written");
     return 0;
   }
@@ -54,7 +64,8 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
 /** The config in KV as the Worker reads it; undefined (diff against nothing) if absent or invalid. */
 export function activeConfig(current: StoredConfig | undefined, io: Io): Config | undefined {
   if (!current) return undefined;
-  const parsed = parseConfig(current.config);
+  // Read as the Worker reads it (lenient on probe headers), so the diff is against what serves.
+  const parsed = parseConfig(current.config, { strictProbeHeaders: false });
   if (parsed.ok) return parsed.config;
   io.err(`warning: the active version ${current.version} does not validate (${parsed.problems[0]?.path}: ${parsed.problems[0]?.message}); the diff is against nothing`);
   return undefined;

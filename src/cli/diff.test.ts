@@ -59,7 +59,7 @@ describe("diffConfigs", () => {
       "~ pool web: whenAllDown fail-open -> 503",
       '~ pool web: healthCheck.path "/healthz" -> "/ready"',
       "~ pool web: healthCheck.expectedStatus 200-399 -> 200,300-302",
-      "~ pool web: healthCheck.headers changed",
+      "~ pool web: healthCheck.headers.authorization <redacted, 8 chars> -> <redacted, 8 chars> (changed)",
       "~ pool web: passiveEjection.on5xx false -> true",
       "+ pool api (round-robin): https://api.example.net",
       "- pool old",

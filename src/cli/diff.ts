@@ -4,6 +4,7 @@
 // Ingresses with their annotations and tls.
 import type { Config, HealthCheckSpec, Origin, Pool, Route, WhenAllDown } from "../core/config/types";
 import { routeIdentity } from "../core/routing";
+import { describeHeaderValue } from "./credentials";
 import { diffIngresses } from "./diff-ingresses";
 
 export function diffConfigs(before: Config | undefined, after: Config): string[] {
@@ -41,6 +42,7 @@ function poolChanges(old: Pool, pool: Pool): string[] {
   }
   for (const origin of old.origins) if (!newUrls.has(origin.url)) changes.push(`- origin ${origin.url}`);
   if (old.timeoutMs !== pool.timeoutMs) changes.push(`timeoutMs ${old.timeoutMs} -> ${pool.timeoutMs}`);
+  if (old.uploadIdleTimeoutMs !== pool.uploadIdleTimeoutMs) changes.push(`uploadIdleTimeoutMs ${old.uploadIdleTimeoutMs} -> ${pool.uploadIdleTimeoutMs}`);
   if (whenAllDown(old.whenAllDown) !== whenAllDown(pool.whenAllDown)) {
     changes.push(`whenAllDown ${whenAllDown(old.whenAllDown)} -> ${whenAllDown(pool.whenAllDown)}`);
   }
@@ -55,7 +57,10 @@ function poolChanges(old: Pool, pool: Pool): string[] {
 
 function healthCheckChanges(old: HealthCheckSpec | undefined, now: HealthCheckSpec | undefined): string[] {
   if (!old && !now) return [];
-  if (!old) return [`+ healthCheck ${describeHealthCheck(now!)}`];
+  if (!old) {
+    const headers = Object.entries(now!.headers).map(([name, value]) => `${name}: ${describeHeaderValue(name, value)}`);
+    return [`+ healthCheck ${describeHealthCheck(now!)}${headers.length === 0 ? "" : `, headers ${headers.join(", ")}`}`];
+  }
   if (!now) return ["- healthCheck (origins are no longer probed)"];
   const changes: string[] = [];
   for (const key of ["path", "method", "bodyContains", "timeoutMs", "healthyThreshold", "unhealthyThreshold"] as const) {
@@ -65,8 +70,30 @@ function healthCheckChanges(old: HealthCheckSpec | undefined, now: HealthCheckSp
   }
   const ranges = (s: HealthCheckSpec) => s.expectedStatus.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(",");
   if (ranges(old) !== ranges(now)) changes.push(`healthCheck.expectedStatus ${ranges(old)} -> ${ranges(now)}`);
-  // Header values may be secrets: say that they changed, never what they are.
-  if (JSON.stringify(old.headers) !== JSON.stringify(now.headers)) changes.push("healthCheck.headers changed");
+  changes.push(...headerChanges(old.headers, now.headers));
+  return changes;
+}
+
+/**
+ * Header by header, names compared case-insensitively. Values are printed as
+ * describeHeaderValue allows: a secret by its name, a credential redacted.
+ */
+function headerChanges(old: HealthCheckSpec["headers"], now: HealthCheckSpec["headers"]): string[] {
+  const changes: string[] = [];
+  const byName = (headers: HealthCheckSpec["headers"]) => new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), { name, value }]));
+  const before = byName(old);
+  const after = byName(now);
+  for (const [key, { name, value }] of after) {
+    const was = before.get(key);
+    if (!was) changes.push(`+ healthCheck.headers.${name} ${describeHeaderValue(name, value)}`);
+    else if (JSON.stringify(was.value) !== JSON.stringify(value)) {
+      const from = describeHeaderValue(name, was.value);
+      const to = describeHeaderValue(name, value);
+      // Two redactions of the same length would read as no change.
+      changes.push(`healthCheck.headers.${name} ${from} -> ${to}${from === to ? " (changed)" : ""}`);
+    }
+  }
+  for (const [key, { name }] of before) if (!after.has(key)) changes.push(`- healthCheck.headers.${name}`);
   return changes;
 }
 

@@ -26,7 +26,7 @@ export async function explainCommand(files: readonly string[], options: ExplainO
   const config = reportLoaded(loaded, io, "");
   if (!config) return EXIT_INVALID;
 
-  const explanation = compileRoutes(config.routes, config.defaultBackend).explain(options.host, path);
+  const explanation = compileRoutes(config.routes, config.defaultBackend, config.pathNormalization).explain(options.host, path);
   if (path !== options.path) io.out(`request path ${options.path} reaches the Worker as ${path} (URL parsing)`);
   if (options.method !== undefined) {
     io.out(`method: ${options.method.toUpperCase()} (Ingress rules match host and path only; every method is routed alike)`);
@@ -44,7 +44,9 @@ export async function explainCommand(files: readonly string[], options: ExplainO
 /** The path as the Worker sees it: `new URL(request.url).pathname` (dot segments removed, some characters encoded). */
 export function requestPath(path: string): string {
   if (!path.startsWith("/")) throw new CliError(`--path must start with "/", got ${JSON.stringify(path)}`);
-  return new URL(path, "http://edge-ingress.invalid").pathname;
+  // Appended to an origin, not resolved against one: "//admin" is a path here,
+  // as in a request line, not a scheme-relative URL naming host "admin".
+  return new URL(`http://edge-ingress.invalid${path}`).pathname;
 }
 
 export function describeCandidates(config: Config, poolName: string, health: HealthSnapshot | undefined): string[] {

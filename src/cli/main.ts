@@ -88,7 +88,7 @@ function buildProgram(io: Io, wrap: Wrap): Command {
 
   program
     .command("test")
-    .description("check a list of {host, path, expect: pool | 404} cases against the config; exit 1 on any mismatch")
+    .description("check a list of {host, path, expect: pool | 404 | 400} cases against the config; exit 1 on any mismatch")
     .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
     .requiredOption("--cases <file>", "YAML list of {name?, host, path, expect}")
     .addOption(ingressClass())

@@ -15,7 +15,8 @@ export async function rollbackCommand(options: KvFlags, io: Io, deps: KvDeps = {
   const plan = planRollback(current, history, new Date(deps.nowMs?.() ?? Date.now()).toISOString());
   if (!plan.ok) throw new CliError(`nothing to roll back to in ${kv.where}: ${plan.reason}`);
 
-  const target = parseConfig(plan.to.config);
+  // A stored version, judged as the Worker judges it (lenient on probe headers).
+  const target = parseConfig(plan.to.config, { strictProbeHeaders: false });
   if (!target.ok) {
     const first = target.problems[0];
     throw new CliError(`version ${plan.to.version} in the history no longer validates (${first?.path}: ${first?.message}); apply a fixed config instead`, EXIT_INVALID);

@@ -1,6 +1,6 @@
 // `edge-ingress test FILE... --cases CASES.yaml`: checks expected routing for
 // users' CI, as Envoy's route table check tool does. A cases file is a YAML
-// list of {name?, host, path, expect: pool-name | 404}. Exits 1 on any mismatch.
+// list of {name?, host, path, expect: pool-name | 404 | 400}. Exits 1 on any mismatch.
 import * as v from "valibot";
 import { describeSource, type MergeResult } from "../core/config/manifests";
 import { got, issuesToProblems } from "../core/config/messages";
@@ -23,8 +23,8 @@ const testCase = v.strictObject({
     v.startsWith("/", (i) => `must be a path starting with "/", got ${got(i.input)}`),
   ),
   expect: v.union(
-    [v.pipe(v.string(), v.minLength(1)), v.literal(404)],
-    (i) => `must be a pool name or 404, got ${got(i.input)}`,
+    [v.pipe(v.string(), v.minLength(1)), v.literal(404), v.literal(400)],
+    (i) => `must be a pool name, 404 or 400, got ${got(i.input)}`,
   ),
 });
 const casesFile = v.array(testCase, (i) => `must be a list of {host, path, expect} cases, got ${got(i.input)}`);
@@ -37,17 +37,19 @@ export async function testCommand(files: readonly string[], options: TestOptions
   if (!config) return EXIT_INVALID;
   if (!cases) return EXIT_INVALID;
 
-  const routes = compileRoutes(config.routes, config.defaultBackend);
+  const routes = compileRoutes(config.routes, config.defaultBackend, config.pathNormalization);
   let failed = 0;
   cases.forEach((c, i) => {
-    const match = routes.match(c.host, requestPath(c.path));
-    const actual = match?.pool ?? 404;
-    const expected = c.expect === "404" ? 404 : c.expect;
+    const routed = routes.route(c.host, requestPath(c.path));
+    const match = routed.ok ? routed.match : undefined;
+    const actual = routed.ok ? (match?.pool ?? 404) : 400;
+    const expected = c.expect === "404" ? 404 : c.expect === "400" ? 400 : c.expect;
     if (actual === expected) return;
     failed++;
     const label = c.name === undefined ? `case ${i + 1}` : `case ${i + 1} (${c.name})`;
     const unknown = typeof expected === "string" && !config.pools.has(expected) ? ` (there is no pool named ${JSON.stringify(expected)})` : "";
-    io.out(`FAIL ${label}: host ${c.host} path ${c.path}: expected ${show(expected)}${unknown}, got ${show(actual)} ${how(match, loaded.merge)}`);
+    const why = routed.ok ? how(match, loaded.merge) : `(bad request path: ${routed.reason})`;
+    io.out(`FAIL ${label}: host ${c.host} path ${c.path}: expected ${show(expected)}${unknown}, got ${show(actual)} ${why}`);
   });
   io.out(`${plural(cases.length, "case")}: ${cases.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : EXIT_INVALID;
@@ -69,7 +71,7 @@ async function readCases(file: string, io: Io): Promise<TestCase[] | undefined> 
 }
 
 function show(result: string | number): string {
-  return result === 404 ? "404" : `pool ${result}`;
+  return typeof result === "number" ? String(result) : `pool ${result}`;
 }
 
 function how(match: RouteMatch | undefined, merge: MergeResult): string {

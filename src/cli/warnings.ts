@@ -3,6 +3,7 @@
 import { locatePath, relocateSources, type DocLocation, type MergeResult } from "../core/config/manifests";
 import type { Config } from "../core/config/types";
 import { findUnreachableRoutes } from "../core/routing";
+import { plainCredentialWarnings } from "./credentials";
 
 /** Subrequests one Worker invocation may make on the free plan; each probe is one. */
 export const FREE_PLAN_SUBREQUESTS = 50;
@@ -40,6 +41,8 @@ export function configWarnings(config: Config, merge: MergeResult): Warning[] {
         "on a paid plan, raise HEALTH_MAX_PROBES_PER_RUN in wrangler.toml",
     });
   }
+
+  warnings.push(...plainCredentialWarnings(config, merge));
 
   for (const { route, reason } of findUnreachableRoutes(config.routes)) {
     warnings.push({ at: locatePath(merge, route.source), message: `can never match: ${relocateSources(merge, reason)}` });

@@ -26,7 +26,7 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
   return Object.freeze({
     version,
     config,
-    table: compileRoutes(config.routes, config.defaultBackend, config.gatewayRoutes),
+    table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
     policies,
     poolActions,
   });

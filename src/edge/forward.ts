@@ -1,66 +1,100 @@
-// One hop to one origin: send the upstream request the decision built, with
-// a deadline for the response headers, and clean the response. Bodies stream
-// both ways; nothing is buffered. Failures come back as values so the caller
-// can decide about retries and ejection.
+// One hop to one origin: send the upstream request the decision built
+// (src/core/request/decide.ts), with its deadlines, and clean the response. Bodies stream both ways; nothing is
+// buffered. Failures come back as values so the caller can decide about
+// retries and ejection, and tell the client's failures from the origin's.
 import type { Origin } from "../core/config/types";
 import { classifyFetchError } from "../core/http/fetch-failure";
 import { cleanResponseHeaders } from "../core/http/headers";
+import { BadResponseError, finalResponseAfterInterim, isInterimStatus } from "../core/http/interim";
+import { announcedLength, watchUpload } from "./upload";
 
 export type ForwardResult =
   | { readonly kind: "response"; readonly response: Response }
+  /** The origin sent no response headers within timeoutMs of the request being sent, or stopped reading the body. */
   | { readonly kind: "timeout" }
   | { readonly kind: "connect-failed"; readonly message: string }
-  /** The origin's answer could not be used (see fetch-failure.ts): never retried. */
-  | { readonly kind: "bad-response"; readonly message: string };
+  /** The origin's answer cannot be relayed (see fetch-failure.ts and interim.ts): never retried. */
+  | { readonly kind: "bad-response"; readonly message: string }
+  /** The client's doing, not the origin's: its upload paused past uploadIdleTimeoutMs, or broke off. */
+  | { readonly kind: "upload-stalled" }
+  | { readonly kind: "upload-aborted" };
+
+/** Results that say nothing about the origin's health. */
+export const isClientFailure = (result: ForwardResult): boolean => result.kind === "upload-stalled" || result.kind === "upload-aborted";
 
 export interface ForwardOptions {
-  readonly method: string;
-  /** The upstream headers, hop-by-hop fields stripped and forwarding fields set (src/core/request/decide.ts). */
+  /** The upstream headers: hop-by-hop fields and Expect stripped, forwarding fields set, filters applied. */
   readonly headers: Headers;
-  readonly body: ReadableStream | null;
-  /** Path and query the origin receives (after rewrites), appended to the origin's base path. */
+  /** Path (normalized as it was matched, see src/core/http/path.ts, then rewritten by filters) and query. */
   readonly pathAndQuery: string;
   /** The Host the origin must receive (URLRewrite hostname); undefined: the origin's own. */
   readonly upstreamHost: string | undefined;
-  /** Deadline for the response headers; the body may take longer. 0: none. */
-  readonly timeoutMs: number;
-  /** Aborts the try when the whole request's deadline passes. */
-  readonly deadline?: AbortSignal;
   /** "https://www.example.com": where the client sent the request, for Location rewriting. */
   readonly clientOrigin: string;
+  /** Deadline for the response headers, counted from when the request has been sent; the body may take longer. 0: none. */
+  readonly timeoutMs: number;
+  /** Aborts the try when the whole request's deadline (HTTPRoute timeouts.request) passes. */
+  readonly deadline?: AbortSignal;
+  /** Longest pause in the upload, on either side. */
+  readonly uploadIdleTimeoutMs: number;
+  /** The body to send: the client's stream, or null. */
+  readonly body: ReadableStream<Uint8Array> | null;
 }
 
-export async function forward(origin: Origin, options: ForwardOptions, fetchFn: typeof fetch = fetch): Promise<ForwardResult> {
-  // A timer, not AbortSignal.timeout: the deadline covers the wait for
+export async function forward(
+  request: Request,
+  origin: Origin,
+  options: ForwardOptions,
+  fetchFn: typeof fetch = fetch,
+): Promise<ForwardResult> {
+  // Timers, not AbortSignal.timeout: the deadline covers the wait for
   // headers only, and must not cut a long download once it has started.
   const controller = new AbortController();
-  let timedOut = false;
-  const abort = () => {
-    timedOut = true;
+  let failure: "timeout" | "upload-stalled" | "upload-aborted" | undefined;
+  const fail = (kind: NonNullable<typeof failure>) => {
+    failure ??= kind;
     controller.abort();
   };
-  const timer = options.timeoutMs > 0 ? setTimeout(abort, options.timeoutMs) : undefined;
-  options.deadline?.addEventListener("abort", abort);
-  if (options.deadline?.aborted) abort();
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const startDeadline = () => {
+    if (options.timeoutMs > 0) deadline = setTimeout(() => fail("timeout"), options.timeoutMs);
+  };
+  const requestDeadline = () => fail("timeout");
+  options.deadline?.addEventListener("abort", requestDeadline);
+  if (options.deadline?.aborted) requestDeadline();
+  const upload = options.body
+    ? watchUpload(options.body, announcedLength(request.headers), {
+        idleTimeoutMs: options.uploadIdleTimeoutMs,
+        onSent: startDeadline,
+        onStall: (side) => fail(side === "client" ? "upload-stalled" : "timeout"),
+        onClientError: () => fail("upload-aborted"),
+      })
+    : undefined;
+  if (!upload) startDeadline();
+
   let upstream: Response;
   try {
     const { url, init } = target(origin, options);
     upstream = await fetchFn(url, {
       ...init,
-      method: options.method,
+      method: request.method,
       headers: options.headers,
-      body: options.body,
+      body: upload?.body ?? null,
       // The client must see the origin's redirects, and cookies or auth must
       // never follow a redirect to a host that is not a configured origin.
       redirect: "manual",
       signal: controller.signal,
     });
+    // Still waiting for the final response's headers: under the deadline.
+    if (isInterimStatus(upstream.status)) upstream = await finalResponseAfterInterim(upstream.body, request.method);
   } catch (error) {
-    if (timedOut) return { kind: "timeout" };
+    if (failure) return { kind: failure };
+    if (error instanceof BadResponseError) return { kind: "bad-response", message: error.message };
     return { kind: classifyFetchError(error), message: (error as Error).message };
   } finally {
-    clearTimeout(timer);
-    options.deadline?.removeEventListener("abort", abort);
+    clearTimeout(deadline);
+    options.deadline?.removeEventListener("abort", requestDeadline);
+    upload?.stop();
   }
 
   // A WebSocket handshake answer carries the socket itself; pass it through

@@ -3,7 +3,7 @@
 // 1,000 KV writes a day; writing every minute would use 1,440 on its own.
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
-import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot } from "../core/health";
+import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot, type SecretLookup } from "../core/health";
 import type { Logger } from "../log";
 
 export interface HealthRunDeps {
@@ -15,6 +15,8 @@ export interface HealthRunDeps {
   readonly maxProbes: number;
   /** The run's scheduled time, which rotates the probed window when origins outnumber the budget. */
   readonly scheduledTimeMs: number;
+  /** Reads the Worker secrets that `{secret: NAME}` probe headers name. */
+  readonly secret: SecretLookup;
 }
 
 export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<void> {
@@ -41,7 +43,12 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     nowMs: deps.nowMs,
     maxProbes: deps.maxProbes,
     runIndex: Math.floor(deps.scheduledTimeMs / 60_000),
+    secret: deps.secret,
   });
+  // The pool's probes all failed: say why, once per pool (names only, never a value).
+  for (const problem of run.headerProblems) {
+    deps.log.error({ event: "health.probe_headers", version: stored.version, pool: problem.pool, ...(problem.secret ? { secret: problem.secret } : {}), message: problem.reason });
+  }
   if (run.changed) await deps.kv.put(KV_KEYS.health, JSON.stringify(run.next));
   const down = Object.entries(run.next.origins).filter(([, r]) => !r.up).map(([key]) => key);
   deps.log.info({

@@ -6,13 +6,22 @@
 import type { Origin, Pool } from "../core/config/types";
 import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
+import { requestHasBody } from "../core/http/body";
 import { decide } from "../core/request/decide";
 import { choosePool } from "../core/request/origins";
 import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
-import { forward, type ForwardOptions, type ForwardResult } from "../edge/forward";
+import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
+import type { Logger } from "../log";
+
+/**
+ * Methods fetch() sends without a body: workerd refuses an empty body stream
+ * on them and drops a non-empty one without a word. Passing none keeps the
+ * upload watch from waiting on bytes the runtime will never read.
+ */
+const BODYLESS_IN_FETCH = new Set(["GET", "HEAD"]);
 
 /** Seconds a client is told to wait when a pool answers 503: about one cron interval. */
 const RETRY_AFTER_SECONDS = 60;
@@ -22,6 +31,8 @@ export interface ProxyContext {
   readonly health: HealthSnapshot;
   readonly ejector: PassiveEjector;
   readonly requestId: string;
+  readonly log: Logger;
+  /** Uniform in [0, 1): weighted backends and mirror fractions. */
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
   /** Keeps mirrored copies running after the response is sent. */
@@ -40,27 +51,26 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
   const url = new URL(request.url);
-  const incoming = {
-    method: request.method,
-    url,
-    headers: request.headers,
-    clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
-    requestId: ctx.requestId,
-  };
+  const incoming = { method: request.method, url, headers: request.headers, clientIp: request.headers.get("cf-connecting-ip") ?? undefined, requestId: ctx.requestId };
   const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
   switch (decision.kind) {
+    case "bad-path":
+      throw new RouterError(400, "bad-path", `edge-ingress: bad request path: ${decision.reason}`);
     case "no-route":
       throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(decision.host)} and path ${JSON.stringify(decision.path)}, and there is no defaultBackend`);
     case "answer":
       return localResponse(decision.answer, ctx.requestId);
     case "no-backend":
-      throw new RouterError(500, "no-backend", `edge-ingress: the matched rule has no valid backend for this request (${decision.backend ? `no pool named ${JSON.stringify(decision.backend.name)}` : "no backendRefs with weight above 0"})`);
+      throw new RouterError(500, "no-backend", "edge-ingress: the matched rule has no valid backend for this request", {
+        detail: { rule: decision.action.rule.source, backend: decision.backend?.name ?? null },
+      });
   }
 
   const choice = choosePool(ctx.runtime.config.pools, decision.pool, ctx.health, ctx.ejector);
   if (choice.kind === "all-down") {
-    throw new RouterError(503, "all-origins-down", `edge-ingress: every origin of pool "${choice.pool.name}" is down; try again later`, {
-      "retry-after": String(RETRY_AFTER_SECONDS),
+    throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", {
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+      detail: { pool: choice.pool.name },
     });
   }
   if (choice.kind === "no-pool") throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
@@ -68,28 +78,32 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const policy = ctx.runtime.policies.get(pool.name);
   if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
 
+  // Whether there is a body is read from the headers, not from how the
+  // runtime represents it (see core/http/body.ts).
+  const hasBody = requestHasBody(request.headers);
   const upstream = decision.upstream;
-  let body = request.body;
+  let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
   if (upstream.mirrors.length > 0 && ctx.waitUntil) {
     const [mine, copy] = body === null ? [null, null] : body.tee();
     body = mine;
     ctx.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
   }
-  const plan = retryPlan(decision.action, pool, request.method, body !== null);
+  const plan = retryPlan(decision.action, pool, request.method, hasBody);
   const options: ForwardOptions = {
-    method: request.method,
     headers: upstream.headers,
-    body,
     pathAndQuery: upstream.path + upstream.search,
     upstreamHost: upstream.upstreamHost,
-    timeoutMs: plan.tryTimeoutMs,
     clientOrigin: `${url.protocol}//${url.host}`,
+    timeoutMs: plan.tryTimeoutMs,
+    uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
+    body,
   };
-  const response = await sendWithRetries(candidates, policy.pick.bind(policy), pool, options, plan, ctx);
+  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
   return applyResponseFilters(response, decision.responseFilters, upstream);
 }
 
 async function sendWithRetries(
+  request: Request,
   candidates: readonly Origin[],
   pick: (candidates: readonly Origin[]) => Origin,
   pool: Pool,
@@ -101,42 +115,87 @@ async function sendWithRetries(
   const timer = deadline ? setTimeout(() => deadline.abort(), plan.requestTimeoutMs) : undefined;
   try {
     const tried = new Set<Origin>();
-    let last: ForwardResult = { kind: "connect-failed", message: "no try" };
+    let last: { result: ForwardResult; origin: Origin } | undefined;
     for (let tryIndex = 1; tryIndex <= plan.maxTries; tryIndex++) {
+      // Another origin when there is one left untried; the default plan retries only on another origin.
+      const untried = candidates.filter((o) => !tried.has(o));
+      if (tryIndex > 1 && plan.connectFailuresOnly && untried.length === 0) break;
       const wait = backoffBefore(plan, tryIndex);
       if (wait > 0) await sleep(wait, deadline?.signal);
-      if (deadline?.signal.aborted) throw timeoutError(pool, plan);
-      // Another origin when there is one left untried; else any.
-      const untried = candidates.filter((o) => !tried.has(o));
-      if (plan.connectFailuresOnly && tryIndex > 1 && untried.length === 0) break;
+      if (deadline?.signal.aborted) break;
       const origin = pick(untried.length > 0 ? untried : candidates);
       tried.add(origin);
-      last = await tryOrigin(origin, pool, { ...options, ...(deadline ? { deadline: deadline.signal } : {}) }, ctx);
-      if (last.kind === "response") {
-        if (!plan.retryOn.has(last.response.status) || tryIndex === plan.maxTries) return last.response;
-        await last.response.body?.cancel();
+      const mayRetry = tryIndex < plan.maxTries;
+      // A body can be sent once: a retried request has none (retryPlan only retries those).
+      const tryOptions = { ...options, ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
+      const result = await tryOrigin(request, origin, pool, tryOptions, ctx, mayRetry);
+      last = { result, origin };
+      if (result.kind === "response") {
+        if (!mayRetry || !plan.retryOn.has(result.response.status)) return result.response;
+        await result.response.body?.cancel();
         continue;
       }
-      if (last.kind === "timeout") {
-        if (deadline?.signal.aborted || plan.connectFailuresOnly) throw timeoutError(pool, plan);
-        continue;
-      }
-      if (last.kind === "bad-response") throw badResponseError(pool);
+      if (result.kind === "connect-failed" || (result.kind === "timeout" && !plan.connectFailuresOnly && !deadline?.signal.aborted)) continue;
+      break;
     }
-    if (last.kind === "timeout") throw timeoutError(pool, plan);
-    throw new RouterError(502, "origin-unreachable", `edge-ingress: could not connect to an origin of pool "${pool.name}"`);
+    if (last === undefined || deadline?.signal.aborted) throw timeoutError(pool, plan, last?.origin);
+    return answer(last.result, last.origin, pool, plan);
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function tryOrigin(origin: Origin, pool: Pool, options: ForwardOptions, ctx: ProxyContext): Promise<ForwardResult> {
-  const result = await forward(origin, options, ctx.fetch);
+/** One attempt, and what it says about the origin: the client's own failures say nothing. */
+async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: ForwardOptions, ctx: ProxyContext, mayRetry: boolean) {
+  const result = await forward(request, origin, options, ctx.fetch);
   const spec = pool.passiveEjection;
-  if (result.kind !== "response") ctx.ejector.recordFailure(origin, spec);
-  else if (spec.on5xx && result.response.status >= 500) ctx.ejector.recordFailure(origin, spec);
-  else ctx.ejector.recordSuccess(origin);
+  if (result.kind === "response") {
+    if (spec.on5xx && result.response.status >= 500) ctx.ejector.recordFailure(origin, spec);
+    else ctx.ejector.recordSuccess(origin);
+  } else if (!isClientFailure(result)) {
+    ctx.ejector.recordFailure(origin, spec);
+    ctx.log.error({
+      event: "origin.failed",
+      requestId: ctx.requestId,
+      pool: pool.name,
+      origin: origin.url,
+      reason: result.kind,
+      ...("message" in result ? { message: result.message } : {}),
+      retried: mayRetry && result.kind === "connect-failed",
+    });
+  }
   return result;
+}
+
+/**
+ * The client's answer. Error texts are generic: pool names and origin
+ * addresses describe the inside of the network, so they go to the log only
+ * (RouterError.detail), and the error code tells the cases apart.
+ */
+function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPlan): Response {
+  const detail = { pool: pool.name, origin: origin.url };
+  switch (result.kind) {
+    case "response":
+      return result.response;
+    case "timeout":
+      throw timeoutError(pool, plan, origin);
+    case "connect-failed":
+      throw new RouterError(502, "origin-unreachable", "edge-ingress: could not connect to the origin", { detail: { ...detail, message: result.message } });
+    case "bad-response":
+      throw new RouterError(502, "origin-bad-response", "edge-ingress: the origin sent a response that cannot be relayed", { detail: { ...detail, message: result.message } });
+    case "upload-stalled":
+      throw new RouterError(408, "upload-stalled", "edge-ingress: the request body stopped arriving; send it again", {
+        detail: { ...detail, uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs },
+      });
+    case "upload-aborted":
+      throw new RouterError(400, "upload-aborted", "edge-ingress: the request body ended before it was complete", { detail });
+  }
+}
+
+function timeoutError(pool: Pool, plan: RetryPlan, origin: Origin | undefined): RouterError {
+  return new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", {
+    detail: { pool: pool.name, origin: origin?.url ?? null, timeoutMs: plan.tryTimeoutMs, requestTimeoutMs: plan.requestTimeoutMs ?? null },
+  });
 }
 
 function applyResponseFilters(response: Response, filters: readonly Filter[], request: FilterRequest): Response {
@@ -161,13 +220,4 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       resolve();
     });
   });
-}
-
-function timeoutError(pool: Pool, plan: RetryPlan): RouterError {
-  const within = plan.requestTimeoutMs !== undefined ? `${plan.requestTimeoutMs} ms (the rule's request timeout)` : `${plan.tryTimeoutMs} ms`;
-  return new RouterError(504, "origin-timeout", `edge-ingress: the origin of pool "${pool.name}" did not answer within ${within}`);
-}
-
-function badResponseError(pool: Pool): RouterError {
-  return new RouterError(502, "origin-bad-response", `edge-ingress: the answer of an origin of pool "${pool.name}" could not be used (headers over 128 KiB, a malformed header or status line, or a failed TLS handshake); not retried`);
 }

@@ -128,13 +128,13 @@ describe("validate", () => {
     const all = await cli(["validate", files["list.yaml"]!]);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/^valid: 1 pool, 2 routes/);
-    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress and native documents are read)`);
+    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)`);
 
     const edge = await cli(["validate", files["list.yaml"]!, "--ingress-class", "edge"]);
     expect(edge.code).toBe(0);
     expect(edge.stdout).toMatch(/^valid: 1 pool, 1 route/);
     expect(edge.stderr.split("\n")).toEqual([
-      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress and native documents are read)`,
+      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)`,
       `note: ${files["list.yaml"]}[1]: items[2]: skipped Ingress "nginx-one" (class "nginx", not "edge")`,
     ]);
   });
@@ -187,6 +187,70 @@ describe("test and explain on the Kubernetes docs examples", async () => {
     const run = await cli(["explain", fallback.pools, fallback.ingress, "--host", "docs.example", "--path", "/a/../bbb"]);
     expect(run.stdout).toContain("request path /a/../bbb reaches the Worker as /bbb (URL parsing)");
     expect(run.stdout).toContain("decided: no path matched; defaultBackend default-backend");
+  });
+});
+
+describe("path normalization in the CLI", () => {
+  const config = (pathNormalization?: unknown) =>
+    stringify({
+      ...(pathNormalization === undefined ? {} : { pathNormalization }),
+      pools: { web: { origins: [{ url: "https://web.example.net" }] }, admin: { origins: [{ url: "https://admin.example.net" }] } },
+      rules: [
+        {
+          host: "app.example.com",
+          http: {
+            paths: [
+              { path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } },
+              { path: "/admin", pathType: "Prefix", backend: { service: { name: "admin", port: { number: 80 } } } },
+            ],
+          },
+        },
+      ],
+    });
+
+  it("test routes each path as the Worker does: normalized, or refused with 400", async () => {
+    const cases = [
+      { host: "app.example.com", path: "/%61dmin", expect: "admin" },
+      { host: "app.example.com", path: "//admin", expect: "admin" },
+      { host: "app.example.com", path: "/admin;x", expect: "admin" },
+      { host: "app.example.com", path: "/admin%2fx", expect: 400 },
+      { host: "app.example.com", path: "/admin/..%2fsecret.txt", expect: 400 },
+      { host: "app.example.com", path: "/admin%2fx", expect: "web", name: "wrong on purpose" },
+    ];
+    const files = await writeFiles(dir, { "norm.yaml": config(), "norm.cases.yaml": stringify(cases) });
+    const run = await cli(["test", files["norm.yaml"]!, "--cases", files["norm.cases.yaml"]!]);
+    expect(run.stdout.split("\n")).toEqual([
+      'FAIL case 6 (wrong on purpose): host app.example.com path /admin%2fx: expected pool web, got 400 (bad request path: an encoded "/" (%2F) is refused (pathNormalization.escapedSlashes is "reject"))',
+      "6 cases: 5 passed, 1 failed",
+    ]);
+    expect(run.code).toBe(1);
+
+    const keep = await writeFiles(dir, {
+      "keep.yaml": config({ escapedSlashes: "keep", mergeSlashes: false }),
+      "keep.cases.yaml": stringify([
+        { host: "app.example.com", path: "/admin%2fx", expect: "web" },
+        { host: "app.example.com", path: "//admin", expect: "web" },
+      ]),
+    });
+    const kept = await cli(["test", keep["keep.yaml"]!, "--cases", keep["keep.cases.yaml"]!]);
+    expect(kept).toMatchObject({ code: 0, stdout: "2 cases: 2 passed, 0 failed" });
+  });
+
+  it("explain shows the normalized path, what was matched, and refusals", async () => {
+    const files = await writeFiles(dir, { "explain-norm.yaml": config() });
+    const run = await cli(["explain", files["explain-norm.yaml"]!, "--host", "app.example.com", "--path", "//%61dmin;v=1"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines).toContain("path: //%61dmin;v=1 -> /admin;v=1 (normalized; the origin receives /admin;v=1)");
+    expect(lines).toContain('matched as /admin (";" parameters are not matched)');
+    expect(lines).toContain("result: pool admin");
+
+    const refused = await cli(["explain", files["explain-norm.yaml"]!, "--host", "app.example.com", "--path", "/admin%00"]);
+    expect(refused.code).toBe(0);
+    expect(refused.stdout.split("\n").slice(-2)).toEqual([
+      "decided: path refused: an encoded NUL (%00) is refused",
+      "result: 400 (bad request path; no origin is contacted)",
+    ]);
   });
 });
 

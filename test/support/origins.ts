@@ -11,7 +11,11 @@ export type OriginMode =
   | { readonly kind: "ok" }
   | { readonly kind: "status"; readonly status: number }
   | { readonly kind: "hang" }
-  | { readonly kind: "reset" };
+  /** Never reads the request body and never answers: an origin that stopped taking the upload. */
+  | { readonly kind: "no-read" }
+  | { readonly kind: "reset" }
+  /** Sends these interim (1xx) responses first, then answers as "ok" does. */
+  | { readonly kind: "interim"; readonly statuses: readonly (100 | 102 | 103)[] };
 
 export interface SeenRequest {
   readonly method: string;
@@ -30,6 +34,8 @@ export interface TestOrigin {
   mode: OriginMode;
   /** Body text of health answers (path /healthz). */
   healthBody: string;
+  /** When set, /healthz answers 401 unless the request's Authorization equals it. */
+  healthAuthorization: string | undefined;
   /** Stops listening: the port refuses connections until reopen(). */
   closePort(): Promise<void>;
   reopen(): Promise<void>;
@@ -42,8 +48,10 @@ export interface TestOrigin {
  * - /upload            answers the byte count and SHA-256 of the body
  * - /redirect          302 to /elsewhere on an unrelated host
  * - /hop               answers with hop-by-hop and proxy headers set
- * - /healthz           answers healthBody
+ * - /healthz           answers healthBody (401 without the right Authorization when healthAuthorization is set)
  * - WebSocket upgrades on any path: echoes messages back prefixed with the origin name
+ * A request with `Expect: 100-continue` is answered `100 Continue` first, by
+ * node:http itself, as most servers do.
  */
 export async function startOrigin(name: string): Promise<TestOrigin> {
   const sockets = new Set<Socket>();
@@ -57,6 +65,7 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
     requests: [],
     mode: { kind: "ok" },
     healthBody: "ok",
+    healthAuthorization: undefined,
     closePort: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
@@ -70,6 +79,11 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
   };
 
   const server: Server = createServer((req, res) => {
+    if (origin.mode.kind === "no-read") {
+      origin.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawHeaders: req.rawHeaders, bodyBytes: 0 });
+      req.pause();
+      return;
+    }
     let bodyBytes = 0;
     const hash = createHash("sha256");
     req.on("data", (chunk: Buffer) => {
@@ -107,7 +121,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, bodyBytes: number, sha256: string): void {
   const mode = origin.mode;
-  if (mode.kind === "hang") return; // never answers; the socket is destroyed on close()
+  if (mode.kind === "hang" || mode.kind === "no-read") return; // never answers; the socket is destroyed on close()
   if (mode.kind === "reset") {
     req.socket.destroy();
     return;
@@ -117,6 +131,13 @@ function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, 
   if (mode.kind === "status") {
     res.writeHead(mode.status, { "content-type": "text/plain" }).end(`${origin.name} says ${mode.status}`);
     return;
+  }
+  if (mode.kind === "interim") {
+    for (const status of mode.statuses) {
+      if (status === 100) res.writeContinue();
+      else if (status === 102) res.writeProcessing();
+      else res.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" });
+    }
   }
   switch (url.pathname) {
     case "/download": {
@@ -151,6 +172,10 @@ function respond(origin: TestOrigin, req: IncomingMessage, res: ServerResponse, 
       }).end("hop");
       return;
     case "/healthz":
+      if (origin.healthAuthorization !== undefined && req.headers.authorization !== origin.healthAuthorization) {
+        res.writeHead(401, { "content-type": "text/plain" }).end("unauthorized");
+        return;
+      }
       res.writeHead(200, { "content-type": "text/plain" }).end(origin.healthBody);
       return;
     default:

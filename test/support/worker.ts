@@ -26,18 +26,27 @@ export interface TestWorker {
   readonly logs: unknown[];
   /** With `countKvReads`: every `INGRESS_KV.get` the Worker made so far, each as the keys it asked for. */
   kvReads(): Promise<string[][]>;
+  /** The JSON log lines whose `event` is `event`. */
+  events(event: string): Record<string, unknown>[];
   dispose(): Promise<void>;
 }
 
 export interface ClientInit {
   readonly method?: string;
   readonly headers?: Record<string, string>;
-  readonly body?: string | Buffer;
+  /**
+   * A body sent at once, or chunk by chunk as an iterable yields them (a slow
+   * or stalled upload); an iterable that throws makes the client drop the
+   * connection mid-upload, as a client that gives up does.
+   */
+  readonly body?: string | Buffer | AsyncIterable<Buffer>;
 }
 
 export interface WorkerOptions {
   readonly ttlSeconds?: number;
   readonly maxProbes?: number;
+  /** Worker secrets, as `wrangler secret put NAME` sets them: plain strings on env. */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** Wrap the Worker so that its KV reads are recorded (see kvReads). */
   readonly countKvReads?: boolean;
   /**
@@ -107,6 +116,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     bindings: {
       CONFIG_CACHE_TTL_SECONDS: String(options.ttlSeconds ?? 0),
       HEALTH_MAX_PROBES_PER_RUN: String(options.maxProbes ?? 50),
+      ...options.secrets,
     },
     cf: { colo: "TEST" },
     ...(options.outbound ? { outboundService: options.outbound as never } : {}),
@@ -121,6 +131,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
   return {
     mf,
     logs,
+    events: (event) => logs.filter((l): l is Record<string, unknown> => (l as { event?: unknown } | null)?.event === event),
     url,
     fetch: (host, path, init = {}) => send(url, host, path, init),
     async scheduled(time = new Date()) {
@@ -160,6 +171,16 @@ function send(base: URL, host: string, path: string, init: ClientInit): Promise<
       },
     );
     req.on("error", reject);
-    req.end(init.body);
+    // The router may answer and close the connection while the client is
+    // still sending (a refused upload); the answer has been delivered by then.
+    req.on("socket", (socket) => socket.on("error", () => undefined));
+    const body = init.body;
+    if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) return void req.end(body);
+    (async () => {
+      for await (const chunk of body) {
+        if (!req.write(chunk)) await new Promise((resolve) => req.once("drain", resolve));
+      }
+      req.end();
+    })().catch((error: Error) => req.destroy(error));
   });
 }

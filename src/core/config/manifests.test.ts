@@ -75,6 +75,18 @@ describe("mergeDocuments", () => {
     ]);
   });
 
+  it("allows one pathNormalization, stated twice alike, and refuses two different ones", () => {
+    const same = check([...docs("a.yaml", { ...pools, pathNormalization: { mergeSlashes: false } }), ...docs("b.yaml", { pathNormalization: { mergeSlashes: false } })]);
+    expect(same.problems).toEqual([]);
+    expect(same.parsed.ok && same.parsed.config.pathNormalization).toEqual({ escapedSlashes: "reject", mergeSlashes: false });
+    const different = check([...docs("a.yaml", { ...pools, pathNormalization: { mergeSlashes: false } }), ...docs("b.yaml", { pathNormalization: { escapedSlashes: "keep" } })]);
+    expect(different.problems).toEqual([
+      "b.yaml[0]: pathNormalization: conflicts with the pathNormalization at a.yaml[0]: pathNormalization: at most one may be set across all documents",
+    ]);
+    const bad = check(docs("a.yaml", { ...pools, pathNormalization: { escapedSlashes: 1 } }));
+    expect(bad.problems).toEqual(['a.yaml[0]: pathNormalization.escapedSlashes: must be "reject" or "keep", got 1']);
+  });
+
   it("unpacks kind: List (v1 List and IngressList) and skips other kinds with a note", () => {
     const list = {
       apiVersion: "v1",
@@ -90,8 +102,8 @@ describe("mergeDocuments", () => {
     expect(merge.document.rules).toHaveLength(2);
     expect(merge.ruleSources[1]).toEqual({ file: "all.yaml", index: 1, segments: ["items", 2, "items", 0, "spec", "rules", 0], ingress: "two" });
     expect(merge.notes).toEqual([
-      'all.yaml[1]: items[1]: skipped Service "web" (only Ingress and native documents are read)',
-      'all.yaml[2]: skipped Deployment "web" (only Ingress and native documents are read)',
+      'all.yaml[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)',
+      'all.yaml[2]: skipped Deployment "web" (only Ingress, Gateway API and native documents are read)',
     ]);
   });
 
@@ -232,7 +244,7 @@ describe("mergeDocuments", () => {
       'a.yaml[0]: must be a mapping (a native edge-ingress document or a Kubernetes manifest), got ["x"]',
       "a.yaml[1]: pool: unknown field (check its spelling and indentation)",
       "a.yaml[1]: rules: must be a list of Ingress rules, got {}",
-      'a.yaml[2]: kind: missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules and defaultBackend',
+      'a.yaml[2]: kind: missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules, defaultBackend, gateways and httpRoutes',
       "a.yaml[3]: kind: must be a string, got 7",
       'a.yaml[0]: pools: no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)',
     ]);

@@ -10,7 +10,7 @@ import { readIngress } from "./ingress-manifest";
 import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type ObjectSource } from "./gateway-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
-import { addDefaultBackend, addNote, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import { addDefaultBackend, addNote, addPathNormalization, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
 export type { DocLocation, LocatedProblem, LocatedWarning, MergeOptions, RuleSource, Segment };
@@ -30,6 +30,7 @@ export interface NativeDocument {
   defaultBackend?: unknown;
   /** The Ingress manifests merged, with their annotations and tls: part of the version. */
   ingresses?: IngressRecord[];
+  pathNormalization?: unknown;
   /** Gateway API Gateways and HTTPRoutes, flat ({name, namespace, ...spec}), in document order. */
   gateways?: unknown[];
   httpRoutes?: unknown[];
@@ -50,9 +51,10 @@ export interface MergeResult {
   readonly httpRouteSources: readonly ObjectSource[];
   /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
   readonly documentSource?: DocLocation;
+  readonly pathNormalizationSource?: DocLocation;
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "gateways", "httpRoutes"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "gateways", "httpRoutes"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
@@ -71,6 +73,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   if (state.rules.length > 0) document.rules = state.rules;
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
   if (state.ingresses.length > 0) document.ingresses = state.ingresses;
+  if (state.pathNormalization) document.pathNormalization = state.pathNormalization.value;
   if (state.gateways.length > 0) document.gateways = state.gateways;
   if (state.httpRoutes.length > 0) document.httpRoutes = state.httpRoutes;
   return {
@@ -84,6 +87,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     httpRouteSources: state.httpRouteSources,
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
     ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
+    ...(state.pathNormalization ? { pathNormalizationSource: state.pathNormalization.at } : {}),
   };
 }
 
@@ -133,6 +137,7 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
     else rules.forEach((rule, i) => addRule(state, rule, child(at, "rules", i)));
   }
   if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
+  if (value.pathNormalization !== undefined) addPathNormalization(state, value.pathNormalization, child(at, "pathNormalization"));
   if (value.gateways !== undefined) readNativeGatewayList(value.gateways, "gateways", at, state);
   if (value.httpRoutes !== undefined) readNativeGatewayList(value.httpRoutes, "httpRoutes", at, state);
 }
@@ -164,8 +169,8 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
     const source = (head === "gateways" ? merge.gatewaySources : merge.httpRouteSources)[key];
     if (source) return rest[0] === "name" || rest[0] === "namespace" ? child(source.metadata, ...rest) : child(source.spec, ...rest);
   }
-  else if (head === "defaultBackend") {
-    base = merge.defaultBackendSource;
+  else if (head === "defaultBackend" || head === "pathNormalization") {
+    base = head === "defaultBackend" ? merge.defaultBackendSource : merge.pathNormalizationSource;
     tail = segments.slice(1);
   }
   if (base) return child(base, ...tail);

@@ -51,6 +51,7 @@ export interface MergeState {
   /** Ingresses with use-regex "true", each at that annotation. */
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
+  pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
 }
 
 export function newMergeState(options: MergeOptions): MergeState {
@@ -123,6 +124,15 @@ function checkServicePort(state: MergeState, backend: unknown, at: DocLocation):
   else if (earlier.port !== value) {
     addProblem(state, portAt,
       `pool ${JSON.stringify(pool)} is named with port ${got(earlier.port)} at ${formatLocation(earlier.at)}; one pool is one set of origins and cannot also stand for port ${got(value)}: define another pool for that port`);
+  }
+}
+
+/** At most one pathNormalization across all documents: it applies to every rule, whichever file wrote it. */
+export function addPathNormalization(state: MergeState, value: unknown, at: DocLocation): void {
+  const earlier = state.pathNormalization;
+  if (earlier === undefined) state.pathNormalization = { value, at };
+  else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    addProblem(state, at, `conflicts with the pathNormalization at ${formatLocation(earlier.at)}: at most one may be set across all documents`);
   }
 }
 

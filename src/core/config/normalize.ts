@@ -1,16 +1,19 @@
 // Defaults in one place: raw pool (as written) -> normalized Pool.
 import { got, joinPath } from "./messages";
+import { normalizeProbeHeaders } from "./probe-headers";
 import { originUrlProblem, type RawHealthCheck, type RawPool } from "./schema";
 import type { HealthCheckSpec, Origin, PassiveEjectionSpec, Pool, Problem, StatusRange, WhenAllDown } from "./types";
 
 export const DEFAULT_POOL_TIMEOUT_MS = 30_000;
+/** As nginx's client_body_timeout and proxy_send_timeout (60 s each). */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_PASSIVE_EJECTION: PassiveEjectionSpec = Object.freeze({
   consecutiveFailures: 5,
   cooldownMs: 30_000,
   on5xx: false,
 });
 
-export function normalizePool(name: string, raw: RawPool, problems: Problem[]): Pool {
+export function normalizePool(name: string, raw: RawPool, problems: Problem[], strictProbeHeaders = true): Pool {
   const origins: Origin[] = [];
   const urls = new Set<string>();
   raw.origins.forEach((o, i) => {
@@ -32,6 +35,7 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[]): 
     policy: raw.policy ?? "round-robin",
     origins,
     timeoutMs: raw.timeoutMs ?? DEFAULT_POOL_TIMEOUT_MS,
+    uploadIdleTimeoutMs: raw.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
     whenAllDown: whenAllDown(raw.whenAllDown),
     passiveEjection: pe
       ? {
@@ -40,7 +44,7 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[]): 
           on5xx: pe.on5xx ?? DEFAULT_PASSIVE_EJECTION.on5xx,
         }
       : DEFAULT_PASSIVE_EJECTION,
-    ...(raw.healthCheck ? { healthCheck: normalizeHealthCheck(raw.healthCheck, joinPath(["pools", name, "healthCheck"]), problems) } : {}),
+    ...(raw.healthCheck ? { healthCheck: normalizeHealthCheck(raw.healthCheck, ["pools", name, "healthCheck"], problems, strictProbeHeaders) } : {}),
   };
   return pool;
 }
@@ -51,7 +55,8 @@ function whenAllDown(raw: string | 503 | undefined): WhenAllDown {
   return { kind: "fallback", pool: raw };
 }
 
-function normalizeHealthCheck(raw: RawHealthCheck, path: string, problems: Problem[]): HealthCheckSpec {
+function normalizeHealthCheck(raw: RawHealthCheck, at: readonly string[], problems: Problem[], strictProbeHeaders: boolean): HealthCheckSpec {
+  const path = joinPath(at);
   const method = raw.method ?? "GET";
   if (method === "HEAD" && raw.bodyContains !== undefined) {
     problems.push({ path: `${path}.bodyContains`, message: "cannot be checked with method HEAD (a HEAD response has no body)" });
@@ -65,7 +70,7 @@ function normalizeHealthCheck(raw: RawHealthCheck, path: string, problems: Probl
     timeoutMs: raw.timeoutMs ?? 5_000,
     healthyThreshold: raw.healthyThreshold ?? 2,
     unhealthyThreshold: raw.unhealthyThreshold ?? 2,
-    headers: raw.headers ?? {},
+    headers: normalizeProbeHeaders(raw.headers ?? {}, [...at, "headers"], problems, strictProbeHeaders),
   };
 }
 

@@ -26,6 +26,7 @@ describe("parseConfig", () => {
       policy: "round-robin",
       origins: [{ url: "https://api.example.net/base", weight: 1, key: "api https://api.example.net/base" }],
       timeoutMs: 30_000,
+      uploadIdleTimeoutMs: 60_000,
       whenAllDown: { kind: "fail-open" },
       passiveEjection: { consecutiveFailures: 5, cooldownMs: 30_000, on5xx: false },
       healthCheck: {
@@ -50,6 +51,7 @@ describe("parseConfig", () => {
           policy: "fastest",
           origins: [{ url: "https://ok.example.net" }, { url: "api:8080", weight: 0 }, { url: "ftp://x.example.net" }],
           timeoutMs: "10s",
+          uploadIdleTimeoutMs: 50,
         },
       },
       rules: [rule("API.example.com", "foo", "Prefix", "api")],
@@ -61,12 +63,13 @@ describe("parseConfig", () => {
         "pools.api.origins[1].weight: must be a positive integer up to 10000, got 0",
         'pools.api.origins[2].url: must be an absolute http(s) URL, got "ftp://x.example.net"',
         'pools.api.timeoutMs: must be a whole number of milliseconds from 100 to 600000, got "10s"',
+        "pools.api.uploadIdleTimeoutMs: must be a whole number of milliseconds from 100 to 600000, got 50",
         // A pool of the wrong shape does not hide the problems of the rules.
         expect.stringMatching(/^rules\[0\]\.host: must be a lower-case DNS name/),
         'rules[0].http.paths[0].path: must be an absolute path starting with "/" for pathType Prefix, got "foo"',
       ]),
     );
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
   });
 
   it("reports cross-reference problems all at once", () => {
@@ -77,7 +80,7 @@ describe("parseConfig", () => {
         rule("a.example.com", "/x", "Prefix", "nope"),
         rule("a.example.com", "/x/", "Prefix", "api"),
         rule("a.example.com", "/x", "Prefix", "web"),
-        rule("b.example.com", "(a+)+$", "ImplementationSpecific", "api"),
+        rule("b.example.com", "(a)\\1", "ImplementationSpecific", "api"),
       ],
       defaultBackend: { service: { name: "missing" } },
     });
@@ -86,7 +89,7 @@ describe("parseConfig", () => {
       'rules[0].http.paths[0].path: must be an absolute path starting with "/" for pathType Prefix, got "foo"',
       'rules[1].http.paths[0].backend.service.name: no pool named "nope" (pools: api, web)',
       'rules[3].http.paths[0]: host "a.example.com" path "/x" (Prefix) already goes to pool "api" at rules[2].http.paths[0]; it cannot also go to "web"',
-      expect.stringMatching(/^rules\[4\]\.http\.paths\[0\]\.path: .*pathological.*got "\(a\+\)\+\$"$/),
+      expect.stringMatching(/^rules\[4\]\.http\.paths\[0\]\.path: unsupported regular expression: backreferences.*got "\(a\)\\\\1"$/),
       'defaultBackend.service.name: no pool named "missing" (pools: api, web)',
     ]);
   });
@@ -98,6 +101,36 @@ describe("parseConfig", () => {
     expect(problems[0]).toBe('rules[0].http.paths[0].path: must not contain "//" for pathType Prefix (Kubernetes rejects it), got "/a//b"');
     expect(problems[5]).toBe('rules[5].http.paths[0].path: must not end with "/.." for pathType Prefix (Kubernetes rejects it), got "/a/.."');
     expect(problemsOf({ pools: { api: pool() }, rules: [rule(undefined, "/a//b", "ImplementationSpecific", "api")] })).toEqual([]);
+  });
+
+  it("refuses Exact and Prefix paths a normalized request path can never equal, and conflicting spellings of one path", () => {
+    const problems = problemsOf({
+      pools: { api: pool(), web: pool() },
+      rules: [
+        rule(undefined, "/admin;v=1", "Prefix", "api"),
+        rule(undefined, "/a%zz", "Exact", "api"),
+        rule(undefined, "/admin", "Prefix", "api"),
+        rule(undefined, "/%61dmin", "Prefix", "web"),
+      ],
+    });
+    expect(problems).toEqual([
+      'rules[0].http.paths[0].path: must not contain ";" (or %3B): requests are matched with their ";parameters" removed, so this rule could never match, got "/admin;v=1"',
+      'rules[1].http.paths[0].path: must be a valid path: invalid percent-encoding "%zz", got "/a%zz"',
+      'rules[3].http.paths[0]: host "*" path "/%61dmin" (Prefix) already goes to pool "api" at rules[2].http.paths[0]; it cannot also go to "web"',
+    ]);
+  });
+
+  it("fills pathNormalization's defaults and checks its fields", () => {
+    const base = { pools: { api: pool() } };
+    const defaults = parseConfig(base);
+    expect(defaults.ok && defaults.config.pathNormalization).toEqual({ escapedSlashes: "reject", mergeSlashes: true });
+    const keep = parseConfig({ ...base, pathNormalization: { escapedSlashes: "keep" } });
+    expect(keep.ok && keep.config.pathNormalization).toEqual({ escapedSlashes: "keep", mergeSlashes: true });
+    expect(problemsOf({ ...base, pathNormalization: { escapedSlashes: "decode", mergeSlashes: "yes", normalize: true } })).toEqual([
+      'pathNormalization.escapedSlashes: must be "reject" or "keep", got "decode"',
+      'pathNormalization.mergeSlashes: must be true or false, got "yes"',
+      'pathNormalization.normalize: unknown field (check its spelling and indentation)',
+    ]);
   });
 
   it("accepts the same host and path twice when both go to the same pool", () => {

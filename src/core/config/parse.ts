@@ -2,13 +2,14 @@
 // and the CLI, so both always agree on what a config means. Every problem is
 // reported (never only the first), each with its path and the value received.
 import * as v from "valibot";
-import { checkRegexPath, routeIdentity } from "../routing";
+import { DEFAULT_PATH_NORMALIZATION } from "../http/path";
+import { checkRegexPath, routeIdentity, rulePathProblem } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
-import { documentOutline, ingressRecord, pool as poolSchema } from "./schema";
+import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
-import type { Config, DefaultBackend, IngressRecord, Pool, Problem, Route } from "./types";
+import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
 const NO_POOLS = 'no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)';
@@ -17,11 +18,23 @@ export type ParseResult =
   | { readonly ok: true; readonly config: Config; readonly problems: readonly [] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
-export function parseConfig(input: unknown): ParseResult {
+export interface ParseOptions {
+  /**
+   * Refuse health-check headers that break the HTTP field grammar or that a
+   * probe cannot send (Host, Content-Length, ...). Default true, for what a
+   * user writes (validate, apply). Values read back from KV are judged with
+   * false, by the Worker and the CLI alike: a config stored before these
+   * checks existed must keep serving; each probe checks its header values
+   * before sending them.
+   */
+  readonly strictProbeHeaders?: boolean;
+}
+
+export function parseConfig(input: unknown, options: ParseOptions = {}): ParseResult {
   const outline = v.safeParse(documentOutline, input, { abortEarly: false });
   if (!outline.typed) return { ok: false, problems: issuesToProblems(outline.issues) };
   const problems: Problem[] = outline.success ? [] : issuesToProblems(outline.issues);
-  const config = normalizeDocument(outline.output, problems);
+  const config = normalizeDocument(outline.output, problems, options.strictProbeHeaders ?? true);
   return problems.length === 0 ? { ok: true, config, problems: [] } : { ok: false, problems };
 }
 
@@ -37,7 +50,7 @@ function part<S extends v.GenericSchema>(schema: S, value: unknown, at: (string 
   return parsed.typed ? (parsed.output as v.InferOutput<S>) : undefined;
 }
 
-function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems: Problem[]): Config {
+function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems: Problem[], strictProbeHeaders: boolean): Config {
   const pools = new Map<string, Pool>();
   // Every pool named counts for references, even one too broken to normalize.
   const known = new Set(Object.keys(doc.pools));
@@ -51,7 +64,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       });
     }
     const raw = part(poolSchema, value, ["pools", name], problems);
-    if (raw) pools.set(name, normalizePool(name, raw, problems));
+    if (raw) pools.set(name, normalizePool(name, raw, problems, strictProbeHeaders));
   }
   checkFallbacks(pools, known, problems);
 
@@ -69,7 +82,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       const pool = backendPool(p.backend, `${source}.backend`, known, problems);
       const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
       if (p.pathType !== "ImplementationSpecific") {
-        const problem = plainPathProblem(path, p.pathType);
+        const problem = plainPathProblem(path, p.pathType) ?? rulePathProblem(path);
         if (problem) {
           problems.push({ path: `${source}.path`, message: `${problem}, got ${got(p.path)}` });
           return;
@@ -107,12 +120,18 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
   const ingresses = doc.ingresses?.flatMap((value, i) => part(ingressRecord, value, ["ingresses", i], problems) ?? []);
+  const rawNormalization = doc.pathNormalization === undefined ? undefined : part(pathNormalizationSchema, doc.pathNormalization, ["pathNormalization"], problems);
+  const pathNormalization: PathNormalization = {
+    escapedSlashes: rawNormalization?.escapedSlashes ?? DEFAULT_PATH_NORMALIZATION.escapedSlashes,
+    mergeSlashes: rawNormalization?.mergeSlashes ?? DEFAULT_PATH_NORMALIZATION.mergeSlashes,
+  };
   const gateway = doc.gateways || doc.httpRoutes ? normalizeGateway(doc.gateways ?? [], doc.httpRoutes ?? [], known, routes, problems) : undefined;
   return {
     pools,
     routes,
     ...(defaultBackend ? { defaultBackend } : {}),
     ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}),
+    pathNormalization,
     ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
   };
 }

@@ -6,6 +6,7 @@ import * as v from "valibot";
 import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
 import { gateway, httpRoute } from "../gateway/schema";
+import { probeHeaders } from "./probe-headers";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -49,8 +50,6 @@ const statusSpec = v.union(
   statusMessage,
 );
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 export const healthCheck = v.strictObject({
   path: v.optional(
     v.pipe(
@@ -71,15 +70,7 @@ export const healthCheck = v.strictObject({
   timeoutMs: v.optional(v.pipe(int(100, 30_000, "a whole number of milliseconds from 100 to 30000"), v.description("Per-probe deadline. Default 5000."))),
   healthyThreshold: v.optional(v.pipe(int(1, 10, "a whole number from 1 to 10"), v.description("Consecutive good probes to come back up. Default 2."))),
   unhealthyThreshold: v.optional(v.pipe(int(1, 10, "a whole number from 1 to 10"), v.description("Consecutive failed probes to go down. Default 2."))),
-  headers: v.optional(
-    v.pipe(
-      v.record(
-        v.pipe(v.string(), v.regex(HEADER_NAME, (i) => `must be a valid header name, got ${got(i.input)}`)),
-        v.string((i) => `must be a string, got ${got(i.input)}`),
-      ),
-      v.description("Extra probe headers (Host, auth). Never logged."),
-    ),
-  ),
+  headers: v.optional(probeHeaders),
 });
 
 export const passiveEjection = v.strictObject({
@@ -100,7 +91,18 @@ export const pool = v.strictObject({
     v.minLength(1, "must list at least one origin"),
   ),
   timeoutMs: v.optional(
-    v.pipe(int(100, 600_000, "a whole number of milliseconds from 100 to 600000"), v.description("Deadline for an origin's response headers; past it, 504. Default 30000.")),
+    v.pipe(
+      int(100, 600_000, "a whole number of milliseconds from 100 to 600000"),
+      v.description("Deadline for an origin's response headers, counted from when the request has been sent; past it, 504. Default 30000."),
+    ),
+  ),
+  uploadIdleTimeoutMs: v.optional(
+    v.pipe(
+      int(100, 600_000, "a whole number of milliseconds from 100 to 600000"),
+      v.description(
+        "Longest pause in a request body upload: a client that sends nothing for this long gets 408 (not counted against the origin); an origin that reads nothing for this long, 504. Default 60000.",
+      ),
+    ),
   ),
   healthCheck: v.optional(healthCheck),
   whenAllDown: v.optional(
@@ -110,6 +112,18 @@ export const pool = v.strictObject({
     ),
   ),
   passiveEjection: v.optional(passiveEjection),
+});
+
+export const pathNormalization = v.strictObject({
+  escapedSlashes: v.optional(
+    v.pipe(
+      v.picklist(["reject", "keep"], (i) => `must be "reject" or "keep", got ${got(i.input)}`),
+      v.description('Encoded "/" and "\\" (%2F, %5C) in a path: "reject" answers 400 (default); "keep" forwards them encoded, as part of one segment.'),
+    ),
+  ),
+  mergeSlashes: v.optional(
+    v.pipe(v.boolean((i) => `must be true or false, got ${got(i.input)}`), v.description('Merge "//" into "/" before matching and forwarding. Default true.')),
+  ),
 });
 
 const poolsMessage = (i: { input: unknown }) => `must be a map of pool name to pool, got ${got(i.input)}`;
@@ -128,6 +142,9 @@ export const nativeDocument = v.strictObject(
     ),
     rules: v.optional(v.array(ingressRule, rulesMessage)),
     defaultBackend: v.optional(ingressBackend),
+    pathNormalization: v.optional(
+      v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
+    ),
     gateways: v.optional(
       v.pipe(v.array(gateway, gatewaysMessage), v.description("Gateway API Gateways: their listeners are where HTTPRoutes attach (the Worker is the Gateway).")),
     ),
@@ -164,6 +181,7 @@ export const documentOutline = v.strictObject(
     rules: v.optional(v.array(v.unknown(), rulesMessage)),
     defaultBackend: v.optional(v.unknown()),
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
+    pathNormalization: v.optional(v.unknown()),
     gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
     httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
   },

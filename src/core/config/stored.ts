@@ -49,7 +49,9 @@ export function parseStoredValue(value: unknown): StoredParse {
   if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
   }
-  const parsed = parseConfig(stored.config);
+  // Lenient on probe headers: a value stored before their checks existed
+  // keeps serving (each probe checks its own header values before sending).
+  const parsed = parseConfig(stored.config, { strictProbeHeaders: false });
   if (!parsed.ok) {
     return { ok: false, version: stored.version, problems: parsed.problems.map((p) => ({ path: `config.${p.path}`, message: p.message })) };
   }

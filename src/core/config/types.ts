@@ -1,6 +1,9 @@
 // The normalized configuration: what the rest of the code reads after parsing.
 // Every default is filled in and every cross-reference checked, so nothing
 // downstream re-validates. The raw, as-written shape lives in schema.ts.
+import type { PathNormalization } from "../http/path";
+
+export type { PathNormalization };
 
 export type PolicyName = "random" | "round-robin" | "least-recent";
 
@@ -59,9 +62,12 @@ export interface HealthCheckSpec {
   readonly healthyThreshold: number;
   /** Consecutive failed probes that take an up origin down. Default 2. */
   readonly unhealthyThreshold: number;
-  /** Extra request headers for the probe (Host, auth). Never logged. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** Extra request headers for the probe (e.g. auth), each given as text or read from a Worker secret. Never logged. */
+  readonly headers: Readonly<Record<string, HeaderValue>>;
 }
+
+/** A probe header's value: the text itself, or the name of a Worker secret read when each probe is sent. */
+export type HeaderValue = string | { readonly secret: string };
 
 export interface PassiveEjectionSpec {
   /** Consecutive live-traffic failures that eject an origin in this isolate. Default 5. */
@@ -84,8 +90,10 @@ export interface Pool {
   readonly name: string;
   readonly policy: PolicyName;
   readonly origins: readonly Origin[];
-  /** Deadline for an origin's response headers; past it the router answers 504. Default 30000. */
+  /** Deadline for an origin's response headers, counted from when the request (body included) has been sent; past it the router answers 504. Default 30000. */
   readonly timeoutMs: number;
+  /** Longest pause in a request body upload: waiting on the client, 408 (not the origin's fault); waiting on the origin to read, 504. Default 60000. */
+  readonly uploadIdleTimeoutMs: number;
   readonly healthCheck?: HealthCheckSpec;
   readonly whenAllDown: WhenAllDown;
   readonly passiveEjection: PassiveEjectionSpec;
@@ -149,6 +157,11 @@ export interface Config {
   readonly warnings?: readonly Problem[];
   /** The Ingress manifests the config was merged from, in order; absent for a config of native documents only. */
   readonly ingresses?: readonly IngressRecord[];
+  /**
+   * How request paths are normalized before matching and forwarding.
+   * parseConfig always sets it; absent means the default (reject escaped slashes, merge slashes).
+   */
+  readonly pathNormalization?: PathNormalization;
 }
 
 /** A Gateway listener: the Worker is the Gateway. */

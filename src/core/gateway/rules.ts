@@ -10,7 +10,7 @@ import { referenceProblems } from "../filters/backend-ref";
 import type { Filter } from "../filters/filter";
 import type { FilterContext } from "../filters/module";
 import { filtersByType } from "../filters/registry";
-import { checkRegexPath } from "../routing";
+import { checkRegexPath, rulePathProblem } from "../routing";
 import { parseDurationMs } from "./duration";
 import type { RawHttpRouteMatch, RawHttpRouteRule } from "./schema";
 
@@ -165,7 +165,7 @@ function readMatch(m: RawHttpRouteMatch, at: string, problems: Problem[]): Match
       : sequence ? `must not contain ${got(sequence)}`
       : path.endsWith("/..") || path.endsWith("/.") ? 'must not end with "/.." or "/."'
       : !PATH_CHARS.test(path) ? "must only contain path characters (letters, digits, -._~!$&'()*+,;=:@/ and %XX)"
-      : undefined;
+      : rulePathProblem(path);
     if (problem) {
       problems.push({ path: `${at}.path.value`, message: `${problem} for type ${type}, got ${got(path)}` });
       ok = false;

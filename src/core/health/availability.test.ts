@@ -11,6 +11,7 @@ const pool: Pool = {
   policy: "round-robin",
   origins: ["a", "b", "c"].map((n) => ({ url: `http://${n}.example`, weight: 1, key: `api http://${n}.example` })),
   timeoutMs: 30_000,
+  uploadIdleTimeoutMs: 60_000,
   whenAllDown: { kind: "fail-open" },
   passiveEjection: eject,
 };

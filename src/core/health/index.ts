@@ -3,6 +3,7 @@
 export { probe, statusExpected, MAX_PROBE_BODY_BYTES, type ProbeResult } from "./probe";
 export { nextRecord, type HealthRecord } from "./state";
 export { emptySnapshot, decodeHealthSnapshot, parseHealthSnapshot, snapshotsEqual, recordsEqual, isDown, describeRecord, type HealthSnapshot } from "./snapshot";
-export { runHealthChecks, probeWindow, DEFAULT_CONCURRENCY, DEFAULT_MAX_PROBES, type HealthCheckDeps, type HealthRun, type ProbeReport } from "./run";
+export { runHealthChecks, probeWindow, DEFAULT_CONCURRENCY, DEFAULT_MAX_PROBES, type HealthCheckDeps, type HealthRun, type ProbeReport, type HeaderProblem } from "./run";
+export { resolveProbeHeaders, type SecretLookup } from "./probe-headers";
 export { PassiveEjector } from "./ejection";
 export { availableOrigins, type Availability } from "./availability";

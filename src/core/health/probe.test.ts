@@ -129,7 +129,7 @@ describe("probe", () => {
 
   it("sends the configured headers", async () => {
     seen.length = 0;
-    expect(await probe(origin(), spec({ path: "/auth", headers: { "X-Probe-Token": "s3cret", Host: "api.internal" } }), fetch)).toEqual({ ok: true });
+    expect(await probe(origin(), spec({ path: "/auth" }), fetch, { "X-Probe-Token": "s3cret" })).toEqual({ ok: true });
     expect(seen[0]?.headers["x-probe-token"]).toBe("s3cret");
     expect(await probe(origin(), spec({ path: "/auth" }), fetch)).toEqual({ ok: false, reason: "status 401" });
   });

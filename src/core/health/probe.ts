@@ -18,18 +18,24 @@ export function statusExpected(status: number, expected: readonly StatusRange[])
 }
 
 /**
- * Probes `origin.url + spec.path`. The deadline (`spec.timeoutMs`) covers the
+ * Probes `origin.url + spec.path` with `headers` (spec.headers resolved by
+ * resolveProbeHeaders: secrets read, values checked). The deadline (`spec.timeoutMs`) covers the
  * response headers and the body read; the signal is created here because
  * Workers only allow timers inside a handler. Redirects are not followed
  * (a redirect is judged by its own status, 3xx being healthy by default).
  */
-export async function probe(origin: Origin, spec: HealthCheckSpec, fetchFn: typeof fetch): Promise<ProbeResult> {
+export async function probe(
+  origin: Origin,
+  spec: HealthCheckSpec,
+  fetchFn: typeof fetch,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<ProbeResult> {
   const signal = AbortSignal.timeout(spec.timeoutMs);
   let response: Response;
   try {
     response = await fetchFn(origin.url + spec.path, {
       method: spec.method,
-      headers: spec.headers,
+      headers,
       redirect: "manual",
       signal,
     });

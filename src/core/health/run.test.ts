@@ -14,12 +14,15 @@ let base: string;
 const behaviour = new Map<string, Behaviour>();
 /** Arrivals, in order, by origin name. */
 let arrivals: string[] = [];
+/** The headers of the last probe each origin received. */
+const headersSeen = new Map<string, IncomingMessage["headers"]>();
 /** Called on every arrival; a test may hold responses here. */
 let onArrival: ((name: string, answer: () => void) => void) | undefined;
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const name = /^\/o\/([^/]+)\/health$/.exec(req.url ?? "")?.[1] ?? "?";
   arrivals.push(name);
+  headersSeen.set(name, req.headers);
   const b = behaviour.get(name) ?? 200;
   if (b === "hang") return;
   const answer = () => void res.writeHead(b).end(`status ${b}`);
@@ -61,6 +64,7 @@ function pool(name: string, originNames: string[], healthCheck: HealthCheckSpec 
     policy: "round-robin",
     origins: originNames.map((o) => ({ url: `${base}/o/${o}`, weight: 1, key: `${name} ${base}/o/${o}` })),
     timeoutMs: 30_000,
+    uploadIdleTimeoutMs: 60_000,
     ...(healthCheck ? { healthCheck } : {}),
     whenAllDown: { kind: "fail-open" },
     passiveEjection: { consecutiveFailures: 5, cooldownMs: 30_000, on5xx: false },
@@ -229,6 +233,26 @@ describe("runHealthChecks", () => {
     expect(still.next.origins[`api ${base}/o/b`]).toMatchObject({ up: false, reason: "status 503" });
     // The result itself still says what happened this time.
     expect(still.results[1]?.result).toEqual({ ok: false, reason: "status 500" });
+  });
+
+  it("reads secret headers from the env at probe time; a missing secret fails the pool's probes without sending them", async () => {
+    const cfg = config(
+      pool("api", ["a", "b"], check({ headers: { Authorization: { secret: "API_TOKEN" }, "X-Probe": "1" } })),
+      pool("web", ["w"], check({ headers: { Authorization: { secret: "WEB_TOKEN" } } })),
+    );
+    const env: Record<string, string> = { API_TOKEN: "Bearer t0ken" };
+    const run = await runHealthChecks(cfg, emptySnapshot, { fetch, nowMs: clock(), secret: (name) => env[name] });
+    expect(arrivals.sort()).toEqual(["a", "b"]);
+    expect(headersSeen.get("a")).toMatchObject({ authorization: "Bearer t0ken", "x-probe": "1" });
+    expect(run.results.map((r) => [r.key.slice(r.key.lastIndexOf("/") + 1), r.result])).toEqual([
+      ["a", { ok: true }],
+      ["b", { ok: true }],
+      ["w", { ok: false, reason: "secret WEB_TOKEN is not set" }],
+    ]);
+    expect(run.headerProblems).toEqual([{ pool: "web", secret: "WEB_TOKEN", reason: "secret WEB_TOKEN is not set" }]);
+    // Without a lookup no secret is set: the run still completes.
+    const none = await runHealthChecks(cfg, emptySnapshot, { fetch, nowMs: clock() });
+    expect(none.headerProblems.map((p) => p.pool)).toEqual(["api", "web"]);
   });
 
   it("probes nothing and keeps everything with a budget of 0", async () => {

@@ -5,6 +5,7 @@
 import type { Config, HealthCheckSpec, Origin } from "../config/types";
 import { mapBounded } from "./bounded";
 import { probe, type ProbeResult } from "./probe";
+import { resolveProbeHeaders, type ResolvedProbeHeaders, type SecretLookup } from "./probe-headers";
 import { snapshotsEqual, type HealthSnapshot } from "./snapshot";
 import { nextRecord, type HealthRecord } from "./state";
 
@@ -17,6 +18,16 @@ export interface HealthCheckDeps {
   readonly maxProbes?: number;
   /** Rotates the probed window when origins outnumber maxProbes, e.g. minutes since epoch of the scheduled time. Default 0. */
   readonly runIndex?: number;
+  /** Reads a Worker secret named by a `{secret: NAME}` header value. Default: no secret is set. */
+  readonly secret?: SecretLookup;
+}
+
+/** A pool whose probe headers could not be built this run (a secret not set, a value HTTP refuses). */
+export interface HeaderProblem {
+  readonly pool: string;
+  readonly secret?: string;
+  /** Names the secret or header, never a value. */
+  readonly reason: string;
 }
 
 export interface ProbeReport {
@@ -36,6 +47,8 @@ export interface HealthRun {
   readonly skipped: number;
   /** One entry per probe, in config order. */
   readonly results: ProbeReport[];
+  /** One entry per pool in the window whose headers failed: its probes failed without being sent. */
+  readonly headerProblems: HeaderProblem[];
 }
 
 export const DEFAULT_CONCURRENCY = 6;
@@ -52,8 +65,18 @@ export async function runHealthChecks(config: Config, previous: HealthSnapshot, 
   const window = probeWindow(targets, deps.maxProbes ?? DEFAULT_MAX_PROBES, deps.runIndex ?? 0);
   const concurrency = Math.max(1, Math.floor(deps.concurrency ?? DEFAULT_CONCURRENCY));
 
+  // Resolved once per pool, and only for pools in the window.
+  const headersByPool = new Map<string, ResolvedProbeHeaders>();
+  for (const t of window) if (!headersByPool.has(t.pool)) headersByPool.set(t.pool, resolveProbeHeaders(t.spec.headers, deps.secret ?? noSecrets));
+  const headerProblems: HeaderProblem[] = [];
+  for (const [pool, resolved] of headersByPool) {
+    if (!resolved.ok) headerProblems.push({ pool, ...(resolved.secret === undefined ? {} : { secret: resolved.secret }), reason: resolved.reason });
+  }
+
   const outcomes = await mapBounded(window, concurrency, async (t) => {
-    const result = await probe(t.origin, t.spec, deps.fetch);
+    const headers = headersByPool.get(t.pool)!;
+    // A probe that cannot be built fails without spending a subrequest.
+    const result = headers.ok ? await probe(t.origin, t.spec, deps.fetch, headers.headers) : { ok: false as const, reason: headers.reason };
     // The time the verdict was known, so `sinceMs` of a transition is when it was seen.
     return { result, atMs: deps.nowMs() };
   });
@@ -76,8 +99,10 @@ export async function runHealthChecks(config: Config, previous: HealthSnapshot, 
   }
   const next: HealthSnapshot = { v: 1, origins };
   const changed = !snapshotsEqual(next, previous);
-  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results };
+  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results, headerProblems };
 }
+
+const noSecrets: SecretLookup = () => undefined;
 
 /** Every origin of every pool with a healthCheck, in config order, each key once. */
 function healthCheckedOrigins(config: Config): Target[] {

@@ -22,6 +22,8 @@ export interface IncomingRequest {
 }
 
 export type Decision =
+  /** Path normalization refuses the path (400). */
+  | { readonly kind: "bad-path"; readonly reason: string }
   | { readonly kind: "no-route"; readonly host: string; readonly path: string }
   /** A filter answered (redirect, CORS preflight): no origin is asked. */
   | { readonly kind: "answer"; readonly answer: LocalAnswer; readonly match: RouteMatch; readonly action: RouteAction }
@@ -43,11 +45,14 @@ const NO_FILTERS: readonly Filter[] = Object.freeze([]);
 export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number): Decision {
   const { url } = incoming;
   const host = url.host;
-  const match = runtime.table.match(host, url.pathname, requestFacts(incoming.method, url, incoming.headers));
+  // Matched and forwarded in one normalized spelling (README, Matching rules).
+  const routed = runtime.table.route(host, url.pathname, requestFacts(incoming.method, url, incoming.headers));
+  if (!routed.ok) return { kind: "bad-path", reason: routed.reason };
+  const match = routed.match;
   if (match === undefined) return { kind: "no-route", host, path: url.pathname };
   const action = actionOf(runtime, match);
 
-  const upstream = upstreamRequest(incoming, match, random);
+  const upstream = upstreamRequest(incoming, routed.path, match, random);
   for (const filter of action.filters) {
     const answer = filter.onRequest?.(upstream);
     if (answer !== undefined) return { kind: "answer", answer, match, action };
@@ -70,12 +75,15 @@ export function actionOf(runtime: Runtime, match: RouteMatch): RouteAction {
   return match.route?.action ?? runtime.poolActions.get(match.pool) ?? poolAction(match.pool, "defaultBackend");
 }
 
-function upstreamRequest(incoming: IncomingRequest, match: RouteMatch, random: () => number): FilterRequest {
+function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMatch, random: () => number): FilterRequest {
   const { url } = incoming;
   const proto = url.protocol.slice(0, -1);
   const headers = new Headers(incoming.headers);
   const webSocket = isWebSocketUpgrade(headers);
   if (webSocket || needsHopByHopStrip(headers)) stripHopByHop(headers, webSocket);
+  // The runtime can relay no 100 (Continue) to the client, so the origin
+  // must not be asked for one; the edge answers the client's expectation.
+  headers.delete("expect");
   setForwardingHeaders(headers, { clientIp: incoming.clientIp, proto, host: url.host, requestId: incoming.requestId });
   const route = match.route;
   return {
@@ -84,7 +92,7 @@ function upstreamRequest(incoming: IncomingRequest, match: RouteMatch, random: (
     hostname: normalizeHost(url.host),
     port: requestPort(url),
     clientPath: url.pathname,
-    path: url.pathname,
+    path,
     search: url.search,
     upstreamHost: undefined,
     clientHeaders: incoming.headers,

@@ -31,6 +31,7 @@ describe("Gateway API documentation vectors, decided in Node", () => {
         const dev = deviation(suite, request);
         const status = dev?.status ?? e.status ?? (e.backend ? 200 : undefined);
         const backend = dev ? dev.backend : e.backend;
+        if (d.kind === "bad-path") expect.fail(`${label}: path refused: ${d.reason}`);
         if (d.kind === "no-route") {
           expect(404, label).toBe(status ?? 404);
           continue;

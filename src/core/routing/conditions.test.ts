@@ -29,7 +29,7 @@ function facts(method = "GET", headers: Record<string, string> = {}, query = "",
 
 describe("HTTPRoute conditions in the table", () => {
   it("checks header, query and method only among the rules of the host and path, best first", () => {
-    const t = compileRoutes([], undefined, [
+    const t = compileRoutes([], undefined, undefined, [
       gw("foo.com", "Prefix", "/", "plain"),
       gw("foo.com", "Prefix", "/", "canary", { headers: [{ name: "env", type: "Exact", value: "canary" }] }),
       gw("foo.com", "Prefix", "/", "two", { queryParams: [{ name: "a", type: "Exact", value: "1" }, { name: "b", type: "Exact", value: "2" }] }),
@@ -47,7 +47,7 @@ describe("HTTPRoute conditions in the table", () => {
   });
 
   it("a longer path beats any number of conditions; an Exact path beats a Prefix of the same length", () => {
-    const t = compileRoutes([], undefined, [
+    const t = compileRoutes([], undefined, undefined, [
       gw(undefined, "Prefix", "/", "root-method", { method: "GET" }),
       gw(undefined, "Prefix", "/path1", "longer"),
       gw(undefined, "Exact", "/path1", "exact", { headers: [{ name: "x", type: "Exact", value: "1" }] }),
@@ -60,7 +60,7 @@ describe("HTTPRoute conditions in the table", () => {
   });
 
   it("falls back from a deeper prefix whose conditions fail to a regex, then a shallower prefix", () => {
-    const t = compileRoutes([], undefined, [
+    const t = compileRoutes([], undefined, undefined, [
       gw(undefined, "RegularExpression", "/a.+", "regex", { method: "GET" }),
       gw(undefined, "Prefix", "/a/1", "deep", { method: "POST" }),
       gw(undefined, "Prefix", "/a", "shallow", { method: "DELETE" }),
@@ -72,14 +72,14 @@ describe("HTTPRoute conditions in the table", () => {
   });
 
   it("RegularExpression matches the whole path, case-sensitively", () => {
-    const t = compileRoutes([], undefined, [gw(undefined, "RegularExpression", "/v[0-9]+", "regex")]);
+    const t = compileRoutes([], undefined, undefined, [gw(undefined, "RegularExpression", "/v[0-9]+", "regex")]);
     expect(t.match("h", "/v12")?.pool).toBe("regex");
     expect(t.match("h", "/v12/x")).toBeUndefined();
     expect(t.match("h", "/V12")).toBeUndefined();
   });
 
   it("a Gateway API wildcard covers one or more labels, the most specific hostname wins, and the port is ignored", () => {
-    const t = compileRoutes([], undefined, [gw("*.example.com", "Prefix", "/", "wild"), gw("*.b.example.com", "Prefix", "/", "deeper"), gw("a.example.com", "Prefix", "/", "exact")]);
+    const t = compileRoutes([], undefined, undefined, [gw("*.example.com", "Prefix", "/", "wild"), gw("*.b.example.com", "Prefix", "/", "deeper"), gw("a.example.com", "Prefix", "/", "exact")]);
     expect(t.match("x.example.com", "/")?.pool).toBe("wild");
     expect(t.match("x.y.example.com", "/")?.pool).toBe("wild");
     expect(t.match("x.b.example.com", "/")?.pool).toBe("deeper");
@@ -89,7 +89,7 @@ describe("HTTPRoute conditions in the table", () => {
 
   it("keeps listeners apart, and lets Ingress rules answer on every listener for the hosts they own", () => {
     const ingress: Route = { host: "legacy.example.com", path: "/", pathType: "Prefix", pool: "legacy", source: "rules[0].http.paths[0]" };
-    const t = compileRoutes([ingress], { pool: "default", source: "defaultBackend" }, [
+    const t = compileRoutes([ingress], { pool: "default", source: "defaultBackend" }, undefined, [
       gw("app.example.com", "Prefix", "/", "redirect", {}, ["http:80"]),
       gw("app.example.com", "Prefix", "/", "app", {}, ["https:443"]),
     ]);

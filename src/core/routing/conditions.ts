@@ -2,7 +2,7 @@
 // compiled once and checked only among the rules a request's host and path
 // already selected, so their cost does not grow with the number of rules.
 import type { MatchConditions, ValueCondition } from "../config/types";
-import { compileFullMatchRegex } from "./paths";
+import { lazyFullMatchRegex } from "./regex";
 
 /** What the table needs to know of a request besides host and path. */
 export interface RequestFacts {
@@ -45,7 +45,7 @@ function compileValue(v: ValueCondition): CompiledValue {
   return Object.freeze({
     name: v.name,
     exact: v.type === "Exact" ? v.value : undefined,
-    regex: v.type === "RegularExpression" ? compileFullMatchRegex(v.value) : undefined,
+    regex: v.type === "RegularExpression" ? lazyFullMatchRegex(v.value) : undefined,
   });
 }
 

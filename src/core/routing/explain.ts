@@ -3,6 +3,7 @@
 // off the request path) and names the precedence step that separated the
 // winner from the runner-up.
 import type { Route } from "../config/types";
+import type { NormalizedPath } from "../http/path";
 import { conditionsHold, describeConditions, type RequestFacts } from "./conditions";
 import { beats, type Entry, type HostGroup } from "./host-group";
 import { normalizeHost, wildcardKey } from "./host";
@@ -14,36 +15,45 @@ export function explainMatch(
   compiled: CompiledRoutes,
   hostHeader: string,
   path: string,
+  normalized: NormalizedPath,
   request: RequestFacts,
   match: RouteMatch | undefined,
 ): Explanation {
   const host = normalizeHost(hostHeader);
   const group = findHostGroup(compiled, host, request.listener);
   const entries = group?.entries ?? [];
+  const matchPath = normalized.ok ? normalized.matchPath : undefined;
   const routes: ExplainedRoute[] = entries.map((e) =>
     Object.freeze({
       route: e.route,
-      matched: routeMatchesPath(e.route, path, e.regex as RegExp | undefined) && (e.conditions === undefined || conditionsHold(e.conditions, request)),
+      matched: matchPath !== undefined && routeMatchesPath(e.route, matchPath, e.regex) && (e.conditions === undefined || conditionsHold(e.conditions, request)),
       conditions: Object.freeze(describeConditions(e.route.conditions, request)),
       length: e.length,
     }),
   );
   const matched = entries.filter((_, i) => routes[i]?.matched);
-  const { step, decision } = decide(matched, match, group !== undefined);
+  const { step, decision } = normalized.ok
+    ? decide(matched, match, group !== undefined)
+    : { step: "bad-path" as const, decision: `path refused: ${normalized.reason}` };
   const hostReason = describeHostChoice(compiled, host, group);
 
   const lines = [
     `host: ${JSON.stringify(hostHeader)} -> ${host || "(empty)"}`,
     hostReason,
-    `path: ${path}`,
+    ...describePath(path, normalized),
     ...routes.flatMap((r) => [`  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route)}`, ...r.conditions.map((c) => `           ${c}`)]),
     `decided: ${decision}`,
-    match ? `result: ${match.route?.action ? `backends ${describeBackends(match.route)}` : `pool ${match.pool}`}` : "result: 404 (no rule matched and no defaultBackend)",
+    !normalized.ok
+      ? "result: 400 (bad request path; no origin is contacted)"
+      : match
+        ? `result: ${match.route?.action ? `backends ${describeBackends(match.route)}` : `pool ${match.pool}`}`
+        : "result: 404 (no rule matched and no defaultBackend)",
   ];
   return Object.freeze({
     hostHeader,
     host,
     path,
+    ...(normalized.ok ? { matchPath: normalized.matchPath } : { refused: normalized.reason }),
     ...(group ? { hostGroup: Object.freeze({ kind: group.kind, pattern: group.pattern }) } : {}),
     hostReason,
     routes: Object.freeze(routes),
@@ -52,6 +62,14 @@ export function explainMatch(
     decision,
     lines: Object.freeze(lines),
   });
+}
+
+/** "path: /x", or how normalization changed it and what the origin receives. */
+function describePath(path: string, normalized: NormalizedPath): string[] {
+  if (!normalized.ok) return [`path: ${path} (refused)`];
+  const lines = [normalized.path === path ? `path: ${path}` : `path: ${path} -> ${normalized.path} (normalized; the origin receives ${normalized.path})`];
+  if (normalized.matchPath !== normalized.path) lines.push(`matched as ${normalized.matchPath} (";" parameters are not matched)`);
+  return lines;
 }
 
 function decide(

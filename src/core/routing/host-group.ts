@@ -11,7 +11,8 @@
 // rules have none, so the first rule of the first tier wins at once.
 import type { Route } from "../config/types";
 import { compileConditions, conditionsHold, type CompiledConditions, type RequestFacts } from "./conditions";
-import { compileFullMatchRegex, compileRegexPath, precedenceLength, prefixElements, prefixKey, TYPE_RANK } from "./paths";
+import { precedenceLength, prefixElements, prefixKey, rulePath, TYPE_RANK } from "./paths";
+import { lazyFullMatchRegex, lazyRegexPath, type PathRegex } from "./regex";
 import type { DecidedBy, HostMatch, RouteMatch } from "./types";
 
 /** One rule, with everything precedence compares precomputed. */
@@ -25,7 +26,7 @@ export interface Entry {
   readonly queryCount: number;
   /** Position in the config's rule list: on a full tie the first declared wins. */
   readonly index: number;
-  readonly regex: { test(input: string): boolean } | undefined;
+  readonly regex: PathRegex | undefined;
   readonly conditions: CompiledConditions | undefined;
   /** What match() returns when this rule wins, built once. */
   readonly result: RouteMatch;
@@ -95,13 +96,14 @@ export function buildHostGroup(
     const entry = makeEntry(route, index, kind);
     entries.push(entry);
     if (route.pathType === "Exact") {
-      const tier = exact.get(route.path);
+      const path = rulePath(route.path);
+      const tier = exact.get(path);
       if (tier) tier.push(entry);
-      else exact.set(route.path, [entry]);
+      else exact.set(path, [entry]);
     } else if (route.pathType === "Prefix") {
       prefixRoot ??= newNode();
       let node = prefixRoot;
-      for (const element of prefixElements(prefixKey(route.path))) {
+      for (const element of prefixElements(prefixKey(rulePath(route.path)))) {
         node.children ??= new Map();
         let child = node.children.get(element);
         if (!child) node.children.set(element, (child = newNode()));
@@ -121,8 +123,8 @@ export function buildHostGroup(
 function makeEntry(route: Route, index: number, kind: HostMatch): Entry {
   const c = route.conditions;
   const regex =
-    route.pathType === "ImplementationSpecific" ? compileRegexPath(route.path)
-    : route.pathType === "RegularExpression" ? compileFullMatchRegex(route.path)
+    route.pathType === "ImplementationSpecific" ? lazyRegexPath(route.path)
+    : route.pathType === "RegularExpression" ? lazyFullMatchRegex(route.path)
     : undefined;
   return Object.freeze({
     route,
@@ -157,7 +159,7 @@ function firstHolding(tier: readonly Entry[], request: RequestFacts): Entry | un
 }
 
 function regexHolds(entry: Entry, path: string, request: RequestFacts): boolean {
-  return (entry.regex as { test(input: string): boolean }).test(path) && (entry.conditions === undefined || conditionsHold(entry.conditions, request));
+  return (entry.regex as PathRegex).test(path) && (entry.conditions === undefined || conditionsHold(entry.conditions, request));
 }
 
 /** The deepest trie node with rules on the request path's elements, or undefined. */
@@ -179,7 +181,7 @@ function deepestPrefix(root: TrieNode | undefined, path: string): TrieNode | und
   return deepest;
 }
 
-/** The winning rule of this group for a request, or undefined. */
+/** The winning rule of this group for a request path (normalized, without ";parameters"), or undefined. */
 export function matchHostGroup(group: HostGroup, path: string, request: RequestFacts): Entry | undefined {
   const regexes = group.regexes;
   let r = 0;

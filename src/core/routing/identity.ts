@@ -2,10 +2,11 @@
 // exactly the same requests, so sending them to two pools is a contradiction
 // the config validator rejects.
 import type { Route } from "../config/types";
-import { prefixKey } from "./paths";
+import { prefixKey, rulePath } from "./paths";
 
 /**
- * host + pathType + normalized path. A Prefix path loses its trailing slash
+ * host + pathType + normalized path ("/%61dmin" is "/admin", as requests
+ * are matched). A Prefix path loses its trailing slash
  * ("/foo/" is "/foo"; "/" stays "/"). A Prefix path ending in "//" keeps its
  * last empty element ("/foo//" is not "/foo/" nor "/foo"), so the identity is
  * exact even for paths the Kubernetes API server would refuse.
@@ -15,8 +16,9 @@ export function routeIdentity(route: Route): string {
 }
 
 function identityPath(route: Route): string {
-  if (route.pathType !== "Prefix") return route.path;
-  const key = prefixKey(route.path);
+  if (route.pathType === "ImplementationSpecific" || route.pathType === "RegularExpression") return route.path;
+  if (route.pathType === "Exact") return rulePath(route.path);
+  const key = prefixKey(rulePath(route.path));
   if (key === "") return "/";
   return key.endsWith("/") ? `${key}/` : key;
 }

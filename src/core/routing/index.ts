@@ -3,6 +3,7 @@
 export { compileRoutes } from "./table";
 export { normalizeHost } from "./host";
 export { routeIdentity } from "./identity";
-export { checkRegexPath, MAX_REGEX_PATH_CHARS } from "./regex";
+export { rulePathProblem } from "./paths";
+export { checkRegexPath, MAX_REGEX_PATH_CHARS, MAX_REGEX_PROGRAM_SIZE } from "./regex";
 export { findUnreachableRoutes, type UnreachableRoute } from "./unreachable";
-export type { DecidedBy, DecisionStep, ExplainedRoute, Explanation, HostMatch, RouteMatch, RouteTable } from "./types";
+export type { DecidedBy, DecisionStep, ExplainedRoute, Explanation, HostMatch, RouteMatch, Routed, RouteTable } from "./types";

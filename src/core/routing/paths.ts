@@ -3,6 +3,8 @@
 // networking.k8s.io/v1 Ingress, "Path types" and "Multiple matches"
 // (https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types).
 import type { PathType, Route } from "../config/types";
+import { normalizePath, type PathNormalization } from "../http/path";
+import { compileFullMatchRegex, compileRegexPath, type PathRegex } from "./regex";
 
 const SLASH = 0x2f;
 
@@ -26,8 +28,33 @@ export const TYPE_RANK: Readonly<Record<PathType, number>> = Object.freeze({
  * locations.
  */
 export function precedenceLength(route: Route): number {
-  const { path } = route;
+  if (route.pathType === "ImplementationSpecific" || route.pathType === "RegularExpression") return route.path.length;
+  const path = rulePath(route.path);
   return route.pathType === "Prefix" && path.length > 1 && path.charCodeAt(path.length - 1) === SLASH ? path.length - 1 : path.length;
+}
+
+/**
+ * Exact and Prefix paths are compared with request paths in the one spelling
+ * normalizePath gives both: "/%61dmin" is "/admin", "/caf%c3%a9" is
+ * "/caf%C3%A9". Nothing else changes: Kubernetes already refuses "//", dot
+ * segments and "%2F" in these paths, and the parser refuses what
+ * rulePathProblem names.
+ */
+const RULE_SPELLING: PathNormalization = Object.freeze({ escapedSlashes: "keep", mergeSlashes: false });
+
+export function rulePath(path: string): string {
+  const normalized = normalizePath(path, RULE_SPELLING);
+  return normalized.ok ? normalized.path : path;
+}
+
+/** Why an Exact or Prefix path can never be compared with a normalized request path, or undefined. */
+export function rulePathProblem(path: string): string | undefined {
+  const normalized = normalizePath(path, RULE_SPELLING);
+  if (!normalized.ok) return `must be a valid path: ${normalized.reason}`;
+  if (normalized.matchPath !== normalized.path) {
+    return 'must not contain ";" (or %3B): requests are matched with their ";parameters" removed, so this rule could never match';
+  }
+  return undefined;
 }
 
 /**
@@ -47,9 +74,9 @@ export function prefixElements(key: string): string[] {
 /**
  * Element-wise prefix match of a request path against a prefix key: every
  * element of the key equals the request's element at the same place, so
- * "/foo" matches "/foo", "/foo/" and "/foo/bar" but never "/foobar". The path
- * is compared as it arrived: "/foo//bar" has an empty element and is not
- * matched by "/foo/bar".
+ * "/foo" matches "/foo", "/foo/" and "/foo/bar" but never "/foobar". With
+ * mergeSlashes off, "/foo//bar" has an empty element and is not matched by
+ * "/foo/bar".
  */
 export function prefixMatches(key: string, path: string): boolean {
   if (key === "") return true;
@@ -57,28 +84,17 @@ export function prefixMatches(key: string, path: string): boolean {
   return path.length === key.length || path.charCodeAt(key.length) === SLASH;
 }
 
-/** Anchored at the start and case-insensitive, as ingress-nginx's `location ~* "^<path>"`. */
-export function compileRegexPath(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})`, "i");
-}
-
-/**
- * A Gateway API RegularExpression (path, header or query value): the whole
- * value must match, case-sensitively, as Envoy-based implementations do.
- */
-export function compileFullMatchRegex(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
-}
-
-/** Does this one rule match the request path? Linear, for explain and diagnostics only. */
-export function routeMatchesPath(route: Route, path: string, regex?: RegExp): boolean {
+/** Does this one rule match the (normalized, matched) request path? Linear, for explain and diagnostics only. */
+export function routeMatchesPath(route: Route, path: string, regex?: PathRegex): boolean {
   switch (route.pathType) {
     case "Exact":
-      return path === route.path;
+      return path === rulePath(route.path);
     case "Prefix":
-      return prefixMatches(prefixKey(route.path), path);
+      return prefixMatches(prefixKey(rulePath(route.path)), path);
     case "ImplementationSpecific":
       return (regex ?? compileRegexPath(route.path)).test(path);
+    case "RegularExpression":
+      return (regex ?? compileFullMatchRegex(route.path)).test(path);
     case "RegularExpression":
       return (regex ?? compileFullMatchRegex(route.path)).test(path);
   }

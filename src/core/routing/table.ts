@@ -7,16 +7,22 @@
 // and only that block's locations are searched; Envoy-based Gateway API
 // implementations pick one virtual host the same way.
 import type { DefaultBackend, Route } from "../config/types";
+import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { PLAIN_GET, type RequestFacts } from "./conditions";
 import { explainMatch } from "./explain";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes, type HostIndex } from "./lookup";
-import type { HostMatch, RouteMatch, RouteTable } from "./types";
+import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
 
 type Indexed = { route: Route; index: number };
 
-export function compileRoutes(routes: readonly Route[], defaultBackend?: DefaultBackend, gatewayRoutes: readonly Route[] = []): RouteTable {
+export function compileRoutes(
+  routes: readonly Route[],
+  defaultBackend?: DefaultBackend,
+  pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
+  gatewayRoutes: readonly Route[] = [],
+): RouteTable {
   const fallbackFor = (hostMatch: HostMatch): RouteMatch | undefined =>
     defaultBackend && Object.freeze({ pool: defaultBackend.pool, hostMatch, decidedBy: "default-backend" as const });
   const fallbacks = { any: fallbackFor("any"), exact: fallbackFor("exact"), wildcard: fallbackFor("wildcard") };
@@ -43,9 +49,20 @@ export function compileRoutes(routes: readonly Route[], defaultBackend?: Default
     if (group === undefined) return compiled.fallback;
     return matchHostGroup(group, path, request)?.result ?? group.fallback;
   };
+  // One normalization for matching and forwarding: the origin receives the
+  // very path the rules were matched against (plus its ";parameters").
+  const route = (host: string, pathname: string, request?: RequestFacts): Routed => {
+    const normalized = normalizePath(pathname, pathNormalization);
+    if (!normalized.ok) return normalized;
+    return { ok: true, path: normalized.path, match: match(host, normalized.matchPath, request) };
+  };
   return Object.freeze({
+    route,
     match,
-    explain: (host: string, path: string, request: RequestFacts = PLAIN_GET) => explainMatch(compiled, host, path, request, match(host, path, request)),
+    explain: (host: string, pathname: string, request: RequestFacts = PLAIN_GET) => {
+      const normalized = normalizePath(pathname, pathNormalization);
+      return explainMatch(compiled, host, pathname, normalized, request, normalized.ok ? match(host, normalized.matchPath, request) : undefined);
+    },
   });
 }
 

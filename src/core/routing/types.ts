@@ -18,17 +18,26 @@ export interface RouteMatch {
   readonly decidedBy: DecidedBy;
 }
 
+/** A request routed: the normalized path to forward and the match, or why the path is refused (400). */
+export type Routed =
+  | { readonly ok: true; readonly path: string; readonly match: RouteMatch | undefined }
+  | { readonly ok: false; readonly reason: string };
+
 export interface RouteTable {
   /**
-   * `host` is the raw Host header (port, case and a trailing dot are ignored);
-   * `path` is the pathname as it arrived (`new URL(request.url).pathname`), not
-   * decoded. `request` gives method, headers, query and listener for
-   * HTTPRoute conditions (default: a plain GET on port 80). Undefined means
-   * no rule and no defaultBackend: the caller answers 404.
+   * What the Worker and the CLI ask: normalizes `pathname` (as
+   * `new URL(request.url).pathname` gives it) with the config's
+   * pathNormalization, then matches. `host` is the raw Host header (port,
+   * case and a trailing dot are ignored). `request` gives method, headers,
+   * query and listener for HTTPRoute conditions (default: a plain GET on
+   * port 80). A match of undefined means no rule and no defaultBackend: the
+   * caller answers 404.
    */
-  match(host: string, path: string, request?: RequestFacts): RouteMatch | undefined;
-  /** Why match() answers what it does, for the CLI. Not for the request path. */
-  explain(host: string, path: string, request?: RequestFacts): Explanation;
+  route(host: string, pathname: string, request?: RequestFacts): Routed;
+  /** Matching alone, on a path already normalized and without ";parameters" (normalizePath's matchPath). */
+  match(host: string, matchPath: string, request?: RequestFacts): RouteMatch | undefined;
+  /** Why route() answers what it does, for the CLI. Not for the request path. */
+  explain(host: string, pathname: string, request?: RequestFacts): Explanation;
 }
 
 /** One rule of the chosen host group, as explain saw it against the request path. */
@@ -52,20 +61,26 @@ export type DecisionStep =
   | "query-count"
   | "first-declared"
   | "default-backend"
-  | "no-match";
+  | "no-match"
+  | "bad-path";
 
 export interface Explanation {
   /** The Host header as given, then as compared. */
   readonly hostHeader: string;
   readonly host: string;
+  /** The path as given. */
   readonly path: string;
+  /** The path routing sees: normalized, without ";parameters"; undefined when the path is refused. */
+  readonly matchPath?: string;
+  /** Why the path is refused (the Worker answers 400), if it is. */
+  readonly refused?: string;
   /** The host group chosen; undefined when no host rule and no host-less rule applies. */
   readonly hostGroup?: { readonly kind: HostMatch; readonly pattern: string };
   /** Why that host group, e.g. "host bar.foo.com matched wildcard *.foo.com; precise hosts beat wildcards". */
   readonly hostReason: string;
   /** Every rule of the chosen host group, in declaration order. */
   readonly routes: readonly ExplainedRoute[];
-  /** Exactly what match() returns. */
+  /** Exactly the match route() returns (undefined for a refused path too). */
   readonly match: RouteMatch | undefined;
   readonly step: DecisionStep;
   /** e.g. "longest path: /aaa/bbb (8) over /aaa (4)". */
