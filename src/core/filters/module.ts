@@ -4,7 +4,8 @@
 // builds the Filter the request path runs. The registry (registry.ts) lists
 // them; the config parser, the CLI (explain, test) and the Worker all go
 // through it, so adding a filter is that one file plus its line there.
-import type * as v from "valibot";
+import * as v from "valibot";
+import { got } from "../config/messages";
 import type { Filter } from "./filter";
 
 /** What a filter's checks and compile may know of the rule it sits in. */
@@ -42,7 +43,15 @@ export interface FilterModule<Raw = unknown> {
   compile(raw: Raw, ctx: FilterContext): Filter;
 }
 
-/** Keeps a module's Raw type while listing modules of different Raw types together. */
+/**
+ * Keeps a module's Raw type while listing modules of different Raw types
+ * together. The config must be a mapping: valibot's object schemas take a
+ * list too, and `requestHeaderModifier: []` must not pass as "nothing".
+ */
 export function defineFilter<Raw>(module: FilterModule<Raw>): FilterModule<unknown> {
-  return module as unknown as FilterModule<unknown>;
+  const mapping = v.custom<unknown>(
+    (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+    (i) => `must be a mapping (the ${module.type} settings), got ${got(i.input)}`,
+  );
+  return { ...module, schema: v.pipe(mapping, module.schema) } as unknown as FilterModule<unknown>;
 }

@@ -18,19 +18,18 @@ export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.
 const TYPES = FILTERS.map((f) => f.type).join(", ");
 
 /**
- * One HTTPRouteFilter: `type` plus the one field of that type. An
- * ExtensionRef (implementation-specific filters) is refused by name.
+ * One HTTPRouteFilter: `type` plus the one field of that type. The type and
+ * the field are checked against the registry when the rule is compiled
+ * (src/core/gateway/rules.ts), where an ExtensionRef (implementation-specific
+ * filters) is refused by name.
  */
 export const httpRouteFilter = v.pipe(
-  v.looseObject(
-    {
-      type: v.pipe(
-        v.string((i) => `must be one of ${TYPES}, got ${got(i.input)}`),
-        v.check((t) => t !== "ExtensionRef", "ExtensionRef filters are not supported by edge-ingress"),
-        v.check((t) => t === "ExtensionRef" || filtersByType.has(t), (i) => `must be one of ${TYPES}, got ${got(i.input)}`),
-      ),
-    },
-    (i) => `must be a filter object with "type", got ${got(i.input)}`,
-  ),
+  v.looseObject({ type: v.pipe(v.string((i) => `must be one of ${TYPES}, got ${got(i.input)}`), v.description(`One of ${TYPES}.`)) }, (i) => `must be a filter object with "type", got ${got(i.input)}`),
   v.description(`A Gateway API HTTPRouteFilter: type (${TYPES}) and the field of that type.`),
 );
+
+/** Why a filter type cannot be used, or undefined when the registry has it. */
+export function filterTypeProblem(type: string): string | undefined {
+  if (type === "ExtensionRef") return "ExtensionRef filters are not supported by edge-ingress";
+  return filtersByType.has(type) ? undefined : `must be one of ${TYPES}, got ${got(type)}`;
+}

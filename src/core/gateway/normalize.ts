@@ -10,7 +10,7 @@ import type { Listener, Problem, Route } from "../config/types";
 import { intersectHostnames, gatewayHostnameProblem } from "./hostnames";
 import { DEFAULT_NAMESPACE, readGateway, type GatewayInfo } from "./listeners";
 import { compileRule, type InvalidBackend } from "./rules";
-import { gateway as gatewaySchema, httpRoute as routeSchema, type RawHttpRoute } from "./schema";
+import { gateway as gatewaySchema, httpRouteOutline as routeSchema, httpRouteRule, type RawHttpRoute, type RawHttpRouteRule } from "./schema";
 
 export interface GatewayResult {
   readonly listeners: readonly Listener[];
@@ -74,12 +74,14 @@ function readRoute(
     }
   });
   const before = problems.length;
-  const rules = (raw.rules && raw.rules.length > 0 ? raw.rules : [{}]).map((rule, r) =>
-    compileRule(rule, raw.rules && raw.rules.length > 0 ? `${at}.rules[${r}]` : at, r, { routeKey, namespace, pools, problems, invalidBackends }),
+  const written = raw.rules && raw.rules.length > 0;
+  const rawRules: (RawHttpRouteRule | undefined)[] = written ? (raw.rules ?? []).map((rule, r) => part(httpRouteRule, rule, `${at}.rules[${r}]`, problems)) : [{}];
+  const rules = rawRules.flatMap((rule, r) =>
+    rule === undefined ? [] : [compileRule(rule, written ? `${at}.rules[${r}]` : at, r, { routeKey, namespace, pools, problems, invalidBackends })],
   );
   const names = new Set<string>();
-  (raw.rules ?? []).forEach((rule, r) => {
-    if (rule.name === undefined) return;
+  rawRules.forEach((rule, r) => {
+    if (rule?.name === undefined) return;
     if (names.has(rule.name)) problems.push({ path: `${at}.rules[${r}].name`, message: `rule name ${got(rule.name)} is already used in this route` });
     names.add(rule.name);
   });

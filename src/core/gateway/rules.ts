@@ -9,7 +9,7 @@ import type { MatchConditions, PathType, Problem, ValueCondition } from "../conf
 import { referenceProblems } from "../filters/backend-ref";
 import type { Filter } from "../filters/filter";
 import type { FilterContext } from "../filters/module";
-import { filtersByType } from "../filters/registry";
+import { filterTypeProblem, filtersByType } from "../filters/registry";
 import { checkRegexPath, rulePathProblem } from "../routing";
 import { parseDurationMs } from "./duration";
 import type { RawHttpRouteMatch, RawHttpRouteRule } from "./schema";
@@ -55,6 +55,7 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
     onBackendRef: false,
   };
   const filters = compileFilters(rule.filters ?? [], `${at}.filters`, filterCtx, ctx.problems);
+  if (rule.sessionPersistence !== undefined) ctx.problems.push({ path: `${at}.sessionPersistence`, message: "sessionPersistence is not supported by edge-ingress" });
   const types = (rule.filters ?? []).map((f) => (f as { type?: unknown }).type);
   if (types.includes("RequestRedirect") && types.includes("URLRewrite")) {
     ctx.problems.push({ path: `${at}.filters`, message: "cannot hold both RequestRedirect and URLRewrite (Gateway API)" });
@@ -101,10 +102,15 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
 function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx: FilterContext, problems: Problem[]): readonly Filter[] {
   const filters: Filter[] = [];
   const seen = new Set<string>();
-  raw.forEach((value, i) => {
+  raw.forEach((value, i): void => {
     const path = `${at}[${i}]`;
+    const typeProblem = filterTypeProblem(value.type as string);
+    if (typeProblem) {
+      problems.push({ path: `${path}.type`, message: typeProblem });
+      return;
+    }
     const module = filtersByType.get(value.type as string);
-    if (module === undefined) return; // the schema reported the type
+    if (module === undefined) return;
     if (ctx.onBackendRef && !module.onBackendRef) {
       problems.push({ path: `${path}.type`, message: `${module.type} is not supported on a backendRef: put it on the rule` });
       return;

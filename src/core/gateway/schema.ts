@@ -72,7 +72,8 @@ export const httpRouteRule = v.strictObject({
       backoff: v.optional(v.pipe(duration, v.description("Base wait before a retry, doubled each time up to 10 s."))),
     }),
   ),
-  sessionPersistence: unsupported("sessionPersistence is not supported by edge-ingress"),
+  // Refused with its path by compileRule (rules.ts), so the rule's other problems are reported too.
+  sessionPersistence: v.optional(v.unknown()),
 });
 
 export const parentRef = v.strictObject({
@@ -86,14 +87,18 @@ export const parentRef = v.strictObject({
 
 const objectName = v.pipe(str("a name"), v.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, (i) => `must be a lower-case DNS subdomain, got ${got(i.input)}`), v.maxLength(253));
 
-/** An HTTPRoute as the native document writes it: metadata name and namespace, then the spec. */
-export const httpRoute = v.strictObject({
+const httpRouteFields = {
   name: objectName,
   namespace: v.optional(objectName),
   parentRefs: v.optional(listOf(parentRef, 32, "parent references")),
   hostnames: v.optional(listOf(str("a hostname"), 16, "hostnames")),
-  rules: v.optional(listOf(httpRouteRule, 16, "rules")),
-});
+};
+
+/** An HTTPRoute as the native document writes it: metadata name and namespace, then the spec. */
+export const httpRoute = v.strictObject({ ...httpRouteFields, rules: v.optional(listOf(httpRouteRule, 16, "rules")) });
+
+/** The route without its rules: each rule is checked on its own, so one bad rule hides no other problem. */
+export const httpRouteOutline = v.strictObject({ ...httpRouteFields, rules: v.optional(listOf(v.unknown(), 16, "rules")) });
 
 export const listener = v.strictObject({
   name: v.pipe(str("a listener name"), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, (i) => `must be a lower-case name, got ${got(i.input)}`)),
@@ -131,7 +136,7 @@ export const gateway = v.strictObject({
   infrastructure: unsupported("infrastructure is not supported by edge-ingress"),
 });
 
-export type RawHttpRoute = v.InferOutput<typeof httpRoute>;
+export type RawHttpRoute = v.InferOutput<typeof httpRouteOutline>;
 export type RawGateway = v.InferOutput<typeof gateway>;
 export type RawHttpRouteRule = v.InferOutput<typeof httpRouteRule>;
 export type RawHttpRouteMatch = v.InferOutput<typeof httpRouteMatch>;
