@@ -73,6 +73,8 @@ export interface Filter {
   onResponse?(response: FilterResponse): void;
   /** What the filter does, one short line each, for `explain`. */
   describe(): readonly string[];
+  /** The Host this filter makes the origin receive, if it rewrites it: `validate` says what the platform needs for that. */
+  readonly rewritesHost?: string;
 }
 
 /** Freezes a compiled filter (and gives its methods their parameter types). */

@@ -28,6 +28,7 @@ export const urlRewrite = defineFilter<v.InferOutput<typeof schema>>({
     const { hostname, path } = raw;
     return frozenFilter({
       type: "URLRewrite",
+      ...(hostname === undefined ? {} : { rewritesHost: hostname }),
       onRequest(request) {
         if (hostname !== undefined) request.upstreamHost = hostname;
         if (path !== undefined) request.path = modifyPath(request.path, path, request.matchedPrefix);

@@ -6,6 +6,7 @@
 // carrying the rule's action. Identities are `namespace/name`.
 import * as v from "valibot";
 import { issuesToProblems, got } from "../config/messages";
+import { isRecord } from "../config/locations";
 import type { Listener, Problem, Route } from "../config/types";
 import { intersectHostnames, gatewayHostnameProblem } from "./hostnames";
 import { DEFAULT_NAMESPACE, readGateway, type GatewayInfo } from "./listeners";
@@ -29,10 +30,13 @@ export function normalizeGateway(
 ): GatewayResult {
   const seenGateways = new Map<string, number>();
   const gateways = new Map<string, GatewayInfo>();
+  // Gateways too broken to use still exist: a route naming one is not told "no such Gateway".
+  const broken = new Set<string>();
   rawGateways.forEach((value, i) => {
     const raw = part(gatewaySchema, value, `gateways[${i}]`, problems);
     const info = raw && readGateway(raw, i, problems, seenGateways);
     if (info) gateways.set(info.key, info);
+    else if (isRecord(value) && typeof value.name === "string") broken.add(`${typeof value.namespace === "string" ? value.namespace : DEFAULT_NAMESPACE}/${value.name}`);
   });
 
   const routes: Route[] = [];
@@ -40,7 +44,7 @@ export function normalizeGateway(
   const seenRoutes = new Map<string, number>();
   rawRoutes.forEach((value, i) => {
     const raw = part(routeSchema, value, `httpRoutes[${i}]`, problems);
-    if (raw) routes.push(...readRoute(raw, i, gateways, pools, seenRoutes, invalidBackends, problems));
+    if (raw) routes.push(...readRoute(raw, i, gateways, broken, pools, seenRoutes, invalidBackends, problems));
   });
   checkHostOwnership(routes, ingressRoutes, problems);
   return { listeners: [...gateways.values()].flatMap((g) => g.listeners.map(({ allowAll: _, ...l }) => Object.freeze(l))), routes, invalidBackends };
@@ -50,6 +54,7 @@ function readRoute(
   raw: RawHttpRoute,
   index: number,
   gateways: ReadonlyMap<string, GatewayInfo>,
+  broken: ReadonlySet<string>,
   pools: ReadonlySet<string>,
   seen: Map<string, number>,
   invalidBackends: InvalidBackend[],
@@ -85,7 +90,7 @@ function readRoute(
     if (names.has(rule.name)) problems.push({ path: `${at}.rules[${r}].name`, message: `rule name ${got(rule.name)} is already used in this route` });
     names.add(rule.name);
   });
-  const attached = attach(raw, at, namespace, hostnames, gateways, problems);
+  const attached = attach(raw, at, namespace, hostnames, gateways, broken, problems);
   if (!hostsOk || problems.length > before) return [];
 
   const out: Route[] = [];
@@ -108,6 +113,7 @@ function attach(
   namespace: string,
   hostnames: readonly string[],
   gateways: ReadonlyMap<string, GatewayInfo>,
+  broken: ReadonlySet<string>,
   problems: Problem[],
 ): Map<string | undefined, Set<string>> {
   const attached = new Map<string | undefined, Set<string>>();
@@ -125,6 +131,7 @@ function attach(
     }
     const key = `${ref.namespace ?? namespace}/${ref.name}`;
     const gw = gateways.get(key);
+    if (!gw && broken.has(key)) return problems.push({ path: `${path}.name`, message: `Gateway ${key} has problems of its own (above): the route cannot attach until they are fixed` });
     if (!gw) {
       const known = [...gateways.keys()].join(", ") || "none defined";
       return problems.push({ path: `${path}.name`, message: `no Gateway ${key} (Gateways: ${known})` });
