@@ -1,0 +1,137 @@
+// Cookie session affinity as ingress-nginx's affinity: cookie
+// (rootfs/etc/nginx/lua/balancer/sticky*.lua), WRAPPING a selection policy:
+// - a request whose cookie leads to an available origin goes there;
+// - otherwise the wrapped policy picks among the candidates and the answer
+//   carries a Set-Cookie that leads back to that pick.
+// Modes, as ingress-nginx's affinity-mode:
+// - persistent: the cookie holds an opaque id of the origin (a SHA-256 of its
+//   key, never its URL). A session stays on its origin while that origin is
+//   available; added origins take no existing sessions.
+// - balanced (default): the cookie holds a random session key and the origin
+//   is the weighted rendezvous hash of that key over the available origins
+//   (ingress-nginx hashes its random key with a consistent hash too). Adding
+//   origins moves only their share of sessions to them; when an origin goes,
+//   only its sessions move. For a new session the key is drawn until it hashes
+//   to the wrapped policy's pick (expected total weight / pick's weight
+//   draws, bounded; past the bound the last key's origin is used).
+// Set-Cookie attributes and order follow sticky.lua and resty.cookie:
+// Expires, Max-Age, Domain, Path (default: the matched rule's path), Secure
+// (default: only on https), HttpOnly (always), SameSite.
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { Origin } from "../config/types";
+import type { Policy } from "../selection/policy";
+import type { AffinitySpec } from "./affinity-config";
+import { rendezvousPick } from "./consistent-hash";
+import { utf8 } from "./crypt-base64";
+
+export interface AffinityRequest {
+  /** The affinity cookie's value as the client sent it (readCookie(header, spec.cookieName)), if any. */
+  readonly cookie: string | undefined;
+  readonly userAgent?: string | null;
+  /** Was the request made over https? Decides Secure when session-cookie-secure is unset. */
+  readonly https: boolean;
+  /** The matched rule's path: the cookie Path unless session-cookie-path is set. */
+  readonly locationPath: string;
+  /** Response time in milliseconds since the epoch, for Expires. */
+  readonly nowMs: number;
+}
+
+export interface AffinityPick {
+  readonly origin: Origin;
+  /** A Set-Cookie header value to add to the response, when a new session starts. */
+  readonly setCookie?: string;
+}
+
+export interface CookieAffinity {
+  /** `candidates` is non-empty (availability is decided before, as for any policy). Never throws. */
+  pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick;
+}
+
+export interface AffinityDeps {
+  /** Uniform in [0, 1), as Math.random; draws balanced-mode session keys. */
+  readonly random: () => number;
+}
+
+/** Upper bound on key draws for one new balanced session. */
+export const MAX_SESSION_KEY_DRAWS = 2048;
+const COOKIE_VALUE = /^[0-9a-f]{32}$/;
+
+export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): CookieAffinity {
+  const ids = new Map<string, string>(); // Origin.key -> opaque id, computed once per origin
+  const idOf = (origin: Origin): string => {
+    let id = ids.get(origin.key);
+    if (id === undefined) {
+      id = toHex(sha256(utf8(`edge-ingress affinity\u0000${origin.key}`)).subarray(0, 16));
+      ids.set(origin.key, id);
+    }
+    return id;
+  };
+  const newKey = (): string => {
+    let key = "";
+    for (let i = 0; i < 4; i++) key += (Math.floor(clampUnit(deps.random()) * 2 ** 32) >>> 0).toString(16).padStart(8, "0");
+    return key;
+  };
+
+  const stuck = (candidates: readonly Origin[], cookie: string | undefined): Origin | undefined => {
+    if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) return undefined;
+    if (spec.mode === "balanced") return rendezvousPick(candidates, cookie);
+    return candidates.find((origin) => idOf(origin) === cookie);
+  };
+
+  const startSession = (chosen: Origin, candidates: readonly Origin[]): { origin: Origin; value: string } => {
+    if (spec.mode === "persistent") return { origin: chosen, value: idOf(chosen) };
+    let key = newKey();
+    for (let draw = 1; draw < MAX_SESSION_KEY_DRAWS && rendezvousPick(candidates, key) !== chosen; draw++) key = newKey();
+    return { origin: rendezvousPick(candidates, key) ?? chosen, value: key };
+  };
+
+  return {
+    pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick {
+      const sticky = stuck(candidates, request.cookie);
+      if (sticky !== undefined) return { origin: sticky };
+      const session = startSession(policy.pick(candidates), candidates);
+      return { origin: session.origin, setCookie: affinityCookie(spec, session.value, request) };
+    },
+  };
+}
+
+/** The Set-Cookie value for a new session. */
+export function affinityCookie(spec: AffinitySpec, value: string, request: Omit<AffinityRequest, "cookie">): string {
+  let cookie = `${spec.cookieName}=${value}`;
+  if (spec.expiresSeconds !== undefined) cookie += `; Expires=${new Date(request.nowMs + spec.expiresSeconds * 1000).toUTCString()}`;
+  if (spec.maxAgeSeconds !== undefined) cookie += `; Max-Age=${spec.maxAgeSeconds}`;
+  if (spec.domain !== undefined) cookie += `; Domain=${spec.domain}`;
+  cookie += `; Path=${spec.path ?? safePath(request.locationPath)}`;
+  if (spec.secure ?? request.https) cookie += "; Secure";
+  cookie += "; HttpOnly";
+  const sameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone && !sameSiteNoneCompatible(request.userAgent) ? undefined : spec.sameSite;
+  if (sameSite !== undefined) cookie += `; SameSite=${sameSite}`;
+  return cookie;
+}
+
+/**
+ * False for user agents known to reject SameSite=None cookies (Chromium's
+ * "SameSite=None: known incompatible clients" list, as ingress-nginx's
+ * util/same_site.lua checks it).
+ */
+export function sameSiteNoneCompatible(userAgent: string | null | undefined): boolean {
+  if (typeof userAgent !== "string") return true;
+  if (/Chrome\/[456]/.test(userAgent)) return false;
+  if (userAgent.includes("CPU iPhone OS 12") || userAgent.includes("iPad; CPU OS 12")) return false;
+  return !(userAgent.includes("Macintosh") && userAgent.includes("Intel Mac OS X 10_14") && userAgent.includes("Safari") && !userAgent.includes("Chrome"));
+}
+
+/** A rule path usable as a cookie Path (no ";" or controls); "/" otherwise. */
+function safePath(path: string): string {
+  return typeof path === "string" && /^\/[^;\s\u0000-\u001f\u007f]*$/.test(path) ? path : "/";
+}
+
+function clampUnit(draw: number): number {
+  return draw >= 0 && draw < 1 ? draw : 0;
+}
+
+function toHex(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  return out;
+}

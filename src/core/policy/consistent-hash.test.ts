@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { rendezvousPick, type Weighted } from "./consistent-hash";
+
+const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
+const keys = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
+
+function shares(candidates: readonly Weighted[], sample: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of sample) {
+    const picked = rendezvousPick(candidates, key)!.key;
+    counts[picked] = (counts[picked] ?? 0) + 1;
+  }
+  for (const name of Object.keys(counts)) counts[name] = counts[name]! / sample.length;
+  return counts;
+}
+
+describe("rendezvousPick (weighted HRW)", () => {
+  it("is deterministic and independent of candidate order", () => {
+    const list = nodes({ a: 1, b: 2, c: 3, d: 1 });
+    for (const key of keys(200)) {
+      expect(rendezvousPick(list, key)).toBe(rendezvousPick(list, key));
+      expect(rendezvousPick([...list].reverse(), key)!.key).toBe(rendezvousPick(list, key)!.key);
+    }
+  });
+
+  it("gives each candidate its weight's share of keys", () => {
+    // 40,000 keys: the standard deviation of a share p is sqrt(p(1-p)/n) <= 0.0025; 0.015 is 6 sigma.
+    const got = shares(nodes({ a: 1, b: 2, c: 3, d: 4 }), keys(40_000));
+    expect(Math.abs(got["pool a"]! - 0.1)).toBeLessThan(0.015);
+    expect(Math.abs(got["pool b"]! - 0.2)).toBeLessThan(0.015);
+    expect(Math.abs(got["pool c"]! - 0.3)).toBeLessThan(0.015);
+    expect(Math.abs(got["pool d"]! - 0.4)).toBeLessThan(0.015);
+  });
+
+  it("moves only the removed candidate's keys when one of N goes away (about 1/N)", () => {
+    const full = nodes({ a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1, h: 1, i: 1, j: 1 });
+    const without = full.filter((n) => n.key !== "pool d");
+    const sample = keys(20_000);
+    let moved = 0;
+    for (const key of sample) {
+      const before = rendezvousPick(full, key)!.key;
+      const after = rendezvousPick(without, key)!.key;
+      if (before !== after) {
+        moved++;
+        expect(before).toBe("pool d"); // nobody else's keys move
+      }
+    }
+    expect(Math.abs(moved / sample.length - 1 / 10)).toBeLessThan(0.01);
+  });
+
+  it("takes only its own share when a candidate is added", () => {
+    const before = nodes({ a: 1, b: 1, c: 1 });
+    const after = [...before, { key: "pool new", weight: 1 }];
+    let moved = 0;
+    for (const key of keys(20_000)) {
+      const was = rendezvousPick(before, key)!.key;
+      const now = rendezvousPick(after, key)!.key;
+      if (was !== now) {
+        moved++;
+        expect(now).toBe("pool new");
+      }
+    }
+    expect(Math.abs(moved / 20_000 - 1 / 4)).toBeLessThan(0.015);
+  });
+
+  it("never picks a non-positive or non-finite weight while another exists, and never throws", () => {
+    const list = [{ key: "zero", weight: 0 }, { key: "nan", weight: Number.NaN }, { key: "neg", weight: -1 }, { key: "ok", weight: 1 }];
+    for (const key of [...keys(100), "", "\ud800", "x".repeat(10_000)]) expect(rendezvousPick(list, key)!.key).toBe("ok");
+    expect(rendezvousPick([], "k")).toBeUndefined();
+    expect(rendezvousPick(nodes({ a: 1 }), undefined as unknown as string)!.key).toBe("pool a");
+  });
+});

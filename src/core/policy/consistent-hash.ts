@@ -1,0 +1,64 @@
+// Weighted consistent hashing by rendezvous (highest random weight) hashing:
+// every candidate gets a score from hash(key, candidate) and the highest
+// wins. Removing a candidate moves only the keys it held (each to the
+// runner-up), adding one takes only the keys it now wins, and nothing is
+// stored: no ring to rebuild when the set of available origins changes.
+// Weights use the logarithmic method (score = -weight / ln(u), u uniform in
+// (0, 1)), under which a candidate wins with probability weight / total
+// weight (Schindelhauer and Schomaker, "Weighted distributed hash tables",
+// 2005; "rendezvous hashing", Thaler and Ravishankar, 1998).
+// Used for session affinity's balanced mode and for hashing requests by a
+// key (ingress-nginx upstream-hash-by: a header, the client address).
+
+export interface Weighted {
+  /** Stable identity, e.g. Origin.key. */
+  readonly key: string;
+  /** Positive relative share; non-positive or non-finite weights never win. */
+  readonly weight: number;
+}
+
+/** The candidate that `key` maps to; undefined only for an empty list. Never throws. */
+export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
+  const keyHash = hashText(typeof key === "string" ? key : String(key), 0x2545f491);
+  const keyHash2 = hashText(typeof key === "string" ? key : String(key), 0x9e3779b9);
+  let best: T | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const candidate of candidates) {
+    const weight = candidate.weight;
+    const u = unitScore(keyHash, keyHash2, hashText(candidate.key, 0x85ebca6b));
+    // -w / ln(u): ln(u) < 0, so larger weights and larger u give larger scores.
+    const score = weight > 0 && Number.isFinite(weight) ? -weight / Math.log(u) : Number.NEGATIVE_INFINITY;
+    if (best === undefined || score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A uniform number in (0, 1) from the key and candidate hashes, 53 bits. */
+function unitScore(key1: number, key2: number, node: number): number {
+  const a = fmix32((key1 ^ node) >>> 0);
+  const b = fmix32((key2 ^ Math.imul(node, 0x27d4eb2d) ^ a) >>> 0);
+  return (a * 2 ** 21 + (b >>> 11) + 0.5) / 2 ** 53;
+}
+
+/** FNV-1a over UTF-16 code units, then the MurmurHash3 finalizer for avalanche. */
+export function hashText(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h >>> 0);
+}
+
+/** MurmurHash3's 32-bit finalizer. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

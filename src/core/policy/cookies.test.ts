@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { readCookie } from "./cookies";
+
+describe("readCookie", () => {
+  it("finds a cookie among others, first one winning, quotes removed", () => {
+    expect(readCookie("a=1; canary_opt_in=always; b=2", "canary_opt_in")).toBe("always");
+    expect(readCookie("x=1;x=2", "x")).toBe("1");
+    expect(readCookie('q="quoted"', "q")).toBe("quoted");
+    expect(readCookie("e=", "e")).toBe("");
+    expect(readCookie("v=a=b", "v")).toBe("a=b");
+  });
+
+  it("finds nothing in odd headers, never throwing", () => {
+    for (const header of [undefined, null, "", "novalue", "xcanary=always", `a=${"x".repeat(20_000)}`]) {
+      expect(readCookie(header, "canary")).toBeUndefined();
+    }
+    expect(readCookie("=v", "")).toBeUndefined();
+  });
+});

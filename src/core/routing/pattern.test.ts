@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { compilePattern, type CompiledPattern } from "./pattern";
+
+const compiled = (pattern: string, options = {}): CompiledPattern => {
+  const result = compilePattern(pattern, options);
+  if (typeof result === "string") throw new Error(result);
+  return result;
+};
+
+describe("compilePattern", () => {
+  it("matches anywhere unless anchored, case-sensitively unless asked", () => {
+    expect(compiled("beta").test("x-beta-1")).toBe(true);
+    expect(compiled("beta", { anchored: true }).test("x-beta-1")).toBe(false);
+    expect(compiled("BETA").test("beta")).toBe(false);
+    expect(compiled("BETA", { caseInsensitive: true }).test("beta")).toBe(true);
+  });
+
+  it("returns captures with unmatched groups as empty strings", () => {
+    expect(compiled("/something(/|$)(.*)").captures("/something")).toEqual(["/something", "", ""]);
+    expect(compiled("(a)|(b)").captures("b")).toEqual(["b", "", "b"]);
+    expect(compiled("x").captures("y")).toBeUndefined();
+  });
+
+  it("refuses what route paths refuse: syntax errors and catastrophic patterns", () => {
+    expect(compilePattern("(")).toMatch(/invalid regular expression/);
+    expect(compilePattern("(a+)+")).toMatch(/pathological/);
+    expect(compilePattern(5 as unknown as string)).toBe("must be a regular expression");
+  });
+
+  it("never throws on odd input", () => {
+    expect(compiled("a").test(undefined as unknown as string)).toBe(false);
+    expect(compiled("a").captures(null as unknown as string)).toBeUndefined();
+  });
+});

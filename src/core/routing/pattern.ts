@@ -1,0 +1,45 @@
+// Compiled regular expressions for matching and capturing outside the route
+// table (canary-by-header-pattern, rewrite-target capture groups). One small
+// interface, so the engine behind it can change (for example to a
+// linear-time RE2-style engine) without touching its callers. Patterns are
+// checked with checkRegexPath first: same length limit, syntax check and
+// catastrophic-backtracking refusal as route paths.
+import { checkRegexPath } from "./regex";
+
+export interface CompiledPattern {
+  /** Does the pattern match (anywhere, or from the start when anchored)? Never throws. */
+  test(text: string): boolean;
+  /**
+   * The match's groups: [whole match, group 1, group 2, ...], an unmatched
+   * group as "" (nginx's empty $n); undefined when there is no match. Never throws.
+   */
+  captures(text: string): readonly string[] | undefined;
+}
+
+export interface PatternOptions {
+  /** Match only at the start of the text, as an ingress-nginx location regex (`^` added). Default false. */
+  readonly anchored?: boolean;
+  /** Case-insensitive, as ingress-nginx's `location ~*`. Default false. */
+  readonly caseInsensitive?: boolean;
+}
+
+/** Compiles `pattern`, or says why it cannot be used. */
+export function compilePattern(pattern: string, options: PatternOptions = {}): CompiledPattern | string {
+  if (typeof pattern !== "string") return "must be a regular expression";
+  const problem = checkRegexPath(pattern);
+  if (problem !== undefined) return problem;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(options.anchored ? `^(?:${pattern})` : pattern, options.caseInsensitive ? "i" : "");
+  } catch (error) {
+    return `invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return Object.freeze({
+    test: (text: string) => typeof text === "string" && regex.test(text),
+    captures: (text: string) => {
+      if (typeof text !== "string") return undefined;
+      const match = regex.exec(text);
+      return match === null ? undefined : Array.from(match, (group) => group ?? "");
+    },
+  });
+}
