@@ -91,7 +91,7 @@ export class ConfigStore {
       return undefined;
     }
     if (parsed.version === this.view.runtime?.version) return this.view.runtime;
-    const runtime = compileRuntime(parsed.version, parsed.config, { random: this.deps.random }, this.view.runtime);
+    const runtime = compileRuntime(parsed.version, parsed.config, { random: this.deps.random }, this.view.runtime, parsed.appliedAt);
     this.deps.log.info({ event: "config.loaded", version: parsed.version, previousVersion: this.view.runtime?.version ?? null });
     return runtime;
   }

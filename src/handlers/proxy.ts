@@ -6,6 +6,7 @@ import { availableOrigins, type HealthSnapshot, type PassiveEjector } from "../c
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, type ForwardOptions } from "../edge/forward";
+import type { ProxyTrace } from "./trace";
 
 /** Methods that are safe to send twice (RFC 9110 section 9.2.1) and so may be retried on another origin. */
 const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -19,6 +20,8 @@ export interface ProxyContext {
   readonly ejector: PassiveEjector;
   readonly requestId: string;
   readonly fetch?: typeof fetch;
+  /** Told what routing and each attempt decided, for logs and metrics. */
+  readonly trace?: ProxyTrace;
 }
 
 /** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
@@ -35,6 +38,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // the Host header); the header itself may be rewritten by local tooling.
   const host = url.host;
   const match = ctx.runtime.table.match(host, url.pathname);
+  ctx.trace?.matched(host, url.pathname, match);
   if (!match) {
     throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(host)} and path ${JSON.stringify(url.pathname)}, and there is no defaultBackend`);
   }
@@ -93,6 +97,7 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
   if (result.kind !== "response") ctx.ejector.recordFailure(origin, spec);
   else if (spec.on5xx && result.response.status >= 500) ctx.ejector.recordFailure(origin, spec);
   else ctx.ejector.recordSuccess(origin);
+  ctx.trace?.tried(pool, origin, result, ctx.ejector);
   return result;
 }
 

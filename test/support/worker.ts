@@ -35,7 +35,24 @@ export interface ClientInit {
 export interface WorkerOptions {
   readonly ttlSeconds?: number;
   readonly maxProbes?: number;
+  /** More vars and secrets (STATUS_TOKEN, ALERT_WEBHOOK_URL). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * Binds METRICS to a stand-in Analytics Engine dataset that prints each
+   * data point as a log line `{"analyticsEngine": point}` (Miniflare's own
+   * simulator drops them), so tests can read what the Worker wrote.
+   */
+  readonly analytics?: boolean;
 }
+
+/** The stand-in dataset: a wrapped binding, as Miniflare's own simulator is, that records instead of dropping. */
+const RECORDING_DATASET = {
+  name: "recording-analytics-engine",
+  modules: true,
+  script: `export default function () {
+    return { writeDataPoint(point) { console.log(JSON.stringify({ analyticsEngine: point ?? null })); } };
+  }`,
+};
 
 export async function startWorker(options: WorkerOptions = {}): Promise<TestWorker> {
   const logs: unknown[] = [];
@@ -55,7 +72,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       }
     });
   };
-  const mf = new Miniflare({
+  const router = {
+    name: "edge-ingress",
     modules: true,
     scriptPath: BUNDLE,
     compatibilityDate: "2026-04-20",
@@ -63,7 +81,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     bindings: {
       CONFIG_CACHE_TTL_SECONDS: String(options.ttlSeconds ?? 0),
       HEALTH_MAX_PROBES_PER_RUN: String(options.maxProbes ?? 50),
+      ...options.vars,
     },
+    ...(options.analytics ? { wrappedBindings: { METRICS: RECORDING_DATASET.name } } : {}),
+  };
+  const mf = new Miniflare({
+    workers: options.analytics ? [router, RECORDING_DATASET] : [router],
     cf: { colo: "TEST" },
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       collect(stdout);

@@ -8,7 +8,7 @@
 import { got } from "./messages";
 import { readIngress } from "./ingress-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
-import { addDefaultBackend, addNote, addPool, addProblem, addRule, newMergeState, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import { addDefaultBackend, addNote, addStatusPath, addPool, addProblem, addRule, newMergeState, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { Problem } from "./types";
 
 export type { DocLocation, LocatedProblem, MergeOptions, RuleSource, Segment };
@@ -26,6 +26,7 @@ export interface NativeDocument {
   pools: Record<string, unknown>;
   rules?: unknown[];
   defaultBackend?: unknown;
+  statusPath?: unknown;
 }
 
 export interface MergeResult {
@@ -36,9 +37,10 @@ export interface MergeResult {
   readonly ruleSources: readonly RuleSource[];
   readonly poolSources: ReadonlyMap<string, DocLocation>;
   readonly defaultBackendSource?: DocLocation;
+  readonly statusPathSource?: DocLocation;
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "statusPath"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
@@ -57,6 +59,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   const document: NativeDocument = { pools: state.pools };
   if (state.rules.length > 0) document.rules = state.rules;
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
+  if (state.statusPath) document.statusPath = state.statusPath.value;
   return {
     document,
     notes: state.notes,
@@ -64,6 +67,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     ruleSources: state.ruleSources,
     poolSources: state.poolSources,
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
+    ...(state.statusPath ? { statusPathSource: state.statusPath.at } : {}),
   };
 }
 
@@ -112,6 +116,7 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
     else rules.forEach((rule, i) => addRule(state, rule, child(at, "rules", i)));
   }
   if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
+  if (value.statusPath !== undefined) addStatusPath(state, value.statusPath, child(at, "statusPath"));
 }
 
 /**
@@ -134,6 +139,9 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
   else if (head === "pools" && typeof key === "string") base = merge.poolSources.get(key);
   else if (head === "defaultBackend") {
     base = merge.defaultBackendSource;
+    tail = segments.slice(1);
+  } else if (head === "statusPath") {
+    base = merge.statusPathSource;
     tail = segments.slice(1);
   }
   if (base) return child(base, ...tail);

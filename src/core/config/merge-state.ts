@@ -24,6 +24,7 @@ export interface MergeState {
   /** `namespace/name` of every Ingress read, to refuse the same one twice. */
   readonly ingressNames: Map<string, DocLocation>;
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
+  statusPath?: { readonly value: unknown; readonly at: DocLocation };
 }
 
 export function newMergeState(options: MergeOptions): MergeState {
@@ -74,3 +75,12 @@ function backendPool(backend: unknown): string {
   return JSON.stringify(backend) ?? "";
 }
 
+
+/** At most one distinct statusPath across all documents. */
+export function addStatusPath(state: MergeState, value: unknown, at: DocLocation): void {
+  const earlier = state.statusPath;
+  if (earlier === undefined) state.statusPath = { value, at };
+  else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    addProblem(state, at, `conflicts with the statusPath at ${formatLocation(earlier.at)} (${JSON.stringify(earlier.value)}): at most one statusPath may be set across all documents`);
+  }
+}

@@ -7,6 +7,7 @@ import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
+import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, Pool, Problem, Route } from "./types";
 
 export type ParseResult =
@@ -100,7 +101,11 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     const pool = backendPool(rawDefault, "defaultBackend", known, problems);
     if (pool !== undefined) defaultBackend = { pool, source: "defaultBackend" };
   }
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}) };
+  const rawStatusPath = doc.statusPath === undefined ? undefined : part(statusPathSchema, doc.statusPath, ["statusPath"], problems);
+  // An invalid one is reported above; the rules are still checked, against the default.
+  const statusPath = normalizeStatusPath(rawStatusPath !== undefined && statusPathProblem(rawStatusPath) === undefined ? rawStatusPath : DEFAULT_STATUS_PATH);
+  problems.push(...shadowedRouteProblems(routes, statusPath));
+  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), statusPath };
 }
 
 function backendPool(

@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
+import { statusPathSchema } from "./status-path";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -125,6 +126,7 @@ export const nativeDocument = v.strictObject(
     ),
     rules: v.optional(v.array(ingressRule, rulesMessage)),
     defaultBackend: v.optional(ingressBackend),
+    statusPath: v.optional(statusPathSchema),
   },
   documentMessage,
 );
@@ -140,6 +142,7 @@ export const documentOutline = v.strictObject(
     pools: v.record(v.string(), v.unknown(), poolsMessage),
     rules: v.optional(v.array(v.unknown(), rulesMessage)),
     defaultBackend: v.optional(v.unknown()),
+    statusPath: v.optional(v.unknown()),
   },
   documentMessage,
 );

@@ -90,6 +90,8 @@ export interface Config {
   readonly pools: ReadonlyMap<string, Pool>;
   readonly routes: readonly Route[];
   readonly defaultBackend?: DefaultBackend;
+  /** Path prefix of the status page, with a trailing slash. Default "/.well-known/edge-ingress/". */
+  readonly statusPath: string;
 }
 
 /** One problem found in a config: where (a dotted path) and what. */

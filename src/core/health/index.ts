@@ -6,3 +6,4 @@ export { emptySnapshot, decodeHealthSnapshot, parseHealthSnapshot, snapshotsEqua
 export { runHealthChecks, probeWindow, DEFAULT_CONCURRENCY, DEFAULT_MAX_PROBES, type HealthCheckDeps, type HealthRun, type ProbeReport } from "./run";
 export { PassiveEjector } from "./ejection";
 export { availableOrigins, type Availability } from "./availability";
+export { healthTransitions, keepChanges, splitOriginKey, MAX_KEPT_CHANGES, type HealthChange } from "./transitions";

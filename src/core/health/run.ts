@@ -7,6 +7,7 @@ import { mapBounded } from "./bounded";
 import { probe, type ProbeResult } from "./probe";
 import { snapshotsEqual, type HealthSnapshot } from "./snapshot";
 import { nextRecord, type HealthRecord } from "./state";
+import { healthTransitions, keepChanges, type HealthChange } from "./transitions";
 
 export interface HealthCheckDeps {
   readonly fetch: typeof fetch;
@@ -36,6 +37,8 @@ export interface HealthRun {
   readonly skipped: number;
   /** One entry per probe, in config order. */
   readonly results: ProbeReport[];
+  /** Origins that went down or came back up in this run, in config order. */
+  readonly transitions: HealthChange[];
 }
 
 export const DEFAULT_CONCURRENCY = 6;
@@ -74,9 +77,12 @@ export async function runHealthChecks(config: Config, previous: HealthSnapshot, 
       origins[t.origin.key] = before;
     }
   }
-  const next: HealthSnapshot = { v: 1, origins };
+  const thresholds = new Map(targets.map((t) => [t.origin.key, t.spec.healthyThreshold]));
+  const transitions = healthTransitions(previous, { v: 1, origins }, (key) => thresholds.get(key) ?? 1);
+  const changes = keepChanges(transitions, previous.changes);
+  const next: HealthSnapshot = changes.length === 0 ? { v: 1, origins } : { v: 1, origins, changes };
   const changed = !snapshotsEqual(next, previous);
-  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results };
+  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results, transitions };
 }
 
 /** Every origin of every pool with a healthCheck, in config order, each key once. */
