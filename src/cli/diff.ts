@@ -2,6 +2,7 @@
 // pools added, removed and changed (policy, origins, weights, health check,
 // timeouts), routes added, removed and changed, and the defaultBackend.
 import type { Config, HealthCheckSpec, Origin, Pool, Route, WhenAllDown } from "../core/config/types";
+import { DEFAULT_STATUS_PATH } from "../core/config/status-path";
 import { routeIdentity } from "../core/routing";
 
 export function diffConfigs(before: Config | undefined, after: Config): string[] {
@@ -9,6 +10,8 @@ export function diffConfigs(before: Config | undefined, after: Config): string[]
   const was = before?.defaultBackend?.pool;
   const now = after.defaultBackend?.pool;
   if (was !== now) lines.push(`~ defaultBackend: ${was ?? "none"} -> ${now ?? "none"}`);
+  const statusPathBefore = before?.statusPath ?? DEFAULT_STATUS_PATH;
+  if (statusPathBefore !== after.statusPath) lines.push(`~ statusPath: ${statusPathBefore} -> ${after.statusPath}`);
   return lines;
 }
 
