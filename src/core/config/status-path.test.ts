@@ -23,7 +23,7 @@ describe("statusPath in the config", () => {
   });
 
   it("rejects paths that are not a clean prefix, saying why", () => {
-    for (const bad of ["/", "", "ops/", "//ops/", "/ops//x/", "/a/../b/", "/ops%2F/", "/ops?x", "/ops#x", "/a b/"]) {
+    for (const bad of ["/", "", "ops/", "//ops/", "/ops//x/", "/a/../b/", "/ops%2F/", "/ops?x", "/ops#x", "/a b/", "/ops:id/", "/ops/*", "/(a)/"]) {
       expect(statusPathProblem(bad), bad).toBeDefined();
     }
     expect(problemsOf({ pools, statusPath: 42 })).toEqual(['statusPath: must be a path such as "/.well-known/edge-ingress/", got 42']);

@@ -9,11 +9,15 @@ import type { Problem, Route } from "./types";
 /** Under /.well-known/ (RFC 8615), where sites do not serve their own pages. */
 export const DEFAULT_STATUS_PATH = "/.well-known/edge-ingress/";
 
-/** Characters RFC 3986 allows in a path, without "%" (the router matches paths undecoded). */
-const PATH = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+\/?$/;
+/**
+ * RFC 3986's unreserved characters only: no "%" (the router matches paths
+ * undecoded) and none of the sub-delimiters, which Hono's router would read
+ * as patterns (":name", "*") when it serves the page under this prefix.
+ */
+const PATH = /^(\/[A-Za-z0-9._~-]+)+\/?$/;
 
 export function statusPathProblem(raw: string): string | undefined {
-  if (!PATH.test(raw)) return `must be a path of one or more segments such as "/.well-known/edge-ingress/" (letters, digits and -._~!$&'()*+,;=:@; no "%", "//", "?" or "#"), got ${got(raw)}`;
+  if (!PATH.test(raw)) return `must be a path of one or more segments such as "/.well-known/edge-ingress/" (letters, digits and "-._~"), got ${got(raw)}`;
   if (raw.split("/").some((segment) => segment === "." || segment === "..")) return `must not contain "." or ".." segments, got ${got(raw)}`;
   return undefined;
 }
