@@ -8,18 +8,21 @@ import { createPolicy, type Policy, type PolicyDeps } from "./selection";
 
 export interface Runtime {
   readonly version: string;
+  /** When the CLI applied this version (ISO 8601), as stored beside it in KV. */
+  readonly appliedAt?: string;
   readonly config: Config;
   readonly table: RouteTable;
   readonly policies: ReadonlyMap<string, Policy>;
 }
 
-export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime): Runtime {
+export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
   const policies = new Map<string, Policy>();
   for (const pool of config.pools.values()) {
     policies.set(pool.name, createPolicy(pool.policy, deps, previous?.policies.get(pool.name)));
   }
   return Object.freeze({
     version,
+    ...(appliedAt === undefined ? {} : { appliedAt }),
     config,
     table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization),
     policies,

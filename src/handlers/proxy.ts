@@ -8,6 +8,7 @@ import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import type { Logger } from "../log";
+import type { ProxyTrace } from "./trace";
 
 /** Methods that are safe to send twice (RFC 9110 section 9.2.1) and so may be retried on another origin. */
 const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -29,6 +30,8 @@ export interface ProxyContext {
   readonly requestId: string;
   readonly log: Logger;
   readonly fetch?: typeof fetch;
+  /** Told what routing and each attempt decided, for logs and metrics. */
+  readonly trace?: ProxyTrace;
 }
 
 /** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
@@ -48,6 +51,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const routed = ctx.runtime.table.route(host, url.pathname);
   if (!routed.ok) throw new RouterError(400, "bad-path", `edge-ingress: bad request path: ${routed.reason}`);
   const match = routed.match;
+  ctx.trace?.matched(host, routed.path, match);
   if (!match) {
     throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(host)} and path ${JSON.stringify(url.pathname)}, and there is no defaultBackend`);
   }
@@ -120,6 +124,7 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
       retried: mayRetry && result.kind === "connect-failed",
     });
   }
+  ctx.trace?.tried(pool, origin, result, ctx.ejector);
   return result;
 }
 

@@ -9,7 +9,7 @@ import { got } from "./messages";
 import { readIngress } from "./ingress-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
-import { addDefaultBackend, addNote, addPathNormalization, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
 export type { DocLocation, LocatedProblem, LocatedWarning, MergeOptions, RuleSource, Segment };
@@ -30,6 +30,7 @@ export interface NativeDocument {
   /** The Ingress manifests merged, with their annotations and tls: part of the version. */
   ingresses?: IngressRecord[];
   pathNormalization?: unknown;
+  statusPath?: unknown;
 }
 
 export interface MergeResult {
@@ -45,9 +46,10 @@ export interface MergeResult {
   /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
   readonly documentSource?: DocLocation;
   readonly pathNormalizationSource?: DocLocation;
+  readonly statusPathSource?: DocLocation;
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
@@ -65,6 +67,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
   if (state.ingresses.length > 0) document.ingresses = state.ingresses;
   if (state.pathNormalization) document.pathNormalization = state.pathNormalization.value;
+  if (state.statusPath) document.statusPath = state.statusPath.value;
   return {
     document,
     notes: state.notes,
@@ -75,6 +78,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
     ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
     ...(state.pathNormalization ? { pathNormalizationSource: state.pathNormalization.at } : {}),
+    ...(state.statusPath ? { statusPathSource: state.statusPath.at } : {}),
   };
 }
 
@@ -124,6 +128,7 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
   }
   if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
   if (value.pathNormalization !== undefined) addPathNormalization(state, value.pathNormalization, child(at, "pathNormalization"));
+  if (value.statusPath !== undefined) addStatusPath(state, value.statusPath, child(at, "statusPath"));
 }
 
 /**
@@ -151,6 +156,9 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
   }
   else if (head === "defaultBackend" || head === "pathNormalization") {
     base = head === "defaultBackend" ? merge.defaultBackendSource : merge.pathNormalizationSource;
+    tail = segments.slice(1);
+  } else if (head === "statusPath") {
+    base = merge.statusPathSource;
     tail = segments.slice(1);
   }
   if (base) return child(base, ...tail);

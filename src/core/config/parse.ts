@@ -8,6 +8,7 @@ import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
+import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
@@ -124,7 +125,18 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     escapedSlashes: rawNormalization?.escapedSlashes ?? DEFAULT_PATH_NORMALIZATION.escapedSlashes,
     mergeSlashes: rawNormalization?.mergeSlashes ?? DEFAULT_PATH_NORMALIZATION.mergeSlashes,
   };
-  return { pools, routes, ...(defaultBackend ? { defaultBackend } : {}), ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}), pathNormalization };
+  const rawStatusPath = doc.statusPath === undefined ? undefined : part(statusPathSchema, doc.statusPath, ["statusPath"], problems);
+  // An invalid one is reported above; the rules are still checked, against the default.
+  const statusPath = normalizeStatusPath(rawStatusPath !== undefined && statusPathProblem(rawStatusPath) === undefined ? rawStatusPath : DEFAULT_STATUS_PATH);
+  problems.push(...shadowedRouteProblems(routes, statusPath));
+  return {
+    pools,
+    routes,
+    ...(defaultBackend ? { defaultBackend } : {}),
+    ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}),
+    pathNormalization,
+    statusPath,
+  };
 }
 
 function backendPool(

@@ -6,6 +6,7 @@ import * as v from "valibot";
 import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
 import { probeHeaders } from "./probe-headers";
+import { statusPathSchema } from "./status-path";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -142,6 +143,7 @@ export const nativeDocument = v.strictObject(
     pathNormalization: v.optional(
       v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
     ),
+    statusPath: v.optional(statusPathSchema),
   },
   documentMessage,
 );
@@ -173,6 +175,7 @@ export const documentOutline = v.strictObject(
     defaultBackend: v.optional(v.unknown()),
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
     pathNormalization: v.optional(v.unknown()),
+    statusPath: v.optional(v.unknown()),
   },
   documentMessage,
 );

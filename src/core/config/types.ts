@@ -122,6 +122,8 @@ export interface Config {
    * parseConfig always sets it; absent means the default (reject escaped slashes, merge slashes).
    */
   readonly pathNormalization?: PathNormalization;
+  /** Path prefix of the status page, with a trailing slash. Default "/.well-known/edge-ingress/". */
+  readonly statusPath: string;
 }
 
 /** One problem found in a config: where (a dotted path) and what. */
