@@ -6,6 +6,12 @@ export interface Env {
   readonly CONFIG_CACHE_TTL_SECONDS?: string;
   /** Subrequest budget of one cron run (each probe is one): 50 on the free plan. Default 50. */
   readonly HEALTH_MAX_PROBES_PER_RUN?: string;
+  /** Secret (`wrangler secret put STATUS_TOKEN`): bearer token or basic-auth password of the status page; unset, the page answers 404. */
+  readonly STATUS_TOKEN?: string;
+  /** Secret: Slack-compatible webhook URL the cron run posts origin state changes to; unset, no alerts. */
+  readonly ALERT_WEBHOOK_URL?: string;
+  /** Workers Analytics Engine dataset, one data point per request; optional (see wrangler.toml). */
+  readonly METRICS?: AnalyticsEngineDataset;
 }
 
 /** Reads a non-negative integer var, falling back to the default on anything else. */

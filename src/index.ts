@@ -21,6 +21,7 @@ export default {
         nowMs: Date.now,
         log: consoleLogger,
         maxProbes: intVar(env.HEALTH_MAX_PROBES_PER_RUN, DEFAULT_MAX_PROBES_PER_RUN),
+        alertWebhookUrl: env.ALERT_WEBHOOK_URL?.trim() || undefined,
         scheduledTimeMs: controller.scheduledTime,
         // Secrets (`wrangler secret put`) are strings on env beside the declared bindings.
         secret: (name) => (env as unknown as Record<string, unknown>)[name],

@@ -3,6 +3,7 @@
 // timeouts), routes added, removed and changed, the defaultBackend, and the
 // Ingresses with their annotations and tls.
 import type { Config, HealthCheckSpec, Origin, Pool, Route, WhenAllDown } from "../core/config/types";
+import { DEFAULT_STATUS_PATH } from "../core/config/status-path";
 import { routeIdentity } from "../core/routing";
 import { describeHeaderValue } from "./credentials";
 import { diffIngresses } from "./diff-ingresses";
@@ -13,6 +14,8 @@ export function diffConfigs(before: Config | undefined, after: Config): string[]
   const now = after.defaultBackend?.pool;
   if (was !== now) lines.push(`~ defaultBackend: ${was ?? "none"} -> ${now ?? "none"}`);
   lines.push(...diffIngresses(before?.ingresses ?? [], after.ingresses ?? []));
+  const statusPathBefore = before?.statusPath ?? DEFAULT_STATUS_PATH;
+  if (statusPathBefore !== after.statusPath) lines.push(`~ statusPath: ${statusPathBefore} -> ${after.statusPath}`);
   return lines;
 }
 

@@ -4,6 +4,7 @@
 // With --local/--persist-to it also reads the health state from local KV and
 // marks the origins that are down.
 import { describeSource, relocateSources } from "../core/config/manifests";
+import { isStatusRequest } from "../core/config/status-path";
 import { KV_KEYS } from "../core/config/stored";
 import type { Config, Pool } from "../core/config/types";
 import { isDown, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
@@ -38,6 +39,10 @@ export async function explainCommand(files: readonly string[], options: ExplainO
   const config = reportLoaded(loaded, io, "");
   if (!config) return EXIT_INVALID;
 
+  if (isStatusRequest(path, config.statusPath)) {
+    io.out(`${path} is under statusPath ${config.statusPath}: the Worker answers it itself (the status page; 404 without STATUS_TOKEN), on every host, and no rule applies`);
+    return 0;
+  }
   const runtime = compileRuntime("explain", config, { random: () => 0 });
   const method = (options.method ?? "GET").toUpperCase();
   const request = { host: options.host, path: path + query, method, headers, scheme } as const;

@@ -7,6 +7,7 @@ import { applyCommand, type ApplyOptions } from "./apply";
 import { explainCommand, type ExplainOptions } from "./explain";
 import type { KvFlags } from "./kv-state";
 import type { LoadOptions } from "./load";
+import { logsCommand, type LogsOptions } from "./logs";
 import { CliError, EXIT_USAGE, processIo, type Io } from "./output";
 import { rollbackCommand } from "./rollback";
 import { statusCommand, type StatusOptions } from "./status";
@@ -100,6 +101,15 @@ function buildProgram(io: Io, wrap: Wrap): Command {
     program.command("status").description("the version in KV and each pool's origins, weights, policy and health").option("--json", "print JSON for scripts"),
     "read",
   ).action(wrap((opts: StatusOptions) => statusCommand(opts, io)));
+
+  program
+    .command("logs")
+    .description("follow the deployed Worker's router errors live (wrangler tail, filtered); --all for every request")
+    .option("--all", "every request line, not only errors")
+    .option("--json", "print the log lines as JSON, one per line")
+    .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
+    .option("--config <path>", "wrangler config file (default: ./wrangler.toml)")
+    .action(wrap((opts: LogsOptions) => logsCommand(opts, io)));
 
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError(`(run "edge-ingress ${command.name()} --help" for usage)`);

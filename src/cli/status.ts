@@ -8,7 +8,8 @@
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig, parseStoredValue } from "../core/config/stored";
 import type { Config } from "../core/config/types";
-import { describeRecord, decodeHealthSnapshot, type HealthRecord, type HealthSnapshot } from "../core/health";
+import { decodeHealthSnapshot, splitOriginKey, type HealthSnapshot } from "../core/health";
+import { describeOriginHealth, originHealth, type OriginHealth } from "../core/ops/origin-health";
 import { parseHistoryText, parseStoredText, planRollback } from "./history";
 import { openKv, type KvDeps, type KvFlags } from "./kv-state";
 import { align, EXIT_INVALID, type Io } from "./output";
@@ -17,15 +18,10 @@ export interface StatusOptions extends KvFlags {
   readonly json?: boolean;
 }
 
-export interface OriginStatus {
+/** The same facts as the status page's origins (one function computes both). */
+export interface OriginStatus extends OriginHealth {
   readonly url: string;
   readonly weight: number;
-  /** "unchecked": the pool has no health check; "unknown": not probed yet (taken as up). */
-  readonly state: "up" | "down" | "unknown" | "unchecked";
-  readonly since?: string;
-  readonly reason?: string;
-  /** Consecutive probes against the current state (toward a change). */
-  readonly streak?: number;
 }
 
 export interface PoolStatus {
@@ -53,6 +49,8 @@ export interface Status {
   readonly history: readonly { readonly version: string; readonly appliedAt: string }[];
   /** Set when the active value does not validate. */
   readonly repair?: readonly RepairStep[];
+  /** The last changes between up and down the cron runs recorded, newest first (as on the status page). */
+  readonly changes: readonly { readonly at: string; readonly pool: string; readonly origin: string; readonly to: "up" | "down"; readonly reason: string }[];
 }
 
 export async function statusCommand(options: StatusOptions, io: Io, deps: KvDeps = {}): Promise<number> {
@@ -71,6 +69,11 @@ export function buildStatus(where: string, configText?: string, historyText?: st
   const choice = chooseServedConfig(active, historyText);
   const served = choice.source === "none" ? undefined : choice.served;
   const problems = active && !active.ok ? active.problems.map((p) => `${p.path}: ${p.message}`) : undefined;
+  const health = readHealth(healthText);
+  const changes = (health?.changes ?? []).map((c) => {
+    const { pool, url } = splitOriginKey(c.key);
+    return { at: new Date(c.atMs).toISOString(), pool, origin: url, to: c.up ? ("up" as const) : ("down" as const), reason: c.reason };
+  });
   return {
     where,
     active: active === undefined ? "missing" : active.ok ? "valid" : "invalid",
@@ -78,9 +81,10 @@ export function buildStatus(where: string, configText?: string, historyText?: st
     appliedAt: envelope?.appliedAt ?? null,
     ...(problems ? { problems } : {}),
     serving: served ? { version: served.version, appliedAt: served.appliedAt, from: choice.source === "active" ? "active" : "history" } : null,
-    pools: served ? poolStatuses(served.config, readHealth(healthText)) : [],
+    pools: served ? poolStatuses(served.config, health) : [],
     history: history.map((h) => ({ version: h.version, appliedAt: h.appliedAt })),
     ...(problems ? { repair: repairSteps(configText, historyText) } : {}),
+    changes,
   };
 }
 
@@ -102,19 +106,7 @@ function poolStatuses(config: Config, health: HealthSnapshot | undefined): PoolS
   return [...config.pools.values()].map((pool) => ({
     name: pool.name,
     policy: pool.policy,
-    origins: pool.origins.map((o): OriginStatus => {
-      if (!pool.healthCheck) return { url: o.url, weight: o.weight, state: "unchecked" };
-      const record: HealthRecord | undefined = health && Object.hasOwn(health.origins, o.key) ? health.origins[o.key] : undefined;
-      if (!record) return { url: o.url, weight: o.weight, state: "unknown" };
-      return {
-        url: o.url,
-        weight: o.weight,
-        state: record.up ? "up" : "down",
-        since: new Date(record.sinceMs).toISOString(),
-        ...(record.reason === undefined ? {} : { reason: record.reason }),
-        streak: record.streak,
-      };
-    }),
+    origins: pool.origins.map((o): OriginStatus => ({ url: o.url, weight: o.weight, ...originHealth(pool, o, health) })),
   }));
 }
 
@@ -142,6 +134,10 @@ export function renderStatus(status: Status): string[] {
     });
   }
   if (status.pools.length > 0) lines.push("", ...align(rows));
+  if (status.changes.length > 0) {
+    lines.push("", "recent health changes (newest first):");
+    lines.push(...align(status.changes.map((c) => [`  ${c.at.replace(/\.000Z$/, "Z")}`, c.pool, c.origin, c.to, c.reason])));
+  }
   const earlier = status.history.filter((h) => h.version !== status.version);
   if (!status.problems && earlier.length > 0) {
     lines.push("", `rollback goes back to ${earlier[0]?.version} (applied ${earlier[0]?.appliedAt}); history holds ${status.history.length} versions`);
@@ -150,7 +146,5 @@ export function renderStatus(status: Status): string[] {
 }
 
 function describeOrigin(o: OriginStatus): string {
-  if (o.state === "unchecked") return "no health check";
-  if (o.state === "unknown") return describeRecord(undefined);
-  return describeRecord({ up: o.state === "up", streak: o.streak ?? 0, sinceMs: Date.parse(o.since ?? ""), ...(o.reason === undefined ? {} : { reason: o.reason }) });
+  return describeOriginHealth(o);
 }

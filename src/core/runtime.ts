@@ -9,6 +9,8 @@ import { createPolicy, type Policy, type PolicyDeps } from "./selection";
 
 export interface Runtime {
   readonly version: string;
+  /** When the CLI applied this version (ISO 8601), as stored beside it in KV. */
+  readonly appliedAt?: string;
   readonly config: Config;
   readonly table: RouteTable;
   readonly policies: ReadonlyMap<string, Policy>;
@@ -16,7 +18,7 @@ export interface Runtime {
   readonly poolActions: ReadonlyMap<string, RouteAction>;
 }
 
-export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime): Runtime {
+export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
   const policies = new Map<string, Policy>();
   const poolActions = new Map<string, RouteAction>();
   for (const pool of config.pools.values()) {
@@ -25,6 +27,7 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
   }
   return Object.freeze({
     version,
+    ...(appliedAt === undefined ? {} : { appliedAt }),
     config,
     table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
     policies,

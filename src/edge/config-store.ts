@@ -124,7 +124,7 @@ export class ConfigStore {
   }
 
   private compile(stored: ValidStored): Runtime {
-    return compileRuntime(stored.version, stored.config, { random: this.deps.random }, this.view.runtime);
+    return compileRuntime(stored.version, stored.config, { random: this.deps.random }, this.view.runtime, stored.appliedAt);
   }
 
   private parseHealth(text: string): HealthSnapshot | undefined {

@@ -4,15 +4,19 @@
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
 import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot, type SecretLookup } from "../core/health";
+import { splitRunBudget } from "../core/ops/budget";
 import type { Logger } from "../log";
+import { postAlerts } from "./alerts";
 
 export interface HealthRunDeps {
   readonly kv: KVNamespace;
   readonly fetch: typeof fetch;
   readonly nowMs: () => number;
   readonly log: Logger;
-  /** Subrequest budget of one run. */
+  /** Subrequest budget of one run, shared by probes and webhook posts. */
   readonly maxProbes: number;
+  /** Where to post origin state changes (a secret); undefined: no alerts. */
+  readonly alertWebhookUrl?: string;
   /** The run's scheduled time, which rotates the probed window when origins outnumber the budget. */
   readonly scheduledTimeMs: number;
   /** Reads the Worker secrets that `{secret: NAME}` probe headers name. */
@@ -38,10 +42,11 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   const stored = choice.served;
   const fallback = choice.source === "history" ? { from: KV_KEYS.history, activeVersion: choice.active.version ?? null } : {};
   const previous = readSnapshot(values.get(KV_KEYS.health) ?? null, deps.log);
+  const budget = splitRunBudget(deps.maxProbes, Boolean(deps.alertWebhookUrl));
   const run = await runHealthChecks(stored.config, previous, {
     fetch: deps.fetch,
     nowMs: deps.nowMs,
-    maxProbes: deps.maxProbes,
+    maxProbes: budget.probes,
     runIndex: Math.floor(deps.scheduledTimeMs / 60_000),
     secret: deps.secret,
   });
@@ -60,7 +65,11 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     failed: run.results.filter((r) => !r.result.ok).map((r) => `${r.key}: ${r.result.ok ? "" : r.result.reason}`),
     down,
     wrote: run.changed,
+    changes: run.transitions.map((c) => `${c.key}: ${c.up ? "up" : "down"} (${c.reason})`),
   });
+  if (deps.alertWebhookUrl && run.transitions.length > 0) {
+    await postAlerts(run.transitions, { url: deps.alertWebhookUrl, fetch: deps.fetch, log: deps.log, budget: budget.alerts, configVersion: stored.version });
+  }
 }
 
 function readSnapshot(text: string | null, log: Logger): HealthSnapshot {

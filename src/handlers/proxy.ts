@@ -15,6 +15,7 @@ import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
 import type { Logger } from "../log";
+import type { ProxyTrace } from "./trace";
 
 /**
  * Methods fetch() sends without a body: workerd refuses an empty body stream
@@ -37,6 +38,8 @@ export interface ProxyContext {
   readonly fetch?: typeof fetch;
   /** Keeps mirrored copies running after the response is sent. */
   readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /** Told what routing and each attempt decided, for logs and metrics. */
+  readonly trace?: ProxyTrace;
 }
 
 /** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
@@ -53,6 +56,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const url = new URL(request.url);
   const incoming = { method: request.method, url, headers: request.headers, clientIp: request.headers.get("cf-connecting-ip") ?? undefined, requestId: ctx.requestId };
   const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  if (decision.kind !== "bad-path") ctx.trace?.matched(url.host, decision.routedPath, decision.kind === "no-route" ? undefined : decision.match);
   switch (decision.kind) {
     case "bad-path":
       throw new RouterError(400, "bad-path", `edge-ingress: bad request path: ${decision.reason}`);
@@ -164,6 +168,7 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
       retried: mayRetry && result.kind === "connect-failed",
     });
   }
+  ctx.trace?.tried(pool, origin, result, ctx.ejector);
   return result;
 }
 

@@ -133,15 +133,15 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` on free ports of 127.0.0.1, reading KV from `persistTo` on every request. Bounded wait. */
-export async function startWranglerDev(persistTo: string, readyWithinMs = 45_000): Promise<WranglerDev> {
+/** `wrangler dev` on free ports of 127.0.0.1, reading KV from `persistTo` on every request, with more `vars` (secrets too). Bounded wait. */
+export async function startWranglerDev(persistTo: string, readyWithinMs = 45_000, vars: Readonly<Record<string, string>> = {}): Promise<WranglerDev> {
   const port = await freePort();
   const inspectorPort = await freePort();
   // Its own process group, so stop() ends wrangler and the workerd it runs.
   const child = spawn(
     process.execPath,
     [WRANGLER, "dev", "--config", WRANGLER_TOML, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-      "--persist-to", persistTo, "--var", "CONFIG_CACHE_TTL_SECONDS:0"],
+      "--persist-to", persistTo, "--var", "CONFIG_CACHE_TTL_SECONDS:0", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
     { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";

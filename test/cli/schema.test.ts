@@ -15,7 +15,7 @@ describe("schema/edge-ingress.schema.json", () => {
   it("describes the native document and leaves manifests to the CLI", () => {
     const schema = JSON.parse(generateSchema());
     const native = schema.definitions.nativeDocument;
-    expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization"]);
+    expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath"]);
     expect(native.additionalProperties).toBe(false);
     expect(native.properties.pools.additionalProperties.properties.policy.enum).toEqual(["random", "round-robin", "least-recent"]);
     expect(schema.if).toEqual({ type: "object", required: ["kind"] });

@@ -54,6 +54,14 @@ export interface WorkerOptions {
    * outboundService), with its `cf` (e.g. resolveOverride) readable.
    */
   readonly outbound?: (request: Request) => Promise<Response>;
+  /** More vars (STATUS_TOKEN, ALERT_WEBHOOK_URL may come here too). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * Binds METRICS to a stand-in Analytics Engine dataset that prints each
+   * data point as a log line `{"analyticsEngine": point}` (Miniflare's own
+   * simulator drops them), so tests can read what the Worker wrote.
+   */
+  readonly analytics?: boolean;
 }
 
 /**
@@ -83,6 +91,15 @@ export default {
 };
 `;
 
+/** The stand-in dataset: a wrapped binding, as Miniflare's own simulator is, that records instead of dropping. */
+const RECORDING_DATASET = {
+  name: "recording-analytics-engine",
+  modules: true,
+  script: `export default function () {
+    return { writeDataPoint(point) { console.log(JSON.stringify({ analyticsEngine: point ?? null })); } };
+  }`,
+};
+
 export async function startWorker(options: WorkerOptions = {}): Promise<TestWorker> {
   const logs: unknown[] = [];
   const collect = (stream: Readable) => {
@@ -102,12 +119,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     });
   };
   const bundle = resolve(BUNDLE);
-  const mf = new Miniflare({
+  const router = {
+    name: "edge-ingress",
     ...(options.countKvReads
       ? {
           modules: [
-            { type: "ESModule", path: join(dirname(bundle), "counting-entry.mjs"), contents: COUNTING_ENTRY },
-            { type: "ESModule", path: bundle },
+            { type: "ESModule" as const, path: join(dirname(bundle), "counting-entry.mjs"), contents: COUNTING_ENTRY },
+            { type: "ESModule" as const, path: bundle },
           ],
         }
       : { modules: true, scriptPath: BUNDLE }),
@@ -117,7 +135,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       CONFIG_CACHE_TTL_SECONDS: String(options.ttlSeconds ?? 0),
       HEALTH_MAX_PROBES_PER_RUN: String(options.maxProbes ?? 50),
       ...options.secrets,
+      ...options.vars,
     },
+    ...(options.analytics ? { wrappedBindings: { METRICS: RECORDING_DATASET.name } } : {}),
+  };
+  const mf = new Miniflare({
+    workers: options.analytics ? [router, RECORDING_DATASET] : [router],
     cf: { colo: "TEST" },
     ...(options.outbound ? { outboundService: options.outbound as never } : {}),
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {

@@ -10,7 +10,7 @@ import { readIngress } from "./ingress-manifest";
 import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type ObjectSource } from "./gateway-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
-import { addDefaultBackend, addNote, addPathNormalization, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
 export type { DocLocation, LocatedProblem, LocatedWarning, MergeOptions, RuleSource, Segment };
@@ -34,6 +34,7 @@ export interface NativeDocument {
   /** Gateway API Gateways and HTTPRoutes, flat ({name, namespace, ...spec}), in document order. */
   gateways?: unknown[];
   httpRoutes?: unknown[];
+  statusPath?: unknown;
 }
 
 export interface MergeResult {
@@ -52,9 +53,10 @@ export interface MergeResult {
   /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
   readonly documentSource?: DocLocation;
   readonly pathNormalizationSource?: DocLocation;
+  readonly statusPathSource?: DocLocation;
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "gateways", "httpRoutes"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "gateways", "httpRoutes"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
@@ -76,6 +78,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   if (state.pathNormalization) document.pathNormalization = state.pathNormalization.value;
   if (state.gateways.length > 0) document.gateways = state.gateways;
   if (state.httpRoutes.length > 0) document.httpRoutes = state.httpRoutes;
+  if (state.statusPath) document.statusPath = state.statusPath.value;
   return {
     document,
     notes: state.notes,
@@ -88,6 +91,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
     ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
     ...(state.pathNormalization ? { pathNormalizationSource: state.pathNormalization.at } : {}),
+    ...(state.statusPath ? { statusPathSource: state.statusPath.at } : {}),
   };
 }
 
@@ -140,6 +144,7 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
   if (value.pathNormalization !== undefined) addPathNormalization(state, value.pathNormalization, child(at, "pathNormalization"));
   if (value.gateways !== undefined) readNativeGatewayList(value.gateways, "gateways", at, state);
   if (value.httpRoutes !== undefined) readNativeGatewayList(value.httpRoutes, "httpRoutes", at, state);
+  if (value.statusPath !== undefined) addStatusPath(state, value.statusPath, child(at, "statusPath"));
 }
 
 /**
@@ -171,6 +176,9 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
   }
   else if (head === "defaultBackend" || head === "pathNormalization") {
     base = head === "defaultBackend" ? merge.defaultBackendSource : merge.pathNormalizationSource;
+    tail = segments.slice(1);
+  } else if (head === "statusPath") {
+    base = merge.statusPathSource;
     tail = segments.slice(1);
   }
   if (base) return child(base, ...tail);

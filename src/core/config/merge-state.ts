@@ -52,6 +52,7 @@ export interface MergeState {
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
+  statusPath?: { readonly value: unknown; readonly at: DocLocation };
 }
 
 export function newMergeState(options: MergeOptions): MergeState {
@@ -144,4 +145,13 @@ function backendPool(backend: unknown): string {
     }
   }
   return JSON.stringify(backend) ?? "";
+}
+
+/** At most one distinct statusPath across all documents. */
+export function addStatusPath(state: MergeState, value: unknown, at: DocLocation): void {
+  const earlier = state.statusPath;
+  if (earlier === undefined) state.statusPath = { value, at };
+  else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    addProblem(state, at, `conflicts with the statusPath at ${formatLocation(earlier.at)} (${JSON.stringify(earlier.value)}): at most one statusPath may be set across all documents`);
+  }
 }

@@ -9,6 +9,7 @@ import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBa
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
+import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
@@ -126,6 +127,14 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     mergeSlashes: rawNormalization?.mergeSlashes ?? DEFAULT_PATH_NORMALIZATION.mergeSlashes,
   };
   const gateway = doc.gateways || doc.httpRoutes ? normalizeGateway(doc.gateways ?? [], doc.httpRoutes ?? [], known, routes, problems) : undefined;
+  const rawStatusPath = doc.statusPath === undefined ? undefined : part(statusPathSchema, doc.statusPath, ["statusPath"], problems);
+  // An invalid one is reported above; the rules are still checked, against the default.
+  const statusPath = normalizeStatusPath(rawStatusPath !== undefined && statusPathProblem(rawStatusPath) === undefined ? rawStatusPath : DEFAULT_STATUS_PATH);
+  problems.push(...shadowedRouteProblems(routes, statusPath));
+  // An HTTPRoute match is expanded per hostname: check each written match once.
+  const written = new Set<string>();
+  const gatewayMatches = (gateway?.routes ?? []).filter((r) => !written.has(r.source) && written.add(r.source));
+  problems.push(...shadowedRouteProblems(gatewayMatches, statusPath).map((p) => ({ ...p, path: p.path.replace(/\.path$/, ".path.value") })));
   return {
     pools,
     routes,
@@ -133,6 +142,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}),
     pathNormalization,
     ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
+    statusPath,
   };
 }
 

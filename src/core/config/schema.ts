@@ -7,6 +7,7 @@ import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
 import { gateway, httpRoute } from "../gateway/schema";
 import { probeHeaders } from "./probe-headers";
+import { statusPathSchema } from "./status-path";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -151,6 +152,7 @@ export const nativeDocument = v.strictObject(
     httpRoutes: v.optional(
       v.pipe(v.array(httpRoute, httpRoutesMessage), v.description("Gateway API HTTPRoutes: name, namespace, then the HTTPRouteSpec fields (parentRefs, hostnames, rules).")),
     ),
+    statusPath: v.optional(statusPathSchema),
   },
   documentMessage,
 );
@@ -184,6 +186,7 @@ export const documentOutline = v.strictObject(
     pathNormalization: v.optional(v.unknown()),
     gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
     httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
+    statusPath: v.optional(v.unknown()),
   },
   documentMessage,
 );

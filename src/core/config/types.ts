@@ -162,6 +162,8 @@ export interface Config {
    * parseConfig always sets it; absent means the default (reject escaped slashes, merge slashes).
    */
   readonly pathNormalization?: PathNormalization;
+  /** Path prefix of the status page, with a trailing slash. Default "/.well-known/edge-ingress/". */
+  readonly statusPath: string;
 }
 
 /** A Gateway listener: the Worker is the Gateway. */

@@ -89,6 +89,17 @@ describe("PassiveEjector", () => {
     expect(ejector.size).toBe(0);
   });
 
+  it("tells the listener of each ejection once, with its end", () => {
+    const clock = { ms: 1_000_000 };
+    const heard: [string, number][] = [];
+    const ejector = new PassiveEjector(() => clock.ms, (key, untilMs) => heard.push([key, untilMs]));
+    for (let i = 0; i < 5; i++) ejector.recordFailure(a, spec);
+    expect(heard).toEqual([[a.key, 1_000_000 + spec.cooldownMs]]);
+    clock.ms += spec.cooldownMs;
+    for (let i = 0; i < 3; i++) ejector.recordFailure(a, spec);
+    expect(heard).toHaveLength(2);
+  });
+
   it("stays bounded when many distinct origins fail", () => {
     const { ejector } = setup();
     for (let i = 0; i < 10_000; i++) ejector.recordFailure({ url: `http://o${i}.example`, weight: 1, key: `p http://o${i}.example` }, spec);

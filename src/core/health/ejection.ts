@@ -26,7 +26,11 @@ export class PassiveEjector {
   /** Latest end of any ejection: past it nothing is ejected, and availability skips every lookup. */
   private lastEjectionEndMs = 0;
 
-  constructor(private readonly nowMs: () => number) {}
+  /** `onEject` hears of each ejection as it happens (the status page counts them); it must not throw. */
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly onEject?: (key: string, untilMs: number) => void,
+  ) {}
 
   recordFailure(origin: Origin, spec: PassiveEjectionSpec): void {
     const now = this.nowMs();
@@ -44,6 +48,7 @@ export class PassiveEjector {
     if (entry.failures >= spec.consecutiveFailures) {
       entry.ejectedUntilMs = now + spec.cooldownMs;
       if (entry.ejectedUntilMs > this.lastEjectionEndMs) this.lastEjectionEndMs = entry.ejectedUntilMs;
+      this.onEject?.(origin.key, entry.ejectedUntilMs);
     }
   }
 

@@ -7,3 +7,4 @@ export { runHealthChecks, probeWindow, DEFAULT_CONCURRENCY, DEFAULT_MAX_PROBES, 
 export { resolveProbeHeaders, type SecretLookup } from "./probe-headers";
 export { PassiveEjector } from "./ejection";
 export { availableOrigins, type Availability } from "./availability";
+export { healthTransitions, keepChanges, splitOriginKey, MAX_KEPT_CHANGES, type HealthChange } from "./transitions";

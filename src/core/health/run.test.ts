@@ -72,7 +72,7 @@ function pool(name: string, originNames: string[], healthCheck: HealthCheckSpec 
 }
 
 function config(...pools: Pool[]): Config {
-  return { pools: new Map(pools.map((p) => [p.name, p])), routes: [] };
+  return { pools: new Map(pools.map((p) => [p.name, p])), routes: [], statusPath: "/.well-known/edge-ingress/" };
 }
 
 const names = (n: number, prefix = "o") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -100,7 +100,10 @@ describe("runHealthChecks", () => {
         [`api ${base}/o/a`]: { up: true, streak: 0, sinceMs: 7 },
         [`api ${base}/o/b`]: { up: false, streak: 0, sinceMs: 7, reason: "status 503" },
       },
+      // A new origin starts up, so going down on its first probe is a change.
+      changes: [{ key: `api ${base}/o/b`, up: false, atMs: 7, reason: "status 503" }],
     });
+    expect(run.transitions).toEqual(run.next.changes);
   });
 
   it("never has more probes in flight than the concurrency, and uses all of it", async () => {

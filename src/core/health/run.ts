@@ -8,6 +8,7 @@ import { probe, type ProbeResult } from "./probe";
 import { resolveProbeHeaders, type ResolvedProbeHeaders, type SecretLookup } from "./probe-headers";
 import { snapshotsEqual, type HealthSnapshot } from "./snapshot";
 import { nextRecord, type HealthRecord } from "./state";
+import { healthTransitions, keepChanges, type HealthChange } from "./transitions";
 
 export interface HealthCheckDeps {
   readonly fetch: typeof fetch;
@@ -49,6 +50,8 @@ export interface HealthRun {
   readonly results: ProbeReport[];
   /** One entry per pool in the window whose headers failed: its probes failed without being sent. */
   readonly headerProblems: HeaderProblem[];
+  /** Origins that went down or came back up in this run, in config order. */
+  readonly transitions: HealthChange[];
 }
 
 export const DEFAULT_CONCURRENCY = 6;
@@ -97,9 +100,12 @@ export async function runHealthChecks(config: Config, previous: HealthSnapshot, 
       origins[t.origin.key] = before;
     }
   }
-  const next: HealthSnapshot = { v: 1, origins };
+  const thresholds = new Map(targets.map((t) => [t.origin.key, t.spec.healthyThreshold]));
+  const transitions = healthTransitions(previous, { v: 1, origins }, (key) => thresholds.get(key) ?? 1);
+  const changes = keepChanges(transitions, previous.changes);
+  const next: HealthSnapshot = changes.length === 0 ? { v: 1, origins } : { v: 1, origins, changes };
   const changed = !snapshotsEqual(next, previous);
-  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results, headerProblems };
+  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results, headerProblems, transitions };
 }
 
 const noSecrets: SecretLookup = () => undefined;

@@ -4,11 +4,14 @@
 // KV must never take traffic down.
 import * as v from "valibot";
 import type { HealthRecord } from "./state";
+import { MAX_KEPT_CHANGES, type HealthChange } from "./transitions";
 
 export interface HealthSnapshot {
   readonly v: 1;
   /** Records by origin key (`${pool} ${url}`). No record means up. */
   readonly origins: Readonly<Record<string, HealthRecord>>;
+  /** The last changes between up and down, newest first (at most 20). Absent in snapshots from before it existed. */
+  readonly changes?: readonly HealthChange[];
 }
 
 export const emptySnapshot: HealthSnapshot = Object.freeze({ v: 1, origins: Object.freeze({}) });
@@ -23,6 +26,13 @@ const healthRecord = v.object({
   reason: v.optional(v.string()),
 });
 
+const healthChange = v.object({
+  key: v.string(),
+  up: v.boolean(),
+  atMs: v.pipe(v.number(), v.minValue(-MAX_DATE_MS), v.maxValue(MAX_DATE_MS)),
+  reason: v.string(),
+});
+
 // v.object drops unknown keys, so a record written by a newer version still
 // reads here and compares equal on the fields this version knows.
 const healthSnapshot = v.object({
@@ -33,6 +43,8 @@ const healthSnapshot = v.object({
     v.check((value) => !Array.isArray(value)),
     v.record(v.string(), healthRecord),
   ),
+  // Only a history: a malformed one is dropped, never the health state with it.
+  changes: v.optional(v.fallback(v.array(healthChange), [])),
 });
 
 /** The snapshot as stored in KV (JSON text); undefined when it is not valid JSON or not a snapshot. */
@@ -54,9 +66,11 @@ export function parseHealthSnapshot(value: unknown): HealthSnapshot | undefined 
     // Rebuilt without `reason: undefined`, the shape nextRecord produces.
     origins[key] = r.reason === undefined ? { up: r.up, streak: r.streak, sinceMs: r.sinceMs } : { up: r.up, streak: r.streak, sinceMs: r.sinceMs, reason: r.reason };
   }
-  return { v: 1, origins };
+  const changes = result.output.changes;
+  return changes === undefined ? { v: 1, origins } : { v: 1, origins, changes: changes.slice(0, MAX_KEPT_CHANGES) };
 }
 
+/** Compares the origins' records only: the change history follows from them. */
 export function snapshotsEqual(a: HealthSnapshot, b: HealthSnapshot): boolean {
   if (a === b) return true;
   const keysA = Object.keys(a.origins);

@@ -24,13 +24,15 @@ export interface IncomingRequest {
 export type Decision =
   /** Path normalization refuses the path (400). */
   | { readonly kind: "bad-path"; readonly reason: string }
-  | { readonly kind: "no-route"; readonly host: string; readonly path: string }
+  /** `path` as it arrived; `routedPath` normalized, as matched. */
+  | { readonly kind: "no-route"; readonly host: string; readonly path: string; readonly routedPath: string }
   /** A filter answered (redirect, CORS preflight): no origin is asked. */
-  | { readonly kind: "answer"; readonly answer: LocalAnswer; readonly match: RouteMatch; readonly action: RouteAction }
+  | { readonly kind: "answer"; readonly answer: LocalAnswer; readonly match: RouteMatch; readonly action: RouteAction; readonly routedPath: string }
   /** The rule has no valid backend for this request: the Gateway API says 500. */
-  | { readonly kind: "no-backend"; readonly match: RouteMatch; readonly action: RouteAction; readonly backend: Backend | undefined }
+  | { readonly kind: "no-backend"; readonly match: RouteMatch; readonly action: RouteAction; readonly backend: Backend | undefined; readonly routedPath: string }
   | {
       readonly kind: "forward";
+      readonly routedPath: string;
       readonly match: RouteMatch;
       readonly action: RouteAction;
       readonly backend: Backend;
@@ -49,25 +51,26 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
   const routed = runtime.table.route(host, url.pathname, requestFacts(incoming.method, url, incoming.headers));
   if (!routed.ok) return { kind: "bad-path", reason: routed.reason };
   const match = routed.match;
-  if (match === undefined) return { kind: "no-route", host, path: url.pathname };
+  const routedPath = routed.path;
+  if (match === undefined) return { kind: "no-route", host, path: url.pathname, routedPath };
   const action = actionOf(runtime, match);
 
   const upstream = upstreamRequest(incoming, routed.path, match, random);
   for (const filter of action.filters) {
     const answer = filter.onRequest?.(upstream);
-    if (answer !== undefined) return { kind: "answer", answer, match, action };
+    if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
   }
   const backend = pickBackend(action, random);
-  if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend };
+  if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
   for (const filter of backend.filters) {
     const answer = filter.onRequest?.(upstream);
-    if (answer !== undefined) return { kind: "answer", answer, match, action };
+    if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
   }
   const responseFilters =
     action.filters.length === 0 && backend.filters.length === 0
       ? NO_FILTERS
       : [...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
-  return { kind: "forward", match, action, backend, pool: backend.pool, upstream, responseFilters };
+  return { kind: "forward", routedPath, match, action, backend, pool: backend.pool, upstream, responseFilters };
 }
 
 /** An HTTPRoute rule carries its action; an Ingress path or the defaultBackend is its pool. */
