@@ -146,13 +146,13 @@ export const nativeDocument = v.strictObject(
     pathNormalization: v.optional(
       v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
     ),
+    statusPath: v.optional(statusPathSchema),
     gateways: v.optional(
       v.pipe(v.array(gateway, gatewaysMessage), v.description("Gateway API Gateways: their listeners are where HTTPRoutes attach (the Worker is the Gateway).")),
     ),
     httpRoutes: v.optional(
       v.pipe(v.array(httpRoute, httpRoutesMessage), v.description("Gateway API HTTPRoutes: name, namespace, then the HTTPRouteSpec fields (parentRefs, hostnames, rules).")),
     ),
-    statusPath: v.optional(statusPathSchema),
   },
   documentMessage,
 );
@@ -184,9 +184,9 @@ export const documentOutline = v.strictObject(
     defaultBackend: v.optional(v.unknown()),
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
     pathNormalization: v.optional(v.unknown()),
+    statusPath: v.optional(v.unknown()),
     gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
     httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
-    statusPath: v.optional(v.unknown()),
   },
   documentMessage,
 );
