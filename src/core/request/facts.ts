@@ -13,11 +13,29 @@ export function listenerAddress(url: URL): string {
 }
 
 export function requestFacts(method: string, url: URL, headers: Headers): RequestFacts {
-  let query: URLSearchParams | undefined;
-  return {
-    method,
-    header: (name) => headers.get(name),
-    queryParam: (name) => (query ??= new URLSearchParams(url.search)).get(name),
-    listener: listenerAddress(url),
-  };
+  return new Facts(method, url, headers);
+}
+
+/** Everything computed on first use: most requests ask for nothing but the listener, and many not even that. */
+class Facts implements RequestFacts {
+  private query: URLSearchParams | undefined;
+  private address: string | undefined;
+
+  constructor(
+    readonly method: string,
+    private readonly url: URL,
+    private readonly headers: Headers,
+  ) {}
+
+  get listener(): string {
+    return (this.address ??= listenerAddress(this.url));
+  }
+
+  header(name: string): string | null {
+    return this.headers.get(name);
+  }
+
+  queryParam(name: string): string | null {
+    return (this.query ??= new URLSearchParams(this.url.search)).get(name);
+  }
 }
