@@ -1,6 +1,7 @@
 // The file-reading commands (validate, explain, test), run in-process against
 // real files; no KV involved, except one wrangler run without credentials.
-import { readFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -187,6 +188,35 @@ describe("test and explain on the Kubernetes docs examples", async () => {
     const run = await cli(["explain", fallback.pools, fallback.ingress, "--host", "docs.example", "--path", "/a/../bbb"]);
     expect(run.stdout).toContain("request path /a/../bbb reaches the Worker as /bbb (URL parsing)");
     expect(run.stdout).toContain("decided: no path matched; defaultBackend default-backend");
+  });
+});
+
+describe("what the CLI agrees to read", () => {
+  it("refuses a FIFO, a device and a directory without reading them", async () => {
+    const fifo = join(dir, "pipe.yaml");
+    execFileSync("mkfifo", [fifo]);
+    // Nothing ever writes to the FIFO: reading it would wait forever.
+    expect(await cli(["validate", fifo])).toEqual({ code: 2, stdout: "", stderr: `edge-ingress: cannot read ${JSON.stringify(fifo)}: it is a FIFO (named pipe), not a regular file` });
+    expect(await cli(["validate", "/dev/urandom"])).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: cannot read "/dev/urandom": it is a character device, not a regular file' });
+    expect(await cli(["validate", dir])).toEqual({ code: 2, stdout: "", stderr: `edge-ingress: cannot read ${JSON.stringify(dir)}: it is a directory, not a regular file` });
+  });
+
+  it("refuses a file larger than 16 MiB before reading it", async () => {
+    const big = join(dir, "big.yaml");
+    await writeFile(big, "");
+    await truncate(big, 16 * 1024 * 1024 + 1);
+    expect(await cli(["validate", big])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `edge-ingress: cannot read ${JSON.stringify(big)}: it is 16777217 bytes, more than the 16 MiB a config file may have`,
+    });
+  });
+
+  it("reports bytes that are not UTF-8 with their line, as a syntax problem", async () => {
+    const latin1 = join(dir, "latin1.yaml");
+    await writeFile(latin1, Buffer.concat([Buffer.from("pools:\n  web:\n    origins:\n      - url: https://caf"), Buffer.from([0xe9]), Buffer.from(".example.net\n")]));
+    const run = await cli(["validate", latin1]);
+    expect(run).toEqual({ code: 1, stdout: "", stderr: `${latin1}: not valid UTF-8 (line 4); save the file as UTF-8\nedge-ingress: 1 problem found` });
   });
 });
 
