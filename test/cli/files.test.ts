@@ -178,6 +178,14 @@ describe("test and explain on the Kubernetes docs examples", async () => {
     expect(lines[0]).toBe("method: POST (Ingress rules match host and path only; every method is routed alike)");
   });
 
+  it("explain --help says that without --local no health is read", async () => {
+    const help = await cli(["explain", "--help"]);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("--local read origin health from local storage, as `wrangler dev` reads it (default: health is not read, every origin is listed as a candidate)");
+    expect(text).not.toContain("remote namespace");
+  });
+
   it("explain says why nothing matched, and when the defaultBackend answered", async () => {
     const exact = await exampleFiles(examples.find((e) => e.name === "docs-table/exact-foo")!);
     const none = await cli(["explain", exact.pools, exact.ingress, "--host", "docs.example", "--path", "/foo/"]);
