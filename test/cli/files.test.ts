@@ -110,6 +110,30 @@ describe("validate", () => {
     ]);
   });
 
+  it("warns about each pool no request can reach: not named by a rule or the defaultBackend, directly or through whenAllDown", async () => {
+    const pool = (extra: object = {}) => ({ origins: [{ url: "https://o.example.net" }], ...extra });
+    const files = await writeFiles(dir, {
+      "pools.yaml": stringify({
+        pools: {
+          web: pool({ whenAllDown: "backup" }),
+          backup: pool({ whenAllDown: "last" }),
+          last: pool(),
+          fallback: pool(),
+          spare: pool({ whenAllDown: "orphan" }),
+          orphan: pool(),
+        },
+        rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }] } }],
+        defaultBackend: { service: { name: "fallback" } },
+      }),
+    });
+    const run = await cli(["validate", files["pools.yaml"]!]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n")).toEqual([
+      `warning: ${files["pools.yaml"]}[0]: pools.spare: no request can reach pool "spare": no rule or defaultBackend names it, directly or through whenAllDown (line 16)`,
+      `warning: ${files["pools.yaml"]}[0]: pools.orphan: no request can reach pool "orphan": no rule or defaultBackend names it, directly or through whenAllDown (line 20)`,
+    ]);
+  });
+
   it("reads kind: List, skips other kinds with a note, and keeps only the asked ingress class", async () => {
     const ingress = (name: string, host: string, className?: string) => ({
       apiVersion: "networking.k8s.io/v1",
