@@ -83,8 +83,8 @@ function poolStatuses(config: Config, health: HealthSnapshot | undefined): PoolS
 }
 
 export function renderStatus(status: Status): string[] {
-  if (status.version === null) return [`no config in ${status.where}; write one with "edge-ingress apply FILE..."`];
-  const lines = [`version ${status.version}${status.appliedAt ? `, applied ${status.appliedAt}` : ""} (${status.where})`];
+  if (status.version === null && !status.problems) return [`no config in ${status.where}; write one with "edge-ingress apply FILE..."`];
+  const lines = [`${status.version === null ? "no readable version" : `version ${status.version}`}${status.appliedAt ? `, applied ${status.appliedAt}` : ""} (${status.where})`];
   if (status.problems) {
     lines.push("the stored config does not validate; the Worker keeps serving the last good config it read:");
     lines.push(...status.problems.map((p) => `  ${p}`));

@@ -276,7 +276,18 @@ describe("usage and environment errors", () => {
       stdout: "",
       stderr: 'edge-ingress: wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)',
     });
-  });
+
+    // apply --dry-run still shows what it would write, diffed against nothing.
+    const dry = await cli(["apply", EXAMPLE, "--dry-run"], { env });
+    expect(dry.code, dry.stderr).toBe(0);
+    const writes = JSON.parse(dry.stdout) as { key: string; value: unknown }[];
+    expect(writes.map((w) => w.key)).toEqual(["edge-ingress:config-history", "edge-ingress:config"]);
+    const lines = dry.stderr.split("\n");
+    const warning = lines.indexOf('warning: cannot read the remote namespace: wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)');
+    expect(warning).toBeGreaterThan(-1);
+    expect(lines[warning + 1]).toBe("the diff below is against nothing, and the history shown holds only the new version (what KV holds already would follow it)");
+    expect(dry.stderr).toContain("  + pool web (round-robin): http://127.0.0.1:9001 (weight 2), http://127.0.0.1:9002");
+  }, 60_000);
 
   it("runs through its bin shim with no build step", async () => {
     const run = await bin(["validate", "examples/edge-ingress.yaml"]);

@@ -54,6 +54,20 @@ export async function kvGet(key: string, persistTo: string): Promise<string | un
   return run.stdout === "Value not found\n" ? undefined : run.stdout;
 }
 
+/** `wrangler kv key put KEY --path FILE` against local storage, independently of the CLI's own code. */
+export async function kvPut(key: string, value: string, persistTo: string): Promise<void> {
+  const file = join(await tempDir("edge-ingress-value-"), "value");
+  await writeFile(file, value);
+  const run = await capture(
+    spawn(process.execPath, [WRANGLER, "kv", "key", "put", key, "--path", file, "--binding", "INGRESS_KV", "--local", "--persist-to", persistTo, "--config", WRANGLER_TOML], {
+      cwd: ROOT,
+      env: ENV,
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  if (run.code !== 0) throw new Error(`wrangler kv key put failed: ${run.stderr}`);
+}
+
 function capture(child: ChildProcess): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
