@@ -1,7 +1,7 @@
 // The file-reading commands (validate, explain, test), run in-process against
 // real files; no KV involved, except one wrangler run without credentials.
-import { execFileSync } from "node:child_process";
-import { readFile, truncate, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { cp, readFile, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -289,11 +289,48 @@ describe("usage and environment errors", () => {
     expect(dry.stderr).toContain("  + pool web (round-robin): http://127.0.0.1:9001 (weight 2), http://127.0.0.1:9002");
   }, 60_000);
 
-  it("runs through its bin shim with no build step", async () => {
+  it("runs through its bin, the bundle in dist/cli", async () => {
     const run = await bin(["validate", "examples/edge-ingress.yaml"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^valid: 2 pools/);
     const bad = await bin(["validate", "examples/missing.yaml"]);
     expect(bad).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: cannot read "examples/missing.yaml": no such file\n' });
   });
+
+  it("stops quietly when its reader closes the pipe early, as with | head", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/edge-ingress.mjs"), "explain", EXAMPLE, "--host", "app.example.com", "--path", "/api"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
+  });
+
+  it("builds the bundle when it is missing or built from other sources, and says so when it cannot", async () => {
+    // A copy of the repository without dist/, as a clone installed with --ignore-scripts.
+    const clone = await tempDir("edge-ingress-clone-");
+    for (const path of ["bin", "scripts", "src", "examples", "package.json", "package-lock.json"]) await cp(join(ROOT, path), join(clone, path), { recursive: true });
+    await symlink(join(ROOT, "node_modules"), join(clone, "node_modules"));
+    const run = (...argv: string[]) => bin(argv, clone, join(clone, "bin/edge-ingress.mjs"));
+
+    const first = await run("validate", "examples/edge-ingress.yaml");
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^valid: 2 pools/);
+    expect(JSON.parse(await readFile(join(clone, "dist/cli/build.json"), "utf8")).inputs).toContain("src/cli/validate.ts");
+
+    // An edited source is picked up on the next run.
+    const validate = join(clone, "src/cli/validate.ts");
+    await writeFile(validate, (await readFile(validate, "utf8")).replace("io.out(`valid: ", "io.out(`VALID: "));
+    expect((await run("validate", "examples/edge-ingress.yaml")).stdout).toMatch(/^VALID: 2 pools/);
+
+    await writeFile(validate, "export const broken = ;\n");
+    const broken = await run("validate", "examples/edge-ingress.yaml");
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toBe("");
+    expect(broken.stderr).toMatch(/^edge-ingress: cannot build the CLI into dist\/cli: src\/cli\/validate\.ts:1: .+; run "npm install" \(or "npm run build"\) in the edge-ingress folder\n$/);
+  }, 60_000);
 });

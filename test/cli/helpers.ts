@@ -36,9 +36,9 @@ export async function cli(argv: readonly string[], options: { cwd?: string; env?
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
-/** Runs `node bin/edge-ingress.mjs ...argv`: the shim as users run it. */
-export function bin(argv: readonly string[], cwd = ROOT): Promise<CliRun> {
-  return capture(spawn(process.execPath, [join(ROOT, "bin/edge-ingress.mjs"), ...argv], { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"] }));
+/** Runs `node bin/edge-ingress.mjs ...argv`: the command as users run it (the bundle in dist/cli). */
+export function bin(argv: readonly string[], cwd = ROOT, script = join(ROOT, "bin/edge-ingress.mjs")): Promise<CliRun> {
+  return capture(spawn(process.execPath, [script, ...argv], { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 /** `wrangler kv key get KEY` against local storage, raw bytes as UTF-8; undefined when absent. */
