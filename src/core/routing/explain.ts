@@ -34,7 +34,7 @@ export function explainMatch(
     `host: ${JSON.stringify(hostHeader)} -> ${host || "(empty)"}`,
     hostReason,
     ...describePath(path, normalized),
-    ...routes.map((r) => `  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route)}`),
+    ...routes.map((r) => `  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route, r.length)}`),
     `decided: ${decision}`,
     !normalized.ok
       ? "result: 400 (bad request path; no origin is contacted)"
@@ -77,7 +77,7 @@ function decide(
   let runnerUp: Entry | undefined;
   for (const e of matched) if (e !== winner && beats(e, runnerUp)) runnerUp = e;
   if (winner === undefined || runnerUp === undefined) {
-    return { step: "only-match", decision: `only matching path: ${match.route.pathType} ${match.route.path} (${match.route.path.length})` };
+    return { step: "only-match", decision: `only matching path: ${match.route.pathType} ${match.route.path} (${winner?.length ?? match.route.path.length})` };
   }
   const w = winner.route;
   const r = runnerUp.route;
@@ -107,6 +107,7 @@ function describeHostChoice(compiled: CompiledRoutes, host: string, group: HostG
   return `host ${shown} matched precise host ${group.pattern}${wildcardNote}${hostlessNote}`;
 }
 
-function describeRoute(route: Route): string {
-  return `${route.pathType} ${route.path} (${route.path.length}) -> ${route.pool}  [${route.source}]`;
+/** `length` is the one precedence compares (a Prefix path counts without its trailing slash). */
+function describeRoute(route: Route, length: number): string {
+  return `${route.pathType} ${route.path} (${length}) -> ${route.pool}  [${route.source}]`;
 }
