@@ -1,18 +1,20 @@
 // `edge-ingress apply FILE...`: validate, diff against the config in KV, then
-// write the config and its history in ONE `wrangler kv bulk put`. An invalid
-// config never reaches wrangler, so KV stays exactly as it was.
+// switch to the new one (switch-config.ts: the history first, then the active
+// key, with a re-check between and a read-back after). An invalid config never
+// reaches wrangler, so KV stays exactly as it was.
 import { parseConfig } from "../core/config/parse";
 import { KV_KEYS, type StoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
 import { redactStoredConfig } from "./credentials";
 import { diffConfigs } from "./diff";
 import { pushHistory } from "./history";
-import { openKv, readConfigState, type KvDeps, type KvFlags } from "./kv-state";
+import { EMPTY_STATE, openKv, readConfigState, type ConfigState, type KvDeps, type KvFlags } from "./kv-state";
 import { loadConfigFiles, type LoadOptions } from "./load";
-import { EXIT_INVALID, type Io } from "./output";
+import { CliError, EXIT_INVALID, type Io } from "./output";
+import { switchConfig } from "./switch-config";
 import { reportLoaded, summarize } from "./validate";
 import { configVersion } from "./version";
-import type { KvEntry } from "./wrangler";
+import type { Kv } from "./wrangler";
 
 export interface ApplyOptions extends LoadOptions, KvFlags {
   readonly dryRun?: boolean;
@@ -25,10 +27,11 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
 
   const version = configVersion(loaded.document);
   const kv = (deps.open ?? openKv)(options, io);
-  const { current, history } = await readConfigState(kv, io);
   // With --dry-run, stdout carries only the JSON of the writes.
   const say = options.dryRun ? io.err : io.out;
-  say(`${current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`}`);
+  const seen = await readState(kv, io, options.dryRun === true);
+  const { current } = seen;
+  if (seen !== EMPTY_STATE) say(current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`);
   if (current?.version === version) {
     say(`version ${version} is already active; nothing ${options.dryRun ? "would be" : "was"} written`);
     if (options.dryRun) io.out("[]");
@@ -38,27 +41,41 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   for (const line of diffConfigs(activeConfig(current, io), config)) say(`  ${line}`);
 
   const entry: StoredConfig = { version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
-  const writes: KvEntry[] = [
-    { key: KV_KEYS.config, value: JSON.stringify(entry) },
-    { key: KV_KEYS.history, value: JSON.stringify(pushHistory(entry, current, history)) },
-  ];
+  const history = pushHistory(entry, current, seen.history);
   if (options.dryRun) {
-    // Printed, not written: plain-text credentials are redacted (secret references are names only).
+    // Printed in the order apply writes them, not written: plain-text
+    // credentials are redacted (secret references are names only).
     const [shownEntry, entryRedacted] = redactStoredConfig(entry);
-    const shownHistory = pushHistory(entry, current, history).map((h) => redactStoredConfig(h));
+    const shownHistory = history.map((h) => redactStoredConfig(h));
     const redacted = entryRedacted || shownHistory.some(([, r]) => r);
     const shown = [
-      { key: KV_KEYS.config, value: shownEntry },
       { key: KV_KEYS.history, value: shownHistory.map(([h]) => h) },
+      { key: KV_KEYS.config, value: shownEntry },
     ];
     io.out(JSON.stringify(shown, null, 2));
     if (redacted) io.err("dry run: values of credential headers are shown as <redacted, N chars>; the real values would be written");
     io.err("dry run: nothing was written");
     return 0;
   }
-  await kv.putAll(writes);
+  await switchConfig(kv, { command: "apply", seen, config: entry, history }, io);
   io.out(`applied version ${version} to ${kv.where}`);
   return 0;
+}
+
+/**
+ * What KV holds. With --dry-run a KV that cannot be read (not logged in, no
+ * network) is taken as empty, as `kubectl apply --dry-run=client` needs no
+ * server: the writes are still printed, with a warning.
+ */
+async function readState(kv: Kv, io: Io, dryRun: boolean): Promise<ConfigState> {
+  try {
+    return await readConfigState(kv, io);
+  } catch (error) {
+    if (!dryRun || !(error instanceof CliError)) throw error;
+    io.err(`warning: cannot read ${kv.where}: ${error.message}`);
+    io.err("the diff below is against nothing, and the history shown holds only the new version (what KV holds already would follow it)");
+    return EMPTY_STATE;
+  }
 }
 
 /** The config in KV as the Worker reads it; undefined (diff against nothing) if absent or invalid. */

@@ -6,45 +6,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KV_KEYS } from "../core/config/stored";
 import { applyCommand } from "./apply";
-import type { KvDeps } from "./kv-state";
-import type { Io } from "./output";
+import { captureIo, depsFor, MemoryKv } from "./memory-kv";
+import { CliError } from "./output";
 import { rollbackCommand } from "./rollback";
 import { statusCommand } from "./status";
-import type { Kv, KvEntry } from "./wrangler";
 
-class MemoryKv implements Kv {
-  readonly data = new Map<string, string>();
-  readonly bulkWrites: KvEntry[][] = [];
-  opened = 0;
-  readonly where = "memory";
-  async get(key: string) {
-    return this.data.get(key);
-  }
-  async getMany(keys: readonly string[]) {
-    return keys.map((k) => this.data.get(k));
-  }
-  async putAll(entries: readonly KvEntry[]) {
-    this.bulkWrites.push([...entries]);
-    for (const e of entries) this.data.set(e.key, e.value);
-  }
-}
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), cwd: "/", env: {} };
-}
-
-let clock = Date.parse("2026-11-27T06:00:00Z");
-function deps(kv: MemoryKv): KvDeps {
-  return {
-    open: () => {
-      kv.opened++;
-      return kv;
-    },
-    nowMs: () => (clock += 60_000),
-  };
-}
+const capture = captureIo;
+const deps = depsFor;
 
 const doc = (url: string) => `pools:\n  web:\n    origins:\n      - url: ${url}\n    healthCheck: {path: /healthz}\nrules:\n  - host: app.example.com\n    http:\n      paths:\n        - {path: /, pathType: Prefix, backend: {service: {name: web}}}\n`;
 let files: Record<"v1" | "v2" | "bad", string>;
@@ -62,12 +30,11 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const stored = (kv: MemoryKv, key: string) => JSON.parse(kv.data.get(key) ?? "null");
 
 describe("apply", () => {
-  it("writes the config and its history in one bulk write, then writes nothing for the same version", async () => {
+  it("writes the history and the config, then writes nothing for the same version", async () => {
     const kv = new MemoryKv();
     const io = capture();
     expect(await applyCommand([files.v1], {}, io, deps(kv))).toBe(0);
-    expect(kv.bulkWrites).toHaveLength(1);
-    expect(kv.bulkWrites[0]?.map((e) => e.key)).toEqual([KV_KEYS.config, KV_KEYS.history]);
+    expect(kv.writes.map((e) => e.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
     const config = stored(kv, KV_KEYS.config);
     expect(config.version).toMatch(/^[0-9a-f]{12}$/);
     expect(config.config.pools.web.origins).toEqual([{ url: "https://one.example.net" }]);
@@ -78,7 +45,7 @@ describe("apply", () => {
 
     const again = capture();
     expect(await applyCommand([files.v1], {}, again, deps(kv))).toBe(0);
-    expect(kv.bulkWrites).toHaveLength(1);
+    expect(kv.writes).toHaveLength(2);
     expect(again.stdout.at(-1)).toBe(`version ${config.version} is already active; nothing was written`);
   });
 
@@ -89,10 +56,10 @@ describe("apply", () => {
     const io = capture();
     expect(await applyCommand([files.v2], { dryRun: true }, io, deps(kv))).toBe(0);
     expect(kv.data).toEqual(before);
-    expect(kv.bulkWrites).toHaveLength(1);
-    const writes = JSON.parse(io.stdout.join("\n")) as { key: string; value: { version: string } }[];
-    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.config, KV_KEYS.history]);
-    expect(writes[1]?.value).toEqual([writes[0]?.value, stored(kv, KV_KEYS.config)]);
+    expect(kv.writes).toHaveLength(2);
+    const writes = JSON.parse(io.stdout.join("\n")) as { key: string; value: unknown }[];
+    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
+    expect(writes[0]?.value).toEqual([writes[1]?.value, stored(kv, KV_KEYS.config)]);
     expect(io.stderr).toContain("  ~ pool web: + origin https://two.example.net");
     expect(io.stderr.at(-1)).toBe("dry run: nothing was written");
   });
@@ -115,9 +82,29 @@ describe("apply", () => {
     expect(await applyCommand([off], {}, io, deps(kv))).toBe(0);
     const second = stored(kv, KV_KEYS.config);
     expect(second.version).not.toBe(first.version);
-    expect(kv.bulkWrites).toHaveLength(2);
+    expect(kv.writes.filter((w) => w.key === KV_KEYS.config)).toHaveLength(2);
     expect(io.stdout).toContain('  ~ Ingress shop: annotation nginx.ingress.kubernetes.io/proxy-buffering "on" -> "off"');
     expect(io.stdout.at(-1)).toBe(`applied version ${second.version} to memory`);
+  });
+
+  it("--dry-run still prints the writes when KV cannot be read, and says the diff is against nothing", async () => {
+    const kv = new MemoryKv();
+    kv.before = () => {
+      throw new CliError('wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)');
+    };
+    const io = capture();
+    expect(await applyCommand([files.v1], { dryRun: true }, io, deps(kv))).toBe(0);
+    const writes = JSON.parse(io.stdout.join("\n")) as { key: string; value: unknown }[];
+    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
+    expect(writes[0]?.value).toEqual([writes[1]?.value]);
+    expect(io.stderr.slice(0, 2)).toEqual([
+      'warning: cannot read memory: wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)',
+      "the diff below is against nothing, and the history shown holds only the new version (what KV holds already would follow it)",
+    ]);
+    expect(io.stderr).toContain("  + pool web (round-robin): https://one.example.net");
+    expect(io.stderr.at(-1)).toBe("dry run: nothing was written");
+    // Without --dry-run the same failure stops apply.
+    await expect(applyCommand([files.v1], {}, capture(), deps(kv))).rejects.toThrow("wrangler is not logged in");
   });
 
   it("never opens KV for an invalid config", async () => {
@@ -145,6 +132,37 @@ describe("rollback", () => {
     expect(stored(kv, KV_KEYS.history)).toEqual([now]);
     expect(io.stdout).toContain("  ~ pool web: - origin https://two.example.net");
     await expect(rollbackCommand({}, capture(), deps(kv))).rejects.toThrow(`nothing to roll back to in memory: it holds only version ${v1.version}`);
+  });
+});
+
+describe("a value in KV nested 100,000 levels deep", () => {
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  const values = {
+    "the whole config": `{"version":"0123456789ab","appliedAt":"2026-11-27T00:00:00Z","config":${deep}}`,
+    "an origin URL": `{"version":"0123456789ab","appliedAt":"2026-11-27T00:00:00Z","config":{"pools":{"web":{"origins":[{"url":${deep}}]}}}}`,
+    "an unknown field": `{"version":"0123456789ab","appliedAt":"2026-11-27T00:00:00Z","config":{"pools":{},"x":${deep}}}`,
+  };
+
+  it.each(Object.entries(values))("in %s: status reports it invalid, apply overwrites it, rollback refuses to go back to it", async (_where, value) => {
+    const kv = new MemoryKv();
+    kv.data.set(KV_KEYS.config, value);
+    kv.data.set(KV_KEYS.history, `[${value}]`);
+
+    const status = capture();
+    expect(await statusCommand({ json: true }, status, deps(kv))).toBe(0);
+    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ problems: [expect.stringContaining("nests deeper than 64 levels")] });
+    const text = capture();
+    expect(await statusCommand({}, text, deps(kv))).toBe(0);
+    expect(text.stdout).toContain("the stored config does not validate; the Worker keeps serving the last good config it read:");
+
+    const apply = capture();
+    expect(await applyCommand([files.v1], {}, apply, deps(kv))).toBe(0);
+    expect(apply.stderr).toContain(`warning: ${KV_KEYS.config} in memory nests deeper than 64 levels: not a config edge-ingress wrote`);
+    expect(apply.stdout).toContain("  + pool web (round-robin): https://one.example.net");
+    const active = stored(kv, KV_KEYS.config);
+    expect(stored(kv, KV_KEYS.history)).toEqual([active]);
+
+    await expect(rollbackCommand({}, capture(), deps(kv))).rejects.toThrow(`nothing to roll back to in memory: it holds only version ${active.version}`);
   });
 });
 

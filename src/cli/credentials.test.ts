@@ -10,24 +10,10 @@ import { KV_KEYS } from "../core/config/stored";
 import { applyCommand } from "./apply";
 import type { Io } from "./output";
 import { validateCommand } from "./validate";
-import type { Kv, KvEntry } from "./wrangler";
+import { MemoryKv } from "./memory-kv";
 
 const PLAIN = "Bearer plain-token-0001";
 const KEY = "k3y-plain";
-
-class MemoryKv implements Kv {
-  readonly data = new Map<string, string>();
-  readonly where = "memory";
-  async get(key: string) {
-    return this.data.get(key);
-  }
-  async getMany(keys: readonly string[]) {
-    return keys.map((k) => this.data.get(k));
-  }
-  async putAll(entries: readonly KvEntry[]) {
-    for (const e of entries) this.data.set(e.key, e.value);
-  }
-}
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

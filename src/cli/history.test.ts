@@ -37,6 +37,15 @@ describe("history", () => {
     });
   });
 
+  it("ignores entries ahead of the active version: an apply that stopped between its two writes never went live", () => {
+    // History written first ("new"), then the apply stopped: "b" is still active.
+    const history = ["new", "b", "a"].map(entry);
+    expect(planRollback(entry("b"), history, "now")).toMatchObject({ ok: true, to: { version: "a" }, history: [{ version: "a" }] });
+    expect(pushHistory(entry("new"), entry("b"), history).map((e) => e.version)).toEqual(["new", "b", "a"]);
+    // A rollback that stopped the same way: its target heads the history, the active one is not in it.
+    expect(planRollback(entry("c"), ["b", "a"].map(entry), "now")).toMatchObject({ ok: true, to: { version: "b" }, history: [{ version: "b" }, entry("a")] });
+  });
+
   it("says why there is nothing to roll back to", () => {
     expect(planRollback(entry("a"), [entry("a")], "now")).toEqual({ ok: false, reason: `it holds only version a (the history keeps the last ${HISTORY_LENGTH} applied versions)` });
     expect(planRollback(undefined, [], "now")).toMatchObject({ ok: false, reason: expect.stringContaining("it holds no config") });

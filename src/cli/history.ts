@@ -1,6 +1,6 @@
 // The applied versions kept in KV (KV_KEYS.history, newest first, the active
 // one included) and the two moves on them: apply pushes, rollback pops.
-import { asStoredConfig, HISTORY_LENGTH, type StoredConfig } from "../core/config/stored";
+import { asStoredConfig, HISTORY_LENGTH, MAX_STORED_DEPTH, nestsDeeperThan, type StoredConfig } from "../core/config/stored";
 
 
 export interface ParsedValue<T> {
@@ -12,7 +12,9 @@ export interface ParsedValue<T> {
 export function parseStoredText(text: string | undefined): ParsedValue<StoredConfig | undefined> {
   if (text === undefined) return { value: undefined };
   try {
-    const stored = asStoredConfig(JSON.parse(text));
+    const value: unknown = JSON.parse(text);
+    if (nestsDeeperThan(value, MAX_STORED_DEPTH)) return { value: undefined, problem: `nests deeper than ${MAX_STORED_DEPTH} levels: not a config edge-ingress wrote` };
+    const stored = asStoredConfig(value);
     return stored ? { value: stored } : { value: undefined, problem: 'is not an object with "version", "appliedAt" and "config"' };
   } catch (error) {
     return { value: undefined, problem: `is not valid JSON (${(error as Error).message})` };
@@ -33,13 +35,16 @@ export function parseHistoryText(text: string | undefined): ParsedValue<StoredCo
 }
 
 /**
- * The history with the active version first. A config written to KV by other
- * means than apply (not at the head of the history) is kept, so rollback can
- * still come back to it.
+ * The history with the active version first. Apply and rollback write the
+ * history before the active config, so entries ahead of the active version
+ * were written by one that stopped before switching: they never went live and
+ * are dropped. A config written to KV by other means than apply (not in the
+ * history at all) is kept, so rollback can still come back to it.
  */
 export function withActive(current: StoredConfig | undefined, history: readonly StoredConfig[]): StoredConfig[] {
-  if (current === undefined || history[0]?.version === current.version) return [...history];
-  return [current, ...history];
+  if (current === undefined) return [...history];
+  const at = history.findIndex((entry) => entry.version === current.version);
+  return at >= 0 ? history.slice(at) : [current, ...history];
 }
 
 /** The history after applying `entry`: it first, then the earlier versions, capped at HISTORY_LENGTH. */

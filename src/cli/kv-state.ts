@@ -38,14 +38,20 @@ export function openKv(flags: KvFlags, io: Io): Kv {
 export interface ConfigState {
   readonly current?: StoredConfig;
   readonly history: readonly StoredConfig[];
+  /** The two values exactly as read (undefined when absent): what apply and rollback re-check before switching. */
+  readonly configText: string | undefined;
+  readonly historyText: string | undefined;
 }
 
-/** Reads the active config and the history ; warns about malformed values. */
+/** The state of a KV that holds nothing yet. */
+export const EMPTY_STATE: ConfigState = { history: [], configText: undefined, historyText: undefined };
+
+/** Reads the active config and the history; warns about malformed values. */
 export async function readConfigState(kv: Kv, io: Io): Promise<ConfigState> {
   const [configText, historyText] = await kv.getMany([KV_KEYS.config, KV_KEYS.history]);
   const current = parseStoredText(configText);
   const history = parseHistoryText(historyText);
   if (current.problem) io.err(`warning: ${KV_KEYS.config} in ${kv.where} ${current.problem}`);
   if (history.problem) io.err(`warning: ${KV_KEYS.history} in ${kv.where} ${history.problem}`);
-  return { ...(current.value ? { current: current.value } : {}), history: history.value };
+  return { ...(current.value ? { current: current.value } : {}), history: history.value, configText, historyText };
 }

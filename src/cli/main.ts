@@ -48,9 +48,9 @@ function buildProgram(io: Io, wrap: Wrap): Command {
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
 
   const ingressClass = () => new Option("--ingress-class <name>", "read only Ingresses of this class (spec.ingressClassName or the kubernetes.io/ingress.class annotation)");
-  const kvOptions = (command: Command, what: string) =>
+  const kvOptions = (command: Command, what: string, byDefault = "the remote namespace") =>
     command
-      .option("--local", `${what} local storage, as \`wrangler dev\` reads it (default: the remote namespace)`)
+      .option("--local", `${what} local storage, as \`wrangler dev\` reads it (default: ${byDefault})`)
       .option("--persist-to <dir>", "local storage directory, as given to `wrangler dev --persist-to` (implies --local)")
       .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
       .option("--config <path>", "wrangler config file (default: ./wrangler.toml)");
@@ -87,6 +87,7 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .option("--scheme <scheme>", "http or https: the scheme the client uses (default http), which picks the Gateway listener")
       .addOption(ingressClass()),
     "read origin health from",
+    "health is not read, every origin is listed as a candidate",
   ).action(wrap((files: string[], opts: ExplainOptions) => explainCommand(files, opts, io)));
 
   program

@@ -13,6 +13,11 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that stops early (`| head`) closes the pipe: stop quietly, as Unix tools do.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
@@ -21,9 +26,13 @@ export function processIo(): Io {
   };
 }
 
-/** Exit codes: 1 for an invalid config or a failed test case, 2 for usage and environment errors. */
+/**
+ * Exit codes: 1 for an invalid config or a failed test case, 2 for usage and
+ * environment errors, 3 when another apply or rollback changed KV meanwhile.
+ */
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_CONFLICT = 3;
 
 /**
  * A user-facing failure: one line that says what is wrong and what to do.

@@ -1,18 +1,18 @@
 // `edge-ingress rollback`: the version before the active one becomes active
 // again (its entry moves to the head of the history and the active one is
-// dropped), in one bulk write like apply.
+// dropped), switched as apply switches (switch-config.ts).
 import { parseConfig } from "../core/config/parse";
-import { KV_KEYS } from "../core/config/stored";
 import { activeConfig } from "./apply";
 import { diffConfigs } from "./diff";
 import { planRollback } from "./history";
 import { openKv, readConfigState, type KvDeps, type KvFlags } from "./kv-state";
 import { CliError, EXIT_INVALID, type Io } from "./output";
+import { switchConfig } from "./switch-config";
 
 export async function rollbackCommand(options: KvFlags, io: Io, deps: KvDeps = {}): Promise<number> {
   const kv = (deps.open ?? openKv)(options, io);
-  const { current, history } = await readConfigState(kv, io);
-  const plan = planRollback(current, history, new Date(deps.nowMs?.() ?? Date.now()).toISOString());
+  const seen = await readConfigState(kv, io);
+  const plan = planRollback(seen.current, seen.history, new Date(deps.nowMs?.() ?? Date.now()).toISOString());
   if (!plan.ok) throw new CliError(`nothing to roll back to in ${kv.where}: ${plan.reason}`);
 
   // A stored version, judged as the Worker judges it (lenient on probe headers).
@@ -23,10 +23,7 @@ export async function rollbackCommand(options: KvFlags, io: Io, deps: KvDeps = {
   }
   io.out(`rolling back ${kv.where} from version ${plan.from?.version ?? "(none)"} to ${plan.to.version}`);
   for (const line of diffConfigs(activeConfig(plan.from, io), target.config)) io.out(`  ${line}`);
-  await kv.putAll([
-    { key: KV_KEYS.config, value: JSON.stringify(plan.to) },
-    { key: KV_KEYS.history, value: JSON.stringify(plan.history) },
-  ]);
+  await switchConfig(kv, { command: "rollback", seen, config: plan.to, history: plan.history }, io);
   io.out(`rolled back to version ${plan.to.version}`);
   return 0;
 }

@@ -18,7 +18,7 @@ function kvWith(values: Record<string, unknown>): Kv {
     where: "memory",
     get: async (key) => data.get(key),
     getMany: async (keys) => keys.map((k) => data.get(k)),
-    putAll: async () => {
+    put: async () => {
       throw new Error("status never writes");
     },
   };

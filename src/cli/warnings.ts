@@ -4,6 +4,7 @@ import { locatePath, relocateSources, type DocLocation, type MergeResult } from 
 import type { Config } from "../core/config/types";
 import { findUnreachableRoutes } from "../core/routing";
 import { plainCredentialWarnings } from "./credentials";
+import { unusedPoolWarnings } from "./unused-pools";
 
 /** Subrequests one Worker invocation may make on the free plan; each probe is one. */
 export const FREE_PLAN_SUBREQUESTS = 50;
@@ -51,6 +52,7 @@ export function configWarnings(config: Config, merge: MergeResult): Warning[] {
   for (const { route, reason } of findUnreachableRoutes(config.routes)) {
     warnings.push({ at: locatePath(merge, route.source), message: `can never match: ${relocateSources(merge, reason)}` });
   }
+  warnings.push(...unusedPoolWarnings(config, merge));
   return warnings;
 }
 

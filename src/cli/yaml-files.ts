@@ -1,11 +1,18 @@
 // Config files -> parsed documents, keeping each document's YAML tree so a
 // problem's path can be turned into a line number. JSON files are read by the
-// same parser (JSON is YAML 1.2).
-import { readFile } from "node:fs/promises";
+// same parser (JSON is YAML 1.2). A file is read only if it is a regular
+// file of bounded size holding UTF-8: a FIFO would block forever, a device
+// never ends, and other encodings would silently become U+FFFD.
+import { isUtf8 } from "node:buffer";
+import { constants, type Stats } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
 import type { DocLocation, SourceDocument } from "../core/config/manifests";
 import { CliError } from "./output";
+
+/** The largest config (or cases) file read: far beyond any real config, small enough to hold in memory. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 interface ParsedFile {
   readonly lines: LineCounter;
@@ -25,7 +32,12 @@ export async function readYamlFiles(files: readonly string[], cwd: string): Prom
   const documents: SourceDocument[] = [];
   const syntaxProblems: string[] = [];
   for (const file of files) {
-    const text = await readText(file, cwd);
+    const bytes = await readBytes(file, cwd);
+    if (!isUtf8(bytes)) {
+      syntaxProblems.push(`${file}: not valid UTF-8 (line ${lineOfFirstInvalidByte(bytes)}); save the file as UTF-8`);
+      continue;
+    }
+    const text = bytes.toString("utf8");
     const lines = new LineCounter();
     const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const list = Array.isArray(docs) ? docs : [];
@@ -58,14 +70,57 @@ export async function readYamlFiles(files: readonly string[], cwd: string): Prom
   };
 }
 
-async function readText(file: string, cwd: string): Promise<string> {
+async function readBytes(file: string, cwd: string): Promise<Buffer> {
+  const cannot = (why: string) => new CliError(`cannot read ${JSON.stringify(file)}: ${why}`);
+  let handle: FileHandle;
   try {
-    return await readFile(resolve(cwd, file), "utf8");
+    // Non-blocking, so that opening a FIFO returns at once and fstat can refuse it.
+    handle = await open(resolve(cwd, file), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;
-    throw new CliError(`cannot read ${JSON.stringify(file)}: ${why}`);
+    throw cannot(code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a regular file" : (error as Error).message);
   }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw cannot(`it is ${kindOf(stats)}, not a regular file`);
+    if (stats.size > MAX_FILE_BYTES) throw cannot(`it is ${stats.size} bytes, more than the ${MAX_FILE_BYTES / 1024 / 1024} MiB a config file may have`);
+    // The file may grow while it is read: never read past the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(Math.min(stats.size + 1, 1024 * 1024)) });
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_FILE_BYTES) throw cannot(`it grew past the ${MAX_FILE_BYTES / 1024 / 1024} MiB a config file may have while being read`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  return "not a file";
+}
+
+/**
+ * Decoding replaces each invalid sequence with U+FFFD and leaves the valid
+ * bytes before it as they were, so re-encoding differs from the input first
+ * inside the first invalid sequence; its line is the one reported.
+ */
+function lineOfFirstInvalidByte(bytes: Buffer): number {
+  const roundTrip = Buffer.from(bytes.toString("utf8"), "utf8");
+  let offset = 0;
+  while (offset < bytes.length && bytes[offset] === roundTrip[offset]) offset++;
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
 }
 
 /** Walks the YAML tree along the path; stops at the deepest node that exists. */

@@ -92,9 +92,9 @@ describe("edge-ingress against wrangler dev and local KV", () => {
 
     const dry = await kvCli("apply", files["v2.yaml"]!, "--dry-run");
     expect(dry.code, dry.stderr).toBe(0);
-    const writes = JSON.parse(dry.stdout) as { key: string; value: { version: string; config: unknown } }[];
-    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.config, KV_KEYS.history]);
-    expect(writes[0]?.value.version).not.toBe(v1Version);
+    const writes = JSON.parse(dry.stdout) as { key: string; value: unknown }[];
+    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
+    expect((writes[1]?.value as { version: string }).version).not.toBe(v1Version);
     expect(dry.stderr).toContain(`  ~ pool main: + origin ${c.url}`);
     expect(dry.stderr).toContain("dry run: nothing was written");
 

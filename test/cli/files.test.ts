@@ -1,6 +1,7 @@
 // The file-reading commands (validate, explain, test), run in-process against
 // real files; no KV involved, except one wrangler run without credentials.
-import { readFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { cp, readFile, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -109,6 +110,30 @@ describe("validate", () => {
     ]);
   });
 
+  it("warns about each pool no request can reach: not named by a rule or the defaultBackend, directly or through whenAllDown", async () => {
+    const pool = (extra: object = {}) => ({ origins: [{ url: "https://o.example.net" }], ...extra });
+    const files = await writeFiles(dir, {
+      "pools.yaml": stringify({
+        pools: {
+          web: pool({ whenAllDown: "backup" }),
+          backup: pool({ whenAllDown: "last" }),
+          last: pool(),
+          fallback: pool(),
+          spare: pool({ whenAllDown: "orphan" }),
+          orphan: pool(),
+        },
+        rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }] } }],
+        defaultBackend: { service: { name: "fallback" } },
+      }),
+    });
+    const run = await cli(["validate", files["pools.yaml"]!]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n")).toEqual([
+      `warning: ${files["pools.yaml"]}[0]: pools.spare: no request can reach pool "spare": no rule or defaultBackend names it, directly or through whenAllDown (line 16)`,
+      `warning: ${files["pools.yaml"]}[0]: pools.orphan: no request can reach pool "orphan": no rule or defaultBackend names it, directly or through whenAllDown (line 20)`,
+    ]);
+  });
+
   it("reads kind: List, skips other kinds with a note, and keeps only the asked ingress class", async () => {
     const ingress = (name: string, host: string, className?: string) => ({
       apiVersion: "networking.k8s.io/v1",
@@ -175,6 +200,14 @@ describe("test and explain on the Kubernetes docs examples", async () => {
     expect(lines).toContain("pool prefix-aaa-bbb: policy round-robin, no health check, when all down: fail-open");
     expect(lines).toContain("  https://prefix-aaa-bbb.example.net  weight 1  100%");
     expect(lines[0]).toBe("method: POST (Ingress rules match host and path only; every method is routed alike)");
+  });
+
+  it("explain --help says that without --local no health is read", async () => {
+    const help = await cli(["explain", "--help"]);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("--local read origin health from local storage, as `wrangler dev` reads it (default: health is not read, every origin is listed as a candidate)");
+    expect(text).not.toContain("remote namespace");
   });
 
   it("explain says why nothing matched, and when the defaultBackend answered", async () => {
@@ -254,6 +287,35 @@ describe("path normalization in the CLI", () => {
   });
 });
 
+describe("what the CLI agrees to read", () => {
+  it("refuses a FIFO, a device and a directory without reading them", async () => {
+    const fifo = join(dir, "pipe.yaml");
+    execFileSync("mkfifo", [fifo]);
+    // Nothing ever writes to the FIFO: reading it would wait forever.
+    expect(await cli(["validate", fifo])).toEqual({ code: 2, stdout: "", stderr: `edge-ingress: cannot read ${JSON.stringify(fifo)}: it is a FIFO (named pipe), not a regular file` });
+    expect(await cli(["validate", "/dev/urandom"])).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: cannot read "/dev/urandom": it is a character device, not a regular file' });
+    expect(await cli(["validate", dir])).toEqual({ code: 2, stdout: "", stderr: `edge-ingress: cannot read ${JSON.stringify(dir)}: it is a directory, not a regular file` });
+  });
+
+  it("refuses a file larger than 16 MiB before reading it", async () => {
+    const big = join(dir, "big.yaml");
+    await writeFile(big, "");
+    await truncate(big, 16 * 1024 * 1024 + 1);
+    expect(await cli(["validate", big])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `edge-ingress: cannot read ${JSON.stringify(big)}: it is 16777217 bytes, more than the 16 MiB a config file may have`,
+    });
+  });
+
+  it("reports bytes that are not UTF-8 with their line, as a syntax problem", async () => {
+    const latin1 = join(dir, "latin1.yaml");
+    await writeFile(latin1, Buffer.concat([Buffer.from("pools:\n  web:\n    origins:\n      - url: https://caf"), Buffer.from([0xe9]), Buffer.from(".example.net\n")]));
+    const run = await cli(["validate", latin1]);
+    expect(run).toEqual({ code: 1, stdout: "", stderr: `${latin1}: not valid UTF-8 (line 4); save the file as UTF-8\nedge-ingress: 1 problem found` });
+  });
+});
+
 describe("usage and environment errors", () => {
   it("exit 2 with one line for a missing file, a bad argument or a missing option", async () => {
     const missing = await cli(["validate", join(dir, "nope.yaml")]);
@@ -278,15 +340,63 @@ describe("usage and environment errors", () => {
       stdout: "",
       stderr: 'edge-ingress: wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)',
     });
-  });
 
-  it("runs through its bin shim with no build step", async () => {
+    // apply --dry-run still shows what it would write, diffed against nothing.
+    const dry = await cli(["apply", EXAMPLE, "--dry-run"], { env });
+    expect(dry.code, dry.stderr).toBe(0);
+    const writes = JSON.parse(dry.stdout) as { key: string; value: unknown }[];
+    expect(writes.map((w) => w.key)).toEqual(["edge-ingress:config-history", "edge-ingress:config"]);
+    const lines = dry.stderr.split("\n");
+    const warning = lines.indexOf('warning: cannot read the remote namespace: wrangler is not logged in; run "npx wrangler login" or set CLOUDFLARE_API_TOKEN (or use --local)');
+    expect(warning).toBeGreaterThan(-1);
+    expect(lines[warning + 1]).toBe("the diff below is against nothing, and the history shown holds only the new version (what KV holds already would follow it)");
+    expect(dry.stderr).toContain("  + pool web (round-robin): http://127.0.0.1:9001 (weight 2), http://127.0.0.1:9002");
+  }, 60_000);
+
+  it("runs through its bin, the bundle in dist/cli", async () => {
     const run = await bin(["validate", "examples/edge-ingress.yaml"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^valid: 2 pools/);
     const bad = await bin(["validate", "examples/missing.yaml"]);
     expect(bad).toEqual({ code: 2, stdout: "", stderr: 'edge-ingress: cannot read "examples/missing.yaml": no such file\n' });
   });
+
+  it("stops quietly when its reader closes the pipe early, as with | head", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/edge-ingress.mjs"), "explain", EXAMPLE, "--host", "app.example.com", "--path", "/api"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
+  });
+
+  it("builds the bundle when it is missing or built from other sources, and says so when it cannot", async () => {
+    // A copy of the repository without dist/, as a clone installed with --ignore-scripts.
+    const clone = await tempDir("edge-ingress-clone-");
+    for (const path of ["bin", "scripts", "src", "examples", "package.json", "package-lock.json"]) await cp(join(ROOT, path), join(clone, path), { recursive: true });
+    await symlink(join(ROOT, "node_modules"), join(clone, "node_modules"));
+    const run = (...argv: string[]) => bin(argv, clone, join(clone, "bin/edge-ingress.mjs"));
+
+    const first = await run("validate", "examples/edge-ingress.yaml");
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^valid: 2 pools/);
+    expect(JSON.parse(await readFile(join(clone, "dist/cli/build.json"), "utf8")).inputs).toContain("src/cli/validate.ts");
+
+    // An edited source is picked up on the next run.
+    const validate = join(clone, "src/cli/validate.ts");
+    await writeFile(validate, (await readFile(validate, "utf8")).replace("io.out(`valid: ", "io.out(`VALID: "));
+    expect((await run("validate", "examples/edge-ingress.yaml")).stdout).toMatch(/^VALID: 2 pools/);
+
+    await writeFile(validate, "export const broken = ;\n");
+    const broken = await run("validate", "examples/edge-ingress.yaml");
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toBe("");
+    expect(broken.stderr).toMatch(/^edge-ingress: cannot build the CLI into dist\/cli: src\/cli\/validate\.ts:1: .+; run "npm install" \(or "npm run build"\) in the edge-ingress folder\n$/);
+  }, 60_000);
 });
 
 describe("Ingress annotations and tls", async () => {

@@ -36,9 +36,9 @@ export async function cli(argv: readonly string[], options: { cwd?: string; env?
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
-/** Runs `node bin/edge-ingress.mjs ...argv`: the shim as users run it. */
-export function bin(argv: readonly string[], cwd = ROOT): Promise<CliRun> {
-  return capture(spawn(process.execPath, [join(ROOT, "bin/edge-ingress.mjs"), ...argv], { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"] }));
+/** Runs `node bin/edge-ingress.mjs ...argv`: the command as users run it (the bundle in dist/cli). */
+export function bin(argv: readonly string[], cwd = ROOT, script = join(ROOT, "bin/edge-ingress.mjs")): Promise<CliRun> {
+  return capture(spawn(process.execPath, [script, ...argv], { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 /** `wrangler kv key get KEY` against local storage, raw bytes as UTF-8; undefined when absent. */
@@ -52,6 +52,20 @@ export async function kvGet(key: string, persistTo: string): Promise<string | un
   );
   if (run.code !== 0) throw new Error(`wrangler kv key get failed: ${run.stderr}`);
   return run.stdout === "Value not found\n" ? undefined : run.stdout;
+}
+
+/** `wrangler kv key put KEY --path FILE` against local storage, independently of the CLI's own code. */
+export async function kvPut(key: string, value: string, persistTo: string): Promise<void> {
+  const file = join(await tempDir("edge-ingress-value-"), "value");
+  await writeFile(file, value);
+  const run = await capture(
+    spawn(process.execPath, [WRANGLER, "kv", "key", "put", key, "--path", file, "--binding", "INGRESS_KV", "--local", "--persist-to", persistTo, "--config", WRANGLER_TOML], {
+      cwd: ROOT,
+      env: ENV,
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  if (run.code !== 0) throw new Error(`wrangler kv key put failed: ${run.stderr}`);
 }
 
 function capture(child: ChildProcess): Promise<CliRun> {

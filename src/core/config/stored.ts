@@ -17,6 +17,14 @@ export const KV_KEYS = {
 /** How many applied versions `rollback` can go back through. */
 export const HISTORY_LENGTH = 5;
 
+/**
+ * No config nests more than about a dozen levels (envelope, config, rules,
+ * http, paths, backend, service, port); a deeper value was not written by
+ * apply, and walking it recursively (messages, JSON.stringify) would overflow
+ * the stack, so it is refused before anything looks inside.
+ */
+export const MAX_STORED_DEPTH = 64;
+
 export interface StoredConfig {
   /** Content hash of `config` (first 12 hex digits of its SHA-256). */
   readonly version: string;
@@ -45,7 +53,10 @@ export function parseStoredConfig(text: string): StoredParse {
 
 /** A StoredConfig already read from JSON (an active value, or one entry of the history), validated. */
 export function parseStoredValue(value: unknown): StoredParse {
-  const stored = asStoredConfig(value);
+  if (nestsDeeperThan(value, MAX_STORED_DEPTH)) {
+    return { ok: false, problems: [{ path: KV_KEYS.config, message: `nests deeper than ${MAX_STORED_DEPTH} levels: not a config edge-ingress wrote` }] };
+  }
+  const stored = envelope(value);
   if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
   }
@@ -60,8 +71,24 @@ export function parseStoredValue(value: unknown): StoredParse {
 
 /** The envelope of a StoredConfig (its `config` not yet validated), or undefined if the value is not one. */
 export function asStoredConfig(value: unknown): StoredConfig | undefined {
+  return nestsDeeperThan(value, MAX_STORED_DEPTH) ? undefined : envelope(value);
+}
+
+function envelope(value: unknown): StoredConfig | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const { version, appliedAt, config } = value as Partial<StoredConfig>;
   if (typeof version !== "string" || typeof appliedAt !== "string" || config === undefined) return undefined;
   return { version, appliedAt, config };
+}
+
+/** Whether a parsed JSON value has arrays or objects nested more than `maxDepth` deep; iterative, so any depth is safe. */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -72,6 +72,18 @@ describe("explain", () => {
     expect(e.decision).toBe("only matching path: Exact /zzz (4)");
   });
 
+  it("shows each path with the length precedence compares: a Prefix without its trailing slash", () => {
+    const slash = compileRoutes([
+      route("a.example", "Prefix", "/foo/", "prefix", "rules[0].http.paths[0]"),
+      route("a.example", "Exact", "/foo", "exact", "rules[0].http.paths[1]"),
+      route("a.example", "Prefix", "/bar/", "bar", "rules[0].http.paths[2]"),
+    ]);
+    const tie = slash.explain("a.example", "/foo");
+    expect(tie.lines).toContain("  match  Prefix /foo/ (4) -> prefix  [rules[0].http.paths[0]]");
+    expect(tie.decision).toBe("equal length 4: Exact beats Prefix");
+    expect(slash.explain("a.example", "/bar/x").decision).toBe("only matching path: Prefix /bar/ (4)");
+  });
+
   it("no path matched; defaultBackend", () => {
     const e = withDefault.explain("bar.foo.com", "/nothing");
     expect(e.match).toEqual({ pool: "fallback", hostMatch: "wildcard", decidedBy: "default-backend" });

@@ -41,7 +41,7 @@ export function explainMatch(
     `host: ${JSON.stringify(hostHeader)} -> ${host || "(empty)"}`,
     hostReason,
     ...describePath(path, normalized),
-    ...routes.flatMap((r) => [`  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route)}`, ...r.conditions.map((c) => `           ${c}`)]),
+    ...routes.flatMap((r) => [`  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route, r.length)}`, ...r.conditions.map((c) => `           ${c}`)]),
     `decided: ${decision}`,
     !normalized.ok
       ? "result: 400 (bad request path; no origin is contacted)"
@@ -84,7 +84,7 @@ function decide(
   let runnerUp: Entry | undefined;
   for (const e of matched) if (e !== winner && beats(e, runnerUp)) runnerUp = e;
   if (winner === undefined || runnerUp === undefined) {
-    return { step: "only-match", decision: `only matching path: ${match.route.pathType} ${match.route.path} (${match.route.path.length})` };
+    return { step: "only-match", decision: `only matching path: ${match.route.pathType} ${match.route.path} (${winner?.length ?? match.route.path.length})` };
   }
   const w = winner.route;
   const r = runnerUp.route;
@@ -128,9 +128,10 @@ function describeHostChoice(compiled: CompiledRoutes, host: string, group: HostG
   return `host ${shown} matched precise host ${group.pattern}${wildcardNote}${hostlessNote}`;
 }
 
-function describeRoute(route: Route): string {
+/** `length` is the one precedence compares (a Prefix path counts without its trailing slash). */
+function describeRoute(route: Route, length: number): string {
   const target = route.action === undefined ? route.pool : describeBackends(route);
-  return `${route.pathType} ${route.path} (${route.path.length}) -> ${target}  [${route.source}]`;
+  return `${route.pathType} ${route.path} (${length}) -> ${target}  [${route.source}]`;
 }
 
 function describeBackends(route: Route): string {
