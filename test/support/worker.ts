@@ -138,11 +138,11 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       ...options.vars,
     },
     ...(options.analytics ? { wrappedBindings: { METRICS: RECORDING_DATASET.name } } : {}),
+    ...(options.outbound ? { outboundService: options.outbound as never } : {}),
   };
   const mf = new Miniflare({
     workers: options.analytics ? [router, RECORDING_DATASET] : [router],
     cf: { colo: "TEST" },
-    ...(options.outbound ? { outboundService: options.outbound as never } : {}),
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       collect(stdout);
       collect(stderr);

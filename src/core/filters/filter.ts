@@ -75,6 +75,8 @@ export interface Filter {
   describe(): readonly string[];
   /** The Host this filter makes the origin receive, if it rewrites it: `validate` says what the platform needs for that. */
   readonly rewritesHost?: string;
+  /** Pools this filter sends requests to besides the rule's backends (a mirror's), so they count as reachable. */
+  readonly sendsTo?: readonly string[];
 }
 
 /** Freezes a compiled filter (and gives its methods their parameter types). */

@@ -45,6 +45,7 @@ export const requestMirror = defineFilter<Raw>({
     const target = Object.freeze({ pool: raw.backendRef.name });
     return frozenFilter({
       type: "RequestMirror",
+      sendsTo: [target.pool],
       onRequest(request) {
         if (share >= 1 || request.random() < share) request.mirrors.push(target);
         return undefined;
