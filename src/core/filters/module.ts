@@ -33,6 +33,8 @@ export interface FilterModule<Raw = unknown> {
   readonly field: string;
   /** Valibot schema of the config object (as written). */
   readonly schema: v.GenericSchema<unknown, Raw>;
+  /** The schema as written in the module, for the JSON Schema (defineFilter fills it in). */
+  readonly documented?: v.GenericSchema;
   /** Whether the filter may sit on a backendRef (the Gateway API allows it for some). */
   readonly onBackendRef: boolean;
   /** Whether the spec lets a rule carry it more than once. */
@@ -53,5 +55,5 @@ export function defineFilter<Raw>(module: FilterModule<Raw>): FilterModule<unkno
     (input) => typeof input === "object" && input !== null && !Array.isArray(input),
     (i) => `must be a mapping (the ${module.type} settings), got ${got(i.input)}`,
   );
-  return { ...module, schema: v.pipe(mapping, module.schema) } as unknown as FilterModule<unknown>;
+  return { ...module, schema: v.pipe(mapping, module.schema), documented: module.schema } as unknown as FilterModule<unknown>;
 }

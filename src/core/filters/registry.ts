@@ -33,3 +33,13 @@ export function filterTypeProblem(type: string): string | undefined {
   if (type === "ExtensionRef") return "ExtensionRef filters are not supported by edge-ingress";
   return filtersByType.has(type) ? undefined : `must be one of ${TYPES}, got ${got(type)}`;
 }
+
+/**
+ * The same, spelled out per type for the JSON Schema (editors complete and
+ * check each filter's fields); the parser checks the type and the field
+ * through the registry, with paths and messages of its own.
+ */
+export const httpRouteFilterDocumented = v.pipe(
+  v.union(FILTERS.map((f) => v.strictObject({ type: v.literal(f.type), [f.field]: f.documented ?? f.schema }))),
+  v.description(`A Gateway API HTTPRouteFilter: type (${TYPES}) and the field of that type.`),
+);

@@ -8,7 +8,7 @@
 import * as v from "valibot";
 import { got } from "../config/messages";
 import { backendObjectReference } from "../filters/backend-ref";
-import { httpRouteFilter } from "../filters/registry";
+import { httpRouteFilter, httpRouteFilterDocumented } from "../filters/registry";
 import { parseDurationMs } from "./duration";
 
 const str = (what: string) => v.string((i) => `must be ${what}, got ${got(i.input)}`);
@@ -48,17 +48,18 @@ export const httpRouteMatch = v.strictObject({
   ),
 });
 
-export const httpBackendRef = v.strictObject({
-  ...backendObjectReference,
-  weight: v.optional(v.pipe(int(0, 1_000_000), v.description("Relative share of the rule's traffic; 0 sends none. Default 1."))),
-  filters: v.optional(listOf(httpRouteFilter, 16, "filters")),
-});
+const backendRefWith = <F extends v.GenericSchema>(filter: F) =>
+  v.strictObject({
+    ...backendObjectReference,
+    weight: v.optional(v.pipe(int(0, 1_000_000), v.description("Relative share of the rule's traffic; 0 sends none. Default 1."))),
+    filters: v.optional(listOf(filter, 16, "filters")),
+  });
 
-export const httpRouteRule = v.strictObject({
+const ruleWith = <F extends v.GenericSchema>(filter: F) => v.strictObject({
   name: v.optional(v.pipe(str("a rule name"), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, (i) => `must be a lower-case name, got ${got(i.input)}`))),
   matches: v.optional(listOf(httpRouteMatch, 64, "matches")),
-  filters: v.optional(listOf(httpRouteFilter, 16, "filters")),
-  backendRefs: v.optional(listOf(httpBackendRef, 16, "backendRefs")),
+  filters: v.optional(listOf(filter, 16, "filters")),
+  backendRefs: v.optional(listOf(backendRefWith(filter), 16, "backendRefs")),
   timeouts: v.optional(
     v.strictObject({
       request: v.optional(v.pipe(duration, v.description('Deadline for the whole request (every retry included) up to the response headers; "0s" disables it.'))),
@@ -75,6 +76,9 @@ export const httpRouteRule = v.strictObject({
   // Refused with its path by compileRule (rules.ts), so the rule's other problems are reported too.
   sessionPersistence: v.optional(v.unknown()),
 });
+
+/** What the parser checks a rule with: filters by type only (rules.ts checks each through the registry). */
+export const httpRouteRule = ruleWith(httpRouteFilter);
 
 export const parentRef = v.strictObject({
   group: v.optional(str("a string")),
@@ -94,8 +98,8 @@ const httpRouteFields = {
   hostnames: v.optional(listOf(str("a hostname"), 16, "hostnames")),
 };
 
-/** An HTTPRoute as the native document writes it: metadata name and namespace, then the spec. */
-export const httpRoute = v.strictObject({ ...httpRouteFields, rules: v.optional(listOf(httpRouteRule, 16, "rules")) });
+/** An HTTPRoute as the native document writes it, for the JSON Schema: each filter's fields spelled out. */
+export const httpRoute = v.strictObject({ ...httpRouteFields, rules: v.optional(listOf(ruleWith(httpRouteFilterDocumented), 16, "rules")) });
 
 /** The route without its rules: each rule is checked on its own, so one bad rule hides no other problem. */
 export const httpRouteOutline = v.strictObject({ ...httpRouteFields, rules: v.optional(listOf(v.unknown(), 16, "rules")) });
