@@ -116,6 +116,13 @@ describe("compileRegex", () => {
     expect(compileRegex("x{2,3}").exec("xxxx")).toEqual(["xxx"]);
   });
 
+  it("parses, bounds and runs the deepest nesting a pattern's length allows", () => {
+    expect(checkRegex("(".repeat(512) + ")".repeat(512))).toMatch(/^regular expression too large \(it compiles to 1027 instructions/);
+    const nested = compileRegex("(?:".repeat(170) + "a*" + ")*".repeat(170));
+    expect(nested.exec("aab")).toEqual(["aa"]);
+    expect(compileRegex("(".repeat(240) + ")".repeat(240)).exec("x")?.length).toBe(241);
+  });
+
   it("refuses what checkRegex refuses, with the same message", () => {
     for (const pattern of ["(", "(?=a)", "a{1001}", "\\pL", "x".repeat(2000)]) {
       const message = checkRegex(pattern);

@@ -4,9 +4,9 @@
 // that no rule can make one request take seconds or stall the other requests
 // of its isolate (ReDoS). JavaScript's RegExp backtracks and cannot promise
 // that, and checkers that look at a pattern's shape miss super-linear cases
-// such as "(\w|\d)*$". So patterns run on a small engine of our own 
-// ./regex/): RE2's syntax and leftmost-first answers, a Pike VM whose cost is
-// at most (program size) x (input length).
+// such as "(\w|\d)*$". So patterns run on a small engine of our own (in
+// ./regex-engine/): RE2's syntax, leftmost-first answers and error reasons,
+// and a Pike VM whose cost is at most (program size) x (input length).
 //
 // It is RE2 (https://github.com/google/re2/wiki/Syntax) without Unicode
 // tables, because everything it matches is ASCII (normalized paths, with
@@ -14,8 +14,8 @@
 // UTF-16 code units, case-insensitive matching folds ASCII letters only,
 // \d \w \s \b are ASCII (as in RE2), and "." matches anything but "\n"
 // (as in RE2 without the s flag). Refused, each with its own message:
-// \p{...} classes, octal escapes, \C, characters beyond U+FFFF; and what RE2
-// lacks too (backreferences, lookaround, possessive and atomic groups).
+// \p{...} classes, \C, characters beyond U+FFFF; and what RE2 lacks too
+// (backreferences, lookaround, possessive quantifiers, atomic groups).
 import { type ParsedRegex, RegexError } from "./regex-engine/ast";
 import { compile, programSize } from "./regex-engine/compile";
 import { parseRegex } from "./regex-engine/parse";
