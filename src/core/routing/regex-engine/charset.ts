@@ -1,8 +1,8 @@
 // Sets of characters as sorted, merged [lo, hi, lo, hi, ...] ranges of UTF-16
 // code units. Everything the router matches is ASCII (normalized paths) or
 // Latin-1 (header values), so the engine works on code units, knows no
-// Unicode tables, and folds case for ASCII letters only; that is what keeps
-// it small (re2js spends most of its 64 KiB on Unicode tables).
+// Unicode tables, and folds case for ASCII letters only (re2js's Unicode
+// tables alone weigh 19 KiB gzipped, three times this whole engine).
 
 export type CharSet = readonly number[];
 
