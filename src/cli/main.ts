@@ -9,7 +9,7 @@ import type { KvFlags } from "./kv-state";
 import type { LoadOptions } from "./load";
 import { logsCommand, type LogsOptions } from "./logs";
 import { CliError, EXIT_USAGE, processIo, type Io } from "./output";
-import { rollbackCommand } from "./rollback";
+import { rollbackCommand, type RollbackOptions } from "./rollback";
 import { statusCommand, type StatusOptions } from "./status";
 import { testCommand, type TestOptions } from "./test-cases";
 import { validateCommand } from "./validate";
@@ -68,12 +68,18 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .description("validate, show the diff against KV, then write the config (and its history) through wrangler")
       .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
       .addOption(ingressClass())
-      .option("--dry-run", "print the keys and values that would be written, as JSON, and write nothing"),
+      .option("--dry-run", "print the keys and values that would be written, as JSON, and write nothing")
+      .option("--force", "overwrite a config written by a newer edge-ingress (in a newer stored format)"),
     "write to",
   ).action(wrap((files: string[], opts: ApplyOptions) => applyCommand(files, opts, io)));
 
-  kvOptions(program.command("rollback").description("make the previous applied version active again"), "roll back in")
-    .action(wrap((opts: KvFlags) => rollbackCommand(opts, io)));
+  kvOptions(
+    program
+      .command("rollback")
+      .description("make the previous applied version active again")
+      .option("--force", "replace a config written by a newer edge-ingress (in a newer stored format)"),
+    "roll back in",
+  ).action(wrap((opts: RollbackOptions) => rollbackCommand(opts, io)));
 
   kvOptions(
     program
