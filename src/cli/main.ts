@@ -1,20 +1,20 @@
 // The edge-ingress command: argument parsing (commander) and the one place
 // errors are rendered. A CliError is a user mistake or an environment problem:
 // one line, no stack trace. Anything else is a bug and says so.
-import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, type ApplyOptions } from "./apply";
+import { initCommand, type InitOptions } from "./init";
 import { explainCommand, type ExplainOptions } from "./explain";
-import type { KvFlags } from "./kv-state";
+import { withKvScope } from "./kv-state";
 import type { LoadOptions } from "./load";
 import { logsCommand, type LogsOptions } from "./logs";
 import { CliError, EXIT_USAGE, processIo, type Io } from "./output";
+import { PACKAGE_VERSION } from "./package-info";
 import { rollbackCommand, type RollbackOptions } from "./rollback";
 import { statusCommand, type StatusOptions } from "./status";
 import { testCommand, type TestOptions } from "./test-cases";
 import { validateCommand } from "./validate";
 
-const { version: VERSION } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 /** Runs one command line (without "node edge-ingress") and returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -24,7 +24,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     exitCode = await run(...args);
   });
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    await withKvScope(() => program.parseAsync([...argv], { from: "user" }));
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -42,7 +42,7 @@ type Wrap = <A extends unknown[]>(run: (...args: A) => Promise<number>) => (...a
 function buildProgram(io: Io, wrap: Wrap): Command {
   const program = new Command("edge-ingress")
     .description("Validate, apply and inspect edge-ingress configs (native documents and Kubernetes Ingress manifests).")
-    .version(VERSION)
+    .version(PACKAGE_VERSION)
     .exitOverride()
     .showHelpAfterError('(run "edge-ingress help" for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
@@ -54,6 +54,13 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .option("--persist-to <dir>", "local storage directory, as given to `wrangler dev --persist-to` (implies --local)")
       .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
       .option("--config <path>", "wrangler config file (default: ./wrangler.toml)");
+
+  program
+    .command("init")
+    .description("set up edge-ingress in a repository: wrangler.toml, an example config, .gitignore, a CI workflow")
+    .argument("[dir]", "the repository's directory (default: the current one)")
+    .option("--force", "replace files that exist (by default they are kept)")
+    .action(wrap((dir: string | undefined, opts: InitOptions) => initCommand(dir, opts, io)));
 
   program
     .command("validate")
