@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, type ApplyOptions } from "./apply";
 import { initCommand, type InitOptions } from "./init";
+import { devCommand, type DevOptions } from "./dev";
 import { explainCommand, type ExplainOptions } from "./explain";
 import { withKvScope } from "./kv-state";
 import type { LoadOptions } from "./load";
@@ -53,7 +54,7 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .option("--local", `${what} local storage, as \`wrangler dev\` reads it (default: ${byDefault})`)
       .option("--persist-to <dir>", "local storage directory, as given to `wrangler dev --persist-to` (implies --local)")
       .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
-      .option("--config <path>", "wrangler config file (default: ./wrangler.toml)");
+      .option("--config <path>", "wrangler config file (default: the nearest wrangler.json, wrangler.jsonc or wrangler.toml)");
 
   program
     .command("init")
@@ -113,6 +114,20 @@ function buildProgram(io: Io, wrap: Wrap): Command {
     program.command("status").description("the version in KV and each pool's origins, weights, policy and health").option("--json", "print JSON for scripts"),
     "read",
   ).action(wrap((opts: StatusOptions) => statusCommand(opts, io)));
+
+  program
+    .command("dev")
+    .description("run the router locally on this directory's wrangler.toml: apply FILE... to local KV, then `wrangler dev`")
+    .argument("[files...]", "YAML/JSON files to apply to local KV first (default: serve what local KV holds)")
+    .addOption(ingressClass())
+    .option("--demo-origins", "start two demo origins on 127.0.0.1:9001 and :9002 (the example config's)")
+    .option("--port <port>", "the port wrangler dev listens on (default: 8787)")
+    .option("--ip <address>", "the address wrangler dev listens on (default: localhost)")
+    .option("--inspector-port <port>", "wrangler dev's inspector port")
+    .option("--persist-to <dir>", "local storage directory, passed to `wrangler dev --persist-to` as well")
+    .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
+    .option("--config <path>", "wrangler config file (default: the nearest wrangler.json, wrangler.jsonc or wrangler.toml)")
+    .action(wrap((files: string[], opts: DevOptions) => devCommand(files, opts, io)));
 
   program
     .command("logs")
