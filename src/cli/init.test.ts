@@ -93,6 +93,14 @@ describe("init", () => {
     expect(io.stdout).toContain("next, in infra/edge:");
   });
 
+  it("writes the same Worker settings as this repository's wrangler.toml, with the package's entry", async () => {
+    const dir = await tempDir();
+    await initCommand(undefined, {}, { ...captureIo(), cwd: dir });
+    const written = parseToml(await readFile(join(dir, "wrangler.toml"), "utf8"));
+    const ours = parseToml(await readFile(new URL("../../wrangler.toml", import.meta.url), "utf8"));
+    expect({ ...written, main: "(entry)" }).toEqual({ ...ours, main: "(entry)" });
+  });
+
   it("refuses a DIR that is a file", async () => {
     const parent = await tempDir();
     await mkdir(join(parent, "d"));
