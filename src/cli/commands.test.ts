@@ -149,11 +149,12 @@ describe("a value in KV nested 100,000 levels deep", () => {
     kv.data.set(KV_KEYS.history, `[${value}]`);
 
     const status = capture();
-    expect(await statusCommand({ json: true }, status, deps(kv))).toBe(0);
-    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ problems: [expect.stringContaining("nests deeper than 64 levels")] });
+    // Exit 1: the active config does not validate (monitoring can alert on it).
+    expect(await statusCommand({ json: true }, status, deps(kv))).toBe(1);
+    expect(JSON.parse(status.stdout.join("\n"))).toMatchObject({ active: "invalid", problems: [expect.stringContaining("nests deeper than 64 levels")] });
     const text = capture();
-    expect(await statusCommand({}, text, deps(kv))).toBe(0);
-    expect(text.stdout).toContain("the stored config does not validate; the Worker keeps serving the last good config it read:");
+    expect(await statusCommand({}, text, deps(kv))).toBe(1);
+    expect(text.stdout).toContain("the active config does not validate:");
 
     const apply = capture();
     expect(await applyCommand([files.v1], {}, apply, deps(kv))).toBe(0);

@@ -22,7 +22,10 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 }
 
 const config = (headers: Record<string, unknown>) =>
-  stringify({ pools: { web: { origins: [{ url: "https://web.example.net" }], healthCheck: { path: "/healthz", headers } } } });
+  stringify({
+    pools: { web: { origins: [{ url: "https://web.example.net" }], healthCheck: { path: "/healthz", headers } } },
+    defaultBackend: { service: { name: "web" } },
+  });
 
 let dir: string;
 const files: Record<string, string> = {};
@@ -87,8 +90,9 @@ describe("credentials in health-check headers", () => {
     expect(dry.stderr).toContain("dry run: values of credential headers are shown as <redacted, N chars>; the real values would be written");
     const printed = dry.stdout.join("\n");
     const writes = JSON.parse(printed) as { key: string; value: unknown }[];
-    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.config, KV_KEYS.history]);
-    expect(writes[0]?.value).toMatchObject({ config: { pools: { web: { healthCheck: { headers: { Authorization: { secret: "HEALTH_TOKEN" }, "X-Api-Key": "<redacted, 9 chars>", "X-Probe": "edge" } } } } } });
+    // In the order apply writes them: the history first, then the active key.
+    expect(writes.map((w) => w.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
+    expect(writes[1]?.value).toMatchObject({ config: { pools: { web: { healthCheck: { headers: { Authorization: { secret: "HEALTH_TOKEN" }, "X-Api-Key": "<redacted, 9 chars>", "X-Probe": "edge" } } } } } });
     // The previous version in the history is redacted too.
     expect(printed).toContain("<redacted, 23 chars>");
     for (const text of [printed, ...dry.stderr]) {

@@ -112,7 +112,7 @@ function poolStatuses(config: Config, health: HealthSnapshot | undefined): PoolS
 
 export function renderStatus(status: Status): string[] {
   if (status.active === "missing") return [`no config in ${status.where}; write one with "edge-ingress apply FILE..."`];
-  const lines = [`${status.version === null ? "an active config without a readable version" : `version ${status.version}`}${status.appliedAt ? `, applied ${status.appliedAt}` : ""} (${status.where})`];
+  const lines = [`${status.version === null ? "an active config without a version" : `version ${status.version}`}${status.appliedAt ? `, applied ${status.appliedAt}` : ""} (${status.where})`];
   if (status.problems) {
     const running = "isolates already running keep the config they were serving";
     lines.push("the active config does not validate:", ...status.problems.map((p) => `  ${p}`));

@@ -467,7 +467,7 @@ describe("Ingress annotations and tls", async () => {
   it("warns that a tls section's hosts are not redirected to HTTPS, unless ssl-redirect says no redirect is wanted", async () => {
     const tls = [{ hosts: ["shop.example.com", "www.shop.example.com"], secretName: "shop-tls" }];
     const files = await writeFiles(dir, {
-      "tls.yaml": `${POOLS}---\n${manifest("shop", "shop.example.com", { tls })}---\n${manifest("plain", "plain.example.com", { tls, annotations: { [nginx("ssl-redirect")]: "false" } })}`,
+      "tls.yaml": `${POOLS}---\n${manifest("shop", "shop.example.com", { tls })}---\n${manifest("plain", "plain.example.com", { pool: "beta", tls, annotations: { [nginx("ssl-redirect")]: "false" } })}`,
     });
     const f = files["tls.yaml"]!;
     const run = await cli(["validate", f]);

@@ -90,8 +90,8 @@ describe("a value in local KV nested 100,000 levels deep", () => {
     await kvPut(KV_KEYS.config, `{"version":"0123456789ab","appliedAt":"2026-11-27T00:00:00Z","config":{"pools":{"web":{"origins":[{"url":${deep}}]}}}}`, persist);
 
     const status = await cli(["status", "--json", ...flags(persist)]);
-    expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ version: null, problems: ["edge-ingress:config: nests deeper than 64 levels: not a config edge-ingress wrote"] });
+    expect(status.code, status.stderr).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ active: "invalid", version: null, problems: ["edge-ingress:config: nests deeper than 64 levels: not a config edge-ingress wrote"] });
 
     const apply = await cli(["apply", files["a.yaml"]!, ...flags(persist)]);
     expect(apply.code, apply.stderr).toBe(0);
