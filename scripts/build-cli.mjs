@@ -1,8 +1,10 @@
 // Bundles the edge-ingress command (src/cli/main.ts and what it imports) with
 // esbuild into one ES module, dist/cli/edge-ingress.mjs, so a command starts
-// without compiling TypeScript. `npm install` and `npm ci` run it as the
-// `prepare` script; bin/edge-ingress.mjs runs it again when the bundle is
-// missing or was built from other sources (a clone installed with
+// without compiling TypeScript, and the Worker (src/index.ts) into
+// dist/worker/index.js, the entry the published package exports for a team's
+// own wrangler.toml. `npm install`, `npm ci` and `npm pack` run it as the
+// `prepare` script; in a clone, bin/edge-ingress.mjs rebuilds the CLI when its
+// bundle is missing or was built from other sources (a clone installed with
 // --ignore-scripts, or sources edited since).
 //
 // Freshness is a content hash, not mtimes (a checkout or a copy can give any
@@ -10,12 +12,13 @@
 // esbuild's metafile) and the hash of their contents plus package-lock.json.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT_DIR = join(ROOT, "dist/cli");
 export const BUNDLE = join(OUT_DIR, "edge-ingress.mjs");
+export const WORKER_BUNDLE = join(ROOT, "dist/worker/index.js");
 const STAMP = join(OUT_DIR, "build.json");
 /** Files that change the bundle without being one of its inputs (dependency versions). */
 const ALSO_HASHED = ["package-lock.json"];
@@ -61,6 +64,8 @@ export async function buildCli() {
     outfile: BUNDLE,
     metafile: true,
     logLevel: "silent",
+    // Loaded at run time from the install: each runs programs (workerd) and reads files of its own package.
+    external: ["miniflare", "wrangler"],
     // Bundled CommonJS packages call require(); an ES module has none of its own.
     banner: { js: 'import { createRequire as __edgeIngressRequire } from "node:module";\nconst require = __edgeIngressRequire(import.meta.url);' },
   });
@@ -77,7 +82,30 @@ export async function buildCli() {
   return BUNDLE;
 }
 
+/**
+ * The Worker as plain JavaScript with its dependencies inside, so a team's
+ * wrangler.toml can point at it and wrangler bundles it like their own code.
+ * The same conditions as wrangler's own bundling (workerd first).
+ */
+export async function buildWorker() {
+  const { build } = await import("esbuild");
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ["src/index.ts"],
+    bundle: true,
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    format: "esm",
+    target: "es2022",
+    outfile: WORKER_BUNDLE,
+    external: ["cloudflare:*"],
+    logLevel: "silent",
+  });
+  return WORKER_BUNDLE;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await buildCli();
-  process.stdout.write(`built ${join(dirname(BUNDLE).slice(ROOT.length), "edge-ingress.mjs")}\n`);
+  await Promise.all([buildCli(), buildWorker()]);
+  for (const built of [BUNDLE, WORKER_BUNDLE]) process.stdout.write(`built ${built.slice(ROOT.length)}\n`);
 }

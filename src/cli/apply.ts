@@ -3,11 +3,11 @@
 // key, with a re-check between and a read-back after). An invalid config never
 // reaches wrangler, so KV stays exactly as it was.
 import { parseConfig } from "../core/config/parse";
-import { KV_KEYS, type StoredConfig } from "../core/config/stored";
+import { KV_KEYS, STORED_FORMAT, type StoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
 import { redactStoredConfig } from "./credentials";
 import { diffConfigs } from "./diff";
-import { pushHistory } from "./history";
+import { pushHistory, refuseNewerFormat } from "./history";
 import { EMPTY_STATE, openKv, readConfigState, type ConfigState, type KvDeps, type KvFlags } from "./kv-state";
 import { loadConfigFiles, type LoadOptions } from "./load";
 import { CliError, EXIT_INVALID, type Io } from "./output";
@@ -18,6 +18,8 @@ import type { Kv } from "./wrangler";
 
 export interface ApplyOptions extends LoadOptions, KvFlags {
   readonly dryRun?: boolean;
+  /** Overwrite an active value written in a newer format than this CLI writes. */
+  readonly force?: boolean;
 }
 
 export async function applyCommand(files: readonly string[], options: ApplyOptions, io: Io, deps: KvDeps = {}): Promise<number> {
@@ -31,6 +33,7 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   const say = options.dryRun ? io.err : io.out;
   const seen = await readState(kv, io, options.dryRun === true);
   const { current } = seen;
+  refuseNewerFormat(current, kv.where, options.force);
   if (seen !== EMPTY_STATE) say(current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`);
   if (current?.version === version) {
     say(`version ${version} is already active; nothing ${options.dryRun ? "would be" : "was"} written`);
@@ -40,7 +43,7 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   say(`new version ${version}: ${summarize(config)}`);
   for (const line of diffConfigs(activeConfig(current, io), config)) say(`  ${line}`);
 
-  const entry: StoredConfig = { version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
+  const entry: StoredConfig = { format: STORED_FORMAT, version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
   const history = pushHistory(entry, current, seen.history);
   if (options.dryRun) {
     // Printed in the order apply writes them, not written: plain-text

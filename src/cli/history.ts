@@ -1,7 +1,7 @@
 // The applied versions kept in KV (KV_KEYS.history, newest first, the active
 // one included) and the two moves on them: apply pushes, rollback pops.
-import { asStoredConfig, HISTORY_LENGTH, MAX_STORED_DEPTH, nestsDeeperThan, type StoredConfig } from "../core/config/stored";
-
+import { asStoredConfig, formatOf, HISTORY_LENGTH, KV_KEYS, MAX_STORED_DEPTH, nestsDeeperThan, STORED_FORMAT, type StoredConfig } from "../core/config/stored";
+import { CliError } from "./output";
 
 export interface ParsedValue<T> {
   readonly value: T;
@@ -64,6 +64,20 @@ export function planRollback(current: StoredConfig | undefined, history: readonl
     const held = entries[0] ? `it holds only version ${entries[0].version}` : "it holds no config";
     return { ok: false, reason: `${held} (the history keeps the last ${HISTORY_LENGTH} applied versions)` };
   }
-  const to: StoredConfig = { version: target.version, appliedAt, config: target.config };
+  // Written in the format it was applied in: its config is unchanged.
+  const to: StoredConfig = { ...(target.format === undefined ? {} : { format: target.format }), version: target.version, appliedAt, config: target.config };
   return { ok: true, ...(entries[0] ? { from: entries[0] } : {}), to, history: [to, ...entries.slice(2)] };
+}
+
+/**
+ * apply and rollback replace the active value: one in a newer format than
+ * this CLI writes came from a newer edge-ingress, and overwriting it would
+ * take the edge back to what this one knows. Only with --force.
+ */
+export function refuseNewerFormat(current: StoredConfig | undefined, where: string, force: boolean | undefined): void {
+  if (current === undefined || force || formatOf(current) <= STORED_FORMAT) return;
+  throw new CliError(
+    `${KV_KEYS.config} in ${where} holds version ${current.version} in format ${formatOf(current)}, written by a newer edge-ingress than this one ` +
+      `(which writes format ${STORED_FORMAT}): upgrade ("npm update edge-ingress"), or pass --force to overwrite it with format ${STORED_FORMAT}`,
+  );
 }

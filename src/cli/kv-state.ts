@@ -1,11 +1,14 @@
 // Reading what the CLI keeps in KV (the active config, its history, the health
-// state) through wrangler, and turning the command-line flags into a target.
+// state), and turning the command-line flags into a target: local storage in
+// this process (local-kv.ts), the remote namespace through wrangler.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { KV_KEYS, type StoredConfig } from "../core/config/stored";
 import { parseHistoryText, parseStoredText } from "./history";
 import { CliError, type Io } from "./output";
-import { wranglerKv, type Kv, type KvTarget } from "./wrangler";
+import { localKv, type ClosableKv } from "./local-kv";
+import { KV_BINDING, wranglerKv, type Kv, type KvTarget } from "./wrangler";
 
 /** The flags every KV command takes. */
 export interface KvFlags {
@@ -32,7 +35,35 @@ export function openKv(flags: KvFlags, io: Io): Kv {
     ...(flags.env === undefined ? {} : { env: flags.env }),
     ...(flags.config === undefined ? {} : { config: flags.config }),
   };
-  return wranglerKv(target, io);
+  if (!target.local) return wranglerKv(target, io);
+  const kv = localKv(target, KV_BINDING, io.cwd);
+  (commandScope.getStore() ?? unscoped).add(kv);
+  return kv;
+}
+
+/**
+ * The local stores a command opened (each runs a Miniflare), closed when it is
+ * done: runCli runs each command in a scope of its own, so commands running
+ * side by side in one process (tests) close only their own.
+ */
+const commandScope = new AsyncLocalStorage<Set<ClosableKv>>();
+/** Stores opened outside runCli (tests calling a command directly). */
+const unscoped = new Set<ClosableKv>();
+
+export async function withKvScope<T>(run: () => Promise<T>): Promise<T> {
+  const opened = new Set<ClosableKv>();
+  try {
+    return await commandScope.run(opened, run);
+  } finally {
+    await Promise.all([...opened].map((kv) => kv.close()));
+  }
+}
+
+/** Closes the stores opened outside runCli. */
+export async function closeUnscopedKvs(): Promise<void> {
+  const all = [...unscoped];
+  unscoped.clear();
+  await Promise.all(all.map((kv) => kv.close()));
 }
 
 export interface ConfigState {

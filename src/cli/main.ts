@@ -1,20 +1,21 @@
 // The edge-ingress command: argument parsing (commander) and the one place
 // errors are rendered. A CliError is a user mistake or an environment problem:
 // one line, no stack trace. Anything else is a bug and says so.
-import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { applyCommand, type ApplyOptions } from "./apply";
+import { initCommand, type InitOptions } from "./init";
+import { devCommand, type DevOptions } from "./dev";
 import { explainCommand, type ExplainOptions } from "./explain";
-import type { KvFlags } from "./kv-state";
+import { withKvScope } from "./kv-state";
 import type { LoadOptions } from "./load";
 import { logsCommand, type LogsOptions } from "./logs";
 import { CliError, EXIT_USAGE, processIo, type Io } from "./output";
-import { rollbackCommand } from "./rollback";
+import { PACKAGE_VERSION } from "./package-info";
+import { rollbackCommand, type RollbackOptions } from "./rollback";
 import { statusCommand, type StatusOptions } from "./status";
 import { testCommand, type TestOptions } from "./test-cases";
 import { validateCommand } from "./validate";
 
-const { version: VERSION } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 /** Runs one command line (without "node edge-ingress") and returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -24,7 +25,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     exitCode = await run(...args);
   });
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    await withKvScope(() => program.parseAsync([...argv], { from: "user" }));
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -42,7 +43,7 @@ type Wrap = <A extends unknown[]>(run: (...args: A) => Promise<number>) => (...a
 function buildProgram(io: Io, wrap: Wrap): Command {
   const program = new Command("edge-ingress")
     .description("Validate, apply and inspect edge-ingress configs (native documents and Kubernetes Ingress manifests).")
-    .version(VERSION)
+    .version(PACKAGE_VERSION)
     .exitOverride()
     .showHelpAfterError('(run "edge-ingress help" for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
@@ -53,7 +54,14 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .option("--local", `${what} local storage, as \`wrangler dev\` reads it (default: ${byDefault})`)
       .option("--persist-to <dir>", "local storage directory, as given to `wrangler dev --persist-to` (implies --local)")
       .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
-      .option("--config <path>", "wrangler config file (default: ./wrangler.toml)");
+      .option("--config <path>", "wrangler config file (default: the nearest wrangler.json, wrangler.jsonc or wrangler.toml)");
+
+  program
+    .command("init")
+    .description("set up edge-ingress in a repository: wrangler.toml, an example config, .gitignore, a CI workflow")
+    .argument("[dir]", "the repository's directory (default: the current one)")
+    .option("--force", "replace files that exist (by default they are kept)")
+    .action(wrap((dir: string | undefined, opts: InitOptions) => initCommand(dir, opts, io)));
 
   program
     .command("validate")
@@ -68,12 +76,18 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .description("validate, show the diff against KV, then write the config (and its history) through wrangler")
       .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
       .addOption(ingressClass())
-      .option("--dry-run", "print the keys and values that would be written, as JSON, and write nothing"),
+      .option("--dry-run", "print the keys and values that would be written, as JSON, and write nothing")
+      .option("--force", "overwrite a config written by a newer edge-ingress (in a newer stored format)"),
     "write to",
   ).action(wrap((files: string[], opts: ApplyOptions) => applyCommand(files, opts, io)));
 
-  kvOptions(program.command("rollback").description("make the previous applied version active again"), "roll back in")
-    .action(wrap((opts: KvFlags) => rollbackCommand(opts, io)));
+  kvOptions(
+    program
+      .command("rollback")
+      .description("make the previous applied version active again")
+      .option("--force", "replace a config written by a newer edge-ingress (in a newer stored format)"),
+    "roll back in",
+  ).action(wrap((opts: RollbackOptions) => rollbackCommand(opts, io)));
 
   kvOptions(
     program
@@ -102,6 +116,20 @@ function buildProgram(io: Io, wrap: Wrap): Command {
     program.command("status").description("the version in KV and each pool's origins, weights, policy and health").option("--json", "print JSON for scripts"),
     "read",
   ).action(wrap((opts: StatusOptions) => statusCommand(opts, io)));
+
+  program
+    .command("dev")
+    .description("run the router locally on this directory's wrangler.toml: apply FILE... to local KV, then `wrangler dev`")
+    .argument("[files...]", "YAML/JSON files to apply to local KV first (default: serve what local KV holds)")
+    .addOption(ingressClass())
+    .option("--demo-origins", "start two demo origins on 127.0.0.1:9001 and :9002 (the example config's)")
+    .option("--port <port>", "the port wrangler dev listens on (default: 8787)")
+    .option("--ip <address>", "the address wrangler dev listens on (default: localhost)")
+    .option("--inspector-port <port>", "wrangler dev's inspector port")
+    .option("--persist-to <dir>", "local storage directory, passed to `wrangler dev --persist-to` as well")
+    .option("--env <name>", "wrangler environment ([env.NAME] in wrangler.toml)")
+    .option("--config <path>", "wrangler config file (default: the nearest wrangler.json, wrangler.jsonc or wrangler.toml)")
+    .action(wrap((files: string[], opts: DevOptions) => devCommand(files, opts, io)));
 
   program
     .command("logs")

@@ -1,8 +1,8 @@
-// The one place that runs wrangler. Every KV read and write of the CLI goes
-// through `wrangler kv ...` with the binding from wrangler.toml, so it uses the
-// user's own login, account and config, locally (`--local`, `--persist-to`,
-// as `wrangler dev` reads them) or against Cloudflare (`--remote`, passed
-// explicitly: wrangler 4 defaults to local storage).
+// The one place that runs wrangler. The remote namespace is read and written
+// through `wrangler kv ...` with the binding from wrangler.toml (`--remote`,
+// passed explicitly: wrangler 4 defaults to local storage), so it uses the
+// user's own login, token and account; each read of several keys is one
+// `wrangler kv bulk get`. Local storage is read in process (local-kv.ts).
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -12,17 +12,7 @@ import { CliError, type Io } from "./output";
 import { explainWranglerFailure } from "./wrangler-errors";
 
 export const KV_BINDING = "INGRESS_KV";
-/** wrangler kv prints this (to stdout, exit 0) for a missing key in local storage. */
-const LOCAL_NOT_FOUND = "Value not found\n";
 const TIMEOUT_MS = 120_000;
-/**
- * Two local wrangler runs on the same storage at once: one may fail to start
- * its runtime because the SQLite file is locked, or get a 500 from the local
- * KV. Running it again is safe: a read changes nothing, and a write puts the
- * same value (apply re-reads what it wrote anyway).
- */
-const LOCAL_STORAGE_BUSY = /SQLITE_BUSY|database is locked|KV (?:GET|PUT) failed: 5\d\d/;
-const BUSY_RETRIES = 8;
 
 export interface KvTarget {
   /** Local storage (as `wrangler dev`), else the remote namespace on Cloudflare. */
@@ -36,53 +26,71 @@ export interface KvTarget {
 export interface Kv {
   /** The value as stored (bytes decoded as UTF-8), or undefined when the key is absent. */
   get(key: string): Promise<string | undefined>;
-  /** Several keys, side by side (locally, runs that find the storage locked are retried). */
+  /** Several keys in one read (remotely, one `wrangler kv bulk get`). */
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
-  /** Writes one key (`wrangler kv key put --path`); KV writes are atomic per key. */
+  /** Writes one key; KV writes are atomic per key. */
   put(key: string, value: string): Promise<void>;
   /** "local storage in .wrangler/state" or "the remote namespace", for messages. */
   readonly where: string;
 }
 
+/** The remote namespace through wrangler. */
 export function wranglerKv(target: KvTarget, io: Io): Kv {
   const common = [
     "--binding", KV_BINDING,
-    target.local ? "--local" : "--remote",
-    ...(target.persistTo === undefined ? [] : ["--persist-to", target.persistTo]),
+    "--remote",
     ...(target.env === undefined ? [] : ["--env", target.env]),
     ...(target.config === undefined ? [] : ["--config", target.config]),
   ];
-  const where = target.local
-    ? `local storage${target.persistTo === undefined ? "" : ` in ${target.persistTo}`}`
-    : `the remote namespace${target.env === undefined ? "" : ` (env ${target.env})`}`;
-  const get = async (key: string) => {
-    const run = await runWrangler(["kv", "key", "get", key, ...common], io, target.local);
-    const text = run.stdout.toString("utf8");
-    return target.local && text === LOCAL_NOT_FOUND ? undefined : text;
+  const getMany = async (keys: readonly string[]) => {
+    const run = await withFile(JSON.stringify(keys), (file) => runWrangler(["kv", "bulk", "get", file, ...common], io));
+    return parseBulkGet(run.stdout.toString("utf8"), keys);
   };
   return {
-    where,
-    get,
-    async getMany(keys) {
-      // Every run is awaited, even after one fails: a wrangler left running
-      // after the CLI exits writes into closed pipes.
-      const results = await Promise.allSettled(keys.map(get));
-      const failed = results.find((r) => r.status === "rejected");
-      if (failed) throw failed.reason;
-      return results.map((r) => (r as PromiseFulfilledResult<string | undefined>).value);
-    },
+    where: `the remote namespace${target.env === undefined ? "" : ` (env ${target.env})`}`,
+    getMany,
+    get: async (key) => (await getMany([key]))[0],
     async put(key, value) {
       // Through a file: a value may be far longer than a command line may be.
-      const dir = await mkdtemp(join(tmpdir(), "edge-ingress-"));
-      try {
-        const file = join(dir, "value.json");
-        await writeFile(file, value, { mode: 0o600 });
-        await runWrangler(["kv", "key", "put", key, "--path", file, ...common], io, target.local);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      await withFile(value, (file) => runWrangler(["kv", "key", "put", key, "--path", file, ...common], io));
     },
   };
+}
+
+/**
+ * `wrangler kv bulk get` prints a JSON object of key -> value (null when the
+ * key is absent; `{value}` for local storage), then a line "Success!".
+ */
+export function parseBulkGet(stdout: string, keys: readonly string[]): (string | undefined)[] {
+  const start = stdout.indexOf("{");
+  const end = stdout.lastIndexOf("}");
+  let values: unknown;
+  try {
+    values = JSON.parse(stdout.slice(start, end + 1));
+  } catch {
+    values = undefined;
+  }
+  if (start < 0 || typeof values !== "object" || values === null) {
+    throw new CliError(`wrangler kv bulk get printed something else than the values: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
+  return keys.map((key) => {
+    const entry = (values as Record<string, unknown>)[key];
+    const value = typeof entry === "object" && entry !== null && "value" in entry ? entry.value : entry;
+    if (value === null || value === undefined) return undefined;
+    if (typeof value === "string") return value;
+    throw new CliError(`wrangler kv bulk get gave ${key} as ${typeof value}, not text`);
+  });
+}
+
+async function withFile<T>(content: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "edge-ingress-"));
+  try {
+    const file = join(dir, "value.json");
+    await writeFile(file, content, { mode: 0o600 });
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 interface WranglerRun {
@@ -94,14 +102,8 @@ interface WranglerRun {
  * Runs wrangler with the Node that runs the CLI. A failure becomes one
  * CliError line saying what to do (see wrangler-errors.ts).
  */
-async function runWrangler(args: readonly string[], io: Io, local: boolean): Promise<WranglerRun> {
-  for (let attempt = 1; ; attempt++) {
-    const run = await runWranglerOnce(args, io);
-    const busy = local && run.code !== 0 && LOCAL_STORAGE_BUSY.test(stripAnsi(run.stderr + run.stdout.toString("utf8")));
-    if (!busy || attempt > BUSY_RETRIES) return checked(args, run);
-    // Random back-off, so two waiting runs do not collide again.
-    await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 400));
-  }
+async function runWrangler(args: readonly string[], io: Io): Promise<WranglerRun> {
+  return checked(args, await runWranglerOnce(args, io));
 }
 
 interface RawRun extends WranglerRun {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { applyCommand } from "../../src/cli/apply";
-import { openKv, type KvFlags } from "../../src/cli/kv-state";
+import { closeUnscopedKvs, openKv, type KvFlags } from "../../src/cli/kv-state";
 import type { Io } from "../../src/cli/output";
 import type { Kv } from "../../src/cli/wrangler";
 import { KV_KEYS } from "../../src/core/config/stored";
@@ -21,7 +21,10 @@ const config = (host: string) =>
 beforeAll(async () => {
   files = await writeFiles(await tempDir(), { "a.yaml": config("a.example.net"), "b.yaml": config("b.example.net"), "c.yaml": config("c.example.net") });
 });
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await closeUnscopedKvs();
+  await removeTempDirs();
+});
 
 const flags = (persist: string) => ["--persist-to", persist, "--config", WRANGLER_TOML];
 const versionIn = (text: string | undefined) => (text === undefined ? undefined : (JSON.parse(text) as { version: string }).version);

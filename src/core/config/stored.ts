@@ -25,7 +25,19 @@ export const HISTORY_LENGTH = 5;
  */
 export const MAX_STORED_DEPTH = 64;
 
+/**
+ * The format of what apply writes (the envelope and the config inside it).
+ * Raised when a change would be misread by an older Worker or CLI: they then
+ * refuse the value by name (the Worker keeps serving what it can read, see
+ * served.ts; the CLI will not overwrite it without --force) instead of
+ * misreading it. A value without `format` was written before formats were
+ * numbered and is format 1.
+ */
+export const STORED_FORMAT = 1;
+
 export interface StoredConfig {
+  /** The format it was written in; absent means 1. */
+  readonly format?: number;
   /** Content hash of `config` (first 12 hex digits of its SHA-256). */
   readonly version: string;
   /** ISO 8601 time of the apply. */
@@ -60,6 +72,7 @@ export function parseStoredValue(value: unknown): StoredParse {
   if (!stored) {
     return { ok: false, problems: [{ path: KV_KEYS.config, message: 'must be an object with "version", "appliedAt" and "config"' }] };
   }
+  if (formatOf(stored) > STORED_FORMAT) return { ok: false, version: stored.version, problems: [newerFormatProblem(formatOf(stored))] };
   // Lenient on probe headers: a value stored before their checks existed
   // keeps serving (each probe checks its own header values before sending).
   const parsed = parseConfig(stored.config, { strictProbeHeaders: false });
@@ -74,11 +87,27 @@ export function asStoredConfig(value: unknown): StoredConfig | undefined {
   return nestsDeeperThan(value, MAX_STORED_DEPTH) ? undefined : envelope(value);
 }
 
+/** The format a stored value was written in. */
+export function formatOf(stored: StoredConfig): number {
+  return stored.format ?? 1;
+}
+
+/** What readers say about a value in a format newer than they know. */
+export function newerFormatProblem(format: number): Problem {
+  return {
+    path: `${KV_KEYS.config}.format`,
+    message: `is ${format}: written by a newer edge-ingress than this one, which reads formats up to ${STORED_FORMAT}; upgrade it ("npm update edge-ingress", then "wrangler deploy" for the Worker)`,
+  };
+}
+
 function envelope(value: unknown): StoredConfig | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const { version, appliedAt, config } = value as Partial<StoredConfig>;
+  const { format, version, appliedAt, config } = value as Record<keyof StoredConfig, unknown>;
   if (typeof version !== "string" || typeof appliedAt !== "string" || config === undefined) return undefined;
-  return { version, appliedAt, config };
+  if (format === undefined) return { version, appliedAt, config };
+  // Anything but a whole number from 1 was not written by edge-ingress.
+  if (typeof format !== "number" || !Number.isSafeInteger(format) || format < 1) return undefined;
+  return { format, version, appliedAt, config };
 }
 
 /** Whether a parsed JSON value has arrays or objects nested more than `maxDepth` deep; iterative, so any depth is safe. */

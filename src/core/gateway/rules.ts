@@ -10,7 +10,7 @@ import { referenceProblems } from "../filters/backend-ref";
 import type { Filter } from "../filters/filter";
 import type { FilterContext } from "../filters/module";
 import { filterTypeProblem, filtersByType } from "../filters/registry";
-import { checkRegexPath, rulePathProblem } from "../routing";
+import { checkFullMatchRegex, rulePathProblem } from "../routing";
 import { parseDurationMs } from "./duration";
 import type { RawHttpRouteMatch, RawHttpRouteRule } from "./schema";
 
@@ -160,7 +160,7 @@ function readMatch(m: RawHttpRouteMatch, at: string, problems: Problem[]): Match
   const path = m.path?.value ?? "/";
   let ok = true;
   if (type === "RegularExpression") {
-    const problem = checkRegexPath(path);
+    const problem = checkFullMatchRegex(path);
     if (problem) {
       problems.push({ path: `${at}.path.value`, message: `${problem}, got ${got(path)}` });
       ok = false;
@@ -190,7 +190,7 @@ function firstByName(list: ValueCondition[], at: string, problems: Problem[]): r
     if (seen.has(c.name)) problems.push({ path: `${at}[${i}].name`, message: `names ${got(c.name)} twice in one match (only the first would count)` });
     seen.add(c.name);
     if (c.type === "RegularExpression") {
-      const problem = checkRegexPath(c.value);
+      const problem = checkFullMatchRegex(c.value);
       if (problem) problems.push({ path: `${at}[${i}].value`, message: `${problem}, got ${got(c.value)}` });
     }
   });

@@ -39,7 +39,7 @@ describe("checkRegexPath", () => {
     }
   });
 
-  it("accepts what a backtracking engine cannot run safely: RE2 matches it in linear time", () => {
+  it("accepts what a backtracking engine cannot run safely: the engine matches it in linear time", () => {
     for (const p of ["/api/(\\w|\\d)*$", "/.*.*.*.*.*=$", "(a+)+$", "/(x*)*y", "a*".repeat(26)]) expect(checkRegexPath(p), p).toBeUndefined();
   });
 
@@ -57,12 +57,38 @@ describe("checkRegexPath", () => {
     expect(checkRegexPath("/(?<!a)b")).toMatch(/^unsupported regular expression: lookaround/);
     expect(checkRegexPath("/(a)\\1")).toMatch(/^unsupported regular expression: backreferences/);
     expect(checkRegexPath("/(?<x>a)\\k<x>")).toMatch(/^unsupported regular expression: backreferences/);
-    expect(checkRegexPath("/\\u0041")).toBe("unsupported regular expression: \\uXXXX escapes are not supported; write \\x{XXXX} (RE2 syntax, which matches in linear time)");
+    expect(checkRegexPath("/\\u0041")).toBe("unsupported regular expression: \\uXXXX escapes are not supported; write \\x{XXXX}");
+    expect(checkRegexPath("/a*+")).toMatch(/^unsupported regular expression: possessive quantifiers/);
+    expect(checkRegexPath("/(?>a+)b")).toMatch(/^unsupported regular expression: atomic groups/);
+  });
+
+  it("names what RE2 accepts but this engine refuses, and why", () => {
+    expect(checkRegexPath("/\\pL")).toMatch(/^unsupported regular expression: Unicode classes \(\\p, \\P\) are not supported/);
+    expect(checkRegexPath("/\\p{Greek}")).toMatch(/^unsupported regular expression: Unicode classes/);
+    expect(checkRegexPath("/\\C")).toMatch(/^unsupported regular expression: \\C \(any byte\)/);
+    expect(checkRegexPath("/\u{1F600}")).toMatch(/^unsupported regular expression: characters beyond U\+FFFF/);
+    expect(checkRegexPath("/\\x{1F600}")).toMatch(/^unsupported regular expression: characters beyond U\+FFFF/);
+  });
+
+  it("names what RE2 itself refuses, with RE2's reason", () => {
+    expect(checkRegexPath("/\\Z")).toBe("unsupported regular expression: \\Z is not supported; write \\z (end of text) or $");
+    expect(checkRegexPath("/a**")).toBe("invalid regular expression (RE2 syntax): invalid nested repetition operator: `**`");
+    expect(checkRegexPath("*a")).toBe("invalid regular expression (RE2 syntax): missing argument to repetition operator: `*`");
+    expect(checkRegexPath("[z-a]")).toBe("invalid regular expression (RE2 syntax): invalid character class range: `z-a`");
+    expect(checkRegexPath("[[:foo:]]")).toBe("invalid regular expression (RE2 syntax): invalid character class range: `[:foo:]`");
+    expect(checkRegexPath("(?x)a")).toBe("invalid regular expression (RE2 syntax): invalid or unsupported Perl syntax: `(?x`");
+    expect(checkRegexPath("(?P<a>x)(?P<a>y)")).toBe("invalid regular expression (RE2 syntax): duplicate capture group name: `a`");
+    expect(checkRegexPath("\\")).toBe("invalid regular expression (RE2 syntax): trailing backslash at end of expression");
+    expect(checkRegexPath("\\y")).toBe("invalid regular expression (RE2 syntax): invalid escape sequence: `\\y`");
   });
 
   it("rejects too large programs and too long patterns", () => {
     expect(checkRegexPath("/static/[a-z0-9._/-]{1,200}$")).toBeUndefined();
-    expect(checkRegexPath(".{0,999}")).toMatch(/^regular expression too large \(it compiles to \d+ RE2 instructions, at most 500;/);
+    expect(checkRegexPath(".{0,999}")).toBe(
+      "regular expression too large (it compiles to 2001 instructions, at most 500; large counted repeats such as {1,500} cost the most)",
+    );
+    expect(checkRegexPath("[a-z]{1,240}")).toBeUndefined();
+    expect(checkRegexPath("[a-z]{1,250}")).toMatch(/^regular expression too large \(it compiles to 502 instructions/);
     expect(checkRegexPath("(a{100}){100}")).toMatch(/^invalid regular expression \(RE2 syntax\): invalid repeat count/);
     expect(checkRegexPath("/a".repeat(200))).toBeUndefined();
     expect(checkRegexPath("/".repeat(MAX_REGEX_PATH_CHARS + 1))).toMatch(/^regular expression too long/);

@@ -4,6 +4,17 @@ export { compileRoutes } from "./table";
 export { normalizeHost } from "./host";
 export { routeIdentity } from "./identity";
 export { rulePathProblem } from "./paths";
-export { checkRegexPath, MAX_REGEX_PATH_CHARS, MAX_REGEX_PROGRAM_SIZE } from "./regex";
+export {
+  checkRegex,
+  checkFullMatchRegex,
+  checkRegexPath,
+  compileRegex,
+  type CompiledRegex,
+  MAX_REGEX_CHARS,
+  MAX_REGEX_PATH_CHARS,
+  MAX_REGEX_PROGRAM_SIZE,
+  RegexError,
+  type RegexOptions,
+} from "./regex";
 export { findUnreachableRoutes, type UnreachableRoute } from "./unreachable";
 export type { DecidedBy, DecisionStep, ExplainedRoute, Explanation, HostMatch, RouteMatch, Routed, RouteTable } from "./types";

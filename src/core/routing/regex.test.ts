@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Route } from "../config/types";
 import { compileRoutes } from "./index";
-import { compileRegexPath } from "./regex";
+import { checkRegex, compileRegex, compileRegexPath, RegexError } from "./regex";
 
 /** Pattern, a path built to make a backtracking engine explore every split, and whether it matches. */
 const EVIL: readonly [string, string, boolean][] = [
@@ -22,9 +22,13 @@ const EVIL: readonly [string, string, boolean][] = [
   ["/(.*,){12}", `/${",".repeat(5000)}`, true],
 ];
 
-describe("regex paths run on RE2", () => {
+describe("regex paths match in linear time", () => {
   it.each(EVIL)("%s on an adversarial path of %#", (pattern, path, matches) => {
     expect(compileRegexPath(pattern).test(path)).toBe(matches);
+  });
+
+  it.each(EVIL)("%s with its groups on an adversarial path of %#", (pattern, path, matches) => {
+    expect(compileRegexPath(pattern).exec(path) !== null).toBe(matches);
   });
 
   it("keeps ingress-nginx semantics: anchored at the start, case-insensitive, open at the end", () => {
@@ -43,5 +47,87 @@ describe("regex paths run on RE2", () => {
     const table = compileRoutes(routes);
     expect(table.match("a.example", `/api/${"1".repeat(40)}!`)?.pool).toBe("web");
     expect(table.match("a.example", `/api/${"1".repeat(40)}`)?.pool).toBe("api");
+  });
+});
+
+describe("compileRegex", () => {
+  it("returns the whole match and every group, undefined for a group that took no part", () => {
+    const regex = compileRegex("/api/(v[0-9]+)/(\\w+)?");
+    expect(regex.groupCount).toBe(2);
+    expect(regex.exec("x/api/v2/")).toEqual(["/api/v2/", "v2", undefined]);
+    expect(regex.exec("/api/v2/users")).toEqual(["/api/v2/users", "v2", "users"]);
+    expect(regex.exec("/api/x")).toBeNull();
+  });
+
+  it("gives the groups ingress-nginx rewrite-target examples use", () => {
+    const regex = compileRegex("/something(/|$)(.*)", { anchorStart: true, caseInsensitive: true });
+    expect(regex.exec("/something")).toEqual(["/something", "", ""]);
+    expect(regex.exec("/something/new")).toEqual(["/something/new", "/", "new"]);
+    expect(regex.exec("/SOMETHING/a/b")).toEqual(["/SOMETHING/a/b", "/", "a/b"]);
+    expect(regex.exec("/x/something/new")).toBeNull();
+  });
+
+  it("picks the leftmost-first match, as RE2 and Perl (not the longest, as POSIX)", () => {
+    expect(compileRegex("(a|ab)(c|bcd)(d*)").exec("xabcd")).toEqual(["abcd", "a", "bcd", ""]);
+    expect(compileRegex("a+?").exec("aaa")).toEqual(["a"]);
+    expect(compileRegex("(a*)+").exec("b")).toEqual(["", ""]);
+    expect(compileRegex("(?:(a)|b)+").exec("ab")).toEqual(["ab", "a"]);
+  });
+
+  it("anchors at the start and the end on request", () => {
+    expect(compileRegex("b+").exec("abb")).toEqual(["bb"]);
+    expect(compileRegex("b+", { anchorStart: true }).test("abb")).toBe(false);
+    expect(compileRegex("/a+", { anchorStart: true, anchorEnd: true }).test("/aa")).toBe(true);
+    expect(compileRegex("/a+", { anchorStart: true, anchorEnd: true }).test("/aab")).toBe(false);
+    expect(compileRegex("a|ab", { anchorEnd: true }).exec("ab")).toEqual(["ab"]);
+  });
+
+  it("folds ASCII letters only, with the option or (?i), and (?-i) turns it off", () => {
+    expect(compileRegex("/api", { caseInsensitive: true }).test("/API")).toBe(true);
+    expect(compileRegex("(?i)/api").test("/Api")).toBe(true);
+    expect(compileRegex("/a(?-i)b", { caseInsensitive: true }).exec("/AB /Ab")).toEqual(["/Ab"]);
+    expect(compileRegex("(?i:[a-c])d").test("Bd")).toBe(true);
+    expect(compileRegex("(?i:[a-c])d").test("BD")).toBe(false);
+    expect(compileRegex("caf\\xe9", { caseInsensitive: true }).test("CAF\u00c9")).toBe(false);
+    expect(compileRegex("(?i)[^a]").test("A")).toBe(false);
+  });
+
+  it("has RE2's ASCII classes, and a dot that stops at newline unless (?s)", () => {
+    expect(compileRegex("^\\w+$").test("caf\u00e9")).toBe(false);
+    expect(compileRegex("^\\s$").test("\v")).toBe(false);
+    expect(compileRegex("^\\d+$").test("\u0663")).toBe(false);
+    expect(compileRegex("\\bb").exec("a b ab")).toEqual(["b"]);
+    expect(compileRegex("a.b").test("a\nb")).toBe(false);
+    expect(compileRegex("(?s)a.b").test("a\nb")).toBe(true);
+    expect(compileRegex("^b$").test("a\nb")).toBe(false);
+    expect(compileRegex("(?m)^b$").test("a\nb")).toBe(true);
+    expect(compileRegex("a$").test("a\n")).toBe(false);
+  });
+
+  it("reads RE2's own syntax", () => {
+    expect(compileRegex("/u/(?P<id>[0-9]+)/(?<tab>\\w+)").exec("/u/42/x")).toEqual(["/u/42/x", "42", "x"]);
+    expect(compileRegex("\\Q.*+\\E").exec("a.*+")).toEqual([".*+"]);
+    expect(compileRegex("[[:alpha:]]+[[:^alpha:]]").exec("ab1")).toEqual(["ab1"]);
+    expect(compileRegex("\\x41\\x{42}\\103\\0").test("ABC\0")).toBe(true);
+    expect(compileRegex("\\Aa\\z").test("a")).toBe(true);
+    expect(compileRegex("a{,2}").test("a{,2}")).toBe(true);
+    expect(compileRegex("[]a]").test("]")).toBe(true);
+    expect(compileRegex("(?U)a+").exec("aaa")).toEqual(["a"]);
+    expect(compileRegex("x{2,3}").exec("xxxx")).toEqual(["xxx"]);
+  });
+
+  it("parses, bounds and runs the deepest nesting a pattern's length allows", () => {
+    expect(checkRegex("(".repeat(512) + ")".repeat(512))).toMatch(/^regular expression too large \(it compiles to 1027 instructions/);
+    const nested = compileRegex("(?:".repeat(170) + "a*" + ")*".repeat(170));
+    expect(nested.exec("aab")).toEqual(["aa"]);
+    expect(compileRegex("(".repeat(240) + ")".repeat(240)).exec("x")?.length).toBe(241);
+  });
+
+  it("refuses what checkRegex refuses, with the same message", () => {
+    for (const pattern of ["(", "(?=a)", "a{1001}", "\\pL", "x".repeat(2000)]) {
+      const message = checkRegex(pattern);
+      expect(message, pattern).toBeDefined();
+      expect(() => compileRegex(pattern), pattern).toThrow(new RegexError(message!));
+    }
   });
 });

@@ -1,58 +1,117 @@
-// ImplementationSpecific paths are regular expressions run by RE2JS, a pure
-// JavaScript port of RE2 (no WASM, no eval): it matches in time linear in the
-// path's length, whatever the pattern, so no rule can make one request take
-// seconds or stall the other requests of its isolate. A backtracking engine
-// (JavaScript's RegExp) cannot promise that, and checkers that look at the
-// pattern's shape miss super-linear cases such as "(\w|\d)*$".
-// RE2 syntax is Go's and RE2's (https://github.com/google/re2/wiki/Syntax):
-// no backreferences, no lookaround.
-import { RE2JS } from "re2js";
+// The one place user-written regular expressions are compiled and run:
+// ImplementationSpecific paths today, Gateway API RegularExpression matches
+// and rewrite captures next. Each must match in time linear in its input, so
+// that no rule can make one request take seconds or stall the other requests
+// of its isolate (ReDoS). JavaScript's RegExp backtracks and cannot promise
+// that, and checkers that look at a pattern's shape miss super-linear cases
+// such as "(\w|\d)*$". So patterns run on a small engine of our own (in
+// ./regex-engine/): RE2's syntax, leftmost-first answers and error reasons,
+// and a Pike VM whose cost is at most (program size) x (input length).
+//
+// It is RE2 (https://github.com/google/re2/wiki/Syntax) without Unicode
+// tables, because everything it matches is ASCII (normalized paths, with
+// anything else percent-encoded) or Latin-1 (header values): characters are
+// UTF-16 code units, case-insensitive matching folds ASCII letters only,
+// \d \w \s \b are ASCII (as in RE2), and "." matches anything but "\n"
+// (as in RE2 without the s flag). Refused, each with its own message:
+// \p{...} classes, \C, characters beyond U+FFFF; and what RE2 lacks too
+// (backreferences, lookaround, possessive quantifiers, atomic groups).
+import { type ParsedRegex, RegexError } from "./regex-engine/ast";
+import { compile, programSize } from "./regex-engine/compile";
+import { parseRegex } from "./regex-engine/parse";
+import { search } from "./regex-engine/pike-vm";
 
-/** What matching needs of a compiled path regex. */
-export interface PathRegex {
-  test(path: string): boolean;
+export { RegexError } from "./regex-engine/ast";
+
+export interface CompiledRegex {
+  /** Capture groups in the pattern ($1..$n in a rewrite), not counting the whole match. */
+  readonly groupCount: number;
+  /** Is there a match? Cheaper than exec: it tracks no captures and stops at the first match. */
+  test(input: string): boolean;
+  /**
+   * The leftmost-first match, as RE2 and Perl choose it: [whole, group 1, ...]
+   * with undefined for a group that took no part; null if nothing matches.
+   */
+  exec(input: string): (string | undefined)[] | null;
 }
 
-/** Longer patterns are refused outright: a path regex has no reason to be this long. */
-export const MAX_REGEX_PATH_CHARS = 1024;
+export interface RegexOptions {
+  /** Fold ASCII letters, as the i flag; (?-i) in the pattern turns it off. Default false. */
+  readonly caseInsensitive?: boolean;
+  /** Match only at the start of the input, as if the pattern began with ^. Default false. */
+  readonly anchorStart?: boolean;
+  /** Match only up to the end of the input, as if it ended with \z. Default false. */
+  readonly anchorEnd?: boolean;
+}
+
+/** Longer patterns are refused outright: a rule has no reason to be this long. */
+export const MAX_REGEX_CHARS = 1024;
+/** The same bound, under the name ImplementationSpecific paths knew it by. */
+export const MAX_REGEX_PATH_CHARS = MAX_REGEX_CHARS;
 /**
- * RE2's matching cost is at most (program size) x (path length). This bound
- * keeps the constant small: ordinary path patterns compile to 10-100
- * instructions, `/static/[a-z0-9._/-]{1,200}$` to about 400.
+ * A match costs at most (program size) x (input length) steps; this keeps
+ * the constant small. Ordinary patterns compile to 10 to 100 instructions,
+ * `/static/[a-z0-9._/-]{1,200}$` to about 420; counted repeats cost the most.
  */
 export const MAX_REGEX_PROGRAM_SIZE = 500;
 
-/** Anchored at the start and case-insensitive, as ingress-nginx's `location ~* "^<path>"`. */
-export function compileRegexPath(pattern: string): RE2JS {
-  return RE2JS.compile(`^(?:${pattern})`, RE2JS.CASE_INSENSITIVE);
-}
-
-/**
- * A Gateway API RegularExpression (path, header or query value): the whole
- * value must match, case-sensitively, as Envoy-based implementations do.
- */
-export function compileFullMatchRegex(pattern: string): RE2JS {
-  return RE2JS.compile(`^(?:${pattern})$`);
-}
-
-/** compileFullMatchRegex, compiled on first use (see lazyRegexPath). */
-export function lazyFullMatchRegex(pattern: string): PathRegex {
-  let compiled: RE2JS | undefined;
+/** Compiles a pattern, or throws RegexError with the message checkRegex would give. */
+export function compileRegex(pattern: string, options: RegexOptions = {}): CompiledRegex {
+  const parsed = parse(pattern, options);
+  const program = compile(parsed, { anchorStart: options.anchorStart === true, anchorEnd: options.anchorEnd === true });
   return {
-    test(value: string): boolean {
-      compiled ??= compileFullMatchRegex(pattern);
-      return compiled.test(value);
+    groupCount: parsed.groupCount,
+    test: (input) => search(program, input, false) !== null,
+    exec(input) {
+      const slots = search(program, input, true);
+      if (slots === null) return null;
+      const groups: (string | undefined)[] = [];
+      for (let i = 0; i < slots.length; i += 2) groups.push(slots[i]! < 0 ? undefined : input.slice(slots[i], slots[i + 1]));
+      return groups;
     },
   };
 }
 
-/**
- * Compiled on first use: an RE2 program costs far more to build than a
- * JavaScript RegExp, and a new isolate should not build every regex of a
- * large config before its first request when most are never asked.
- */
+/** undefined if the pattern can be compiled with these options, else why not (a complete, user-facing sentence). */
+export function checkRegex(pattern: string, options: RegexOptions = {}): string | undefined {
+  try {
+    parse(pattern, options);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RegexError) return error.message;
+    throw error;
+  }
+}
+
+function parse(pattern: string, options: RegexOptions): ParsedRegex {
+  if (pattern.length > MAX_REGEX_CHARS) {
+    throw new RegexError(`regular expression too long (${pattern.length} characters, at most ${MAX_REGEX_CHARS})`);
+  }
+  const parsed = parseRegex(pattern, options.caseInsensitive === true);
+  const size = programSize(parsed, { anchorStart: options.anchorStart === true, anchorEnd: options.anchorEnd === true });
+  if (size > MAX_REGEX_PROGRAM_SIZE) {
+    throw new RegexError(
+      `regular expression too large (it compiles to ${size} instructions, at most ${MAX_REGEX_PROGRAM_SIZE}; large counted repeats such as {1,500} cost the most)`,
+    );
+  }
+  return parsed;
+}
+
+/** What matching a path needs of a compiled path regex. */
+export interface PathRegex {
+  test(path: string): boolean;
+}
+
+/** ImplementationSpecific paths as ingress-nginx reads them (`location ~* "^<path>"`): anchored at the start, case-insensitive. */
+const PATH_OPTIONS: RegexOptions = { caseInsensitive: true, anchorStart: true };
+
+export function compileRegexPath(pattern: string): CompiledRegex {
+  return compileRegex(pattern, PATH_OPTIONS);
+}
+
+/** Compiled on first use: a large config's regexes are not all built before an isolate's first request. */
 export function lazyRegexPath(pattern: string): PathRegex {
-  let compiled: RE2JS | undefined;
+  let compiled: CompiledRegex | undefined;
   return {
     test(path: string): boolean {
       compiled ??= compileRegexPath(pattern);
@@ -61,37 +120,30 @@ export function lazyRegexPath(pattern: string): PathRegex {
   };
 }
 
-/** Syntax RE2 refuses that people bring from JavaScript or PCRE, with what to write instead. */
-const UNSUPPORTED: readonly { readonly test: RegExp; readonly what: string }[] = [
-  { test: /\(\?<?[=!]/, what: "lookaround ((?=, (?!, (?<=, (?<!) is not supported" },
-  { test: /\\[1-9]|\\k</, what: "backreferences (\\1, \\k<name>) are not supported" },
-  { test: /\\u[0-9A-Fa-f{]/, what: "\\uXXXX escapes are not supported; write \\x{XXXX}" },
-];
-
 /** undefined if the pattern may be used as an ImplementationSpecific path, else why not. */
 export function checkRegexPath(pattern: string): string | undefined {
-  if (pattern.length > MAX_REGEX_PATH_CHARS) {
-    return `regular expression too long (${pattern.length} characters, at most ${MAX_REGEX_PATH_CHARS})`;
-  }
-  let compiled: RE2JS;
-  try {
-    // On its own first, so that "a)|(b" cannot escape the "^(?:...)" anchoring group.
-    RE2JS.compile(pattern);
-    compiled = compileRegexPath(pattern);
-  } catch (error) {
-    const unsupported = UNSUPPORTED.find((u) => u.test.test(pattern));
-    if (unsupported) return `unsupported regular expression: ${unsupported.what} (RE2 syntax, which matches in linear time)`;
-    return `invalid regular expression (RE2 syntax): ${syntaxReason(error)}`;
-  }
-  const size = compiled.programSize();
-  if (size > MAX_REGEX_PROGRAM_SIZE) {
-    return `regular expression too large (it compiles to ${size} RE2 instructions, at most ${MAX_REGEX_PROGRAM_SIZE}; large bounded repeats such as {1,500} cost the most)`;
-  }
-  return undefined;
+  return checkRegex(pattern, PATH_OPTIONS);
 }
 
-/** "error parsing regexp: missing closing ): `(`" -> "missing closing ): `(`". */
-function syntaxReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^error parsing regexp: /, "");
+/** Gateway API RegularExpression matches (path, header or query value): the whole value, case-sensitively, as Envoy-based implementations do. */
+const FULL_MATCH: RegexOptions = { anchorStart: true, anchorEnd: true };
+
+export function compileFullMatchRegex(pattern: string): CompiledRegex {
+  return compileRegex(pattern, FULL_MATCH);
+}
+
+/** compileFullMatchRegex, compiled on first use (see lazyRegexPath). */
+export function lazyFullMatchRegex(pattern: string): PathRegex {
+  let compiled: CompiledRegex | undefined;
+  return {
+    test(value: string): boolean {
+      compiled ??= compileFullMatchRegex(pattern);
+      return compiled.test(value);
+    },
+  };
+}
+
+/** undefined if the pattern may be used as a Gateway API RegularExpression, else why not. */
+export function checkFullMatchRegex(pattern: string): string | undefined {
+  return checkRegex(pattern, FULL_MATCH);
 }
