@@ -30,14 +30,14 @@ const honoured = (reason: string): AnnotationVerdict => ({ verdict: "honoured", 
 const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", reason });
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
-const IP_ALLOW = "restricts clients by IP address, which is not built yet: the route would be open to every address. Use a Cloudflare WAF custom rule on ip.src (or Cloudflare Access) instead";
+const IP_ALLOW = "only client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges reach the Ingress's paths; others, and a request without CF-Connecting-IP, get 403 forbidden and never reach an origin";
+const IP_DENY = "client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges get 403 forbidden on the Ingress's paths (deny beats allow), and so does a request without CF-Connecting-IP; no origin is asked";
 const BASIC_AUTH = "HTTP basic/digest authentication is not built yet: the route would be served without a password. Put it behind Cloudflare Access instead";
 const EXTERNAL_AUTH = "external authentication (auth-url) is not built yet: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead";
 const CLIENT_CERT = "client certificate authentication (mTLS) is not built yet: clients without a certificate would get through. Use Cloudflare's mTLS (API Shield or Access) instead";
 const RATE_LIMIT = "rate limiting is not built yet: clients would not be limited. Use a Cloudflare rate limiting rule instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
 const WAF = "the ModSecurity web application firewall is not built: requests would not be inspected. Use Cloudflare's WAF managed rules instead";
-const HTTPS_REDIRECT = 'the HTTP to HTTPS redirect is not built yet: plain HTTP requests would be proxied, not redirected. Turn on "Always Use HTTPS" for the zone in Cloudflare and remove the annotation';
 const ORIGIN_TLS = "TLS to the origin is made by the Workers runtime: client certificates, certificate checks, SNI (the origin URL's host), ciphers and protocols are not configurable. Remove the annotation";
 const CANARY = 'canary Ingresses are not built yet (see canary): remove the canary Ingress';
 const AFFINITY = "session affinity (a sticky cookie) is not built yet: one client's requests would spread over every origin of the pool. Remove it, or give the pool one origin";
@@ -54,9 +54,9 @@ const NO_OWN_REDIRECTS = "shapes redirects nginx makes itself; edge-ingress make
 /** Every annotation ingress-nginx reads, by name after NGINX_PREFIX. */
 export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   // Who may reach the route.
-  "allowlist-source-range": refused(IP_ALLOW),
-  "whitelist-source-range": refused(IP_ALLOW),
-  "denylist-source-range": refused("blocks client IP ranges, which is not built yet: those addresses would get through. Use a Cloudflare WAF custom rule on ip.src instead"),
+  "allowlist-source-range": honoured(IP_ALLOW),
+  "whitelist-source-range": honoured(`${IP_ALLOW} (an alias of allowlist-source-range)`),
+  "denylist-source-range": honoured(IP_DENY),
   "auth-type": refused(BASIC_AUTH),
   "auth-secret": refused(BASIC_AUTH, { requires: "auth-type" }),
   "auth-secret-type": refused(BASIC_AUTH, { requires: "auth-type" }),
@@ -101,13 +101,13 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "stream-snippet": refused(SNIPPET),
 
   // TLS.
-  "ssl-redirect": refused(HTTPS_REDIRECT, { inert: ["false"] }),
-  "force-ssl-redirect": refused(HTTPS_REDIRECT, { inert: ["false"] }),
-  "preserve-trailing-slash": ignored("only shapes ingress-nginx's HTTPS redirect, which edge-ingress does not make (see spec.tls)"),
+  "ssl-redirect": honoured('"false": the hosts of spec.tls are not redirected to HTTPS (they are by default, with 308, as in ingress-nginx)'),
+  "force-ssl-redirect": honoured('"true": plain HTTP requests to every path of the Ingress are redirected to HTTPS (308), with or without spec.tls'),
+  "preserve-trailing-slash": honoured('"true": the HTTPS redirect keeps a trailing "/" (by default one is dropped from a request without query, as ingress-nginx does)'),
   "ssl-passthrough": refused("Cloudflare terminates TLS at the edge: TLS cannot be passed through to the origin", { inert: ["false"] }),
   "ssl-ciphers": refused("Cloudflare terminates TLS with the zone's cipher suites: set them (and the Minimum TLS Version) in the zone's SSL/TLS settings, and remove the annotation"),
   "ssl-prefer-server-ciphers": ignored("Cloudflare chooses the cipher order at the edge"),
-  "backend-protocol": refused("the origin URL's scheme (http:// or https://) decides how edge-ingress talks to the origin; GRPC, GRPCS, FCGI and AUTO_HTTP are not supported. Remove the annotation and write the scheme in the pool's origin URLs"),
+  "backend-protocol": honoured('"HTTPS": every pool the Ingress names must have https:// origin URLs (else an error); "HTTP": nothing more (the origin URL\'s scheme decides); GRPC, GRPCS, FCGI and AUTO_HTTP are refused, not being built'),
   "proxy-ssl-secret": refused(ORIGIN_TLS),
   "proxy-ssl-verify": refused(ORIGIN_TLS),
   "proxy-ssl-verify-depth": refused(ORIGIN_TLS),
@@ -269,9 +269,9 @@ export const INGRESS_FIELDS: readonly FieldVerdict[] = [
   { field: "spec.defaultBackend", ...honoured("where requests no rule matches go (at most one across all documents)") },
   {
     field: "spec.tls",
-    verdict: "warned",
-    reason:
-      'Cloudflare terminates TLS at the edge, so certificates are not needed; but ingress-nginx redirects HTTP to HTTPS for TLS hosts by default, and that redirect is not built yet: a warning says so (only a note when ssl-redirect is "false")',
+    ...honoured(
+      'Cloudflare terminates TLS at the edge, so certificates are not needed; the listed hosts are redirected from HTTP to HTTPS (308) unless ssl-redirect is "false", and their HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx\'s ConfigMap defaults); a note says so',
+    ),
   },
   { field: "status", ...honoured(SERVER_WRITTEN) },
 ];

@@ -10,6 +10,7 @@ import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
 import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
 import { ingressRecord, readTls } from "./ingress-record";
+import { ingressPathFilters, readBackendProtocol, refuseManifestFilters, withPathFilters } from "./ingress-policies";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
@@ -105,20 +106,30 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
     state.canaries.push({ at: annotationAt(CANARY), paths });
   } else {
-    rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
+    refuseManifestFilters(rules, at, state);
+    const filtersFor = ingressPathFilters(annotations, spec.tls, at, state);
+    rules.forEach((rule, i) => addRule(state, withPathFilters(rule, filtersFor), child(at, "spec", "rules", i)));
+    readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);
     if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
 }
 
-function rulePaths(rule: unknown, at: DocLocation): (CanaryPath & { readonly pathType: unknown })[] {
+function backendName(backend: unknown): string | undefined {
+  if (!isRecord(backend)) return undefined;
+  const ref = isRecord(backend.service) ? backend.service : isRecord(backend.resource) ? backend.resource : undefined;
+  return typeof ref?.name === "string" ? ref.name : undefined;
+}
+
+function rulePaths(rule: unknown, at: DocLocation): (CanaryPath & { readonly pathType: unknown; readonly pool: string | undefined })[] {
   if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return [];
   return rule.http.paths.map((p, i) => ({
     host: rule.host,
     path: isRecord(p) ? p.path : undefined,
     pathType: isRecord(p) ? p.pathType : undefined,
     at: child(at, "http", "paths", i),
+    pool: isRecord(p) ? backendName(p.backend) : undefined,
   }));
 }
 

@@ -4,6 +4,7 @@
 // Field names and constraints follow the Kubernetes API reference for Ingress.
 import * as v from "valibot";
 import { got } from "./messages";
+import { httpRouteFilter } from "../filters/registry";
 
 /** RFC 1123 label, as Kubernetes validates host names (lower case only). */
 const LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
@@ -88,6 +89,14 @@ export const httpIngressPath = v.strictObject({
     (i) => `must be one of Exact, Prefix, ImplementationSpecific, got ${got(i.input)}`,
   ),
   backend: ingressBackend,
+  // edge-ingress's own (native documents only; an Ingress manifest's annotations become these).
+  filters: v.optional(
+    v.pipe(
+      v.array(httpRouteFilter, (i) => `must be a list of filters, got ${got(i.input)}`),
+      v.maxLength(16, "must list at most 16 filters"),
+      v.description("Filters of this path, as an HTTPRoute rule's (HTTPSRedirect, AccessControl, StrictTransportSecurity, RequestHeaderModifier, ...), run in the fixed order: HTTPS redirect, access lists, authentication, then the rest as written."),
+    ),
+  ),
 });
 
 export const ingressRule = v.strictObject({

@@ -50,6 +50,8 @@ export interface MergeState {
   readonly canaries: { readonly at: DocLocation; readonly paths: readonly CanaryPath[] }[];
   /** Ingresses with use-regex "true", each at that annotation. */
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
+  /** Ingresses with backend-protocol "HTTPS", each at that annotation, with the pools they name (checked once every file is read). */
+  httpsBackends?: { readonly at: DocLocation; readonly pools: readonly string[] }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
   statusPath?: { readonly value: unknown; readonly at: DocLocation };

@@ -19,6 +19,9 @@ export interface IncomingRequest {
   /** CF-Connecting-IP, if known. */
   readonly clientIp: string | undefined;
   readonly requestId: string;
+  /** request.cf.country and request.cf.asn, when the runtime gives them (access lists read them). */
+  readonly country?: string | undefined;
+  readonly asn?: number | undefined;
 }
 
 export type Decision =
@@ -103,5 +106,8 @@ function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMa
     matchedPrefix: route?.pathType === "Prefix" && route.action !== undefined ? route.path : undefined,
     mirrors: [],
     random,
+    clientIp: incoming.clientIp,
+    country: incoming.country,
+    asn: incoming.asn,
   };
 }

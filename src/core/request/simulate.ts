@@ -12,6 +12,10 @@ export interface SimulatedRequest {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly scheme?: "http" | "https";
+  /** CF-Connecting-IP, request.cf.country and request.cf.asn, for access lists; unknown when absent. */
+  readonly clientIp?: string;
+  readonly country?: string;
+  readonly asn?: number;
 }
 
 export interface Outcome {
@@ -33,7 +37,7 @@ export interface Outcome {
 export function simulate(runtime: Runtime, request: SimulatedRequest, random: () => number = () => 0): { decision: Decision; url: URL } {
   const url = new URL(`${request.scheme ?? "http"}://${request.host}${request.path}`);
   const headers = new Headers({ host: request.host, ...(request.headers ?? {}) });
-  return { decision: decide(runtime, { method: (request.method ?? "GET").toUpperCase(), url, headers, clientIp: undefined, requestId: "edge-ingress-cli" }, random), url };
+  return { decision: decide(runtime, { method: (request.method ?? "GET").toUpperCase(), url, headers, clientIp: request.clientIp, country: request.country, asn: request.asn, requestId: "edge-ingress-cli" }, random), url };
 }
 
 export function outcomeOf(runtime: Runtime, decision: Decision): Outcome {
