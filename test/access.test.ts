@@ -24,7 +24,17 @@ beforeAll(async () => {
   ].map((m) => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: m.name, annotations: m.annotations }, spec: m.spec }));
   const native = {
     pools: { app: { origins: [{ url: origin.url }] } },
+    hosts: [
+      {
+        host: "*.hosted.test",
+        filters: [
+          { type: "AccessControl", accessControl: { denySourceRanges: ["2001:db8::/32", "203.0.113.0/24"] } },
+          { type: "StrictTransportSecurity", strictTransportSecurity: { maxAgeSeconds: 600, includeSubDomains: true, preload: true } },
+        ],
+      },
+    ],
     rules: [
+      path("www.hosted.test", []),
       path("coded.test", [{ type: "HTTPSRedirect", httpsRedirect: { statusCode: 301 } }]),
       path("geo.test", [{ type: "AccessControl", accessControl: { denyCountries: ["RU"], allowAsns: [64500] } }]),
       path("ordered.test", [{ type: "AccessControl", accessControl: { allowSourceRanges: ["192.0.2.0/24"] } }, { type: "HTTPSRedirect", httpsRedirect: {} }]),
@@ -128,5 +138,15 @@ describe("access lists", () => {
     const refused = await worker.fetch("ordered.test", "/p", { scheme: "https", headers: { "cf-connecting-ip": "198.51.100.1" } });
     expect(refused.status).toBe(403);
     expect(seen("ordered.test")).toBe(0);
+  });
+
+  it("applies a host's own policies (native hosts) to the rules that serve it", async () => {
+    const denied = await worker.fetch("www.hosted.test", "/", { scheme: "https", headers: { "cf-connecting-ip": "2001:db8::7" } });
+    expect(denied.status).toBe(403);
+    expect(seen("www.hosted.test")).toBe(0);
+    const served = await worker.fetch("www.hosted.test", "/", { scheme: "https", headers: { "cf-connecting-ip": "198.51.100.7" } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get("strict-transport-security")).toBe("max-age=600; includeSubDomains; preload");
+    expect(seen("www.hosted.test")).toBe(1);
   });
 });

@@ -4,6 +4,7 @@
 // and URL are unchanged keep their place in the rotation).
 import { poolAction, type RouteAction } from "./action/action";
 import type { Config } from "./config/types";
+import { compileHostPolicies, type HostPolicyTable } from "./config/host-policies";
 import { compileRoutes, type RouteTable } from "./routing";
 import { createPolicy, type Policy, type PolicyDeps } from "./selection";
 
@@ -16,6 +17,8 @@ export interface Runtime {
   readonly policies: ReadonlyMap<string, Policy>;
   /** The action of an Ingress path or defaultBackend naming each pool, built once. */
   readonly poolActions: ReadonlyMap<string, RouteAction>;
+  /** Per-host policies; undefined when the config has none (then no request pays a lookup). */
+  readonly hosts?: HostPolicyTable;
 }
 
 export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
@@ -32,5 +35,6 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
     policies,
     poolActions,
+    ...(config.hostPolicies ? { hosts: compileHostPolicies(config.hostPolicies) } : {}),
   });
 }

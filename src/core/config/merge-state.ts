@@ -52,6 +52,8 @@ export interface MergeState {
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
   /** Ingresses with backend-protocol "HTTPS", each at that annotation, with the pools they name (checked once every file is read). */
   httpsBackends?: { readonly at: DocLocation; readonly pools: readonly string[] }[];
+  /** Native per-host policies, each with where it was written. */
+  hosts?: { readonly value: unknown; readonly at: DocLocation }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
   statusPath?: { readonly value: unknown; readonly at: DocLocation };

@@ -10,6 +10,7 @@ import { documentOutline, ingressRecord, pathNormalization as pathNormalizationS
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
 import { compileFilters } from "../gateway/rules";
+import { hostPolicies, normalizeHostPolicies } from "./host-policies";
 import { poolAction, type RouteAction } from "../action/action";
 import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
@@ -138,6 +139,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
   const written = new Set<string>();
   const gatewayMatches = (gateway?.routes ?? []).filter((r) => !written.has(r.source) && written.add(r.source));
   problems.push(...shadowedRouteProblems(gatewayMatches, statusPath).map((p) => ({ ...p, path: p.path.replace(/\.path$/, ".path.value") })));
+  const rawHosts = doc.hosts === undefined ? undefined : part(hostPolicies, doc.hosts, ["hosts"], problems);
+  const hostPolicyList = rawHosts ? normalizeHostPolicies(rawHosts, known, problems) : [];
   return {
     pools,
     routes,
@@ -146,6 +149,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     pathNormalization,
     ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
     statusPath,
+    ...(hostPolicyList.length > 0 ? { hostPolicies: hostPolicyList } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { ingressBackend, ingressRule } from "./ingress-schema";
 import { gateway, httpRoute } from "../gateway/schema";
 import { probeHeaders } from "./probe-headers";
 import { statusPathSchema } from "./status-path";
+import { hostPolicies } from "./host-policies";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -147,6 +148,7 @@ export const nativeDocument = v.strictObject(
       v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
     ),
     statusPath: v.optional(statusPathSchema),
+    hosts: v.optional(hostPolicies),
     gateways: v.optional(
       v.pipe(v.array(gateway, gatewaysMessage), v.description("Gateway API Gateways: their listeners are where HTTPRoutes attach (the Worker is the Gateway).")),
     ),
@@ -185,6 +187,7 @@ export const documentOutline = v.strictObject(
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
     pathNormalization: v.optional(v.unknown()),
     statusPath: v.optional(v.unknown()),
+    hosts: v.optional(v.unknown()),
     gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
     httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
   },

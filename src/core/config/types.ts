@@ -8,6 +8,7 @@ export type { PathNormalization };
 export type PolicyName = "random" | "round-robin" | "least-recent";
 
 import type { RouteAction } from "../action/action";
+import type { HostPolicy } from "./host-policies";
 
 /**
  * Exact and Prefix (Gateway API PathPrefix) as the Ingress spec; a regex is
@@ -164,6 +165,8 @@ export interface Config {
   readonly pathNormalization?: PathNormalization;
   /** Path prefix of the status page, with a trailing slash. Default "/.well-known/edge-ingress/". */
   readonly statusPath: string;
+  /** Native per-host policies (config/host-policies.ts); absent when none. */
+  readonly hostPolicies?: readonly HostPolicy[];
 }
 
 /** A Gateway listener: the Worker is the Gateway. */

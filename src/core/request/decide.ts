@@ -10,6 +10,7 @@ import { normalizeHost } from "../routing";
 import type { RouteMatch } from "../routing/types";
 import type { Runtime } from "../runtime";
 import { requestFacts, requestPort } from "./facts";
+import { runStaged } from "./stages";
 
 export interface IncomingRequest {
   readonly method: string;
@@ -59,9 +60,16 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
   const action = actionOf(runtime, match);
 
   const upstream = upstreamRequest(incoming, routed.path, match, random);
-  for (const filter of action.filters) {
-    const answer = filter.onRequest?.(upstream);
+  // The host's policies run with the rule's filters in the fixed order (stages.ts); most hosts have none.
+  const hostFilters = runtime.hosts?.lookup(upstream.hostname);
+  if (hostFilters !== undefined) {
+    const answer = runStaged(hostFilters, action.filters, upstream);
     if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
+  } else {
+    for (const filter of action.filters) {
+      const answer = filter.onRequest?.(upstream);
+      if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
+    }
   }
   const backend = pickBackend(action, random);
   if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
@@ -70,9 +78,9 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
     if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
   }
   const responseFilters =
-    action.filters.length === 0 && backend.filters.length === 0
+    action.filters.length === 0 && backend.filters.length === 0 && hostFilters === undefined
       ? NO_FILTERS
-      : [...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
+      : [...(hostFilters ?? NO_FILTERS), ...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
   return { kind: "forward", routedPath, match, action, backend, pool: backend.pool, upstream, responseFilters };
 }
 

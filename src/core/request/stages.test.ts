@@ -148,3 +148,50 @@ describe("backend-protocol", () => {
     ]);
   });
 });
+
+describe("per-host policies (native hosts)", () => {
+  const doc = {
+    ...POOLS,
+    hosts: [
+      { host: "Shop.example.com", filters: [{ type: "AccessControl", accessControl: { denySourceRanges: ["203.0.113.0/24"] } }, { type: "HTTPSRedirect", httpsRedirect: { statusCode: 307 } }] },
+      { host: "*.example.com", filters: [{ type: "StrictTransportSecurity", strictTransportSecurity: { maxAgeSeconds: 600, preload: true } }] },
+    ],
+    rules: [
+      { host: "shop.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "AccessControl", accessControl: { allowCountries: ["DE"] } }] }] } },
+      { host: "a.b.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }] } },
+    ],
+  };
+  const { runtime, problems } = load(doc);
+
+  it("runs the host's redirect, then the host's and the route's access lists, whatever rule serves the host", () => {
+    expect(problems).toEqual([]);
+    expect(outcome(runtime, { host: "shop.example.com", path: "/x", clientIp: "203.0.113.9" })).toMatchObject({ status: 307, location: "https://shop.example.com/x" });
+    expect(outcome(runtime, { host: "shop.example.com", path: "/x", scheme: "https", clientIp: "203.0.113.9", country: "DE" }).status).toBe(403);
+    expect(outcome(runtime, { host: "shop.example.com", path: "/x", scheme: "https", clientIp: "198.51.100.9", country: "FR" }).status).toBe(403);
+    expect(outcome(runtime, { host: "shop.example.com", path: "/x", scheme: "https", clientIp: "198.51.100.9", country: "DE" })).toMatchObject({ status: undefined, pool: "web" });
+  });
+
+  it("matches wildcards over one or more labels, precise hosts first, and adds HSTS on HTTPS only", () => {
+    const https = outcome(runtime, { host: "a.b.example.com", path: "/", scheme: "https" });
+    expect(https.responseHeaders.get("strict-transport-security")).toBe("max-age=600; preload");
+    expect(outcome(runtime, { host: "a.b.example.com", path: "/" }).responseHeaders.get("strict-transport-security")).toBeNull();
+    // shop.example.com has its own entry: the wildcard's HSTS is not added.
+    expect(outcome(runtime, { host: "shop.example.com", path: "/", scheme: "https", clientIp: "198.51.100.9", country: "DE" }).responseHeaders.get("strict-transport-security")).toBeNull();
+  });
+
+  it("refuses filters that do not belong to a whole host, a host twice, and a bad host, each where written", () => {
+    const bad = load({
+      ...POOLS,
+      hosts: [
+        { host: "x.example.com", filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "a", value: "b" }] } }] },
+        { host: "X.example.com", filters: [{ type: "HTTPSRedirect", httpsRedirect: {} }] },
+        { host: "bad host", filters: [{ type: "HTTPSRedirect", httpsRedirect: {} }] },
+      ],
+    });
+    expect(bad.problems).toEqual([
+      'c.yaml[0]: hosts[0].filters[0].type: must be one of HTTPSRedirect, AccessControl, StrictTransportSecurity for a whole host, got "RequestHeaderModifier" (put it on a rule)',
+      'c.yaml[0]: hosts[1].host: "x.example.com" is listed twice: put all its filters in one entry',
+      'c.yaml[0]: hosts[2].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "bad host"',
+    ]);
+  });
+});
