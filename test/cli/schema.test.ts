@@ -15,7 +15,7 @@ describe("schema/edge-ingress.schema.json", () => {
   it("describes the native document and leaves manifests to the CLI", () => {
     const schema = JSON.parse(generateSchema());
     const native = schema.definitions.nativeDocument;
-    expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "gateways", "httpRoutes"]);
+    expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "hosts", "gateways", "httpRoutes"]);
     // Filters come from the registry: a new filter shows up here without touching the schema.
     const rule = native.properties.httpRoutes.items.properties.rules.items;
     expect(rule.properties.filters.items.description).toMatch(/RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS/);
