@@ -49,7 +49,7 @@ const RETRIES = "retries are fixed: a failed connection is retried once on anoth
 const HASHING = "consistent hashing is not built yet: requests would be spread by the pool's policy instead. Remove it";
 const MIRROR = "request mirroring is not built yet: the mirror would receive nothing. Remove it";
 const TRACING = "tracing is not built: no spans are sent; requests are served the same";
-const NO_OWN_REDIRECTS = "shapes redirects nginx makes itself; edge-ingress makes none (the origin's redirects reach the client unchanged)";
+const NO_OWN_REDIRECTS = "shapes redirects nginx makes itself; edge-ingress's own redirects (to HTTPS) are absolute and name no port, as with the default, and the origin's redirects reach the client unchanged";
 
 /** Every annotation ingress-nginx reads, by name after NGINX_PREFIX. */
 export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
