@@ -9,6 +9,7 @@ import type { DefaultBackend, Route } from "../config/types";
 import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { explainMatch } from "./explain";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
+import { LazyHostGroups } from "./lazy-groups";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes } from "./lookup";
 import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
@@ -30,16 +31,17 @@ export function compileRoutes(
 
   const fallbackFor = (hostMatch: HostMatch): RouteMatch | undefined =>
     defaultBackend && Object.freeze({ pool: defaultBackend.pool, hostMatch, decidedBy: "default-backend" as const });
-  const exactHosts = new Map<string, HostGroup>();
-  const wildcardHosts = new Map<string, HostGroup>();
+  // Built on first lookup (lazy-groups.ts): a new isolate compiles the hosts it serves, not all of them.
+  const exactHosts = new LazyHostGroups();
+  const wildcardHosts = new LazyHostGroups();
   let hostless: HostGroup | undefined;
   const fallbackAny = fallbackFor("any");
   const fallbackExact = fallbackFor("exact");
   const fallbackWildcard = fallbackFor("wildcard");
   for (const [host, list] of byHost) {
     if (host === undefined) hostless = buildHostGroup("any", "", list, fallbackAny);
-    else if (host.startsWith("*.")) wildcardHosts.set(host.slice(2), buildHostGroup("wildcard", host, list, fallbackWildcard));
-    else exactHosts.set(host, buildHostGroup("exact", host, list, fallbackExact));
+    else if (host.startsWith("*.")) wildcardHosts.defer(host.slice(2), () => buildHostGroup("wildcard", host, list, fallbackWildcard));
+    else exactHosts.defer(host, () => buildHostGroup("exact", host, list, fallbackExact));
   }
   const compiled: CompiledRoutes = Object.freeze({ exactHosts, wildcardHosts, hostless, defaultBackend, fallback: fallbackAny });
 
