@@ -9,7 +9,8 @@ import { buildBundle, workerSettings, type BundleResult } from "./bundle";
 import { runE2e, type E2eResult } from "./e2e/run";
 import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
 import { profileWorkerd } from "./e2e/profile-workerd";
-import { microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
+import { gatewayInChild, microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
+import type { GatewayMicroResult } from "./micro/gateway";
 import type { MicroResult } from "./micro/measure";
 import { stopAll } from "./processes";
 import type { ProfileSummary } from "./profile";
@@ -58,6 +59,8 @@ export interface BenchResults {
   readonly options: Omit<BenchOptions, "log" | "repoRoot">;
   readonly bundle: BundleResult;
   readonly micro: readonly MicroResult[];
+  /** The HTTPRoute-heavy config, at the largest size up to 10,000 rules; absent in results written before it existed. */
+  readonly gateway?: GatewayMicroResult;
   readonly e2e: E2eResult | undefined;
   readonly profiles: readonly ProfileResult[];
   readonly targets: readonly TargetResult[];
@@ -114,6 +117,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`micro-benchmark: ${size.toLocaleString("en-US")} rules`);
       micro.push(await microInChild(size, child));
     }
+    const gatewaySize = Math.max(...options.sizes.filter((n) => n <= 10_000));
+    log(`micro-benchmark: ${gatewaySize.toLocaleString("en-US")} rules as HTTPRoutes (header and query matches, weighted backends)`);
+    const gateway = await gatewayInChild(gatewaySize, child);
 
     let e2e: E2eResult | undefined;
     if (options.e2e) {
@@ -165,7 +171,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       micro,
       e2e,
       profiles,
-      targets: evaluateTargets(micro, e2e, bundle),
+      gateway,
+      targets: evaluateTargets(micro, e2e, bundle, gateway),
     };
   } finally {
     await stopAll();

@@ -126,6 +126,8 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     renderMicro(results),
     "",
+    renderGateway(results),
+    "",
     "## 2. End to end in workerd",
     "",
     renderE2e(results),
@@ -141,5 +143,19 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     explanations,
     "",
+  ].join("\n");
+}
+
+/** The HTTPRoute-heavy config (bench/generate-gateway.ts), one row. */
+function renderGateway(results: BenchResults): string {
+  const g = results.gateway;
+  if (!g) return "HTTPRoutes: not measured in this run.";
+  return [
+    `HTTPRoutes: the ${int(g.ruleCount)}-rule config written as ${int(g.httpRouteRules)} HTTPRoute rules, ${int(g.conditionRules)} of them with a header match (half of those with a query match too) and weighted backends; a fifth of the requests carry that header and query. \`route + select\` is the table's route with method, header and query conditions, the rule's weighted backend, availability and the policy's pick.`,
+    "",
+    table(
+      ["rules", "HTTPRoute rules", "with conditions", "route + select", "compile (cold)", "mismatches"],
+      [[int(g.ruleCount), int(g.httpRouteRules), int(g.conditionRules), perRequestCell(g.routeSelect), `${g.compileMs.toFixed(1)} ms`, String(g.mismatches)]],
+    ),
   ].join("\n");
 }

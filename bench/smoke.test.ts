@@ -32,6 +32,10 @@ describe("npm run bench --smoke", () => {
 
   it("times routing and loading for every size, and the router agrees with the generated samples", () => {
     expect(results.micro.map((m) => m.ruleCount)).toEqual(SMOKE.sizes);
+    // The same config written as HTTPRoutes routes every sample as the generator expects.
+    expect(results.gateway?.ruleCount).toBe(Math.max(...SMOKE.sizes));
+    expect(results.gateway?.mismatches).toBe(0);
+    expect(results.gateway?.conditionRules).toBeGreaterThan(0);
     for (const m of results.micro) {
       expect(m.mismatches, `${m.ruleCount} rules: samples routed against expectation`).toBe(0);
       for (const [name, stats] of Object.entries(m.perRequest)) expectPositive(stats.meanNs, `${m.ruleCount} rules, ${name}`);
@@ -75,7 +79,7 @@ describe("npm run bench --smoke", () => {
   });
 
   it("evaluates every target and renders every section", () => {
-    expect(results.targets.map((t) => t.id)).toEqual(["throughput", "p50", "route-10k", "route-scaling", "compile-10k", "bundle"]);
+    expect(results.targets.map((t) => t.id)).toEqual(["throughput", "p50", "route-10k", "route-gateway-10k", "route-scaling", "compile-10k", "bundle"]);
     expect(results.targets.find((t) => t.id === "bundle")?.status).not.toBe("not measured");
     const markdown = renderMarkdown(results);
     for (const heading of ["## Machine", "## Targets", "## 1. Routing micro-benchmark", "## 2. End to end in workerd", "## 3. Bundle", "## Targets not met"]) {

@@ -21,8 +21,9 @@ export function generateSchema(): string {
     $schema,
     title: "edge-ingress config",
     description:
-      "A native edge-ingress document (pools, rules, defaultBackend). A document with `kind` is a Kubernetes manifest " +
-      "(networking.k8s.io/v1 Ingress or List; other kinds are skipped), checked by `edge-ingress validate`, not by this schema. " +
+      "A native edge-ingress document (pools, rules, defaultBackend, gateways, httpRoutes). A document with `kind` is a Kubernetes manifest " +
+      "(networking.k8s.io/v1 Ingress, gateway.networking.k8s.io/v1 Gateway or HTTPRoute, or a List of them; other kinds are skipped or refused), " +
+      "checked by `edge-ingress validate`, not by this schema. " +
       "All documents given to the CLI are merged; together they must define the pools.",
     if: { type: "object", required: ["kind"] },
     then: { type: "object", properties: { apiVersion: { type: "string" }, kind: { type: "string" } } },

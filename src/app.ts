@@ -45,7 +45,16 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
     if (!view.runtime) {
       throw new RouterError(503, "no-config", "edge-ingress: no valid config in KV yet; apply one with `npx edge-ingress apply <config.yaml>` (see README)");
     }
-    const response = await proxyRequest(c.req.raw, { runtime: view.runtime, health: view.health, ejector, requestId, log: deps.log, trace });
+    const response = await proxyRequest(c.req.raw, {
+      runtime: view.runtime,
+      health: view.health,
+      ejector,
+      requestId,
+      log: deps.log,
+      trace,
+      random: deps.random,
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+    });
     observer.finish(trace, c.req.raw, response.status, undefined, c.env);
     return response;
   });

@@ -17,6 +17,7 @@ export type RouterErrorCode =
   | "upload-stalled" // 408: the client stopped sending its body for longer than uploadIdleTimeoutMs
   | "upload-aborted" // 400: the client's body broke off before it was complete
   | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
+  | "no-backend" // 500: the matched HTTPRoute rule has no valid backend (the Gateway API says 500)
   | "bad-path" // 400: a request path normalization refuses (encoded "/", NUL, ...)
   | "internal"; // 500: a bug; details go to the log, never to the client
 

@@ -4,6 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { outputTail, spawnTracked, stop, waitForLine } from "../processes";
 import type { ProfileSummary } from "../profile";
+import type { GatewayMicroResult } from "./gateway";
 import type { MicroResult } from "./measure";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -49,6 +50,16 @@ export function microInChild(ruleCount: number, options: ChildOptions): Promise<
     ],
     options,
     `micro-benchmark (${ruleCount} rules)`,
+  );
+}
+
+/** The HTTPRoute-heavy config of N rules (bench/generate-gateway.ts): routing with conditions plus selection. */
+export function gatewayInChild(ruleCount: number, options: ChildOptions): Promise<GatewayMicroResult> {
+  return runCli<GatewayMicroResult>(
+    [],
+    ["--gateway", "--rules", String(ruleCount), "--request-time-ms", String(options.requestTimeMs), "--samples", String(options.sampleCount)],
+    options,
+    `HTTPRoute micro-benchmark (${ruleCount} rules)`,
   );
 }
 

@@ -72,7 +72,7 @@ function heapAfterGc(): number | undefined {
   return process.memoryUsage().heapUsed;
 }
 
-function stats(task: Task | undefined, unitsPerCall: number): TaskStats {
+export function stats(task: Task | undefined, unitsPerCall: number): TaskStats {
   const result = task?.result;
   if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
     throw new Error(`benchmark task ${task?.name ?? "?"} did not complete: ${result?.state}`);

@@ -119,3 +119,23 @@ describe("diffConfigs", () => {
     expect(diffConfigs(old, old)).toEqual([]);
   });
 });
+
+describe("diff of Gateway API documents", () => {
+  it("lists listeners and HTTPRoute rules added, changed and removed", () => {
+    const doc = (weight: number, extra: unknown[] = []) => ({
+      pools: { a: { origins: [{ url: "https://a.example.net" }] }, b: { origins: [{ url: "https://b.example.net" }] } },
+      gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+      httpRoutes: [{ name: "r", parentRefs: [{ name: "gw" }], hostnames: ["x.example.com"], rules: [{ backendRefs: [{ name: "a", weight }, { name: "b", weight: 1 }] }, ...extra] }],
+    });
+    const parse = (d: unknown) => {
+      const p = parseConfig(d);
+      if (!p.ok) throw new Error(JSON.stringify(p.problems));
+      return p.config;
+    };
+    expect(diffConfigs(parse(doc(1)), parse(doc(9, [{ matches: [{ method: "POST" }], backendRefs: [{ name: "b" }] }])))).toEqual([
+      "~ HTTPRoute default/r rule 0: x.example.com Prefix / -> a (1), b (1) -> x.example.com Prefix / -> a (9), b (1)",
+      "+ HTTPRoute default/r rule 1: x.example.com Prefix / POST -> b",
+    ]);
+    expect(diffConfigs(undefined, parse(doc(1)))).toContain("+ listener default/gw http: HTTP 80");
+  });
+});

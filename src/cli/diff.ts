@@ -1,11 +1,13 @@
 // A readable diff between the config in KV and the one about to be written:
 // pools added, removed and changed (policy, origins, weights, health check,
-// timeouts), routes added, removed and changed, the defaultBackend, and the
-// Ingresses with their annotations and tls.
+// timeouts), routes added, removed and changed, the defaultBackend, the
+// Ingresses with their annotations and tls, and Gateway listeners and
+// HTTPRoute rules.
 import type { Config, HealthCheckSpec, Origin, Pool, Route, WhenAllDown } from "../core/config/types";
 import { DEFAULT_STATUS_PATH } from "../core/config/status-path";
 import { routeIdentity } from "../core/routing";
 import { describeHeaderValue } from "./credentials";
+import { diffGateway } from "./diff-gateway";
 import { diffIngresses } from "./diff-ingresses";
 
 export function diffConfigs(before: Config | undefined, after: Config): string[] {
@@ -14,6 +16,7 @@ export function diffConfigs(before: Config | undefined, after: Config): string[]
   const now = after.defaultBackend?.pool;
   if (was !== now) lines.push(`~ defaultBackend: ${was ?? "none"} -> ${now ?? "none"}`);
   lines.push(...diffIngresses(before?.ingresses ?? [], after.ingresses ?? []));
+  lines.push(...diffGateway(before, after));
   const statusPathBefore = before?.statusPath ?? DEFAULT_STATUS_PATH;
   if (statusPathBefore !== after.statusPath) lines.push(`~ statusPath: ${statusPathBefore} -> ${after.statusPath}`);
   return lines;

@@ -8,7 +8,11 @@ import { isStatusRequest } from "../core/config/status-path";
 import { KV_KEYS } from "../core/config/stored";
 import type { Config, Pool } from "../core/config/types";
 import { isDown, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
-import { compileRoutes } from "../core/routing";
+import type { RouteAction } from "../core/action/action";
+import { outcomeOf, simulate } from "../core/request/simulate";
+import { actionOf } from "../core/request/decide";
+import { requestFacts } from "../core/request/facts";
+import { compileRuntime } from "../core/runtime";
 import { describeHealthCheck, whenAllDown } from "./diff";
 import { openKv, type KvFlags } from "./kv-state";
 import { loadConfigFiles, type LoadOptions } from "./load";
@@ -17,12 +21,20 @@ import { reportLoaded } from "./validate";
 
 export interface ExplainOptions extends LoadOptions, KvFlags {
   readonly host: string;
+  /** The path, optionally with "?query". */
   readonly path: string;
   readonly method?: string;
+  /** "Name: value" each. */
+  readonly header?: readonly string[];
+  readonly scheme?: string;
 }
 
 export async function explainCommand(files: readonly string[], options: ExplainOptions, io: Io): Promise<number> {
-  const path = requestPath(options.path);
+  const [rawPath = "", query = ""] = splitQuery(options.path);
+  const path = requestPath(rawPath);
+  const headers = parseHeaders(options.header ?? []);
+  const scheme = options.scheme ?? "http";
+  if (scheme !== "http" && scheme !== "https") throw new CliError(`--scheme must be http or https, got ${JSON.stringify(scheme)}`);
   const loaded = await loadConfigFiles(files, io, options);
   const config = reportLoaded(loaded, io, "");
   if (!config) return EXIT_INVALID;
@@ -31,19 +43,88 @@ export async function explainCommand(files: readonly string[], options: ExplainO
     io.out(`${path} is under statusPath ${config.statusPath}: the Worker answers it itself (the status page; 404 without STATUS_TOKEN), on every host, and no rule applies`);
     return 0;
   }
-  const explanation = compileRoutes(config.routes, config.defaultBackend, config.pathNormalization).explain(options.host, path);
-  if (path !== options.path) io.out(`request path ${options.path} reaches the Worker as ${path} (URL parsing)`);
-  if (options.method !== undefined) {
-    io.out(`method: ${options.method.toUpperCase()} (Ingress rules match host and path only; every method is routed alike)`);
+  const runtime = compileRuntime("explain", config, { random: () => 0 });
+  const method = (options.method ?? "GET").toUpperCase();
+  const request = { host: options.host, path: path + query, method, headers, scheme } as const;
+  const { decision, url } = simulate(runtime, request);
+  const explanation = runtime.table.explain(options.host, path, requestFacts(method, url, new Headers(headers)));
+  if (path !== rawPath) io.out(`request path ${rawPath} reaches the Worker as ${path} (URL parsing)`);
+  if (options.method !== undefined && (config.gatewayRoutes ?? []).length === 0) {
+    io.out(`method: ${method} (Ingress rules match host and path only; every method is routed alike)`);
   }
   for (const line of explanation.lines) io.out(relocateSources(loaded.merge, line));
   const match = explanation.match;
   if (!match) return 0;
-  if (match.route) io.out(`rule written at ${describeSource(loaded.merge, match.route.source)}`);
+  if (match.route) io.out(`rule written at ${describeSource(loaded.merge, match.route.action?.rule.source ?? match.route.source)}`);
+  const action = actionOf(runtime, match);
+  for (const line of describeAction(action)) io.out(line);
+
+  const outcome = outcomeOf(runtime, decision);
+  if (decision.kind !== "forward") {
+    io.out(`answer: ${outcome.status} from the router${outcome.location ? `, Location: ${outcome.location}` : ""}${decision.kind === "no-backend" ? " (no valid backend)" : ""}`);
+    for (const [name, value] of outcome.responseHeaders) if (name !== "location") io.out(`  ${name}: ${value}`);
+    return 0;
+  }
+  if (action.backends.length > 1) io.out(`backend chosen by weight; shown for ${decision.backend.name}`);
+  const pool = config.pools.get(decision.pool);
+  const origin = pool?.origins[0];
+  io.out(`the origin receives: ${method} ${origin ? origin.url : ""}${outcome.upstreamPath} with Host ${outcome.upstreamHost}`);
+  for (const line of headerChanges(new Headers(headers), decision.upstream.headers)) io.out(`  ${line}`);
+  for (const [name, value] of outcome.responseHeaders) io.out(`  response header set: ${name}: ${value}`);
 
   const health = options.local || options.persistTo !== undefined ? await readHealth(options, io) : undefined;
-  for (const line of describeCandidates(config, match.pool, health)) io.out(line);
+  for (const line of describeCandidates(config, decision.pool, health)) io.out(line);
   return 0;
+}
+
+/** What a route action does: filters, backends and weights, timeouts, retry. */
+export function describeAction(action: RouteAction): string[] {
+  if (action.rule.kind !== "HTTPRoute") return [];
+  const rule = action.rule;
+  const lines = [`HTTPRoute ${rule.name} rule ${rule.ruleIndex}${rule.ruleName ? ` (${rule.ruleName})` : ""}`];
+  for (const f of action.filters) for (const d of f.describe()) lines.push(`  filter ${f.type}: ${d}`);
+  const total = action.totalWeight;
+  for (const b of action.backends) {
+    const share = total > 0 ? `${Math.round((b.weight / total) * 1000) / 10}%` : "0%";
+    lines.push(`  backend ${b.name}: weight ${b.weight} (${share})${b.pool === undefined ? ", no such pool: its share answers 500" : ""}`);
+    for (const f of b.filters) for (const d of f.describe()) lines.push(`    filter ${f.type}: ${d}`);
+  }
+  if (action.backends.length === 0) lines.push("  no backendRefs: a request no filter answers gets 500");
+  if (action.requestTimeoutMs !== undefined) lines.push(`  timeout: ${action.requestTimeoutMs} ms for the whole request`);
+  if (action.backendTimeoutMs !== undefined) lines.push(`  timeout: ${action.backendTimeoutMs === 0 ? "none" : `${action.backendTimeoutMs} ms`} per try`);
+  if (action.retry) lines.push(`  retry: up to ${action.retry.attempts} more tries on ${action.retry.codes.join(", ") || "connection failures"} (and connection failures), backoff ${action.retry.backoffMs} ms, idempotent requests without a body only`);
+  return lines;
+}
+
+/** Set on every request (README, Proxy behaviour): listed once, not line by line. */
+const FORWARDING = new Set(["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "true-client-ip", "x-request-id"]);
+
+/** Headers the origin gets that differ from the client's: added, changed, removed (the forwarding headers aside). */
+function headerChanges(client: Headers, upstream: Headers): string[] {
+  const lines: string[] = ["with the forwarding headers (X-Forwarded-*, X-Real-IP, X-Request-Id)"];
+  for (const [name, value] of upstream) {
+    if (FORWARDING.has(name)) continue;
+    const before = client.get(name);
+    if (before === null) lines.push(`header added: ${name}: ${value}`);
+    else if (before !== value) lines.push(`header changed: ${name}: ${before} -> ${value}`);
+  }
+  for (const [name] of client) if (!upstream.has(name) && name !== "host") lines.push(`header removed: ${name}`);
+  return lines;
+}
+
+function splitQuery(path: string): [string, string] {
+  const q = path.indexOf("?");
+  return q === -1 ? [path, ""] : [path.slice(0, q), path.slice(q)];
+}
+
+function parseHeaders(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new CliError(`--header must be "Name: value", got ${JSON.stringify(line)}`);
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return headers;
 }
 
 /** The path as the Worker sees it: `new URL(request.url).pathname` (dot segments removed, some characters encoded). */

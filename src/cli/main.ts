@@ -95,8 +95,10 @@ function buildProgram(io: Io, wrap: Wrap): Command {
       .description("which rule a request matches and why, which pool, and which origins are candidates")
       .argument("<files...>", "YAML/JSON files: native documents and Ingress manifests")
       .requiredOption("--host <host>", "the request's Host header")
-      .requiredOption("--path <path>", "the request path, e.g. /api/v1")
-      .option("--method <method>", "the request method (rules do not depend on it)")
+      .requiredOption("--path <path>", "the request path, e.g. /api/v1 or /search?q=1")
+      .option("--method <method>", "the request method (HTTPRoute matches may depend on it; Ingress rules do not)")
+      .option("--header <header>", 'a request header "Name: value" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option("--scheme <scheme>", "http or https: the scheme the client uses (default http), which picks the Gateway listener")
       .addOption(ingressClass()),
     "read origin health from",
     "health is not read, every origin is listed as a candidate",

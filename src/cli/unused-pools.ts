@@ -1,4 +1,5 @@
-// Pools no request can reach: not named by any rule or the defaultBackend,
+// Pools no request can reach: not named by any rule (an HTTPRoute backend or
+// mirror included) or the defaultBackend,
 // directly or through a chain of whenAllDown fallbacks. Such a pool is
 // probably a typo or left over from a removed rule; it still costs health
 // checks, so validate says so (without failing).
@@ -9,6 +10,16 @@ import type { Warning } from "./warnings";
 export function unusedPoolWarnings(config: Config, merge: MergeResult): Warning[] {
   const reached = new Set<string>();
   const pending = [...config.routes.map((r) => r.pool), ...(config.defaultBackend ? [config.defaultBackend.pool] : [])];
+  // HTTPRoute rules reach their backends' pools (weight 0 too: a weight change away) and their mirrors'.
+  for (const route of config.gatewayRoutes ?? []) {
+    const action = route.action;
+    if (action === undefined) continue;
+    for (const b of action.backends) {
+      if (b.pool !== undefined) pending.push(b.pool);
+      for (const f of b.filters) pending.push(...(f.sendsTo ?? []));
+    }
+    for (const f of action.filters) pending.push(...(f.sendsTo ?? []));
+  }
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (reached.has(name)) continue;

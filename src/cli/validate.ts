@@ -34,5 +34,8 @@ export function reportLoaded(loaded: Loaded, io: Io, unchanged: string): Config 
 
 export function summarize(config: Config): string {
   const backend = config.defaultBackend ? `defaultBackend ${config.defaultBackend.pool}` : "no defaultBackend";
-  return `${plural(config.pools.size, "pool")}, ${plural(config.routes.length, "route")}, ${backend}`;
+  const gateway = config.gatewayRoutes && config.gatewayRoutes.length > 0
+    ? `, ${plural(new Set(config.gatewayRoutes.map((r) => r.action?.rule.source)).size, "HTTPRoute rule")} on ${plural(config.listeners?.length ?? 0, "listener")}`
+    : "";
+  return `${plural(config.pools.size, "pool")}, ${plural(config.routes.length, "route")}, ${backend}${gateway}`;
 }

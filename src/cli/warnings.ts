@@ -45,9 +45,42 @@ export function configWarnings(config: Config, merge: MergeResult): Warning[] {
 
   warnings.push(...plainCredentialWarnings(config, merge));
 
+  // Valid but answered with 500: a backendRef naming no pool (the Gateway API's rule for invalid backends).
+  for (const w of config.warnings ?? []) warnings.push({ at: locatePath(merge, w.path), message: w.message });
+  warnings.push(...hostRewriteWarnings(config, merge));
+
   for (const { route, reason } of findUnreachableRoutes(config.routes)) {
     warnings.push({ at: locatePath(merge, route.source), message: `can never match: ${relocateSources(merge, reason)}` });
   }
   warnings.push(...unusedPoolWarnings(config, merge));
+  return warnings;
+}
+
+/**
+ * A Host rewrite (URLRewrite hostname) is carried out with cf.resolveOverride,
+ * which Cloudflare honours only when the rewritten host and the origin's host
+ * are both hostnames in the zone: say so once per rule, and refuse to pretend
+ * for origins given as IP addresses.
+ */
+function hostRewriteWarnings(config: Config, merge: MergeResult): Warning[] {
+  const warnings: Warning[] = [];
+  const seen = new Set<string>();
+  for (const route of config.gatewayRoutes ?? []) {
+    const action = route.action;
+    if (action === undefined || seen.has(action.rule.source)) continue;
+    seen.add(action.rule.source);
+    for (const backend of action.backends) {
+      const host = [...action.filters, ...backend.filters].find((f) => f.rewritesHost !== undefined)?.rewritesHost;
+      if (host === undefined || backend.pool === undefined) continue;
+      const origins = config.pools.get(backend.pool)?.origins ?? [];
+      const ips = origins.map((o) => new URL(o.url).hostname).filter((h) => IPV4.test(h) || h.startsWith("["));
+      warnings.push({
+        at: locatePath(merge, action.rule.source),
+        message:
+          `URLRewrite hostname ${host} (pool ${backend.pool}): in production the origin receives Host ${host} only when ${host} and the origin's host are both hostnames in your Cloudflare zone (the Worker fetches ${host} with cf.resolveOverride)` +
+          (ips.length > 0 ? `; ${ips.join(", ")} is an IP address, which resolveOverride cannot name: give the origin a hostname in the zone` : ""),
+      });
+    }
+  }
   return warnings;
 }

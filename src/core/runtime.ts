@@ -2,6 +2,7 @@
 // then only read. Policies carry their state over from the previous runtime
 // for pools whose policy is unchanged (keyed by origin, so origins whose pool
 // and URL are unchanged keep their place in the rotation).
+import { poolAction, type RouteAction } from "./action/action";
 import type { Config } from "./config/types";
 import { compileRoutes, type RouteTable } from "./routing";
 import { createPolicy, type Policy, type PolicyDeps } from "./selection";
@@ -13,18 +14,23 @@ export interface Runtime {
   readonly config: Config;
   readonly table: RouteTable;
   readonly policies: ReadonlyMap<string, Policy>;
+  /** The action of an Ingress path or defaultBackend naming each pool, built once. */
+  readonly poolActions: ReadonlyMap<string, RouteAction>;
 }
 
 export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
   const policies = new Map<string, Policy>();
+  const poolActions = new Map<string, RouteAction>();
   for (const pool of config.pools.values()) {
     policies.set(pool.name, createPolicy(pool.policy, deps, previous?.policies.get(pool.name)));
+    poolActions.set(pool.name, poolAction(pool.name, `pools.${pool.name}`));
   }
   return Object.freeze({
     version,
     ...(appliedAt === undefined ? {} : { appliedAt }),
     config,
-    table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization),
+    table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
     policies,
+    poolActions,
   });
 }

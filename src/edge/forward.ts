@@ -1,10 +1,10 @@
-// One hop to one origin: build the upstream request, send it with the pool's
-// deadlines, and clean the response. Bodies stream both ways; nothing is
+// One hop to one origin: send the upstream request the decision built
+// (src/core/request/decide.ts), with its deadlines, and clean the response. Bodies stream both ways; nothing is
 // buffered. Failures come back as values so the caller can decide about
 // retries and ejection, and tell the client's failures from the origin's.
 import type { Origin } from "../core/config/types";
 import { classifyFetchError } from "../core/http/fetch-failure";
-import { cleanResponseHeaders, isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop, type ForwardedFor } from "../core/http/headers";
+import { cleanResponseHeaders } from "../core/http/headers";
 import { BadResponseError, finalResponseAfterInterim, isInterimStatus } from "../core/http/interim";
 import { announcedLength, watchUpload } from "./upload";
 
@@ -22,11 +22,19 @@ export type ForwardResult =
 /** Results that say nothing about the origin's health. */
 export const isClientFailure = (result: ForwardResult): boolean => result.kind === "upload-stalled" || result.kind === "upload-aborted";
 
-export interface ForwardOptions extends ForwardedFor {
-  /** Path (normalized as it was matched, see src/core/http/path.ts) and query of the client's request. */
+export interface ForwardOptions {
+  /** The upstream headers: hop-by-hop fields and Expect stripped, forwarding fields set, filters applied. */
+  readonly headers: Headers;
+  /** Path (normalized as it was matched, see src/core/http/path.ts, then rewritten by filters) and query. */
   readonly pathAndQuery: string;
-  /** Deadline for the response headers, counted from when the request has been sent; the body may take longer. */
+  /** The Host the origin must receive (URLRewrite hostname); undefined: the origin's own. */
+  readonly upstreamHost: string | undefined;
+  /** "https://www.example.com": where the client sent the request, for Location rewriting. */
+  readonly clientOrigin: string;
+  /** Deadline for the response headers, counted from when the request has been sent; the body may take longer. 0: none. */
   readonly timeoutMs: number;
+  /** Aborts the try when the whole request's deadline (HTTPRoute timeouts.request) passes. */
+  readonly deadline?: AbortSignal;
   /** Longest pause in the upload, on either side. */
   readonly uploadIdleTimeoutMs: number;
   /** The body to send: the client's stream, or null. */
@@ -39,14 +47,6 @@ export async function forward(
   options: ForwardOptions,
   fetchFn: typeof fetch = fetch,
 ): Promise<ForwardResult> {
-  const headers = new Headers(request.headers);
-  const webSocket = isWebSocketUpgrade(headers);
-  if (webSocket || needsHopByHopStrip(headers)) stripHopByHop(headers, webSocket);
-  // The runtime can relay no 100 (Continue) to the client, so the origin
-  // must not be asked for one; the edge answers the client's expectation.
-  headers.delete("expect");
-  setForwardingHeaders(headers, options);
-
   // Timers, not AbortSignal.timeout: the deadline covers the wait for
   // headers only, and must not cut a long download once it has started.
   const controller = new AbortController();
@@ -57,8 +57,11 @@ export async function forward(
   };
   let deadline: ReturnType<typeof setTimeout> | undefined;
   const startDeadline = () => {
-    deadline = setTimeout(() => fail("timeout"), options.timeoutMs);
+    if (options.timeoutMs > 0) deadline = setTimeout(() => fail("timeout"), options.timeoutMs);
   };
+  const requestDeadline = () => fail("timeout");
+  options.deadline?.addEventListener("abort", requestDeadline);
+  if (options.deadline?.aborted) requestDeadline();
   const upload = options.body
     ? watchUpload(options.body, announcedLength(request.headers), {
         idleTimeoutMs: options.uploadIdleTimeoutMs,
@@ -71,9 +74,11 @@ export async function forward(
 
   let upstream: Response;
   try {
-    upstream = await fetchFn(origin.url + options.pathAndQuery, {
+    const { url, init } = target(origin, options);
+    upstream = await fetchFn(url, {
+      ...init,
       method: request.method,
-      headers,
+      headers: options.headers,
       body: upload?.body ?? null,
       // The client must see the origin's redirects, and cookies or auth must
       // never follow a redirect to a host that is not a configured origin.
@@ -88,13 +93,14 @@ export async function forward(
     return { kind: classifyFetchError(error), message: (error as Error).message };
   } finally {
     clearTimeout(deadline);
+    options.deadline?.removeEventListener("abort", requestDeadline);
     upload?.stop();
   }
 
   // A WebSocket handshake answer carries the socket itself; pass it through
   // untouched. So does a response with nothing to clean (the common case).
   if (upstream.status === 101 || upstream.webSocket) return { kind: "response", response: upstream };
-  const responseHeaders = cleanResponseHeaders(upstream.headers, origin.url, `${options.proto}://${options.host}`);
+  const responseHeaders = cleanResponseHeaders(upstream.headers, origin.url, options.clientOrigin);
   if (!responseHeaders) return { kind: "response", response: upstream };
   return {
     kind: "response",
@@ -104,4 +110,19 @@ export async function forward(
       headers: responseHeaders,
     }),
   };
+}
+
+/**
+ * The URL to fetch. The Host an origin receives is the fetched URL's host
+ * (workerd ignores a Host header on a subrequest), so a Host rewrite fetches
+ * a URL with the wanted host and tells Cloudflare to connect to the origin's
+ * own host instead (`cf.resolveOverride`; both must be hostnames in the
+ * zone, which `edge-ingress validate` points out).
+ */
+function target(origin: Origin, options: ForwardOptions): { url: string; init: RequestInit } {
+  if (options.upstreamHost === undefined) return { url: origin.url + options.pathAndQuery, init: {} };
+  const url = new URL(origin.url);
+  const resolveOverride = url.hostname;
+  url.hostname = options.upstreamHost;
+  return { url: url.href.replace(/\/$/, "") + options.pathAndQuery, init: { cf: { resolveOverride } } as RequestInit };
 }

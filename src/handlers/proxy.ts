@@ -1,17 +1,21 @@
-// The request path: match -> availability -> pick -> forward, with one retry
-// for safe requests on a connection failure and live-traffic feedback into
-// passive ejection. Glue only: each step's logic lives in src/core.
+// The request path: decide (route, filters, backend; src/core/request) ->
+// availability -> pick -> forward, with retries per the retry plan and
+// live-traffic feedback into passive ejection; then the response filters,
+// and mirrored copies sent without waiting. Glue only: each step's logic
+// lives in src/core.
 import type { Origin, Pool } from "../core/config/types";
-import { availableOrigins, type HealthSnapshot, type PassiveEjector } from "../core/health";
+import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
+import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { requestHasBody } from "../core/http/body";
+import { decide } from "../core/request/decide";
+import { choosePool } from "../core/request/origins";
+import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
+import { sendMirrors } from "../edge/mirror";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
-
-/** Methods that are safe to send twice (RFC 9110 section 9.2.1) and so may be retried on another origin. */
-const RETRYABLE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Methods fetch() sends without a body: workerd refuses an empty body stream
@@ -29,7 +33,11 @@ export interface ProxyContext {
   readonly ejector: PassiveEjector;
   readonly requestId: string;
   readonly log: Logger;
+  /** Uniform in [0, 1): weighted backends and mirror fractions. */
+  readonly random?: () => number;
   readonly fetch?: typeof fetch;
+  /** Keeps mirrored copies running after the response is sent. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
   /** Told what routing and each attempt decided, for logs and metrics. */
   readonly trace?: ProxyTrace;
 }
@@ -43,66 +51,102 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   if (UNFORWARDABLE.has(request.method.toUpperCase())) {
     throw new RouterError(501, "bad-request", `edge-ingress: method ${request.method} is not supported`);
   }
-  const url = new URL(request.url);
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
-  const host = url.host;
-  // Matched and forwarded in one normalized spelling (README, Matching rules).
-  const routed = ctx.runtime.table.route(host, url.pathname);
-  if (!routed.ok) throw new RouterError(400, "bad-path", `edge-ingress: bad request path: ${routed.reason}`);
-  const match = routed.match;
-  ctx.trace?.matched(host, routed.path, match);
-  if (!match) {
-    throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(host)} and path ${JSON.stringify(url.pathname)}, and there is no defaultBackend`);
+  const url = new URL(request.url);
+  const incoming = { method: request.method, url, headers: request.headers, clientIp: request.headers.get("cf-connecting-ip") ?? undefined, requestId: ctx.requestId };
+  const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  if (decision.kind !== "bad-path") ctx.trace?.matched(url.host, decision.routedPath, decision.kind === "no-route" ? undefined : decision.match);
+  switch (decision.kind) {
+    case "bad-path":
+      throw new RouterError(400, "bad-path", `edge-ingress: bad request path: ${decision.reason}`);
+    case "no-route":
+      throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(decision.host)} and path ${JSON.stringify(decision.path)}, and there is no defaultBackend`);
+    case "answer":
+      return localResponse(decision.answer, ctx.requestId);
+    case "no-backend":
+      throw new RouterError(500, "no-backend", "edge-ingress: the matched rule has no valid backend for this request", {
+        detail: { rule: decision.action.rule.source, backend: decision.backend?.name ?? null },
+      });
   }
-  const { pool, candidates } = choosePool(ctx, match.pool);
+
+  const choice = choosePool(ctx.runtime.config.pools, decision.pool, ctx.health, ctx.ejector);
+  if (choice.kind === "all-down") {
+    throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", {
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+      detail: { pool: choice.pool.name },
+    });
+  }
+  if (choice.kind === "no-pool") throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
+  const { pool, candidates } = choice;
   const policy = ctx.runtime.policies.get(pool.name);
   if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
 
   // Whether there is a body is read from the headers, not from how the
-  // runtime represents it (see core/http/body.ts). The client's stream is
-  // passed on as it is wherever fetch() can send one.
+  // runtime represents it (see core/http/body.ts).
   const hasBody = requestHasBody(request.headers);
+  const upstream = decision.upstream;
+  let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
+  if (upstream.mirrors.length > 0 && ctx.waitUntil) {
+    const [mine, copy] = body === null ? [null, null] : body.tee();
+    body = mine;
+    ctx.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
+  }
+  const plan = retryPlan(decision.action, pool, request.method, hasBody);
   const options: ForwardOptions = {
-    pathAndQuery: routed.path + url.search,
-    timeoutMs: pool.timeoutMs,
+    headers: upstream.headers,
+    pathAndQuery: upstream.path + upstream.search,
+    upstreamHost: upstream.upstreamHost,
+    clientOrigin: `${url.protocol}//${url.host}`,
+    timeoutMs: plan.tryTimeoutMs,
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
-    body: BODYLESS_IN_FETCH.has(request.method) ? null : request.body,
-    clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
-    proto: url.protocol.slice(0, -1),
-    host,
-    requestId: ctx.requestId,
+    body,
   };
-
-  // Retry a connection failure once, on another origin, when sending the
-  // request again cannot do harm: a safe method and no body.
-  const first = policy.pick(candidates);
-  const others = candidates.filter((o) => o !== first);
-  const mayRetry = RETRYABLE.has(request.method) && !hasBody && others.length > 0;
-  const result = await tryOrigin(request, first, pool, options, ctx, mayRetry);
-  if (result.kind !== "connect-failed" || !mayRetry) return answer(result, first, pool);
-  const second = policy.pick(others);
-  return answer(await tryOrigin(request, second, pool, { ...options, body: null }, ctx, false), second, pool);
+  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
+  return applyResponseFilters(response, decision.responseFilters, upstream);
 }
 
-/** Applies health and whenAllDown: fail-open, 503, or a fallback pool (chains were checked for loops at parse time). */
-function choosePool(ctx: ProxyContext, name: string): { pool: Pool; candidates: readonly Origin[] } {
-  const pools = ctx.runtime.config.pools;
-  let pool = pools.get(name);
-  for (let hops = 0; pool && hops <= pools.size; hops++) {
-    const available = availableOrigins(pool, ctx.health, ctx.ejector);
-    if (!available.allDown) return { pool, candidates: available.origins };
-    const rule = pool.whenAllDown;
-    if (rule.kind === "fail-open") return { pool, candidates: pool.origins };
-    if (rule.kind === "503") {
-      throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", {
-        headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
-        detail: { pool: pool.name },
-      });
+async function sendWithRetries(
+  request: Request,
+  candidates: readonly Origin[],
+  pick: (candidates: readonly Origin[]) => Origin,
+  pool: Pool,
+  options: ForwardOptions,
+  plan: RetryPlan,
+  ctx: ProxyContext,
+): Promise<Response> {
+  const deadline = plan.requestTimeoutMs ? new AbortController() : undefined;
+  const timer = deadline ? setTimeout(() => deadline.abort(), plan.requestTimeoutMs) : undefined;
+  try {
+    const tried = new Set<Origin>();
+    let last: { result: ForwardResult; origin: Origin } | undefined;
+    for (let tryIndex = 1; tryIndex <= plan.maxTries; tryIndex++) {
+      // Another origin when there is one left untried; the default plan retries only on another origin.
+      const untried = candidates.filter((o) => !tried.has(o));
+      if (tryIndex > 1 && plan.connectFailuresOnly && untried.length === 0) break;
+      const wait = backoffBefore(plan, tryIndex);
+      if (wait > 0) await sleep(wait, deadline?.signal);
+      if (deadline?.signal.aborted) break;
+      const origin = pick(untried.length > 0 ? untried : candidates);
+      tried.add(origin);
+      const mayRetry = tryIndex < plan.maxTries;
+      // A body can be sent once: a retried request has none (retryPlan only retries those).
+      const tryOptions = { ...options, ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
+      const result = await tryOrigin(request, origin, pool, tryOptions, ctx, mayRetry);
+      last = { result, origin };
+      if (result.kind === "response") {
+        if (!mayRetry || !plan.retryOn.has(result.response.status)) return result.response;
+        await result.response.body?.cancel();
+        continue;
+      }
+      if (result.kind === "connect-failed" || (result.kind === "timeout" && !plan.connectFailuresOnly && !deadline?.signal.aborted)) continue;
+      break;
     }
-    pool = pools.get(rule.pool);
+    if (last === undefined || deadline?.signal.aborted) throw timeoutError(pool, plan, last?.origin);
+    return answer(last.result, last.origin, pool, plan);
+  } finally {
+    clearTimeout(timer);
   }
-  throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
 }
 
 /** One attempt, and what it says about the origin: the client's own failures say nothing. */
@@ -133,13 +177,13 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
  * addresses describe the inside of the network, so they go to the log only
  * (RouterError.detail), and the error code tells the cases apart.
  */
-function answer(result: ForwardResult, origin: Origin, pool: Pool): Response {
+function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPlan): Response {
   const detail = { pool: pool.name, origin: origin.url };
   switch (result.kind) {
     case "response":
       return result.response;
     case "timeout":
-      throw new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", { detail: { ...detail, timeoutMs: pool.timeoutMs } });
+      throw timeoutError(pool, plan, origin);
     case "connect-failed":
       throw new RouterError(502, "origin-unreachable", "edge-ingress: could not connect to the origin", { detail: { ...detail, message: result.message } });
     case "bad-response":
@@ -151,4 +195,34 @@ function answer(result: ForwardResult, origin: Origin, pool: Pool): Response {
     case "upload-aborted":
       throw new RouterError(400, "upload-aborted", "edge-ingress: the request body ended before it was complete", { detail });
   }
+}
+
+function timeoutError(pool: Pool, plan: RetryPlan, origin: Origin | undefined): RouterError {
+  return new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", {
+    detail: { pool: pool.name, origin: origin?.url ?? null, timeoutMs: plan.tryTimeoutMs, requestTimeoutMs: plan.requestTimeoutMs ?? null },
+  });
+}
+
+function applyResponseFilters(response: Response, filters: readonly Filter[], request: FilterRequest): Response {
+  if (filters.length === 0 || response.status === 101) return response;
+  const headers = new Headers(response.headers);
+  for (const filter of filters) filter.onResponse?.({ status: response.status, headers, request });
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function localResponse(answer: LocalAnswer, requestId: string): Response {
+  const headers = new Headers(answer.headers);
+  headers.set("x-request-id", requestId);
+  if (answer.body !== "") headers.set("content-type", "text/plain; charset=utf-8");
+  return new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -49,6 +49,11 @@ export interface WorkerOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   /** Wrap the Worker so that its KV reads are recorded (see kvReads). */
   readonly countKvReads?: boolean;
+  /**
+   * Every subrequest the Worker makes goes here instead of the network (Miniflare's
+   * outboundService), with its `cf` (e.g. resolveOverride) readable.
+   */
+  readonly outbound?: (request: Request) => Promise<Response>;
   /** More vars (STATUS_TOKEN, ALERT_WEBHOOK_URL may come here too). */
   readonly vars?: Readonly<Record<string, string>>;
   /**
@@ -133,6 +138,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       ...options.vars,
     },
     ...(options.analytics ? { wrappedBindings: { METRICS: RECORDING_DATASET.name } } : {}),
+    ...(options.outbound ? { outboundService: options.outbound as never } : {}),
   };
   const mf = new Miniflare({
     workers: options.analytics ? [router, RECORDING_DATASET] : [router],

@@ -15,6 +15,8 @@ export interface DocLocation {
   readonly segments: readonly Segment[];
   /** The name of the Ingress manifest this is in, if any. */
   readonly ingress?: string;
+  /** The Gateway API object this is in, if any, e.g. "HTTPRoute default/web". */
+  readonly object?: string;
 }
 
 /** A problem whose `path` reads `FILE[doc]: spec.rules[0].host`. */
@@ -25,11 +27,13 @@ export interface LocatedProblem extends Problem {
 /** `config.yaml[1]: spec.rules[0].host (Ingress api)`, or `config.yaml[1]` for the document itself. */
 export function formatLocation(at: DocLocation): string {
   const where = at.segments.length === 0 ? `${at.file}[${at.index}]` : `${at.file}[${at.index}]: ${joinPath(at.segments)}`;
+  if (at.object !== undefined) return `${where} (${at.object})`;
   return at.ingress === undefined ? where : `${where} (Ingress ${at.ingress})`;
 }
 
 export function child(at: DocLocation, ...segments: Segment[]): DocLocation {
   const inner = { file: at.file, index: at.index, segments: [...at.segments, ...segments] };
+  if (at.object !== undefined) return { ...inner, object: at.object };
   return at.ingress === undefined ? inner : { ...inner, ingress: at.ingress };
 }
 

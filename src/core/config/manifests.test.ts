@@ -102,8 +102,8 @@ describe("mergeDocuments", () => {
     expect(merge.document.rules).toHaveLength(2);
     expect(merge.ruleSources[1]).toEqual({ file: "all.yaml", index: 1, segments: ["items", 2, "items", 0, "spec", "rules", 0], ingress: "two" });
     expect(merge.notes).toEqual([
-      'all.yaml[1]: items[1]: skipped Service "web" (only Ingress and native documents are read)',
-      'all.yaml[2]: skipped Deployment "web" (only Ingress and native documents are read)',
+      'all.yaml[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)',
+      'all.yaml[2]: skipped Deployment "web" (only Ingress, Gateway API and native documents are read)',
     ]);
   });
 
@@ -244,7 +244,7 @@ describe("mergeDocuments", () => {
       'a.yaml[0]: must be a mapping (a native edge-ingress document or a Kubernetes manifest), got ["x"]',
       "a.yaml[1]: pool: unknown field (check its spelling and indentation)",
       "a.yaml[1]: rules: must be a list of Ingress rules, got {}",
-      'a.yaml[2]: kind: missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules and defaultBackend',
+      'a.yaml[2]: kind: missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules, defaultBackend, gateways and httpRoutes',
       "a.yaml[3]: kind: must be a string, got 7",
       'a.yaml[0]: pools: no pools defined in any document: add a native document with "pools:" (Ingress backends name pools as their services)',
     ]);

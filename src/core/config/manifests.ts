@@ -7,6 +7,7 @@
 // in the merged document back to where they were written.
 import { got } from "./messages";
 import { readIngress } from "./ingress-manifest";
+import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type ObjectSource } from "./gateway-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
 import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
@@ -30,6 +31,9 @@ export interface NativeDocument {
   /** The Ingress manifests merged, with their annotations and tls: part of the version. */
   ingresses?: IngressRecord[];
   pathNormalization?: unknown;
+  /** Gateway API Gateways and HTTPRoutes, flat ({name, namespace, ...spec}), in document order. */
+  gateways?: unknown[];
+  httpRoutes?: unknown[];
   statusPath?: unknown;
 }
 
@@ -43,17 +47,22 @@ export interface MergeResult {
   readonly ruleSources: readonly RuleSource[];
   readonly poolSources: ReadonlyMap<string, DocLocation>;
   readonly defaultBackendSource?: DocLocation;
+  /** Merged `gateways[i]` / `httpRoutes[i]` came from these. */
+  readonly gatewaySources: readonly ObjectSource[];
+  readonly httpRouteSources: readonly ObjectSource[];
   /** The first document read: where problems about the merged document as a whole (no pools) are reported. */
   readonly documentSource?: DocLocation;
   readonly pathNormalizationSource?: DocLocation;
   readonly statusPathSource?: DocLocation;
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "gateways", "httpRoutes"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
   IngressList: ["networking.k8s.io/v1"],
+  GatewayList: ["gateway.networking.k8s.io/v1"],
+  HTTPRouteList: ["gateway.networking.k8s.io/v1"],
 };
 
 export function mergeDocuments(documents: readonly SourceDocument[], options: MergeOptions = {}): MergeResult {
@@ -67,6 +76,8 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   if (state.defaultBackend) document.defaultBackend = state.defaultBackend.value;
   if (state.ingresses.length > 0) document.ingresses = state.ingresses;
   if (state.pathNormalization) document.pathNormalization = state.pathNormalization.value;
+  if (state.gateways.length > 0) document.gateways = state.gateways;
+  if (state.httpRoutes.length > 0) document.httpRoutes = state.httpRoutes;
   if (state.statusPath) document.statusPath = state.statusPath.value;
   return {
     document,
@@ -75,6 +86,8 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     problems: state.problems,
     ruleSources: state.ruleSources,
     poolSources: state.poolSources,
+    gatewaySources: state.gatewaySources,
+    httpRouteSources: state.httpRouteSources,
     ...(state.defaultBackend ? { defaultBackendSource: state.defaultBackend.at } : {}),
     ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
     ...(state.pathNormalization ? { pathNormalizationSource: state.pathNormalization.at } : {}),
@@ -93,10 +106,11 @@ function readDocument(value: unknown, at: DocLocation, state: MergeState): void 
   if (kind === undefined) return readNative(value, at, state);
   if (typeof kind !== "string") return addProblem(state, child(at, "kind"), `must be a string, got ${got(kind)}`);
   if (kind === "Ingress") return readIngress(value, at, state);
+  if (GATEWAY_KINDS.has(kind)) return readGatewayApiObject(value, kind, at, state);
   const listVersions = LIST_KINDS[kind];
   if (listVersions) return readList(value, kind, listVersions, at, state);
   const name = isRecord(value.metadata) && typeof value.metadata.name === "string" ? ` ${JSON.stringify(value.metadata.name)}` : "";
-  addNote(state, at, `skipped ${kind}${name} (only Ingress and native documents are read)`);
+  addNote(state, at, `skipped ${kind}${name} (only Ingress, Gateway API and native documents are read)`);
 }
 
 function readList(value: Record<string, unknown>, kind: string, versions: readonly (string | undefined)[], at: DocLocation, state: MergeState): void {
@@ -112,7 +126,7 @@ function readList(value: Record<string, unknown>, kind: string, versions: readon
 function readNative(value: Record<string, unknown>, at: DocLocation, state: MergeState): void {
   if ("apiVersion" in value || "spec" in value || "metadata" in value) {
     return addProblem(state, child(at, "kind"),
-      'missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules and defaultBackend');
+      'missing: a Kubernetes manifest needs "kind" (e.g. Ingress); a native document has only pools, rules, defaultBackend, gateways and httpRoutes');
   }
   for (const key of Object.keys(value)) {
     if (!NATIVE_KEYS.has(key)) addProblem(state, child(at, key), "unknown field (check its spelling and indentation)");
@@ -128,6 +142,8 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
   }
   if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
   if (value.pathNormalization !== undefined) addPathNormalization(state, value.pathNormalization, child(at, "pathNormalization"));
+  if (value.gateways !== undefined) readNativeGatewayList(value.gateways, "gateways", at, state);
+  if (value.httpRoutes !== undefined) readNativeGatewayList(value.httpRoutes, "httpRoutes", at, state);
   if (value.statusPath !== undefined) addStatusPath(state, value.statusPath, child(at, "statusPath"));
 }
 
@@ -154,6 +170,10 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
     base = merge.documentSource;
     tail = segments;
   }
+  else if ((head === "gateways" || head === "httpRoutes") && typeof key === "number") {
+    const source = (head === "gateways" ? merge.gatewaySources : merge.httpRouteSources)[key];
+    if (source) return rest[0] === "name" || rest[0] === "namespace" ? child(source.metadata, ...rest) : child(source.spec, ...rest);
+  }
   else if (head === "defaultBackend" || head === "pathNormalization") {
     base = head === "defaultBackend" ? merge.defaultBackendSource : merge.pathNormalizationSource;
     tail = segments.slice(1);
@@ -173,5 +193,5 @@ export function describeSource(merge: MergeResult, source: string): string {
 
 /** Rewrites every merged rule source in a text (explain's lines) to where it was written. */
 export function relocateSources(merge: MergeResult, text: string): string {
-  return text.replace(/\brules\[\d+\](?:\.http\.paths\[\d+\])?/g, (source) => describeSource(merge, source));
+  return text.replace(/\b(?:httpRoutes|gateways)\[\d+\](?:\.rules\[\d+\](?:\.matches\[\d+\])?)?|(?<![.\w])rules\[\d+\](?:\.http\.paths\[\d+\])?/g, (source) => describeSource(merge, source));
 }

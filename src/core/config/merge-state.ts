@@ -4,6 +4,7 @@
 import { got } from "./messages";
 import { child, formatLocation, isRecord, type DocLocation, type LocatedProblem } from "./locations";
 import type { IngressRecord } from "./types";
+import type { ObjectSource } from "./gateway-manifest";
 
 export interface MergeOptions {
   /** Keep only Ingresses of this class (spec.ingressClassName or the kubernetes.io/ingress.class annotation). */
@@ -33,6 +34,11 @@ export interface MergeState {
   readonly ruleSources: RuleSource[];
   readonly poolSources: Map<string, DocLocation>;
   readonly ingresses: IngressRecord[];
+  /** Gateway API objects in the flat native shape, with where each came from. */
+  readonly gateways: unknown[];
+  readonly gatewaySources: ObjectSource[];
+  readonly httpRoutes: unknown[];
+  readonly httpRouteSources: ObjectSource[];
   readonly notes: string[];
   readonly warnings: LocatedWarning[];
   readonly problems: LocatedProblem[];
@@ -52,6 +58,7 @@ export interface MergeState {
 export function newMergeState(options: MergeOptions): MergeState {
   return {
     options, pools: {}, rules: [], ruleSources: [], poolSources: new Map(), ingresses: [], notes: [], warnings: [], problems: [],
+    gateways: [], gatewaySources: [], httpRoutes: [], httpRouteSources: [],
     ingressNames: new Map(), servicePorts: new Map(), canaries: [], regexIngresses: [],
   };
 }

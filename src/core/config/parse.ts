@@ -8,6 +8,7 @@ import { issuesToProblems, got, joinPath } from "./messages";
 import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
+import { normalizeGateway } from "../gateway/normalize";
 import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
@@ -125,16 +126,22 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     escapedSlashes: rawNormalization?.escapedSlashes ?? DEFAULT_PATH_NORMALIZATION.escapedSlashes,
     mergeSlashes: rawNormalization?.mergeSlashes ?? DEFAULT_PATH_NORMALIZATION.mergeSlashes,
   };
+  const gateway = doc.gateways || doc.httpRoutes ? normalizeGateway(doc.gateways ?? [], doc.httpRoutes ?? [], known, routes, problems) : undefined;
   const rawStatusPath = doc.statusPath === undefined ? undefined : part(statusPathSchema, doc.statusPath, ["statusPath"], problems);
   // An invalid one is reported above; the rules are still checked, against the default.
   const statusPath = normalizeStatusPath(rawStatusPath !== undefined && statusPathProblem(rawStatusPath) === undefined ? rawStatusPath : DEFAULT_STATUS_PATH);
   problems.push(...shadowedRouteProblems(routes, statusPath));
+  // An HTTPRoute match is expanded per hostname: check each written match once.
+  const written = new Set<string>();
+  const gatewayMatches = (gateway?.routes ?? []).filter((r) => !written.has(r.source) && written.add(r.source));
+  problems.push(...shadowedRouteProblems(gatewayMatches, statusPath).map((p) => ({ ...p, path: p.path.replace(/\.path$/, ".path.value") })));
   return {
     pools,
     routes,
     ...(defaultBackend ? { defaultBackend } : {}),
     ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}),
     pathNormalization,
+    ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
     statusPath,
   };
 }

@@ -28,7 +28,7 @@ export interface Prepared {
 const PATH_TYPES: readonly PathType[] = ["Exact", "Prefix", "ImplementationSpecific"];
 const ROUTE_KEYS = "host,path,pathType,pool,source";
 /** The Config fields besides pools and routes this codec carries as they are. */
-const REST_KEYS = new Set(["defaultBackend", "ingresses", "pathNormalization", "statusPath"]);
+const REST_KEYS = new Set(["defaultBackend", "ingresses", "pathNormalization", "statusPath", "warnings"]);
 const SOURCE = /^rules\[(\d+)\]\.http\.paths\[(\d+)\]$/;
 
 /** The prepared form of a parsed config, or undefined when the config holds something it cannot carry. */

@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { got } from "./messages";
 import { ingressBackend, ingressRule } from "./ingress-schema";
+import { gateway, httpRoute } from "../gateway/schema";
 import { probeHeaders } from "./probe-headers";
 import { statusPathSchema } from "./status-path";
 
@@ -128,6 +129,8 @@ export const pathNormalization = v.strictObject({
 
 const poolsMessage = (i: { input: unknown }) => `must be a map of pool name to pool, got ${got(i.input)}`;
 const rulesMessage = (i: { input: unknown }) => `must be a list of Ingress rules, got ${got(i.input)}`;
+const gatewaysMessage = (i: { input: unknown }) => `must be a list of Gateways, got ${got(i.input)}`;
+const httpRoutesMessage = (i: { input: unknown }) => `must be a list of HTTPRoutes, got ${got(i.input)}`;
 const documentMessage = (i: { input: unknown }) => `must be a mapping with "pools", got ${got(i.input)}`;
 
 /** The whole native document: what the JSON Schema describes. */
@@ -144,6 +147,12 @@ export const nativeDocument = v.strictObject(
       v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
     ),
     statusPath: v.optional(statusPathSchema),
+    gateways: v.optional(
+      v.pipe(v.array(gateway, gatewaysMessage), v.description("Gateway API Gateways: their listeners are where HTTPRoutes attach (the Worker is the Gateway).")),
+    ),
+    httpRoutes: v.optional(
+      v.pipe(v.array(httpRoute, httpRoutesMessage), v.description("Gateway API HTTPRoutes: name, namespace, then the HTTPRouteSpec fields (parentRefs, hostnames, rules).")),
+    ),
   },
   documentMessage,
 );
@@ -176,6 +185,8 @@ export const documentOutline = v.strictObject(
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
     pathNormalization: v.optional(v.unknown()),
     statusPath: v.optional(v.unknown()),
+    gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
+    httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
   },
   documentMessage,
 );

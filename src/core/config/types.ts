@@ -7,7 +7,30 @@ export type { PathNormalization };
 
 export type PolicyName = "random" | "round-robin" | "least-recent";
 
-export type PathType = "Exact" | "Prefix" | "ImplementationSpecific";
+import type { RouteAction } from "../action/action";
+
+/**
+ * Exact and Prefix (Gateway API PathPrefix) as the Ingress spec; a regex is
+ * ImplementationSpecific (Ingress: anchored at the start, case-insensitive,
+ * as ingress-nginx) or RegularExpression (Gateway API: the whole path,
+ * case-sensitive).
+ */
+export type PathType = "Exact" | "Prefix" | "ImplementationSpecific" | "RegularExpression";
+
+/** A Gateway API header or query parameter condition. */
+export interface ValueCondition {
+  /** Header names lower-case (they compare case-insensitively); query parameter names as written. */
+  readonly name: string;
+  readonly type: "Exact" | "RegularExpression";
+  readonly value: string;
+}
+
+/** The conditions of an HTTPRouteMatch besides the path, checked among the rules the host and path select. */
+export interface MatchConditions {
+  readonly method: string | undefined;
+  readonly headers: readonly ValueCondition[];
+  readonly queryParams: readonly ValueCondition[];
+}
 
 export interface Origin {
   /** Absolute http(s) URL, normalized by the URL parser; may carry a base path (no trailing slash). */
@@ -87,6 +110,16 @@ export interface Route {
   readonly pool: string;
   /** Where the rule was declared, for explain and diagnostics, e.g. `rules[0].http.paths[1]`. */
   readonly source: string;
+  /** HTTPRoute matches only: method, headers and query parameters. */
+  readonly conditions?: MatchConditions;
+  /** HTTPRoute rules only; an Ingress path's action is its pool and nothing else. */
+  readonly action?: RouteAction;
+  /**
+   * HTTPRoute rules only: the listener addresses ("http:80") the rule is
+   * attached to. Such a rule's wildcard host covers one or more labels (the
+   * Gateway API); an Ingress wildcard covers exactly one.
+   */
+  readonly listeners?: readonly string[];
 }
 
 export interface DefaultBackend {
@@ -113,8 +146,15 @@ export interface IngressTls {
 
 export interface Config {
   readonly pools: ReadonlyMap<string, Pool>;
+  /** Ingress and native rules, one per path. */
   readonly routes: readonly Route[];
   readonly defaultBackend?: DefaultBackend;
+  /** HTTPRoute rules, one per (listener hostname, match); empty without Gateway API documents. */
+  readonly gatewayRoutes?: readonly Route[];
+  /** Gateway listeners, for explain and status. */
+  readonly listeners?: readonly Listener[];
+  /** What is valid but probably not meant (a backendRef naming no pool answers 500): the CLI prints them. */
+  readonly warnings?: readonly Problem[];
   /** The Ingress manifests the config was merged from, in order; absent for a config of native documents only. */
   readonly ingresses?: readonly IngressRecord[];
   /**
@@ -124,6 +164,19 @@ export interface Config {
   readonly pathNormalization?: PathNormalization;
   /** Path prefix of the status page, with a trailing slash. Default "/.well-known/edge-ingress/". */
   readonly statusPath: string;
+}
+
+/** A Gateway listener: the Worker is the Gateway. */
+export interface Listener {
+  /** `namespace/name` of its Gateway. */
+  readonly gateway: string;
+  readonly name: string;
+  readonly protocol: "HTTP" | "HTTPS";
+  readonly port: number;
+  /** Lower-case; undefined matches every host. */
+  readonly hostname: string | undefined;
+  /** "http:80": what requests are matched against. */
+  readonly address: string;
 }
 
 /** One problem found in a config: where (a dotted path) and what. */

@@ -4,6 +4,7 @@
 // winner from the runner-up.
 import type { Route } from "../config/types";
 import type { NormalizedPath } from "../http/path";
+import { conditionsHold, describeConditions, type RequestFacts } from "./conditions";
 import { beats, type Entry, type HostGroup } from "./host-group";
 import { normalizeHost, wildcardKey } from "./host";
 import { routeMatchesPath } from "./paths";
@@ -15,14 +16,20 @@ export function explainMatch(
   hostHeader: string,
   path: string,
   normalized: NormalizedPath,
+  request: RequestFacts,
   match: RouteMatch | undefined,
 ): Explanation {
   const host = normalizeHost(hostHeader);
-  const group = findHostGroup(compiled, host);
+  const group = findHostGroup(compiled, host, request.listener);
   const entries = group?.entries ?? [];
   const matchPath = normalized.ok ? normalized.matchPath : undefined;
   const routes: ExplainedRoute[] = entries.map((e) =>
-    Object.freeze({ route: e.route, matched: matchPath !== undefined && routeMatchesPath(e.route, matchPath, e.regex), length: e.length }),
+    Object.freeze({
+      route: e.route,
+      matched: matchPath !== undefined && routeMatchesPath(e.route, matchPath, e.regex) && (e.conditions === undefined || conditionsHold(e.conditions, request)),
+      conditions: Object.freeze(describeConditions(e.route.conditions, request)),
+      length: e.length,
+    }),
   );
   const matched = entries.filter((_, i) => routes[i]?.matched);
   const { step, decision } = normalized.ok
@@ -34,12 +41,12 @@ export function explainMatch(
     `host: ${JSON.stringify(hostHeader)} -> ${host || "(empty)"}`,
     hostReason,
     ...describePath(path, normalized),
-    ...routes.map((r) => `  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route, r.length)}`),
+    ...routes.flatMap((r) => [`  ${r.matched ? "match" : "  -  "}  ${describeRoute(r.route, r.length)}`, ...r.conditions.map((c) => `           ${c}`)]),
     `decided: ${decision}`,
     !normalized.ok
       ? "result: 400 (bad request path; no origin is contacted)"
       : match
-        ? `result: pool ${match.pool}`
+        ? `result: ${match.route?.action ? `backends ${describeBackends(match.route)}` : `pool ${match.pool}`}`
         : "result: 404 (no rule matched and no defaultBackend)",
   ];
   return Object.freeze({
@@ -87,6 +94,15 @@ function decide(
   if (winner.rank !== runnerUp.rank) {
     return { step: "path-type", decision: `equal length ${winner.length}: ${w.pathType} beats ${r.pathType}` };
   }
+  if (winner.methodScore !== runnerUp.methodScore) {
+    return { step: "method", decision: `equal path: a method match (${w.conditions?.method}) beats none` };
+  }
+  if (winner.headerCount !== runnerUp.headerCount) {
+    return { step: "header-count", decision: `equal path and method: ${winner.headerCount} header matches beat ${runnerUp.headerCount}` };
+  }
+  if (winner.queryCount !== runnerUp.queryCount) {
+    return { step: "query-count", decision: `equal path, method and headers: ${winner.queryCount} query matches beat ${runnerUp.queryCount}` };
+  }
   return {
     step: "first-declared",
     decision: `equal length ${winner.length}, both ${w.pathType}: first declared wins (${w.source} over ${r.source})`,
@@ -94,6 +110,11 @@ function decide(
 }
 
 function describeHostChoice(compiled: CompiledRoutes, host: string, group: HostGroup | undefined): string {
+  if (group?.anyLabels) {
+    return group.kind === "wildcard"
+      ? `host ${host} matched HTTPRoute hostname ${group.pattern} (a Gateway API wildcard covers one or more labels)`
+      : `host ${host || "(empty)"} matched HTTPRoute hostname ${group.pattern || "(any host)"}`;
+  }
   const shown = host || "(empty)";
   const hostlessNote = compiled.hostless && group !== compiled.hostless ? "; rules without host are not consulted" : "";
   if (group === undefined) return `host ${shown} matched no host rule, and there are no rules without host`;
@@ -109,5 +130,13 @@ function describeHostChoice(compiled: CompiledRoutes, host: string, group: HostG
 
 /** `length` is the one precedence compares (a Prefix path counts without its trailing slash). */
 function describeRoute(route: Route, length: number): string {
-  return `${route.pathType} ${route.path} (${length}) -> ${route.pool}  [${route.source}]`;
+  const target = route.action === undefined ? route.pool : describeBackends(route);
+  return `${route.pathType} ${route.path} (${length}) -> ${target}  [${route.source}]`;
+}
+
+function describeBackends(route: Route): string {
+  const action = route.action;
+  if (action === undefined || action.backends.length === 0) return "(no backend)";
+  if (action.backends.length === 1) return action.backends[0]?.name ?? "";
+  return action.backends.map((b) => `${b.name} (weight ${b.weight})`).join(", ");
 }

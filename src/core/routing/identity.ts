@@ -16,7 +16,7 @@ export function routeIdentity(route: Route): string {
 }
 
 function identityPath(route: Route): string {
-  if (route.pathType === "ImplementationSpecific") return route.path;
+  if (route.pathType === "ImplementationSpecific" || route.pathType === "RegularExpression") return route.path;
   if (route.pathType === "Exact") return rulePath(route.path);
   const key = prefixKey(rulePath(route.path));
   if (key === "") return "/";

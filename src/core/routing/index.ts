@@ -6,6 +6,7 @@ export { routeIdentity } from "./identity";
 export { rulePathProblem } from "./paths";
 export {
   checkRegex,
+  checkFullMatchRegex,
   checkRegexPath,
   compileRegex,
   type CompiledRegex,

@@ -1,29 +1,62 @@
 // The compiled table and its host lookup: a precise host by hash, else the
-// wildcard covering exactly one more label (one more hash lookup), else the
-// rules without host. Shared by match and explain so both choose alike.
+// most specific wildcard (one hash lookup per label stripped; an Ingress
+// wildcard covers exactly one label, a Gateway API wildcard one or more),
+// else the rules without host. HTTPRoute rules live in one index per
+// listener address, Ingress rules in one index for every address; a host
+// pattern belongs to one model (the config refuses a pattern claimed by
+// both), and the more specific of the two indexes' answers wins. Shared by
+// match and explain so both choose alike.
 import type { DefaultBackend } from "../config/types";
 import type { HostGroup } from "./host-group";
 import { wildcardKey } from "./host";
 import type { RouteMatch } from "./types";
 
-export interface CompiledRoutes {
+export interface HostIndex {
   readonly exactHosts: ReadonlyMap<string, HostGroup>;
   /** Keyed by the suffix after "*.". */
   readonly wildcardHosts: ReadonlyMap<string, HostGroup>;
   readonly hostless: HostGroup | undefined;
+  /** Some wildcard covers several labels: keep stripping labels past the first. */
+  readonly anyLabels: boolean;
+}
+
+export interface CompiledRoutes extends HostIndex {
+  /** HTTPRoute rules by listener address ("http:80"); empty without HTTPRoutes. */
+  readonly listeners: ReadonlyMap<string, HostIndex>;
   readonly defaultBackend: DefaultBackend | undefined;
   /** The defaultBackend's answer when no host group applies at all. */
   readonly fallback: RouteMatch | undefined;
 }
 
 /** `host` must already be normalized (normalizeHost). */
-export function findHostGroup(compiled: CompiledRoutes, host: string): HostGroup | undefined {
-  const exact = compiled.exactHosts.get(host);
+export function findHostGroup(compiled: CompiledRoutes, host: string, listener?: string): HostGroup | undefined {
+  const ingress = findInIndex(compiled, host);
+  if (compiled.listeners.size === 0 || listener === undefined) return ingress;
+  const index = compiled.listeners.get(listener);
+  const gateway = index === undefined ? undefined : findInIndex(index, host);
+  if (gateway === undefined) return ingress;
+  if (ingress === undefined) return gateway;
+  return specificity(gateway) > specificity(ingress) ? gateway : ingress;
+}
+
+function findInIndex(index: HostIndex, host: string): HostGroup | undefined {
+  const exact = index.exactHosts.get(host);
   if (exact !== undefined) return exact;
-  if (compiled.wildcardHosts.size > 0) {
-    const key = wildcardKey(host);
-    const wildcard = key === undefined ? undefined : compiled.wildcardHosts.get(key);
-    if (wildcard !== undefined) return wildcard;
+  if (index.wildcardHosts.size > 0) {
+    // Longest suffix first: "*.b.example.com" beats "*.example.com" for a.b.example.com.
+    let key = wildcardKey(host);
+    for (let labels = 1; key !== undefined; labels++) {
+      const wildcard = index.wildcardHosts.get(key);
+      if (wildcard !== undefined && (labels === 1 || wildcard.anyLabels)) return wildcard;
+      if (!index.anyLabels) break;
+      key = wildcardKey(key);
+    }
   }
-  return compiled.hostless;
+  return index.hostless;
+}
+
+/** A precise host beats any wildcard, a longer wildcard a shorter one, and any host beats none. */
+function specificity(group: HostGroup): number {
+  if (group.kind === "exact") return 1e6;
+  return group.kind === "wildcard" ? group.pattern.length : 0;
 }

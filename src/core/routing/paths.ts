@@ -4,7 +4,7 @@
 // (https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types).
 import type { PathType, Route } from "../config/types";
 import { normalizePath, type PathNormalization } from "../http/path";
-import { compileRegexPath, type PathRegex } from "./regex";
+import { compileFullMatchRegex, compileRegexPath, type PathRegex } from "./regex";
 
 const SLASH = 0x2f;
 
@@ -17,6 +17,7 @@ export const TYPE_RANK: Readonly<Record<PathType, number>> = Object.freeze({
   Exact: 0,
   Prefix: 1,
   ImplementationSpecific: 2,
+  RegularExpression: 2,
 });
 
 /**
@@ -27,7 +28,7 @@ export const TYPE_RANK: Readonly<Record<PathType, number>> = Object.freeze({
  * locations.
  */
 export function precedenceLength(route: Route): number {
-  if (route.pathType === "ImplementationSpecific") return route.path.length;
+  if (route.pathType === "ImplementationSpecific" || route.pathType === "RegularExpression") return route.path.length;
   const path = rulePath(route.path);
   return route.pathType === "Prefix" && path.length > 1 && path.charCodeAt(path.length - 1) === SLASH ? path.length - 1 : path.length;
 }
@@ -92,5 +93,9 @@ export function routeMatchesPath(route: Route, path: string, regex?: PathRegex):
       return prefixMatches(prefixKey(rulePath(route.path)), path);
     case "ImplementationSpecific":
       return (regex ?? compileRegexPath(route.path)).test(path);
+    case "RegularExpression":
+      return (regex ?? compileFullMatchRegex(route.path)).test(path);
+    case "RegularExpression":
+      return (regex ?? compileFullMatchRegex(route.path)).test(path);
   }
 }

@@ -124,3 +124,26 @@ export function lazyRegexPath(pattern: string): PathRegex {
 export function checkRegexPath(pattern: string): string | undefined {
   return checkRegex(pattern, PATH_OPTIONS);
 }
+
+/** Gateway API RegularExpression matches (path, header or query value): the whole value, case-sensitively, as Envoy-based implementations do. */
+const FULL_MATCH: RegexOptions = { anchorStart: true, anchorEnd: true };
+
+export function compileFullMatchRegex(pattern: string): CompiledRegex {
+  return compileRegex(pattern, FULL_MATCH);
+}
+
+/** compileFullMatchRegex, compiled on first use (see lazyRegexPath). */
+export function lazyFullMatchRegex(pattern: string): PathRegex {
+  let compiled: CompiledRegex | undefined;
+  return {
+    test(value: string): boolean {
+      compiled ??= compileFullMatchRegex(pattern);
+      return compiled.test(value);
+    },
+  };
+}
+
+/** undefined if the pattern may be used as a Gateway API RegularExpression, else why not. */
+export function checkFullMatchRegex(pattern: string): string | undefined {
+  return checkRegex(pattern, FULL_MATCH);
+}

@@ -1,6 +1,7 @@
 // What the rest of the code sees of routing: a table compiled once per config
 // version, asked one question per request (match), plus explain for the CLI.
 import type { Route } from "../config/types";
+import type { RequestFacts } from "./conditions";
 
 /** Which host group decided: a precise host, a `*.suffix` wildcard, or the rules without host. */
 export type HostMatch = "exact" | "wildcard" | "any";
@@ -27,20 +28,25 @@ export interface RouteTable {
    * What the Worker and the CLI ask: normalizes `pathname` (as
    * `new URL(request.url).pathname` gives it) with the config's
    * pathNormalization, then matches. `host` is the raw Host header (port,
-   * case and a trailing dot are ignored). A match of undefined means no rule
-   * and no defaultBackend: the caller answers 404.
+   * case and a trailing dot are ignored). `request` gives method, headers,
+   * query and listener for HTTPRoute conditions (default: a plain GET on
+   * port 80). A match of undefined means no rule and no defaultBackend: the
+   * caller answers 404.
    */
-  route(host: string, pathname: string): Routed;
+  route(host: string, pathname: string, request?: RequestFacts): Routed;
   /** Matching alone, on a path already normalized and without ";parameters" (normalizePath's matchPath). */
-  match(host: string, matchPath: string): RouteMatch | undefined;
+  match(host: string, matchPath: string, request?: RequestFacts): RouteMatch | undefined;
   /** Why route() answers what it does, for the CLI. Not for the request path. */
-  explain(host: string, pathname: string): Explanation;
+  explain(host: string, pathname: string, request?: RequestFacts): Explanation;
 }
 
 /** One rule of the chosen host group, as explain saw it against the request path. */
 export interface ExplainedRoute {
   readonly route: Route;
+  /** The path matched and so did every condition. */
   readonly matched: boolean;
+  /** HTTPRoute conditions, one line each saying whether it held; empty for Ingress rules. */
+  readonly conditions: readonly string[];
   /** The length precedence compares: the path (Prefix without its trailing slash; the pattern for regexes). */
   readonly length: number;
 }
@@ -50,6 +56,9 @@ export type DecisionStep =
   | "only-match"
   | "longest-path"
   | "path-type"
+  | "method"
+  | "header-count"
+  | "query-count"
   | "first-declared"
   | "default-backend"
   | "no-match"

@@ -1,0 +1,85 @@
+// The one interface every filter implements, as Envoy's HTTP filters and
+// Caddy's handlers do: compiled once per config version into a small frozen
+// object with an optional request step (which may answer locally and stop
+// the chain: a redirect, a CORS preflight) and an optional response step
+// (which edits the origin's response headers). Filters never talk to an
+// origin themselves; the request decision (src/core/request) does, after
+// every request step has run.
+
+/** An answer the router makes itself instead of asking an origin. */
+export interface LocalAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Short plain text; "" for none. */
+  readonly body: string;
+}
+
+/** A copy of the request for another pool, sent without waiting for it. */
+export interface MirrorTarget {
+  /** The pool that receives the copy. */
+  readonly pool: string;
+}
+
+/**
+ * The request on its way to an origin, as filters see and change it. The
+ * client's own request stays readable (clientHeaders, clientPath); what the
+ * origin will receive is `path`, `search`, `upstreamHost` and `headers`.
+ */
+export interface FilterRequest {
+  readonly method: string;
+  /** "http" or "https": the scheme the client used. */
+  readonly scheme: string;
+  /** The client's host, lower-case, without port. */
+  readonly hostname: string;
+  /** The port the client addressed (from Host, else the scheme's default). */
+  readonly port: number;
+  /** The path as it arrived. */
+  readonly clientPath: string;
+  /** The path the origin will receive (before its base path). */
+  path: string;
+  /** "" or the query with its "?", as it arrived. */
+  readonly search: string;
+  /** The Host the origin will receive; undefined means the origin's own host. */
+  upstreamHost: string | undefined;
+  /** The client's headers, untouched. */
+  readonly clientHeaders: Headers;
+  /** The headers the origin will receive (a copy, forwarding headers already set). */
+  readonly headers: Headers;
+  /** The PathPrefix value the matched rule matched with, for ReplacePrefixMatch; undefined otherwise. */
+  readonly matchedPrefix: string | undefined;
+  /** Mirrors requested so far. */
+  readonly mirrors: MirrorTarget[];
+  /** Uniform in [0, 1): injected, so tests can seed fractions. */
+  readonly random: () => number;
+}
+
+/** The origin's response on its way to the client. */
+export interface FilterResponse {
+  readonly status: number;
+  /** Mutable copy of the response headers. */
+  readonly headers: Headers;
+  readonly request: FilterRequest;
+}
+
+export interface Filter {
+  /** The Gateway API filter type, e.g. "RequestHeaderModifier". */
+  readonly type: string;
+  /**
+   * Runs before any origin is chosen. Returns a LocalAnswer to stop the
+   * chain and answer the client, or undefined to go on. Never throws.
+   */
+  onRequest?(request: FilterRequest): LocalAnswer | undefined;
+  /** Edits the response headers. Runs on origin responses only, never on the router's own answers. Never throws. */
+  onResponse?(response: FilterResponse): void;
+  /** What the filter does, one short line each, for `explain`. */
+  describe(): readonly string[];
+  /** The Host this filter makes the origin receive, if it rewrites it: `validate` says what the platform needs for that. */
+  readonly rewritesHost?: string;
+  /** Pools this filter sends requests to besides the rule's backends (a mirror's), so they count as reachable. */
+  readonly sendsTo?: readonly string[];
+}
+
+/** Freezes a compiled filter (and gives its methods their parameter types). */
+export function frozenFilter(filter: Filter): Filter {
+  return Object.freeze(filter);
+}

@@ -1,0 +1,107 @@
+// The request decision, in plain code with no Workers imports: route ->
+// the rule's filters (which may answer locally) -> a backend by weight ->
+// that backend's filters -> the upstream request (path, Host, headers) and
+// the filters to run on the response. The Worker edge only carries it out:
+// picks origins (origins.ts), sends tries (retry.ts), relays the answer.
+import { pickBackend, poolAction, type Backend, type RouteAction } from "../action/action";
+import type { Filter, FilterRequest, LocalAnswer } from "../filters/filter";
+import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "../http/headers";
+import { normalizeHost } from "../routing";
+import type { RouteMatch } from "../routing/types";
+import type { Runtime } from "../runtime";
+import { requestFacts, requestPort } from "./facts";
+
+export interface IncomingRequest {
+  readonly method: string;
+  /** request.url: carries the Host the client asked for. */
+  readonly url: URL;
+  readonly headers: Headers;
+  /** CF-Connecting-IP, if known. */
+  readonly clientIp: string | undefined;
+  readonly requestId: string;
+}
+
+export type Decision =
+  /** Path normalization refuses the path (400). */
+  | { readonly kind: "bad-path"; readonly reason: string }
+  /** `path` as it arrived; `routedPath` normalized, as matched. */
+  | { readonly kind: "no-route"; readonly host: string; readonly path: string; readonly routedPath: string }
+  /** A filter answered (redirect, CORS preflight): no origin is asked. */
+  | { readonly kind: "answer"; readonly answer: LocalAnswer; readonly match: RouteMatch; readonly action: RouteAction; readonly routedPath: string }
+  /** The rule has no valid backend for this request: the Gateway API says 500. */
+  | { readonly kind: "no-backend"; readonly match: RouteMatch; readonly action: RouteAction; readonly backend: Backend | undefined; readonly routedPath: string }
+  | {
+      readonly kind: "forward";
+      readonly routedPath: string;
+      readonly match: RouteMatch;
+      readonly action: RouteAction;
+      readonly backend: Backend;
+      readonly pool: string;
+      readonly upstream: FilterRequest;
+      /** Filters with a response step, rule first, then backend. */
+      readonly responseFilters: readonly Filter[];
+    };
+
+const NO_FILTERS: readonly Filter[] = Object.freeze([]);
+
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number): Decision {
+  const { url } = incoming;
+  const host = url.host;
+  // Matched and forwarded in one normalized spelling (README, Matching rules).
+  const routed = runtime.table.route(host, url.pathname, requestFacts(incoming.method, url, incoming.headers));
+  if (!routed.ok) return { kind: "bad-path", reason: routed.reason };
+  const match = routed.match;
+  const routedPath = routed.path;
+  if (match === undefined) return { kind: "no-route", host, path: url.pathname, routedPath };
+  const action = actionOf(runtime, match);
+
+  const upstream = upstreamRequest(incoming, routed.path, match, random);
+  for (const filter of action.filters) {
+    const answer = filter.onRequest?.(upstream);
+    if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
+  }
+  const backend = pickBackend(action, random);
+  if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
+  for (const filter of backend.filters) {
+    const answer = filter.onRequest?.(upstream);
+    if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
+  }
+  const responseFilters =
+    action.filters.length === 0 && backend.filters.length === 0
+      ? NO_FILTERS
+      : [...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
+  return { kind: "forward", routedPath, match, action, backend, pool: backend.pool, upstream, responseFilters };
+}
+
+/** An HTTPRoute rule carries its action; an Ingress path or the defaultBackend is its pool. */
+export function actionOf(runtime: Runtime, match: RouteMatch): RouteAction {
+  return match.route?.action ?? runtime.poolActions.get(match.pool) ?? poolAction(match.pool, "defaultBackend");
+}
+
+function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMatch, random: () => number): FilterRequest {
+  const { url } = incoming;
+  const proto = url.protocol.slice(0, -1);
+  const headers = new Headers(incoming.headers);
+  const webSocket = isWebSocketUpgrade(headers);
+  if (webSocket || needsHopByHopStrip(headers)) stripHopByHop(headers, webSocket);
+  // The runtime can relay no 100 (Continue) to the client, so the origin
+  // must not be asked for one; the edge answers the client's expectation.
+  headers.delete("expect");
+  setForwardingHeaders(headers, { clientIp: incoming.clientIp, proto, host: url.host, requestId: incoming.requestId });
+  const route = match.route;
+  return {
+    method: incoming.method,
+    scheme: proto,
+    hostname: normalizeHost(url.host),
+    port: requestPort(url),
+    clientPath: url.pathname,
+    path,
+    search: url.search,
+    upstreamHost: undefined,
+    clientHeaders: incoming.headers,
+    headers,
+    matchedPrefix: route?.pathType === "Prefix" && route.action !== undefined ? route.path : undefined,
+    mirrors: [],
+    random,
+  };
+}

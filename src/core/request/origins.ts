@@ -1,0 +1,24 @@
+// Which origins of a pool may take a request: health and passive ejection
+// decide availability once, then whenAllDown (fail-open, 503, or a fallback
+// pool; chains were checked for loops at parse time). "None available" is a
+// value the edge turns into a response.
+import type { Origin, Pool } from "../config/types";
+import { availableOrigins, type HealthSnapshot, type PassiveEjector } from "../health";
+
+export type PoolChoice =
+  | { readonly kind: "origins"; readonly pool: Pool; readonly candidates: readonly Origin[] }
+  | { readonly kind: "all-down"; readonly pool: Pool }
+  | { readonly kind: "no-pool"; readonly name: string };
+
+export function choosePool(pools: ReadonlyMap<string, Pool>, name: string, health: HealthSnapshot, ejector: PassiveEjector): PoolChoice {
+  let pool = pools.get(name);
+  for (let hops = 0; pool && hops <= pools.size; hops++) {
+    const available = availableOrigins(pool, health, ejector);
+    if (!available.allDown) return { kind: "origins", pool, candidates: available.origins };
+    const rule = pool.whenAllDown;
+    if (rule.kind === "fail-open") return { kind: "origins", pool, candidates: pool.origins };
+    if (rule.kind === "503") return { kind: "all-down", pool };
+    pool = pools.get(rule.pool);
+  }
+  return { kind: "no-pool", name };
+}

@@ -1,0 +1,44 @@
+// RequestMirror: copies of a request sent to other pools after the real one
+// has gone, never awaited by the client's response (they run under
+// ctx.waitUntil) and never changing it: their answers and failures are
+// dropped, and they do not count against passive ejection.
+import type { FilterRequest } from "../core/filters/filter";
+import type { HealthSnapshot, PassiveEjector } from "../core/health";
+import { choosePool } from "../core/request/origins";
+import type { Runtime } from "../core/runtime";
+
+export interface MirrorDeps {
+  readonly health: HealthSnapshot;
+  readonly ejector: PassiveEjector;
+  readonly fetch?: typeof fetch;
+}
+
+/** A mirror gives up after this long: a slow mirror must not hold the invocation open. */
+const MIRROR_TIMEOUT_MS = 10_000;
+
+export async function sendMirrors(runtime: Runtime, request: FilterRequest, body: ReadableStream | null, deps: MirrorDeps): Promise<void> {
+  const fetchFn = deps.fetch ?? fetch;
+  let rest = body;
+  const sends = request.mirrors.map((mirror, i) => {
+    let mine: ReadableStream | null = null;
+    if (rest !== null) {
+      if (i === request.mirrors.length - 1) mine = rest;
+      else [mine, rest] = rest.tee();
+    }
+    const choice = choosePool(runtime.config.pools, mirror.pool, deps.health, deps.ejector);
+    const policy = runtime.policies.get(mirror.pool);
+    if (choice.kind !== "origins" || !policy) return mine?.cancel();
+    const origin = policy.pick(choice.candidates);
+    return fetchFn(origin.url + request.path + request.search, {
+      method: request.method,
+      headers: new Headers(request.headers),
+      body: mine,
+      redirect: "manual",
+      signal: AbortSignal.timeout(MIRROR_TIMEOUT_MS),
+    }).then(
+      (response) => response.body?.cancel(),
+      () => undefined,
+    );
+  });
+  await Promise.all(sends);
+}
