@@ -4,7 +4,6 @@
 // Field names and constraints follow the Kubernetes API reference for Ingress.
 import * as v from "valibot";
 import { got } from "./messages";
-import { httpRouteFilter } from "../filters/registry";
 
 /** RFC 1123 label, as Kubernetes validates host names (lower case only). */
 const LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
@@ -77,6 +76,14 @@ export const ingressBackend = v.pipe(
 
 export const pathTypes = ["Exact", "Prefix", "ImplementationSpecific"] as const;
 
+/**
+ * A filter on a native path: `type` plus the field of that type, checked
+ * through the filter registry when the path is compiled (config/parse.ts).
+ * Not the registry's own schema: the filters import this module (host
+ * names), so importing them here would be a cycle.
+ */
+const pathFilter = v.looseObject({ type: v.string((i) => `must be a filter type, got ${got(i.input)}`) }, (i) => `must be a filter object with "type", got ${got(i.input)}`);
+
 export const httpIngressPath = v.strictObject({
   path: v.optional(
     v.pipe(
@@ -92,7 +99,7 @@ export const httpIngressPath = v.strictObject({
   // edge-ingress's own (native documents only; an Ingress manifest's annotations become these).
   filters: v.optional(
     v.pipe(
-      v.array(httpRouteFilter, (i) => `must be a list of filters, got ${got(i.input)}`),
+      v.array(pathFilter, (i) => `must be a list of filters, got ${got(i.input)}`),
       v.maxLength(16, "must list at most 16 filters"),
       v.description("Filters of this path, as an HTTPRoute rule's (HTTPSRedirect, AccessControl, StrictTransportSecurity, RequestHeaderModifier, ...), run in the fixed order: HTTPS redirect, access lists, authentication, then the rest as written."),
     ),
