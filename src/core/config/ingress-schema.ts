@@ -4,11 +4,10 @@
 // Field names and constraints follow the Kubernetes API reference for Ingress.
 import * as v from "valibot";
 import { got } from "./messages";
+import { isDnsSubdomain } from "./dns-name";
 import { httpRouteFilter, httpRouteFilterDocumented } from "../filters/registry";
 
-/** RFC 1123 label, as Kubernetes validates host names (lower case only). */
-const LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+export { isDnsSubdomain };
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** A Kubernetes Service name (RFC 1035 label); pools share the rule so manifests can name them. */
@@ -18,10 +17,6 @@ export function isPoolName(name: string): boolean {
   return name.length <= 63 && POOL_NAME.test(name);
 }
 
-/** A Kubernetes DNS subdomain (object names, ingress classes, hosts without the "*."). */
-export function isDnsSubdomain(name: string): boolean {
-  return name.length <= 253 && DNS_SUBDOMAIN.test(name);
-}
 
 export function hostProblem(host: string): string | undefined {
   if (host.includes(":")) return `must be a host name without port or scheme, got ${got(host)}`;
