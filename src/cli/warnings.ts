@@ -93,8 +93,13 @@ function hostRewriteWarnings(config: Config, merge: MergeResult): Warning[] {
       if (host === undefined || backend.pool === undefined) continue;
       const origins = config.pools.get(backend.pool)?.origins ?? [];
       const ips = origins.map((o) => new URL(o.url).hostname).filter((h) => IPV4.test(h) || h.startsWith("["));
+      // An Ingress path copied for a server-alias is written once: warn once.
+      const at = locatePath(merge, action.rule.source);
+      const key = `${JSON.stringify(at)} ${host} ${backend.pool}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       warnings.push({
-        at: locatePath(merge, action.rule.source),
+        at,
         message:
           `${route.action?.rule.kind === "HTTPRoute" ? "URLRewrite hostname" : "Host rewrite (upstream-vhost or URLRewrite)"} ${host} (pool ${backend.pool}): in production the origin receives Host ${host} only when ${host} and the origin's host are both hostnames in your Cloudflare zone (the Worker fetches ${host} with cf.resolveOverride)` +
           (ips.length > 0 ? `; ${ips.join(", ")} is an IP address, which resolveOverride cannot name: give the origin a hostname in the zone` : ""),
