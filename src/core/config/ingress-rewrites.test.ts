@@ -115,3 +115,17 @@ describe("server-alias and from-to-www-redirect", () => {
     expect([outcome.status, outcome.location]).toEqual([308, "http://example.com:8080/a/b?q=1"]);
   });
 });
+
+describe("the prepared form apply stores beside the document", () => {
+  it("carries the pool's and origin's Host settings, and leaves paths with filters to the full path", async () => {
+    const { encodePrepared, decodePrepared } = await import("./prepared");
+    const hosts = parseConfig({ pools: { web: { origins: [{ url: "http://web.test", hostHeader: "o.example.com" }], preserveHost: true } }, rules: [rule("a.example.com", "/")] });
+    if (!hosts.ok) throw new Error("invalid");
+    const pool = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(hosts.config))))?.pools.get("web");
+    expect([pool?.preserveHost, pool?.origins[0]?.hostHeader]).toEqual([true, "o.example.com"]);
+    const { merged } = load([pools, ingress({ "nginx.ingress.kubernetes.io/x-forwarded-prefix": "/p" }, [rule("a.example.com", "/")])]);
+    const filtered = parseConfig(merged.document);
+    if (!filtered.ok) throw new Error("invalid");
+    expect(encodePrepared(filtered.config)).toBeUndefined();
+  });
+});
