@@ -129,3 +129,13 @@ describe("the prepared form apply stores beside the document", () => {
     expect(encodePrepared(filtered.config)).toBeUndefined();
   });
 });
+
+describe("explain", () => {
+  it("lists the filters an Ingress path got from its annotations", async () => {
+    const { describeAction } = await import("../../cli/explain");
+    const { runtime } = load([pools, ingress({ "nginx.ingress.kubernetes.io/app-root": "/app", "nginx.ingress.kubernetes.io/upstream-vhost": "in.example.svc" }, [rule("a.example.com", "/")])]);
+    const { decision } = simulate(runtime, { host: "a.example.com", path: "/x" });
+    if (decision.kind !== "forward") throw new Error(decision.kind);
+    expect(describeAction(decision.action)).toEqual(["filter AppRoot: redirect / to /app (302)", "filter URLRewrite: rewrite Host to in.example.svc"]);
+  });
+});
