@@ -5,8 +5,8 @@ import { cp, readFile, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { bin, cli, removeTempDirs, ROOT, tempDir, writeFiles } from "./helpers";
 import { NGINX_ANNOTATIONS } from "../../src/core/config/annotations";
+import { bin, cli, removeTempDirs, ROOT, tempDir, writeFiles } from "./helpers";
 
 interface DocsExample {
   readonly name: string;

@@ -83,26 +83,6 @@ function ranges(value: string, at: DocLocation, state: MergeState): string[] | u
   return value.split(",").map((entry) => entry.trim());
 }
 
-/** A rule with each of its paths given the filters of its host (a copy; the rule as written is not changed). */
-export function withPathFilters(rule: unknown, filtersFor: PathFilters): unknown {
-  if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return rule;
-  const filters = filtersFor(rule.host);
-  if (filters.length === 0) return rule;
-  return { ...rule, http: { ...rule.http, paths: rule.http.paths.map((p) => (isRecord(p) ? { ...p, filters } : p)) } };
-}
-
-/** An Ingress manifest's paths may not carry edge-ingress's own `filters` (kubectl refuses the field): they come from annotations. */
-export function refuseManifestFilters(rules: readonly unknown[], at: DocLocation, state: MergeState): void {
-  rules.forEach((rule, r) => {
-    if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return;
-    rule.http.paths.forEach((p, i) => {
-      if (isRecord(p) && p.filters !== undefined) {
-        addProblem(state, child(at, "spec", "rules", r, "http", "paths", i, "filters"),
-          "unknown field: an Ingress path has no filters (kubectl refuses it); use the annotations, or write the rule in a native document");
-      }
-    });
-  });
-}
 
 /**
  * backend-protocol: how ingress-nginx talks to the Service. Here the origin

@@ -11,6 +11,7 @@ import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type Object
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
 import { checkHttpsBackends } from "./ingress-policies";
+import { applyHostAliases } from "./ingress-hosts";
 import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
@@ -74,6 +75,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   const state = newMergeState(options);
   for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
   checkIngressPairs(state);
+  applyHostAliases(state);
   checkHttpsBackends(state);
 
   const first = documents[0];

@@ -9,9 +9,8 @@ import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBa
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
-import { compileFilters } from "../gateway/rules";
 import { hostPolicies, normalizeHostPolicies } from "./host-policies";
-import { poolAction, type RouteAction } from "../action/action";
+import { pathFilters } from "./path-filters";
 import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
@@ -99,11 +98,11 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
           return;
         }
       }
-      const action = p.filters && p.filters.length > 0 ? pathAction(p.filters, p.pathType, source, pool, known, problems) : undefined;
       if (pool === undefined) return;
       // Same property order in every route, host always present (maybe
       // undefined): one hidden class, so reading routes stays fast at 100k rules.
-      const route: Route = action === undefined ? { host: rule.host, path, pathType: p.pathType, pool, source } : { host: rule.host, path, pathType: p.pathType, pool, source, action };
+      const action = pathFilters(p, pool, source, known, problems);
+      const route: Route = { host: rule.host, path, pathType: p.pathType, pool, source, ...(action ? { action } : {}) };
       const id = routeIdentity(route);
       const earlier = seen.get(id);
       if (earlier && earlier.pool !== pool) {
@@ -151,15 +150,6 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     statusPath,
     ...(hostPolicyList.length > 0 ? { hostPolicies: hostPolicyList } : {}),
   };
-}
-
-/** A native path with filters: its pool, behind the filters (compiled and ordered as an HTTPRoute rule's). */
-function pathAction(raw: readonly Record<string, unknown>[], pathType: string, source: string, pool: string | undefined, known: ReadonlySet<string>, problems: Problem[]): RouteAction | undefined {
-  const ctx = { pools: known, matchPathTypes: [pathType === "Prefix" ? "PathPrefix" : pathType === "Exact" ? "Exact" : "RegularExpression"], namespace: "default", onBackendRef: false };
-  const filters = compileFilters(raw, `${source}.filters`, ctx, problems);
-  if (pool === undefined) return undefined;
-  const plain = poolAction(pool, source);
-  return Object.freeze({ ...plain, filters });
 }
 
 function backendPool(

@@ -20,6 +20,9 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   HTTPSRedirect: { statusCode: 301 },
   AccessControl: { allowSourceRanges: ["10.0.0.0/8", "2001:db8::/32"], denyCountries: ["XX"], allowAsns: [13335] },
   StrictTransportSecurity: { maxAgeSeconds: 31536000, includeSubDomains: true },
+  RewriteTarget: { pattern: "/a(/|$)(.*)", target: "/$2", caseInsensitive: true },
+  AppRoot: { path: "/app" },
+  StaticRedirect: { location: "https://www.example.org/", statusCode: 308 },
 };
 
 const ctx: FilterContext = { pools: new Set(["shadow", "web"]), matchPathTypes: ["PathPrefix"], namespace: "default", onBackendRef: false };

@@ -13,8 +13,11 @@ import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { strictTransportSecurity } from "./strict-transport-security";
 import { urlRewrite } from "./url-rewrite";
+import { appRoot } from "./app-root";
+import { rewriteTarget } from "./rewrite-target";
+import { staticRedirect } from "./static-redirect";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors,
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect,
   // edge-ingress's own, for what ingress-nginx annotations ask (the https and access stages, request/stages.ts).
   httpsRedirect, accessControl, strictTransportSecurity]);
 

@@ -100,7 +100,7 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
   return { action, matches };
 }
 
-/** A list of HTTPRouteFilters (a rule's, a backendRef's, an Ingress path's), compiled and put in evaluation order (request/stages.ts). */
+/** Compiles a list of filters through the registry (HTTPRoute rules and backendRefs, native and Ingress paths), in evaluation order (request/stages.ts). */
 export function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx: FilterContext, problems: Problem[]): readonly Filter[] {
   const filters: Filter[] = [];
   const seen = new Set<string>();

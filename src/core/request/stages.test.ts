@@ -126,7 +126,7 @@ describe("access lists", () => {
       'c.yaml[1]: metadata.annotations["nginx.ingress.kubernetes.io/whitelist-source-range"] (Ingress bad): entry 0: prefix length must be 0 to 32, got "10.0.0.0/33"',
       'c.yaml[1]: metadata.annotations["nginx.ingress.kubernetes.io/whitelist-source-range"] (Ingress bad): entry 1: empty entry (is there a stray comma?), got ""',
       'c.yaml[1]: metadata.annotations["nginx.ingress.kubernetes.io/whitelist-source-range"] (Ingress bad): entry 2: not an IPv4 address or CIDR, got "300.1.1.1"',
-      "c.yaml[3]: spec.rules[0].http.paths[0].filters (Ingress with-filters): unknown field: an Ingress path has no filters (kubectl refuses it); use the annotations, or write the rule in a native document",
+      "c.yaml[3]: spec.rules[0].http.paths[0].filters (Ingress with-filters): unknown field: a Kubernetes IngressPath has no filters (native rules have them; on an Ingress, annotations say what to do)",
       'c.yaml[2]: rules[0].http.paths[0].filters[0].accessControl.allowSourceRanges[1]: prefix length must be 0 to 128, got "fe80::/129"',
       'c.yaml[2]: rules[0].http.paths[0].filters[0].accessControl.allowCountries[0]: must be a two-letter country code (ISO 3166-1 alpha-2, e.g. "DE"), got "Germany"',
     ]);
