@@ -26,7 +26,7 @@ export interface AnnotationVerdict {
 
 export const NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
 
-const honoured = (reason: string): AnnotationVerdict => ({ verdict: "honoured", reason });
+const honoured = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "honoured", reason, ...more });
 const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", reason });
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
@@ -39,8 +39,8 @@ const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write
 const WAF = "the ModSecurity web application firewall is not built: requests would not be inspected. Use Cloudflare's WAF managed rules instead";
 const HTTPS_REDIRECT = 'the HTTP to HTTPS redirect is not built yet: plain HTTP requests would be proxied, not redirected. Turn on "Always Use HTTPS" for the zone in Cloudflare and remove the annotation';
 const ORIGIN_TLS = "TLS to the origin is made by the Workers runtime: client certificates, certificate checks, SNI (the origin URL's host), ciphers and protocols are not configurable. Remove the annotation";
-const CANARY = 'canary Ingresses are not built yet (see canary): remove the canary Ingress';
-const AFFINITY = "session affinity (a sticky cookie) is not built yet: one client's requests would spread over every origin of the pool. Remove it, or give the pool one origin";
+const CANARY = "part of the canary rule (README, Canaries): header first, then cookie, then weight, as ingress-nginx decides; refused on an Ingress without canary: \"true\", as ingress-nginx refuses it";
+const AFFINITY = "part of the pool's sticky cookie (README, Session affinity), as ingress-nginx sets it";
 const CORS = "CORS responses are not built yet: the CORS headers would be missing, so browsers would refuse cross-origin calls. Answer CORS in the origin, or use a Cloudflare response header transform rule";
 const REDIRECT = "redirects are not built yet: the request would be proxied to the origin instead. Use a Cloudflare redirect rule";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
@@ -120,13 +120,13 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "use-regex": honoured(
     '"true": ImplementationSpecific paths are anchored, case-insensitive regular expressions, as ingress-nginx reads them with use-regex; refused when an Ingress on the same host has Exact or Prefix paths, which ingress-nginx would read as regular expressions too. "false": refused when the Ingress has ImplementationSpecific paths, which edge-ingress reads as regular expressions and ingress-nginx would not',
   ),
-  canary: refused("canary Ingresses are not built yet: ingress-nginx would send part of another Ingress's traffic (same host and path) here, edge-ingress would not. For a weighted split, put both services' origins in one pool with weights", { inert: ["false"] }),
-  "canary-by-header": refused(CANARY, { requires: "canary" }),
-  "canary-by-header-value": refused(CANARY, { requires: "canary" }),
-  "canary-by-header-pattern": refused(CANARY, { requires: "canary" }),
-  "canary-by-cookie": refused(CANARY, { requires: "canary" }),
-  "canary-weight": refused(CANARY, { requires: "canary" }),
-  "canary-weight-total": refused(CANARY, { requires: "canary" }),
+  canary: honoured('"true": each path becomes the canary of the other Ingress\'s path with the same host and path (README, Canaries); refused when no Ingress has that host and path, or another canary already takes it'),
+  "canary-by-header": honoured(CANARY),
+  "canary-by-header-value": honoured(CANARY),
+  "canary-by-header-pattern": honoured(`${CANARY}; RE2 syntax, matched anywhere in the value (anchor it with ^...$)`),
+  "canary-by-cookie": honoured(CANARY),
+  "canary-weight": honoured(CANARY),
+  "canary-weight-total": honoured(`${CANARY}; at least 100`),
   "rewrite-target": refused("path rewriting is not built yet: the origin would receive the request path unchanged. If the origin serves under a prefix, give its origin URL that base path"),
   "app-root": refused("the redirect from / to the application root is not built yet: / would be proxied as it is. Use a Cloudflare redirect rule"),
   "permanent-redirect": refused(REDIRECT),
@@ -163,18 +163,18 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "upstream-hash-by": refused(HASHING),
   "upstream-hash-by-subset": refused(HASHING, { requires: "upstream-hash-by" }),
   "upstream-hash-by-subset-size": refused(HASHING, { requires: "upstream-hash-by" }),
-  affinity: refused(AFFINITY),
-  "affinity-mode": refused(AFFINITY, { requires: "affinity" }),
-  "affinity-canary-behavior": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-change-on-failure": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-conditional-samesite-none": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-domain": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-expires": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-max-age": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-name": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-path": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-samesite": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-secure": refused(AFFINITY, { requires: "affinity" }),
+  affinity: honoured('"cookie": a sticky cookie on each pool the Ingress names, wrapping the pool\'s policy; a session stays on its origin while that origin is available (health checks, passive ejection) and moves when it is not (README, Session affinity); refused when another Ingress or the pool sets different affinity'),
+  "affinity-mode": honoured(`${AFFINITY}: "balanced" (default, the cookie holds a key hashed onto the available origins) or "persistent" (the cookie names its origin)`, { requires: "affinity" }),
+  "affinity-canary-behavior": refused("keeping a session on the canary or main side it first reached is not built: every request is decided by the canary rule again. Remove it", { requires: "affinity" }),
+  "session-cookie-change-on-failure": refused('a retry that fails over to another origin always moves the session to the origin that answered (what "true" asks); keeping the failed origin\'s cookie ("false") is not built. Remove it or set "true"', { requires: "affinity", inert: ["true"] }),
+  "session-cookie-conditional-samesite-none": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-domain": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-expires": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-max-age": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-name": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-path": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-samesite": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-secure": honoured(AFFINITY, { requires: "affinity" }),
   "mirror-target": refused(MIRROR),
   "mirror-host": refused(MIRROR, { requires: "mirror-target" }),
   "mirror-request-body": refused(MIRROR, { requires: "mirror-target" }),

@@ -1,8 +1,9 @@
 // Reads one Ingress's annotations against the verdict table (annotations.ts):
 // each one is honoured, named in a note, warned about or refused, never
-// passed over in silence. Two need more than their own value and are judged
-// here with what the Ingress holds (use-regex "false") or after every file is
-// read (canary, use-regex "true": ingress-pairs.ts).
+// passed over in silence. use-regex needs more than its own value and is
+// judged here with what the Ingress holds ("false") or after every file is
+// read ("true": ingress-pairs.ts); the canary and affinity annotations are
+// compiled in ingress-policies.ts.
 import { CONTROLLER_PREFIXES, NGINX_ANNOTATIONS, NGINX_PREFIX, OTHER_ANNOTATIONS, TOOL_PREFIXES, type AnnotationVerdict } from "./annotations";
 import { got } from "./messages";
 import { child, type DocLocation } from "./locations";
@@ -23,7 +24,6 @@ export function judgeAnnotations(annotations: Readonly<Record<string, unknown>>,
     if (typeof value !== "string") continue; // refused by the envelope schema
     const keyAt = child(at, "metadata", "annotations", key);
     if (key === USE_REGEX) judgeUseRegex(value, shape, keyAt, state);
-    else if (key === CANARY && value === "true") continue; // judged with the other Ingresses (ingress-pairs.ts)
     else judgeOne(key, value, annotations, keyAt, state);
   }
 }
@@ -44,10 +44,11 @@ function judgeOne(key: string, value: string, all: Readonly<Record<string, unkno
 }
 
 function applyVerdict(entry: AnnotationVerdict, value: string, all: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): void {
-  if (entry.verdict === "honoured" || entry.inert?.includes(value)) return;
+  if (entry.inert?.includes(value)) return;
   if (entry.requires !== undefined && !isActive(entry.requires, all)) {
     return addNote(state, at, `ignored, harmless: it has no effect without ${NGINX_PREFIX}${entry.requires}, in ingress-nginx either`);
   }
+  if (entry.verdict === "honoured") return;
   if (entry.verdict === "ignored") return addNote(state, at, `ignored, harmless: ${entry.reason}`);
   if (entry.verdict === "warned") return addWarning(state, at, entry.reason);
   addProblem(state, at, refusal(entry));

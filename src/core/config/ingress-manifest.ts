@@ -8,12 +8,13 @@
 // edge-ingress does with each field and annotation is in annotations.ts.
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
-import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { readIngressPolicies, withAffinity } from "./ingress-policies";
 import { ingressRecord, readTls } from "./ingress-record";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
-import { addDefaultBackend, addNote, addProblem, addRule, type CanaryPath, type MergeState } from "./merge-state";
+import { addDefaultBackend, addNote, addProblem, addRule, addWarning, type CanaryPath, type MergeState } from "./merge-state";
 
 export const INGRESS_API_VERSION = "networking.k8s.io/v1";
 export const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
@@ -101,12 +102,20 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   judgeAnnotations(annotations, { hasRegexPaths: paths.some((p) => p.pathType === "ImplementationSpecific") }, at, state);
   const annotationAt = (key: string) => child(at, "metadata", "annotations", key);
   if (annotations[USE_REGEX] === "true") state.regexIngresses.push({ at: annotationAt(USE_REGEX), hosts: rules.map((r) => (isRecord(r) ? r.host : undefined)) });
-  if (annotations[CANARY] === "true") {
-    // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
-    state.canaries.push({ at: annotationAt(CANARY), paths });
+  const policies = readIngressPolicies(annotations, paths, paths.some((p) => p.pathType === "ImplementationSpecific"), at, state);
+  if (policies.canary) {
+    // Its paths become canaries of the main Ingress's paths once every file is read (ingress-pairs.ts); its rules stay out of the merge.
+    if (spec.defaultBackend !== undefined) {
+      addProblem(state, child(at, "spec", "defaultBackend"),
+        "a canary Ingress takes part of the traffic of another Ingress's paths; a defaultBackend has no main Ingress path to share: move it to a non-canary Ingress");
+    }
   } else {
-    rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
+    withAffinity(rules, policies.affinity).forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
     if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+    if (spec.defaultBackend !== undefined && policies.affinity !== undefined) {
+      addWarning(state, child(at, "spec", "defaultBackend"),
+        "session affinity applies to this Ingress's paths, not to requests no rule matches: give the pool an `affinity` block in a native document to make those sticky too");
+    }
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
@@ -117,6 +126,7 @@ function rulePaths(rule: unknown, at: DocLocation): (CanaryPath & { readonly pat
   return rule.http.paths.map((p, i) => ({
     host: rule.host,
     path: isRecord(p) ? p.path : undefined,
+    backend: isRecord(p) ? p.backend : undefined,
     pathType: isRecord(p) ? p.pathType : undefined,
     at: child(at, "http", "paths", i),
   }));
@@ -153,6 +163,10 @@ function checkApiServerRules(
       if (!isRecord(p)) return;
       const pathAt = child(at, "spec", "rules", r, "http", "paths", i);
       checkPath(p, pathAt, state);
+      for (const field of ["canary", "affinity"]) {
+        if (p[field] === undefined) continue;
+        addProblem(state, child(pathAt, field), `is not a field of an Ingress path (Kubernetes refuses it): use the ${field} annotations, or a native rule`);
+      }
       checkPort(p.backend, child(pathAt, "backend"), state);
     });
   });

@@ -8,6 +8,7 @@ import { ingressBackend, ingressRule } from "./ingress-schema";
 import { gateway, httpRoute } from "../gateway/schema";
 import { probeHeaders } from "./probe-headers";
 import { statusPathSchema } from "./status-path";
+import { affinity } from "./affinity-schema";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -113,6 +114,9 @@ export const pool = v.strictObject({
     ),
   ),
   passiveEjection: v.optional(passiveEjection),
+  affinity: v.optional(
+    v.pipe(affinity, v.description("Session affinity: a client sticks to one origin (cookie, header or client address), wrapping the policy. Default: none.")),
+  ),
 });
 
 export const pathNormalization = v.strictObject({
