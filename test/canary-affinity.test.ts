@@ -4,9 +4,10 @@
 // (stickiness with a cookie jar, re-pinning when the pinned origin goes
 // down, native header and client-address affinity).
 import { request as httpRequest } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mergeDocuments } from "../src/core/config/manifests";
 import { startEchoOrigin, type EchoOrigin } from "./support/echo-origins";
+import { startOrigin, type TestOrigin } from "./support/origins";
 import { loadNginxSuites, replicaNames, suiteDocuments, type NginxRequest, type NginxSuite } from "./support/nginx-canary-affinity";
 import { startWorker, type TestWorker } from "./support/worker";
 
@@ -128,4 +129,92 @@ describe("ingress-nginx documentation vectors: canary and affinity", () => {
       }),
     );
   }
+});
+
+describe("session affinity and canaries beyond the vectors", () => {
+  // Each test gets its own Worker (health and ejection state) and origins.
+  let own: TestWorker;
+  let origins: TestOrigin[];
+  let minute = 0;
+  beforeEach(async () => {
+    origins = await Promise.all(["a", "b", "c"].map((n) => startOrigin(n)));
+    own = await startWorker();
+  });
+  afterEach(async () => {
+    await own?.dispose();
+    await Promise.all(origins.map((o) => o.close()));
+  });
+  const tick = () => own.scheduled(new Date(Date.UTC(2026, 10, 27, 6, minute++)));
+  const route = (host: string, extra: Record<string, unknown> = {}) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, ...extra }] } });
+  async function get(host: string, jar?: CookieJar, headers: Record<string, string> = {}) {
+    const response = await own.fetch(host, "/", { headers: { ...headers, ...(jar?.header() ?? {}) } });
+    await response.arrayBuffer();
+    const setCookies = (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+    jar?.take(setCookies);
+    return { origin: response.headers.get("x-origin"), setCookies, status: response.status };
+  }
+  const byName = (name: string | null) => origins.find((o) => o.name === name)!;
+
+  for (const mode of ["persistent", "balanced"] as const) {
+    it(`${mode}: a cookie session sticks while its origin is up, and moves when a health check marks it down`, async () => {
+      const healthCheck = { path: "/healthz", timeoutMs: 300, healthyThreshold: 1, unhealthyThreshold: 1 };
+      await own.putConfig({ pools: { web: { origins: origins.map((o) => ({ url: o.url })), healthCheck, affinity: { cookie: { name: "sid", mode } } } }, rules: [route("sticky.test")] });
+      const jar = new CookieJar();
+      const first = await get("sticky.test", jar);
+      expect(first.setCookies).toEqual([expect.stringMatching(/^sid=[0-9a-f]{32}; Path=\/; HttpOnly$/)]);
+      for (let i = 0; i < 20; i++) expect(await get("sticky.test", jar)).toEqual({ origin: first.origin, setCookies: [], status: 200 });
+      // Without the cookie, round-robin spreads requests: stickiness is the cookie's doing.
+      const spread = new Set<string | null>();
+      for (let i = 0; i < 6; i++) spread.add((await get("sticky.test")).origin);
+      expect(spread.size).toBe(3);
+
+      byName(first.origin).mode = { kind: "status", status: 500 };
+      await tick();
+      const moved = await get("sticky.test", jar);
+      expect(moved.status).toBe(200);
+      expect(moved.origin).not.toBe(first.origin);
+      // persistent: the cookie named the origin, so it is replaced; balanced: the key hashes onto the others.
+      expect(moved.setCookies).toHaveLength(mode === "persistent" ? 1 : 0);
+      for (let i = 0; i < 10; i++) expect((await get("sticky.test", jar)).origin).toBe(moved.origin);
+    });
+  }
+
+  it("a retry that fails over to another origin re-pins the session there (passive ejection)", async () => {
+    await own.putConfig({ pools: { web: { origins: origins.map((o) => ({ url: o.url })), affinity: { cookie: { name: "sid", mode: "persistent" } } } }, rules: [route("eject.test")] });
+    const jar = new CookieJar();
+    const first = await get("eject.test", jar);
+    await byName(first.origin).closePort();
+    const moved = await get("eject.test", jar);
+    expect(moved.status).toBe(200);
+    expect(moved.origin).not.toBe(first.origin);
+    expect(moved.setCookies).toHaveLength(1);
+    for (let i = 0; i < 5; i++) expect((await get("eject.test", jar)).origin).toBe(moved.origin);
+  });
+
+  it("header affinity: one value, one origin, with no cookie; a rule path's affinity overrides the pool's", async () => {
+    await own.putConfig({
+      pools: { web: { origins: origins.map((o) => ({ url: o.url })), affinity: { cookie: {} } } },
+      rules: [route("by-header.test", { affinity: { header: "X-User" } })],
+    });
+    const reached = new Set<string | null>();
+    for (let user = 0; user < 12; user++) {
+      const one = await get("by-header.test", undefined, { "x-user": `user-${user}` });
+      expect(one.setCookies).toEqual([]);
+      for (let i = 0; i < 3; i++) expect((await get("by-header.test", undefined, { "x-user": `user-${user}` })).origin).toBe(one.origin);
+      reached.add(one.origin);
+    }
+    expect(reached.size).toBeGreaterThan(1);
+  });
+
+  it("a native rule's canary: the header value decides, anything else goes to the main pool; weight 0 never reaches the canary", async () => {
+    const [main, beta] = origins;
+    await own.putConfig({
+      pools: { web: { origins: [{ url: main!.url }] }, beta: { origins: [{ url: beta!.url }] } },
+      rules: [route("canary.test", { canary: { backend: { service: { name: "beta" } }, header: "X-Canary", headerValue: "beta", weight: 0 } })],
+    });
+    expect((await get("canary.test", undefined, { "x-canary": "beta" })).origin).toBe("b");
+    expect((await get("canary.test", undefined, { "x-canary": "Beta" })).origin).toBe("a");
+    expect((await get("canary.test", undefined, { "x-canary": "always" })).origin).toBe("a");
+    for (let i = 0; i < 30; i++) expect((await get("canary.test")).origin).toBe("a");
+  });
 });
