@@ -92,7 +92,7 @@ export const canaryBlock = v.strictObject(
     headerPattern: v.optional(v.pipe(v.string(), v.description("A regular expression (RE2 syntax, unanchored) the header's value must match to go to the canary. Not used when headerValue is set."))),
     cookie: v.optional(v.pipe(v.string(), v.description('Cookie that decides second: "always" sends to the canary, "never" to the main backend.'))),
     weight: v.optional(v.pipe(canaryCount(0, "a whole number of at least 0"), v.description("Share of the remaining requests that go to the canary, out of weightTotal. Default 0 (none)."))),
-    weightTotal: v.optional(v.pipe(canaryCount(100, "a whole number of at least 100"), v.description("What weight is out of. Default 100."))),
+    weightTotal: v.optional(v.pipe(canaryCount(1, "a whole number of at least 1"), v.description("What weight is out of: at least 100. Default 100."))),
     affinity: v.optional(v.pipe(affinity, v.description("Session affinity for requests sent to the canary's backend; overrides its pool's."))),
   },
   (i) => `must be a canary mapping with "backend", got ${got(i.input)}`,
