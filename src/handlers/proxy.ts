@@ -3,7 +3,7 @@
 // live-traffic feedback into passive ejection; then the response filters,
 // and mirrored copies sent without waiting. Glue only: each step's logic
 // lives in src/core.
-import type { Origin, Pool, Route } from "../core/config/types";
+import type { Origin, Pool } from "../core/config/types";
 import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { requestHasBody } from "../core/http/body";
@@ -11,11 +11,10 @@ import { decide } from "../core/request/decide";
 import { choosePool } from "../core/request/origins";
 import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
-import type { Backend } from "../core/action/action";
-import type { PoolAffinityPicker } from "../core/selection/affinity";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
+import { stickyPicker, withSetCookie } from "../edge/sticky";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
 
@@ -104,40 +103,9 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
     body,
   };
-  const affinity = affinityOf(ctx.runtime, decision.match.route, decision.backend, pool.name);
-  // The Set-Cookie of the last pick: a retry on another origin moves the session there.
-  let setCookie: string | undefined;
-  const pick = affinity === undefined
-    ? (c: readonly Origin[]) => policy.pick(c)
-    : (c: readonly Origin[]) => {
-        const sticky = affinity.pick(policy, c, { headers: request.headers, clientIp: incoming.clientIp, https: url.protocol === "https:", locationPath: cookiePath(decision.match.route), nowMs: Date.now() });
-        setCookie = sticky.setCookie;
-        return sticky.origin;
-      };
-  const response = await sendWithRetries(request, candidates, pick, pool, options, plan, ctx);
-  return withSetCookie(applyResponseFilters(response, decision.responseFilters, upstream), setCookie);
-}
-
-/** A rule path's own affinity (its canary's, when the canary was chosen), else the pool's. */
-function affinityOf(runtime: Runtime, route: Route | undefined, backend: Backend, pool: string): PoolAffinityPicker | undefined {
-  if (route !== undefined && runtime.routeAffinities.size > 0) {
-    const onCanary = route.canary !== undefined && backend === route.canary.action.canary?.backend;
-    const own = runtime.routeAffinities.get(onCanary ? `${route.source} canary` : route.source);
-    if (own !== undefined) return own;
-  }
-  return runtime.affinities.get(pool);
-}
-
-/** The matched rule's path is the affinity cookie's default Path; a regular expression cannot be one. */
-function cookiePath(route: Route | undefined): string {
-  return route === undefined || route.pathType === "ImplementationSpecific" || route.pathType === "RegularExpression" ? "/" : route.path;
-}
-
-function withSetCookie(response: Response, setCookie: string | undefined): Response {
-  if (setCookie === undefined || response.status === 101) return response;
-  const headers = new Headers(response.headers);
-  headers.append("set-cookie", setCookie);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, url, route: decision.match.route, backend: decision.backend });
+  const response = await sendWithRetries(request, candidates, (c) => sticky.pick(c), pool, options, plan, ctx);
+  return withSetCookie(applyResponseFilters(response, decision.responseFilters, upstream), sticky.setCookie);
 }
 
 async function sendWithRetries(
