@@ -155,8 +155,8 @@ describe("judging an Ingress's annotations", () => {
     expect(run(pools, ingress("main"), withDefault).problems).toEqual([
       "a.yaml[2]: spec.defaultBackend (Ingress c): a canary Ingress takes part of the traffic of another Ingress's paths; a defaultBackend has no main Ingress path to share: move it to a non-canary Ingress",
     ]);
-    expect(run(pools, ingress("x", { annotations: { [nginx("canary-weight")]: "20" } })).problems).toEqual([
-      `${where(1, nginx("canary"), "x")}: must be "true" when canary-weight is set (ingress-nginx refuses a canary configured but not enabled)`,
+    expect(run(pools, ingress("x", { annotations: { [nginx("canary-weight")]: "20", [nginx("canary")]: "false" } })).problems).toEqual([
+      `${where(1, nginx("canary-weight"), "x")}: has no effect without canary: "true" on this Ingress, and ingress-nginx refuses a canary configured but not enabled: set canary: "true", or remove it`,
     ]);
     const bad = ingress("c", { annotations: { [nginx("canary")]: "true", [nginx("canary-weight")]: "half", [nginx("canary-by-header-pattern")]: "(" }, paths: [{ path: "/", pathType: "Prefix", pool: "beta" }] });
     expect(run(pools, ingress("main"), bad).problems.map((p) => p.split(": ")[1])).toEqual([`metadata.annotations["${nginx("canary-weight")}"] (Ingress c)`, `metadata.annotations["${nginx("canary-by-header-pattern")}"] (Ingress c)`, `metadata.annotations["${nginx("canary-by-header-pattern")}"] (Ingress c)`]);

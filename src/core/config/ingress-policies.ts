@@ -37,6 +37,13 @@ export function readIngressPolicies(
   else report(compiled.notes, (a, m) => addNote(state, a, m));
   const affinity = compiled.ok && compiled.spec !== undefined ? affinityBlock(compiled.spec) : undefined;
 
+  const enabled = annotations["canary"]?.trim().toLowerCase();
+  if (enabled === undefined || enabled === "false") {
+    // Each canary annotation is refused where it is written (ingress-nginx refuses a canary configured but not enabled).
+    const stray = Object.values(CANARY_ANNOTATION_OF).filter((name) => annotations[name] !== undefined);
+    for (const name of stray) addProblem(state, annotationAt(name), 'has no effect without canary: "true" on this Ingress, and ingress-nginx refuses a canary configured but not enabled: set canary: "true", or remove it');
+    if (stray.length > 0) return { canary: false, affinity };
+  }
   const canary = compileCanary(annotations);
   if (!canary.ok) {
     report(canary.problems, (a, m) => addProblem(state, a, m));
