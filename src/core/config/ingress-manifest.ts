@@ -9,7 +9,7 @@
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
 import { judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
-import { readIngressPolicies, withAffinity } from "./ingress-policies";
+import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
 import { ingressRecord, readTls } from "./ingress-record";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
