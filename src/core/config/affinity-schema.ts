@@ -4,7 +4,7 @@
 // the policy picks when the request carries no usable affinity key. An
 // Ingress's affinity annotations (affinity: cookie, session-cookie-*) are
 // written into its paths' blocks when the files are merged
-// (ingress-policies.ts), so both read the same.
+// (ingress-canary-affinity.ts), so both read the same.
 import * as v from "valibot";
 import { compileAffinitySpec } from "../policy/affinity-config";
 import { COOKIE_NAME } from "../policy/cookies";

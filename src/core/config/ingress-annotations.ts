@@ -3,7 +3,7 @@
 // passed over in silence. use-regex needs more than its own value and is
 // judged here with what the Ingress holds ("false") or after every file is
 // read ("true": ingress-pairs.ts); the canary and affinity annotations are
-// compiled in ingress-policies.ts.
+// compiled in ingress-canary-affinity.ts.
 import { CONTROLLER_PREFIXES, NGINX_ANNOTATIONS, NGINX_PREFIX, OTHER_ANNOTATIONS, TOOL_PREFIXES, type AnnotationVerdict } from "./annotations";
 import { got } from "./messages";
 import { child, type DocLocation } from "./locations";
