@@ -15,6 +15,7 @@ import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
 import { upstreamHostFor } from "../core/request/upstream-host";
+import { stickyPicker, withSetCookie } from "../edge/sticky";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
 
@@ -118,8 +119,9 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     body,
   };
   const hostFor = (origin: Origin) => upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
-  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx, hostFor);
-  return applyResponseFilters(response, decision.responseFilters, upstream);
+  const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, url, route: decision.match.route, backend: decision.backend });
+  const response = await sendWithRetries(request, candidates, (c) => sticky.pick(c), pool, options, plan, ctx, hostFor);
+  return withSetCookie(applyResponseFilters(response, decision.responseFilters, upstream), sticky.setCookie);
 }
 
 async function sendWithRetries(

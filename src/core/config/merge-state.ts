@@ -20,12 +20,21 @@ export interface LocatedWarning {
   readonly message: string;
 }
 
-/** A path of an Ingress marked `canary: "true"`; its rules are not merged (canaries are refused). */
+/** A path of an Ingress marked `canary: "true"`; its rules are not merged, its backend becomes the main path's canary. */
 export interface CanaryPath {
   readonly host: unknown;
   readonly path: unknown;
+  readonly backend?: unknown;
   readonly at: DocLocation;
 }
+
+/** A canary Ingress, at its canary annotation: the native `canary` block (without backend) its annotations compile to. */
+export interface CanaryIngress {
+  readonly at: DocLocation;
+  readonly paths: readonly CanaryPath[];
+  readonly block: Readonly<Record<string, unknown>>;
+}
+
 
 export interface MergeState {
   readonly options: MergeOptions;
@@ -47,7 +56,7 @@ export interface MergeState {
   /** Per pool, the first service port a backend named it with. */
   readonly servicePorts: Map<string, { readonly port: unknown; readonly at: DocLocation }>;
   /** Canary Ingresses, each at its canary annotation, with the paths it would take traffic from. */
-  readonly canaries: { readonly at: DocLocation; readonly paths: readonly CanaryPath[] }[];
+  readonly canaries: CanaryIngress[];
   /** Ingresses with use-regex "true" (or rewrite-target, named in `because`), each at that annotation. */
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[]; readonly because?: string }[];
   /** from-to-www-redirect and server-alias: hosts added once every rule is known (ingress-hosts.ts). */

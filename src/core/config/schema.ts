@@ -13,6 +13,7 @@ import { preciseHostname } from "../filters/hostname";
 
 const hostHeader = (whose: string) =>
   v.pipe(preciseHostname, v.description(`The Host ${whose} receives instead of the origin URL's host (sent with cf.resolveOverride: both must be hostnames in your Cloudflare zone).`));
+import { affinity } from "./affinity-schema";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -125,6 +126,9 @@ export const pool = v.strictObject({
       v.boolean((i) => `must be true or false, got ${got(i.input)}`),
       v.description("Send the client's host as Host, as ingress-nginx does (sent with cf.resolveOverride). Default false: the origin URL's host."),
     ),
+  ),
+  affinity: v.optional(
+    v.pipe(affinity, v.description("Session affinity: a client sticks to one origin (cookie, header or client address), wrapping the policy. Default: none.")),
   ),
 });
 

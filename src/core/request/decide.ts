@@ -6,6 +6,8 @@
 import { pickBackend, poolAction, type Backend, type RouteAction } from "../action/action";
 import type { Filter, FilterRequest, LocalAnswer } from "../filters/filter";
 import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "../http/headers";
+import { decideCanary } from "../policy/canary";
+import { readCookie } from "../policy/cookies";
 import { normalizeHost } from "../routing";
 import type { RouteMatch } from "../routing/types";
 import type { Runtime } from "../runtime";
@@ -71,7 +73,7 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
       if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
     }
   }
-  const backend = pickBackend(action, random);
+  const backend = action.canary === undefined ? pickBackend(action, random) : canaryOrMain(action, incoming.headers, random);
   if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
   for (const filter of backend.filters) {
     const answer = filter.onRequest?.(upstream);
@@ -86,7 +88,18 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
 
 /** An HTTPRoute rule carries its action; an Ingress path or the defaultBackend is its pool. */
 export function actionOf(runtime: Runtime, match: RouteMatch): RouteAction {
-  return match.route?.action ?? runtime.poolActions.get(match.pool) ?? poolAction(match.pool, "defaultBackend");
+  return match.route?.action ?? match.route?.canary?.action ?? runtime.poolActions.get(match.pool) ?? poolAction(match.pool, "defaultBackend");
+}
+
+/** The canary's backend or the main one, as the canary rule decides for this request's headers and cookies. */
+function canaryOrMain(action: RouteAction, headers: Headers, random: () => number): Backend | undefined {
+  const canary = action.canary!;
+  const decision = decideCanary(canary.rule, {
+    header: (name) => headers.get(name),
+    cookie: (name) => readCookie(headers.get("cookie"), name),
+    random,
+  });
+  return decision.target === "canary" ? canary.backend : pickBackend(action, random);
 }
 
 function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMatch, random: () => number): FilterRequest {

@@ -60,7 +60,9 @@ export function outcomeOf(runtime: Runtime, decision: Decision): Outcome {
       return {
         status: undefined,
         pool: decision.pool,
-        pools: decision.action.backends.filter((b) => b.weight > 0 && b.pool !== undefined).map((b) => b.pool as string),
+        pools: [...decision.action.backends, ...(decision.action.canary ? [decision.action.canary.backend] : [])]
+          .filter((b) => b.weight > 0 && b.pool !== undefined)
+          .map((b) => b.pool as string),
         location: undefined,
         upstreamPath: decision.upstream.path + decision.upstream.search,
         upstreamHost: pool && origin ? (upstreamHostFor(decision.upstream.upstreamHost, decision.upstream.hostname, pool, origin) ?? new URL(origin.url).host) : decision.upstream.upstreamHost,
