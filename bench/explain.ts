@@ -10,8 +10,6 @@ import type { TargetResult } from "./targets";
 const PROFILED: Record<ProfileResult["mode"], string> = {
   route: "Routing + selection (match, pool, availability, pick) over every sample request, in a loop",
   request: "The full per-request path in Node (URL, match, select, upstream headers and URL), in a loop",
-  parse: "`JSON.parse` + `parseConfig` of the stored config, in a loop",
-  compile: "`compileRuntime` of a parsed config, in a loop",
   router: "The router Worker in workerd under autocannon load",
   passThrough: "The bare pass-through Worker in workerd under autocannon load",
 };
@@ -101,21 +99,6 @@ function bytesMiB(m: MicroResult): string {
   return m.memory ? `${fmt((m.memory.configBytes + m.memory.runtimeBytes) / 2 ** 20)} MiB` : "(not measured)";
 }
 
-function explainCompile(results: BenchResults, target: TargetResult): string {
-  const m = results.micro.find((x) => x.ruleCount === 10_000);
-  if (!m) return `### ${target.target}: ${target.measured}`;
-  const lines = [
-    `- Cold (first run in a fresh process, as a new isolate pays it on its first request): JSON.parse ${fmt(m.cold.jsonParseMs)} ms, parseConfig ${fmt(m.cold.parseConfigMs)} ms, compileRuntime ${fmt(m.cold.compileMs)} ms. Warm (JIT done): compileRuntime ${fmt(m.warm.compile.meanNs / 1e6)} ms, parse ${fmt(m.warm.parse.meanNs / 1e6)} ms.`,
-  ];
-  const shapes = m.routeShapes;
-  if (shapes && shapes.changes > shapes.compared / 10) {
-    lines.push(
-      `- The routes parseConfig returns do not share a V8 hidden class: ${int(shapes.changes)} of ${int(shapes.compared)} routes have a different one from the route before them, so every property read on a route in compileRoutes (pathType, host, path) is megamorphic, and building them is slow too. See the parse and compile profiles below.`,
-    );
-  }
-  return `### ${target.target}: ${target.measured}\n\n${lines.join("\n")}`;
-}
-
 export function explainMisses(results: BenchResults): string {
   const missed = results.targets.filter((t) => t.status === "not met");
   const sections: string[] = [];
@@ -124,8 +107,7 @@ export function explainMisses(results: BenchResults): string {
   if (e2eMissed.length > 0) sections.push(explainE2e(results, e2eMissed));
   for (const target of missed) {
     if (target.id === "throughput" || target.id === "p50") continue;
-    else if (target.id === "route-10k" || target.id === "route-scaling") sections.push(explainRouting(results, target));
-    else if (target.id === "compile-10k") sections.push(explainCompile(results, target));
+    else if (target.id === "route-scaling") sections.push(explainRouting(results, target));
     else sections.push(`### ${target.target}: ${target.measured}`);
   }
   for (const p of results.profiles) sections.push(`### Profile (${p.runtime}): ${p.mode}\n\n${renderProfile(p)}`);
