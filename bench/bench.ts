@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { buildBundle, workerSettings, type BundleResult } from "./bundle";
 import { runE2e, type E2eResult } from "./e2e/run";
 import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
-import { profileWorkerd } from "./e2e/profile-workerd";
+import { profileFresh, profileWorkerd } from "./e2e/profile-workerd";
 import { microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
 import type { MicroResult } from "./micro/measure";
 import { stop, stopAll } from "./processes";
 import { startOrigin } from "./e2e/stack";
-import { measureCold, measureCron, measureRefresh, type ColdResult, type CronResult, type RefreshResult } from "./workerd/isolate";
+import { cliValues, cronDocument, expectFromOrigin, measureCold, measureCron, measureRefresh, sampleRequest, type ColdResult, type CronResult, type RefreshResult } from "./workerd/isolate";
+import { generateConfig } from "./generate";
 import type { ProfileSummary } from "./profile";
 import { evaluateTargets, type TargetResult } from "./targets";
 
@@ -46,7 +47,7 @@ type WorkerdTarget = "router" | "passThrough";
 
 export interface ProfileResult {
   readonly runtime: "node" | "workerd";
-  readonly mode: ProfileMode | WorkerdTarget;
+  readonly mode: ProfileMode | WorkerdTarget | "firstRequest" | "cronRun";
   readonly ruleCount: number;
   /** Profiled wall time. */
   readonly ms: number;
@@ -75,7 +76,7 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   requestTimeMs: 2000,
   loadIterations: 5,
   sampleCount: 1024,
-  isolate: { coldSizes: [1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
+  isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
   e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
   profile: {
     nodeMs: 3000,
@@ -120,6 +121,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`micro-benchmark: ${size.toLocaleString("en-US")} rules`);
       micro.push(await microInChild(size, child));
     }
+    const profiles: ProfileResult[] = [];
     let isolate: BenchResults["isolate"];
     if (options.isolate) {
       const o = options.isolate;
@@ -138,6 +140,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         log(`refreshes of an unchanged config in workerd: ${o.refreshRules.toLocaleString("en-US")} rules, 1 s TTL`);
         const refresh = await measureRefresh(settings, originUrl, o.refreshRules, dir);
         isolate = { cold, cron, refresh };
+        if (options.profile) {
+          // Profiles of the unminified build, whose module comments place each frame in its source file.
+          const unminified = { ...settings, bundleDir: bundle.outDir };
+          const ruleCount = Math.max(...o.coldSizes.filter((n) => n <= 10_000));
+          log(`CPU profile in workerd: first request of a fresh isolate, ${ruleCount.toLocaleString("en-US")} rules`);
+          const generated = generateConfig(ruleCount, { originUrl: (_pool, i) => `${originUrl}/o${i}` });
+          const request = sampleRequest(generated);
+          const first = await profileFresh({ ...unminified, workDir: join(tmp, "profile-first"), routerVars: { CONFIG_CACHE_TTL_SECONDS: "3600" } }, await cliValues(generated.document), "router", (server) =>
+            expectFromOrigin(server.routerUrl, request),
+          );
+          profiles.push({ runtime: "workerd", mode: "firstRequest", ruleCount, ms: 0, summary: first });
+          log(`CPU profile in workerd: a cron run in a fresh isolate, ${o.cronRules.toLocaleString("en-US")} rules, ${o.cronOrigins} origins`);
+          const { document } = cronDocument(o.cronRules, o.cronOrigins, originUrl);
+          const cronProfile = await profileFresh({ ...unminified, workDir: join(tmp, "profile-cron"), routerVars: { HEALTH_MAX_PROBES_PER_RUN: String(o.cronOrigins) } }, await cliValues(document), "cron", async (server) => {
+            const response = await fetch(server.cronUrl, { signal: AbortSignal.timeout(60_000) });
+            if ((await response.text()) !== "ok") throw new Error(`the profiled cron run failed: ${response.status}`);
+          });
+          profiles.push({ runtime: "workerd", mode: "cronRun", ruleCount: o.cronRules, ms: 0, summary: cronProfile });
+        }
       } finally {
         await stop(origin);
       }
@@ -158,7 +179,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       });
     }
 
-    const profiles: ProfileResult[] = [];
     const p = options.profile;
     if (p) {
       for (const { mode, ruleCount } of p.node) {

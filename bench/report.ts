@@ -72,7 +72,7 @@ export function renderIsolate(results: BenchResults): string {
       i.cold.map((c) => [int(c.ruleCount), bytes(c.valueBytes), cell(c.cpuMs), cell(c.secondCpuMs), cell(c.passThroughCpuMs), c.read]),
     ),
     "",
-    `Cron run: ${int(i.cron.ruleCount)} rules, health checks on ${i.cron.checkedOrigins} origins (all on the local origin server); ${i.cron.cpuMs.length} runs in one workerd, the first in a fresh isolate; probes per run ${i.cron.probesPerRun.join(", ")}; CPU per run ${cell(i.cron.cpuMs)}.`,
+    `Cron run: ${int(i.cron.ruleCount)} rules, health checks on ${i.cron.checkedOrigins} origins (all on the local origin server); ${i.cron.cpuMs.length} runs in one workerd, the first in a fresh isolate; probes per run ${i.cron.probesPerRun.join(", ")}; CPU per run ${cell(i.cron.cpuMs)}. The same number of concurrent GETs of the origin from a bare Worker (likewise, in one fresh workerd): ${cell(i.cron.fetchesOnlyCpuMs)}.`,
     "",
     `Refresh: ${int(i.refresh.ruleCount)} rules, CONFIG_CACHE_TTL_SECONDS = 1; after the first request, ${i.refresh.refreshes} requests each more than the TTL after the one before; reads counted by the KV service: version key ${i.refresh.versionReads}, active value ${i.refresh.configReads}; config.loaded log lines (a parse and a compile each): ${i.refresh.compiles}; CPU per request with its refresh ${cell(i.refresh.cpuMs)}.`,
   ].join("\n");

@@ -81,7 +81,7 @@ describe("npm run bench --smoke", () => {
   });
 
   it("profiles in Node and in workerd", () => {
-    expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["node:route", "workerd:router"]);
+    expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["workerd:firstRequest", "workerd:cronRun", "node:route", "workerd:router"]);
     for (const p of results.profiles) {
       expectPositive(p.summary.totalMs, `${p.mode} profile`);
       expect(p.summary.topFunctions.length).toBeGreaterThan(0);

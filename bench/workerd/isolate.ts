@@ -58,6 +58,8 @@ export interface CronResult {
   readonly probesPerRun: readonly number[];
   /** CPU of each run, ms; the first is a fresh isolate's. */
   readonly cpuMs: readonly number[];
+  /** CPU of as many concurrent GETs of the origin from a bare Worker (one fresh workerd, as many runs), ms: the runtime's own cost of the subrequests. */
+  readonly fetchesOnlyCpuMs: readonly number[];
 }
 
 const VERSION = "0123456789ab";
@@ -111,7 +113,7 @@ async function cpuOf(server: WorkerdServer, work: () => Promise<void>): Promise<
   return ((await idleCpuNs(pid)) - before) / 1e6;
 }
 
-async function putValues(server: WorkerdServer, values: Record<string, string>): Promise<void> {
+export async function putValues(server: WorkerdServer, values: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(values)) {
     const put = await fetch(`${server.kvAdminUrl}/__bench/values/${encodeURIComponent(key)}`, { method: "PUT", body: value, signal: AbortSignal.timeout(60_000) });
     if (!put.ok) throw new Error(`could not store ${key} in the KV service: ${put.status}`);
@@ -128,12 +130,12 @@ async function originServed(originUrl: string): Promise<number> {
   return ((await response.json()) as { served: number }).served;
 }
 
-async function expectFromOrigin(url: string, request: LoadRequest): Promise<void> {
+export async function expectFromOrigin(url: string, request: LoadRequest): Promise<void> {
   const answer = await getOnce(url, request);
   if (answer.status !== 200 || !answer.fromOrigin) throw new Error(`the router answered ${answer.status}${answer.fromOrigin ? "" : " (not from the origin)"} to ${request.path}`);
 }
 
-function sampleRequest(generated: ReturnType<typeof generateConfig>): LoadRequest {
+export function sampleRequest(generated: ReturnType<typeof generateConfig>): LoadRequest {
   const sample = generated.samples.find((s) => s.expectMatch)!;
   return { method: "GET", path: sample.pathAndQuery, headers: { host: sample.host, "user-agent": "bench/1.0", accept: "*/*" } };
 }
@@ -208,9 +210,9 @@ export async function measureRefresh(settings: IsolateSettings, originUrl: strin
   }
 }
 
-export async function measureCron(settings: IsolateSettings, originUrl: string, ruleCount: number, origins: number, runs: number, workDir: string): Promise<CronResult> {
+/** A generated config with health checks on its first pools, until `origins` origins are checked (the last pool is cut short). */
+export function cronDocument(ruleCount: number, origins: number, originUrl: string): { readonly document: NativeDocument; readonly checked: number } {
   const generated = generateConfig(ruleCount, { originUrl: (_pool, o) => `${originUrl}/o${o}` });
-  // Health checks on the first pools, until `origins` origins are checked (the last pool is cut short).
   let checked = 0;
   for (const pool of Object.values(generated.document.pools)) {
     if (checked >= origins) break;
@@ -218,11 +220,16 @@ export async function measureCron(settings: IsolateSettings, originUrl: string, 
     (pool as { healthCheck?: { path: string } }).healthCheck = { path: "/healthz" };
     checked += pool.origins.length;
   }
+  return { document: generated.document, checked };
+}
+
+export async function measureCron(settings: IsolateSettings, originUrl: string, ruleCount: number, origins: number, runs: number, workDir: string): Promise<CronResult> {
+  const { document, checked } = cronDocument(ruleCount, origins, originUrl);
   const dir = join(workDir, "cron");
   mkdirSync(dir, { recursive: true });
   const server = await startWorkerd({ ...settings, workDir: dir, routerVars: { HEALTH_MAX_PROBES_PER_RUN: String(origins) } });
   try {
-    await putValues(server, await cliValues(generated.document));
+    await putValues(server, await cliValues(document));
     const cpuMs: number[] = [];
     const probesPerRun: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -236,7 +243,29 @@ export async function measureCron(settings: IsolateSettings, originUrl: string, 
       );
       probesPerRun.push((await originServed(originUrl)) - served);
     }
-    return { ruleCount, checkedOrigins: checked, probesPerRun, cpuMs };
+    const fetchesOnlyCpuMs = await fetchesOnly(settings, `${originUrl}/o0/healthz`, checked, runs, join(dir, "fetches"));
+    return { ruleCount, checkedOrigins: checked, probesPerRun, cpuMs, fetchesOnlyCpuMs };
+  } finally {
+    await stop(server.child);
+  }
+}
+
+/** `runs` times `count` concurrent GETs of `url` from a bare Worker in one fresh workerd, as the cron runs are measured: CPU per run, ms. */
+async function fetchesOnly(settings: IsolateSettings, url: string, count: number, runs: number, dir: string): Promise<number[]> {
+  mkdirSync(dir, { recursive: true });
+  const server = await startWorkerd({ ...settings, workDir: dir, routerVars: {} });
+  try {
+    const cpuMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      cpuMs.push(
+        await cpuOf(server, async () => {
+          const response = await fetch(`${server.cronUrl}/?fetches=${count}&url=${encodeURIComponent(url)}`, { signal: AbortSignal.timeout(60_000) });
+          const body = await response.text();
+          if (!response.ok) throw new Error(`the bare fetches failed: ${response.status} ${body}`);
+        }),
+      );
+    }
+    return cpuMs;
   } finally {
     await stop(server.child);
   }
