@@ -14,6 +14,7 @@ import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
+import { upstreamHostFor } from "../core/request/upstream-host";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
 
@@ -102,7 +103,8 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
     body,
   };
-  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
+  const hostFor = (origin: Origin) => upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
+  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx, hostFor);
   return applyResponseFilters(response, decision.responseFilters, upstream);
 }
 
@@ -114,6 +116,7 @@ async function sendWithRetries(
   options: ForwardOptions,
   plan: RetryPlan,
   ctx: ProxyContext,
+  hostFor: (origin: Origin) => string | undefined,
 ): Promise<Response> {
   const deadline = plan.requestTimeoutMs ? new AbortController() : undefined;
   const timer = deadline ? setTimeout(() => deadline.abort(), plan.requestTimeoutMs) : undefined;
@@ -131,7 +134,7 @@ async function sendWithRetries(
       tried.add(origin);
       const mayRetry = tryIndex < plan.maxTries;
       // A body can be sent once: a retried request has none (retryPlan only retries those).
-      const tryOptions = { ...options, ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
+      const tryOptions = { ...options, upstreamHost: hostFor(origin), ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
       const result = await tryOrigin(request, origin, pool, tryOptions, ctx, mayRetry);
       last = { result, origin };
       if (result.kind === "response") {

@@ -11,6 +11,7 @@ import { addNote, addProblem, addWarning, type MergeState } from "./merge-state"
 export const CANARY = `${NGINX_PREFIX}canary`;
 export const USE_REGEX = `${NGINX_PREFIX}use-regex`;
 export const SSL_REDIRECT = `${NGINX_PREFIX}ssl-redirect`;
+export const REWRITE_TARGET = `${NGINX_PREFIX}rewrite-target`;
 
 /** What the annotation checks need to know of the Ingress besides its annotations. */
 export interface IngressShape {
@@ -44,10 +45,11 @@ function judgeOne(key: string, value: string, all: Readonly<Record<string, unkno
 }
 
 function applyVerdict(entry: AnnotationVerdict, value: string, all: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): void {
-  if (entry.verdict === "honoured" || entry.inert?.includes(value)) return;
+  if (entry.inert?.includes(value)) return;
   if (entry.requires !== undefined && !isActive(entry.requires, all)) {
     return addNote(state, at, `ignored, harmless: it has no effect without ${NGINX_PREFIX}${entry.requires}, in ingress-nginx either`);
   }
+  if (entry.verdict === "honoured") return;
   if (entry.verdict === "ignored") return addNote(state, at, `ignored, harmless: ${entry.reason}`);
   if (entry.verdict === "warned") return addWarning(state, at, entry.reason);
   addProblem(state, at, refusal(entry));

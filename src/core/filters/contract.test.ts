@@ -17,6 +17,9 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   URLRewrite: { hostname: "elsewhere.example", path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" } },
   RequestMirror: { backendRef: { name: "shadow" }, percent: 50 },
   CORS: { allowOrigins: ["https://app.example", "https://*.example.com"], allowCredentials: true, allowMethods: ["GET"], maxAge: 60 },
+  RewriteTarget: { pattern: "/a(/|$)(.*)", target: "/$2", caseInsensitive: true },
+  AppRoot: { path: "/app" },
+  StaticRedirect: { location: "https://www.example.org/", statusCode: 308 },
 };
 
 const ctx: FilterContext = { pools: new Set(["shadow", "web"]), matchPathTypes: ["PathPrefix"], namespace: "default", onBackendRef: false };
