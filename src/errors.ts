@@ -19,6 +19,7 @@ export type RouterErrorCode =
   | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
   | "no-backend" // 500: the matched HTTPRoute rule has no valid backend (the Gateway API says 500)
   | "bad-path" // 400: a request path normalization refuses (encoded "/", NUL, ...)
+  | "forbidden" // 403: an access list (client address, country, ASN) refuses the request; no origin is asked
   | "internal"; // 500: a bug; details go to the log, never to the client
 
 export const ERROR_HEADER = "x-edge-ingress-error";

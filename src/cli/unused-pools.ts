@@ -9,7 +9,7 @@ import type { Warning } from "./warnings";
 
 export function unusedPoolWarnings(config: Config, merge: MergeResult): Warning[] {
   const reached = new Set<string>();
-  const pending = [...config.routes.map((r) => r.pool), ...(config.defaultBackend ? [config.defaultBackend.pool] : [])];
+  const pending = [...config.routes.flatMap((r) => (r.canary ? [r.pool, r.canary.pool] : [r.pool])), ...(config.defaultBackend ? [config.defaultBackend.pool] : [])];
   // HTTPRoute rules reach their backends' pools (weight 0 too: a weight change away) and their mirrors'.
   for (const route of config.gatewayRoutes ?? []) {
     const action = route.action;

@@ -4,6 +4,7 @@ import { locatePath, relocateSources, type DocLocation, type MergeResult } from 
 import type { Config } from "../core/config/types";
 import { findUnreachableRoutes } from "../core/routing";
 import { plainCredentialWarnings } from "./credentials";
+import { plainHttpWarnings } from "./plain-http";
 import { unusedPoolWarnings } from "./unused-pools";
 
 /** Subrequests one Worker invocation may make on the free plan; each probe is one. */
@@ -43,6 +44,7 @@ export function configWarnings(config: Config, merge: MergeResult): Warning[] {
     });
   }
 
+  warnings.push(...plainHttpWarnings(config, merge));
   warnings.push(...plainCredentialWarnings(config, merge));
 
   // Valid but answered with 500: a backendRef naming no pool (the Gateway API's rule for invalid backends).

@@ -15,6 +15,7 @@ import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
 import { upstreamHostFor } from "../core/request/upstream-host";
+import { stickyPicker, withSetCookie } from "../edge/sticky";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
 
@@ -55,7 +56,17 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
   const url = new URL(request.url);
-  const incoming = { method: request.method, url, headers: request.headers, clientIp: request.headers.get("cf-connecting-ip") ?? undefined, requestId: ctx.requestId };
+  const cf = request.cf as { country?: unknown; asn?: unknown } | undefined;
+  const incoming = {
+    method: request.method,
+    url,
+    headers: request.headers,
+    clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
+    requestId: ctx.requestId,
+    // Access lists by country and network read these; off Cloudflare they may be missing (then unknown).
+    country: typeof cf?.country === "string" ? cf.country : undefined,
+    asn: typeof cf?.asn === "number" ? cf.asn : undefined,
+  };
   const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
   if (decision.kind !== "bad-path") ctx.trace?.matched(url.host, decision.routedPath, decision.kind === "no-route" ? undefined : decision.match);
   switch (decision.kind) {
@@ -64,6 +75,10 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     case "no-route":
       throw new RouterError(404, "no-route", `edge-ingress: no rule matches host ${JSON.stringify(decision.host)} and path ${JSON.stringify(decision.path)}, and there is no defaultBackend`);
     case "answer":
+      // A refusal is the router's own error, in its one format (errors.ts).
+      if (decision.answer.error !== undefined) {
+        throw new RouterError(decision.answer.status, decision.answer.error, decision.answer.body, { headers: decision.answer.headers, detail: { rule: decision.action.rule.source } });
+      }
       return localResponse(decision.answer, ctx.requestId);
     case "no-backend":
       throw new RouterError(500, "no-backend", "edge-ingress: the matched rule has no valid backend for this request", {
@@ -104,8 +119,9 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     body,
   };
   const hostFor = (origin: Origin) => upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
-  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx, hostFor);
-  return applyResponseFilters(response, decision.responseFilters, upstream);
+  const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, url, route: decision.match.route, backend: decision.backend });
+  const response = await sendWithRetries(request, candidates, (c) => sticky.pick(c), pool, options, plan, ctx, hostFor);
+  return withSetCookie(applyResponseFilters(response, decision.responseFilters, upstream), sticky.setCookie);
 }
 
 async function sendWithRetries(

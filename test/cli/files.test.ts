@@ -422,7 +422,7 @@ describe("Ingress annotations and tls", async () => {
   it("refuses what would leave a route less protected than written, naming the file, the Ingress and the annotation, and exits 1", async () => {
     const files = await writeFiles(dir, {
       "admin.yaml": `${POOLS}---\n${manifest("admin", "admin.example.com", {
-        annotations: { [nginx("whitelist-source-range")]: "10.0.0.0/8", [nginx("auth-type")]: "basic", [nginx("auth-secret")]: "basic-auth" },
+        annotations: { [nginx("limit-rps")]: "10", [nginx("auth-type")]: "basic", [nginx("auth-secret")]: "basic-auth" },
       })}`,
     });
     const f = files["admin.yaml"]!;
@@ -431,7 +431,7 @@ describe("Ingress annotations and tls", async () => {
     expect(run.stdout).toBe("");
     const lines = run.stderr.split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(new RegExp(`^${escape(at(f, 1, "whitelist-source-range", "admin"))}: refused: .*IP.* \\(line 14\\)$`));
+    expect(lines[0]).toMatch(new RegExp(`^${escape(at(f, 1, "limit-rps", "admin"))}: refused: .*rate limit.* \\(line 14\\)$`));
     expect(lines[1]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-type", "admin"))}: refused: .*authentication.* \\(line 15\\)$`));
     expect(lines[2]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-secret", "admin"))}: refused: `));
     expect(lines[3]).toBe("edge-ingress: 3 problems found");
@@ -465,7 +465,7 @@ describe("Ingress annotations and tls", async () => {
     expect(run.stderr).not.toContain("ssl-redirect");
   });
 
-  it("warns that a tls section's hosts are not redirected to HTTPS, unless ssl-redirect says no redirect is wanted", async () => {
+  it("notes that a tls section's hosts are redirected to HTTPS and get HSTS, unless ssl-redirect says no redirect is wanted", async () => {
     const tls = [{ hosts: ["shop.example.com", "www.shop.example.com"], secretName: "shop-tls" }];
     const files = await writeFiles(dir, {
       "tls.yaml": `${POOLS}---\n${manifest("shop", "shop.example.com", { tls })}---\n${manifest("plain", "plain.example.com", { pool: "beta", tls, annotations: { [nginx("ssl-redirect")]: "false" } })}`,
@@ -474,26 +474,24 @@ describe("Ingress annotations and tls", async () => {
     const run = await cli(["validate", f]);
     expect(run.code).toBe(0);
     expect(run.stderr.split("\n")).toEqual([
-      `note: ${f}[2]: spec.tls (Ingress plain): ignored: Cloudflare terminates TLS at the edge, so certificates are not needed`,
-      `warning: ${f}[1]: spec.tls (Ingress shop): Cloudflare terminates TLS at the edge, so certificates are not needed, but ingress-nginx redirects HTTP to HTTPS for TLS hosts by default (shop.example.com, www.shop.example.com), and that redirect is not built yet: plain HTTP requests are proxied as they are. Turn on "Always Use HTTPS" for the zone in Cloudflare, or set nginx.ingress.kubernetes.io/ssl-redirect: "false" if no redirect is wanted (line 14)`,
+      `note: ${f}[1]: spec.tls (Ingress shop): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts shop.example.com, www.shop.example.com are redirected from HTTP to HTTPS (308), and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)`,
+      `note: ${f}[2]: spec.tls (Ingress plain): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts shop.example.com, www.shop.example.com are not redirected (nginx.ingress.kubernetes.io/ssl-redirect: "false"), and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)`,
     ]);
   });
 
-  it("refuses a canary Ingress, naming it and the Ingress it would split traffic with by file and name", async () => {
+  it("pairs a canary Ingress with the main Ingress of its host and path, and refuses one without, naming it by file and name", async () => {
     const files = await writeFiles(dir, {
       "main.yaml": `${POOLS}---\n${manifest("shop", "shop.example.com")}`,
       "canary.yaml": manifest("shop-canary", "shop.example.com", { pool: "beta", annotations: { [nginx("canary")]: "true", [nginx("canary-weight")]: "10" } }),
+      "alone.yaml": `${POOLS}---\n${manifest("shop-canary", "shop.example.com", { pool: "beta", annotations: { [nginx("canary")]: "true" } })}`,
     });
-    const run = await cli(["validate", files["main.yaml"]!, files["canary.yaml"]!]);
-    expect(run.code).toBe(1);
-    const lines = run.stderr.split("\n");
-    expect(lines[0]).toMatch(new RegExp(`^${escape(at(files["canary.yaml"]!, 0, "canary-weight", "shop-canary"))}: refused: `));
-    expect(lines[1]).toBe(
-      `${at(files["canary.yaml"]!, 0, "canary", "shop-canary")}: refused: canary Ingresses are not built yet, and this one has the host and path of ` +
-        `${files["main.yaml"]}[1]: spec.rules[0].http.paths[0] (Ingress shop) (host "shop.example.com", path "/"): ingress-nginx would send part of its traffic here, edge-ingress would not. ` +
-        "For a weighted split, put both services' origins in one pool with weights; else remove the canary Ingress (line 6)",
-    );
-    expect(lines.at(-1)).toBe("edge-ingress: 2 problems found");
+    const paired = await cli(["validate", files["main.yaml"]!, files["canary.yaml"]!]);
+    expect(paired.code, paired.stderr).toBe(0);
+    const alone = await cli(["validate", files["alone.yaml"]!]);
+    expect(alone.code).toBe(1);
+    const lines = alone.stderr.split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^${escape(files["alone.yaml"]!)}\\[1\\]: spec\\.rules\\[0\\]\\.http\\.paths\\[0\\] \\(Ingress shop-canary\\): no other Ingress has host "shop.example.com" and path "/"`));
+    expect(lines.at(-1)).toBe("edge-ingress: 1 problem found");
   });
 
   it("names both Ingresses, by file and name, when two send the same host and path to different pools", async () => {

@@ -15,12 +15,12 @@ describe("schema/edge-ingress.schema.json", () => {
   it("describes the native document and leaves manifests to the CLI", () => {
     const schema = JSON.parse(generateSchema());
     const native = schema.definitions.nativeDocument;
-    expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "gateways", "httpRoutes"]);
+    expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "hosts", "gateways", "httpRoutes"]);
     // Filters come from the registry: a new filter shows up here without touching the schema.
     const rule = native.properties.httpRoutes.items.properties.rules.items;
     expect(rule.properties.filters.items.description).toMatch(/RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS/);
     const filterTypes = rule.properties.filters.items.anyOf.map((f: { properties: { type: { const: string } } }) => f.properties.type.const);
-    expect(filterTypes).toEqual(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS", "RewriteTarget", "AppRoot", "StaticRedirect"]);
+    expect(filterTypes).toEqual(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS", "RewriteTarget", "AppRoot", "StaticRedirect", "HTTPSRedirect", "AccessControl", "StrictTransportSecurity"]);
     expect(native.additionalProperties).toBe(false);
     expect(native.properties.pools.additionalProperties.properties.policy.enum).toEqual(["random", "round-robin", "least-recent"]);
     expect(schema.if).toEqual({ type: "object", required: ["kind"] });

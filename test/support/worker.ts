@@ -40,6 +40,14 @@ export interface ClientInit {
    * connection mid-upload, as a client that gives up does.
    */
   readonly body?: string | Buffer | AsyncIterable<Buffer>;
+  /**
+   * The request's `cf` object as Cloudflare would set it (country, asn, ...),
+   * sent as Miniflare's MF-CF-Blob header, which its entry worker turns
+   * into request.cf (replacing Miniflare's default `cf`).
+   */
+  readonly cf?: Readonly<Record<string, unknown>>;
+  /** "https": the Worker sees an https:// request URL (Miniflare's MF-Original-URL), as behind Cloudflare's TLS. */
+  readonly scheme?: "http" | "https";
 }
 
 export interface WorkerOptions {
@@ -62,6 +70,12 @@ export interface WorkerOptions {
    * simulator drops them), so tests can read what the Worker wrote.
    */
   readonly analytics?: boolean;
+  /**
+   * The Worker sees no CF-Connecting-IP, as happens only off Cloudflare:
+   * Miniflare always sets it (to the loopback address the client came from),
+   * so an entry module in front removes it.
+   */
+  readonly withoutClientAddress?: boolean;
 }
 
 /**
@@ -88,6 +102,19 @@ export default {
   scheduled(controller, env, ctx) {
     return worker.scheduled(controller, { ...env, INGRESS_KV: counting(env.INGRESS_KV) }, ctx);
   },
+};
+`;
+
+/** An entry module in front of the real bundle that removes CF-Connecting-IP (see withoutClientAddress). */
+const NO_CLIENT_ADDRESS_ENTRY = `
+import worker from "./index.js";
+export default {
+  fetch(request, env, ctx) {
+    const headers = new Headers(request.headers);
+    headers.delete("cf-connecting-ip");
+    return worker.fetch(new Request(request, { headers }), env, ctx);
+  },
+  scheduled: (controller, env, ctx) => worker.scheduled(controller, env, ctx),
 };
 `;
 
@@ -119,12 +146,16 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     });
   };
   const bundle = resolve(BUNDLE);
+  if (options.countKvReads && options.withoutClientAddress) throw new Error("countKvReads and withoutClientAddress each need their own entry module: use one");
+  const entry = options.countKvReads ? { name: "counting-entry.mjs", contents: COUNTING_ENTRY }
+    : options.withoutClientAddress ? { name: "no-client-address-entry.mjs", contents: NO_CLIENT_ADDRESS_ENTRY }
+    : undefined;
   const router = {
     name: "edge-ingress",
-    ...(options.countKvReads
+    ...(entry
       ? {
           modules: [
-            { type: "ESModule" as const, path: join(dirname(bundle), "counting-entry.mjs"), contents: COUNTING_ENTRY },
+            { type: "ESModule" as const, path: join(dirname(bundle), entry.name), contents: entry.contents },
             { type: "ESModule" as const, path: bundle },
           ],
         }
@@ -183,7 +214,18 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
 function send(base: URL, host: string, path: string, init: ClientInit): Promise<Response> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { hostname: base.hostname, port: base.port, method: init.method ?? "GET", path, headers: { host, ...init.headers } },
+      {
+        hostname: base.hostname,
+        port: base.port,
+        method: init.method ?? "GET",
+        path,
+        headers: {
+          host,
+          ...(init.cf ? { "mf-cf-blob": JSON.stringify(init.cf) } : {}),
+          ...(init.scheme === "https" ? { "mf-original-url": `https://${host}${path}` } : {}),
+          ...init.headers,
+        },
+      },
       (res) => {
         const headers = new Headers();
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);

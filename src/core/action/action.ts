@@ -5,6 +5,7 @@
 // (weighted backends), and how long and how often (timeouts, retry), as
 // Envoy's route action and the Gateway API's HTTPRouteRule separate them.
 import type { Filter } from "../filters/filter";
+import type { CanaryRule } from "../policy/canary";
 
 /** Where the rule was written, for explain, logs and errors. */
 export interface RuleRef {
@@ -54,6 +55,17 @@ export interface RouteAction {
   readonly backendTimeoutMs: number | undefined;
   /** undefined: the default (one retry of a connection failure, on another origin, for safe requests). */
   readonly retry: RetryPolicy | undefined;
+  /**
+   * A canary (ingress-nginx canary Ingress, or a native rule's `canary`):
+   * an alternative to `backends`, chosen per request by the rule (header,
+   * then cookie, then weight; policy/canary.ts).
+   */
+  readonly canary?: CanarySplit;
+}
+
+export interface CanarySplit {
+  readonly rule: CanaryRule;
+  readonly backend: Backend;
 }
 
 /** The action of an Ingress path or a defaultBackend: one pool, and the path's filters (from annotations or native `filters`). */
@@ -66,6 +78,14 @@ export function poolAction(pool: string, source: string, name = "", filters: rea
     requestTimeoutMs: undefined,
     backendTimeoutMs: undefined,
     retry: undefined,
+  });
+}
+
+/** An Ingress or native path with a canary: the main pool, and the canary pool as the alternative. */
+export function canaryAction(pool: string, canaryPool: string, rule: CanaryRule, source: string): RouteAction {
+  return Object.freeze({
+    ...poolAction(pool, source),
+    canary: Object.freeze({ rule, backend: Object.freeze({ name: canaryPool, pool: canaryPool, weight: 1, filters: Object.freeze([]) }) }),
   });
 }
 

@@ -26,21 +26,21 @@ export interface AnnotationVerdict {
 
 export const NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
 
-const honoured = (reason: string): AnnotationVerdict => ({ verdict: "honoured", reason });
+const honoured = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "honoured", reason, ...more });
 const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", reason });
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
-const IP_ALLOW = "restricts clients by IP address, which is not built yet: the route would be open to every address. Use a Cloudflare WAF custom rule on ip.src (or Cloudflare Access) instead";
+const IP_ALLOW = "only client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges reach the Ingress's paths; others, and a request without CF-Connecting-IP, get 403 forbidden and never reach an origin";
+const IP_DENY = "client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges get 403 forbidden on the Ingress's paths (deny beats allow), and so does a request without CF-Connecting-IP; no origin is asked";
 const BASIC_AUTH = "HTTP basic/digest authentication is not built yet: the route would be served without a password. Put it behind Cloudflare Access instead";
 const EXTERNAL_AUTH = "external authentication (auth-url) is not built yet: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead";
 const CLIENT_CERT = "client certificate authentication (mTLS) is not built yet: clients without a certificate would get through. Use Cloudflare's mTLS (API Shield or Access) instead";
 const RATE_LIMIT = "rate limiting is not built yet: clients would not be limited. Use a Cloudflare rate limiting rule instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
 const WAF = "the ModSecurity web application firewall is not built: requests would not be inspected. Use Cloudflare's WAF managed rules instead";
-const HTTPS_REDIRECT = 'the HTTP to HTTPS redirect is not built yet: plain HTTP requests would be proxied, not redirected. Turn on "Always Use HTTPS" for the zone in Cloudflare and remove the annotation';
 const ORIGIN_TLS = "TLS to the origin is made by the Workers runtime: client certificates, certificate checks, SNI (the origin URL's host), ciphers and protocols are not configurable. Remove the annotation";
-const CANARY = 'canary Ingresses are not built yet (see canary): remove the canary Ingress';
-const AFFINITY = "session affinity (a sticky cookie) is not built yet: one client's requests would spread over every origin of the pool. Remove it, or give the pool one origin";
+const CANARY = "part of the canary rule (README, Canaries): header first, then cookie, then weight, as ingress-nginx decides; refused on an Ingress without canary: \"true\", as ingress-nginx refuses it";
+const AFFINITY = "part of the pool's sticky cookie (README, Session affinity), as ingress-nginx sets it";
 const CORS = "CORS responses are not built yet: the CORS headers would be missing, so browsers would refuse cross-origin calls. Answer CORS in the origin, or use a Cloudflare response header transform rule";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
 const TIMEOUTS = "per-Ingress timeouts are not built: set the pool's timeoutMs (the deadline for the origin's response headers) instead";
@@ -48,14 +48,14 @@ const RETRIES = "retries are fixed: a failed connection is retried once on anoth
 const HASHING = "consistent hashing is not built yet: requests would be spread by the pool's policy instead. Remove it";
 const MIRROR = "request mirroring is not built yet: the mirror would receive nothing. Remove it";
 const TRACING = "tracing is not built: no spans are sent; requests are served the same";
-const NO_OWN_REDIRECTS = "shapes redirects nginx makes itself; edge-ingress makes none (the origin's redirects reach the client unchanged)";
+const NO_OWN_REDIRECTS = "shapes redirects nginx makes itself; edge-ingress's own redirects (to HTTPS) are absolute and name no port, as with the default, and the origin's redirects reach the client unchanged";
 
 /** Every annotation ingress-nginx reads, by name after NGINX_PREFIX. */
 export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   // Who may reach the route.
-  "allowlist-source-range": refused(IP_ALLOW),
-  "whitelist-source-range": refused(IP_ALLOW),
-  "denylist-source-range": refused("blocks client IP ranges, which is not built yet: those addresses would get through. Use a Cloudflare WAF custom rule on ip.src instead"),
+  "allowlist-source-range": honoured(IP_ALLOW),
+  "whitelist-source-range": honoured(`${IP_ALLOW} (an alias of allowlist-source-range)`),
+  "denylist-source-range": honoured(IP_DENY),
   "auth-type": refused(BASIC_AUTH),
   "auth-secret": refused(BASIC_AUTH, { requires: "auth-type" }),
   "auth-secret-type": refused(BASIC_AUTH, { requires: "auth-type" }),
@@ -100,13 +100,13 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "stream-snippet": refused(SNIPPET),
 
   // TLS.
-  "ssl-redirect": refused(HTTPS_REDIRECT, { inert: ["false"] }),
-  "force-ssl-redirect": refused(HTTPS_REDIRECT, { inert: ["false"] }),
-  "preserve-trailing-slash": ignored("only shapes ingress-nginx's HTTPS redirect, which edge-ingress does not make (see spec.tls)"),
+  "ssl-redirect": honoured('"false": the hosts of spec.tls are not redirected to HTTPS (they are by default, with 308, as in ingress-nginx)'),
+  "force-ssl-redirect": honoured('"true": plain HTTP requests to every path of the Ingress are redirected to HTTPS (308), with or without spec.tls'),
+  "preserve-trailing-slash": honoured('"true": the HTTPS redirect keeps a trailing "/" (by default one is dropped from a request without query, as ingress-nginx does)'),
   "ssl-passthrough": refused("Cloudflare terminates TLS at the edge: TLS cannot be passed through to the origin", { inert: ["false"] }),
   "ssl-ciphers": refused("Cloudflare terminates TLS with the zone's cipher suites: set them (and the Minimum TLS Version) in the zone's SSL/TLS settings, and remove the annotation"),
   "ssl-prefer-server-ciphers": ignored("Cloudflare chooses the cipher order at the edge"),
-  "backend-protocol": refused("the origin URL's scheme (http:// or https://) decides how edge-ingress talks to the origin; GRPC, GRPCS, FCGI and AUTO_HTTP are not supported. Remove the annotation and write the scheme in the pool's origin URLs"),
+  "backend-protocol": honoured('"HTTPS": every pool the Ingress names must have https:// origin URLs (else an error); "HTTP": nothing more (the origin URL\'s scheme decides); GRPC, GRPCS, FCGI and AUTO_HTTP are refused, not being built'),
   "proxy-ssl-secret": refused(ORIGIN_TLS),
   "proxy-ssl-verify": refused(ORIGIN_TLS),
   "proxy-ssl-verify-depth": refused(ORIGIN_TLS),
@@ -119,13 +119,13 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "use-regex": honoured(
     '"true": ImplementationSpecific paths are anchored, case-insensitive regular expressions, as ingress-nginx reads them with use-regex; refused when an Ingress on the same host has Exact or Prefix paths, which ingress-nginx would read as regular expressions too. "false": refused when the Ingress has ImplementationSpecific paths, which edge-ingress reads as regular expressions and ingress-nginx would not',
   ),
-  canary: refused("canary Ingresses are not built yet: ingress-nginx would send part of another Ingress's traffic (same host and path) here, edge-ingress would not. For a weighted split, put both services' origins in one pool with weights", { inert: ["false"] }),
-  "canary-by-header": refused(CANARY, { requires: "canary" }),
-  "canary-by-header-value": refused(CANARY, { requires: "canary" }),
-  "canary-by-header-pattern": refused(CANARY, { requires: "canary" }),
-  "canary-by-cookie": refused(CANARY, { requires: "canary" }),
-  "canary-weight": refused(CANARY, { requires: "canary" }),
-  "canary-weight-total": refused(CANARY, { requires: "canary" }),
+  canary: honoured('"true": each path becomes the canary of the other Ingress\'s path with the same host and path (README, Canaries); refused when no Ingress has that host and path, or another canary already takes it'),
+  "canary-by-header": honoured(CANARY),
+  "canary-by-header-value": honoured(CANARY),
+  "canary-by-header-pattern": honoured(`${CANARY}; RE2 syntax, matched anywhere in the value (anchor it with ^...$)`),
+  "canary-by-cookie": honoured(CANARY),
+  "canary-weight": honoured(CANARY),
+  "canary-weight-total": honoured(`${CANARY}; at least 100`),
   "rewrite-target": honoured("the path the origin receives: each path of the Ingress, as a case-insensitive regex, is replaced by the target with $1 to $9 from its capture groups; the query is kept (a RewriteTarget filter). As in ingress-nginx it makes every path of the host a regular expression, so it is refused beside Exact or Prefix paths of that host, as use-regex is; nginx variables other than $1 to $9 are refused"),
   "app-root": honoured("a request for / is answered 302 to <scheme>://<Host><app-root>; other paths are proxied (an AppRoot filter)"),
   "permanent-redirect": honoured("every request of the Ingress is answered 301 (or permanent-redirect-code) with exactly this Location, no origin asked (a StaticRedirect filter); temporal-redirect wins when both are set, as in ingress-nginx"),
@@ -162,18 +162,18 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "upstream-hash-by": refused(HASHING),
   "upstream-hash-by-subset": refused(HASHING, { requires: "upstream-hash-by" }),
   "upstream-hash-by-subset-size": refused(HASHING, { requires: "upstream-hash-by" }),
-  affinity: refused(AFFINITY),
-  "affinity-mode": refused(AFFINITY, { requires: "affinity" }),
-  "affinity-canary-behavior": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-change-on-failure": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-conditional-samesite-none": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-domain": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-expires": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-max-age": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-name": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-path": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-samesite": refused(AFFINITY, { requires: "affinity" }),
-  "session-cookie-secure": refused(AFFINITY, { requires: "affinity" }),
+  affinity: honoured('"cookie": a sticky cookie on each pool the Ingress names, wrapping the pool\'s policy; a session stays on its origin while that origin is available (health checks, passive ejection) and moves when it is not (README, Session affinity); refused when another Ingress or the pool sets different affinity'),
+  "affinity-mode": honoured(`${AFFINITY}: "balanced" (default, the cookie holds a key hashed onto the available origins) or "persistent" (the cookie names its origin)`, { requires: "affinity" }),
+  "affinity-canary-behavior": refused("keeping a session on the canary or main side it first reached is not built: every request is decided by the canary rule again. Remove it", { requires: "affinity" }),
+  "session-cookie-change-on-failure": refused('a retry that fails over to another origin always moves the session to the origin that answered (what "true" asks); keeping the failed origin\'s cookie ("false") is not built. Remove it or set "true"', { requires: "affinity", inert: ["true"] }),
+  "session-cookie-conditional-samesite-none": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-domain": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-expires": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-max-age": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-name": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-path": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-samesite": honoured(AFFINITY, { requires: "affinity" }),
+  "session-cookie-secure": honoured(AFFINITY, { requires: "affinity" }),
   "mirror-target": refused(MIRROR),
   "mirror-host": refused(MIRROR, { requires: "mirror-target" }),
   "mirror-request-body": refused(MIRROR, { requires: "mirror-target" }),
@@ -268,9 +268,9 @@ export const INGRESS_FIELDS: readonly FieldVerdict[] = [
   { field: "spec.defaultBackend", ...honoured("where requests no rule matches go (at most one across all documents)") },
   {
     field: "spec.tls",
-    verdict: "warned",
-    reason:
-      'Cloudflare terminates TLS at the edge, so certificates are not needed; but ingress-nginx redirects HTTP to HTTPS for TLS hosts by default, and that redirect is not built yet: a warning says so (only a note when ssl-redirect is "false")',
+    ...honoured(
+      'Cloudflare terminates TLS at the edge, so certificates are not needed; the listed hosts are redirected from HTTP to HTTPS (308) unless ssl-redirect is "false", and their HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx\'s ConfigMap defaults); a note says so',
+    ),
   },
   { field: "status", ...honoured(SERVER_WRITTEN) },
 ];

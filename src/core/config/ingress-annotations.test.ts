@@ -71,11 +71,11 @@ describe("judging an Ingress's annotations", () => {
   });
 
   it("notes an annotation that ingress-nginx reads only beside another one that is absent, and refuses it beside that one", () => {
-    const alone = run(pools, ingress("x", { annotations: { [nginx("auth-secret")]: "basic-auth", [nginx("canary-weight")]: "20", [nginx("canary")]: "false" } }));
+    const alone = run(pools, ingress("x", { annotations: { [nginx("auth-secret")]: "basic-auth", [nginx("session-cookie-path")]: "/x" } }));
     expect(alone.problems).toEqual([]);
     expect(alone.notes).toEqual([
       `${where(1, nginx("auth-secret"), "x")}: ignored, harmless: it has no effect without ${nginx("auth-type")}, in ingress-nginx either`,
-      `${where(1, nginx("canary-weight"), "x")}: ignored, harmless: it has no effect without ${nginx("canary")}, in ingress-nginx either`,
+      `${where(1, nginx("session-cookie-path"), "x")}: ignored, harmless: it has no effect without ${nginx("affinity")}, in ingress-nginx either`,
     ]);
     const together = run(pools, ingress("x", { annotations: { [nginx("auth-secret")]: "basic-auth", [nginx("auth-type")]: "basic" } }));
     expect(together.problems.map((p) => p.split(": refused: ")[0])).toEqual([where(1, nginx("auth-secret"), "x"), where(1, nginx("auth-type"), "x")]);
@@ -128,18 +128,55 @@ describe("judging an Ingress's annotations", () => {
     expect(run(pools, ingress("y", { annotations: { [nginx("use-regex")]: "yes" } })).problems).toEqual([`${where(1, nginx("use-regex"), "y")}: must be "true" or "false", got "yes"`]);
   });
 
-  it("refuses a canary Ingress without merging its rules, whether or not another Ingress has its host and path", () => {
-    const canary = ingress("c", { annotations: { [nginx("canary")]: "true" }, paths: [{ path: "/", pathType: "Prefix", pool: "beta" }] });
-    const alone = run(pools, canary);
-    expect(alone.merge.document.rules).toBeUndefined();
-    expect(alone.problems).toEqual([
-      `${where(1, nginx("canary"), "c")}: refused: canary Ingresses are not built yet; no other Ingress has this one's host and path, so ingress-nginx would not use it as a canary either: remove the annotation to route it as an ordinary Ingress`,
-    ]);
-    // Its rules are not merged, so the shared path is one problem, not also a conflict of pools.
+  it("makes each path of a canary Ingress the canary of the main Ingress's path, without merging its rules", () => {
+    const canary = ingress("c", { annotations: { [nginx("canary")]: "true", [nginx("canary-weight")]: "20", [nginx("canary-by-header")]: "X-Canary" }, paths: [{ path: "/", pathType: "Prefix", pool: "beta" }] });
     const paired = run(pools, ingress("main"), canary);
-    expect(paired.problems).toHaveLength(1);
-    expect(paired.problems[0]).toContain("has the host and path of a.yaml[1]: spec.rules[0].http.paths[0] (Ingress main)");
+    expect(paired.problems).toEqual([]);
+    expect(paired.merge.document.rules).toHaveLength(1);
+    const path = (paired.merge.document.rules![0] as { http: { paths: Record<string, unknown>[] } }).http.paths[0]!;
+    expect(path.canary).toEqual({ backend: { service: { name: "beta", port: { number: 80 } } }, header: "X-Canary", weight: 20 });
+    const parsed = parseConfig(paired.merge.document);
+    expect(parsed.ok && parsed.config.routes[0]?.canary?.pool).toBe("beta");
     expect(run(pools, ingress("x", { annotations: { [nginx("canary")]: "false" } })).problems).toEqual([]);
+  });
+
+  it("refuses a canary with no main Ingress, two canaries for one path, a canary defaultBackend, and canary annotations without canary", () => {
+    const canary = (name: string, path = "/") => ingress(name, { annotations: { [nginx("canary")]: "true" }, paths: [{ path, pathType: "Prefix", pool: "beta" }] });
+    expect(run(pools, ingress("main"), canary("c", "/other")).problems).toEqual([
+      `a.yaml[2]: spec.rules[0].http.paths[0] (Ingress c): no other Ingress has host "a.example.com" and path "/other": a canary Ingress takes part of the traffic of a main Ingress with the same host and path, ` +
+        `and there is none (ingress-nginx would not use it either). Add the main Ingress, or remove the canary annotations (${where(2, nginx("canary"), "c")}) to route it on its own`,
+    ]);
+    expect(run(pools, ingress("main"), canary("c1"), canary("c2")).problems).toEqual([
+      "a.yaml[3]: spec.rules[0].http.paths[0] (Ingress c2): a.yaml[1]: spec.rules[0].http.paths[0] (Ingress main) already has a canary, a.yaml[2]: spec.rules[0].http.paths[0] (Ingress c1): " +
+        "a path takes at most one canary Ingress (ingress-nginx uses only one). Merge the two canaries or remove one",
+    ]);
+    const withDefault = canary("c");
+    (withDefault.spec as Record<string, unknown>).defaultBackend = { service: { name: "beta", port: { number: 80 } } };
+    expect(run(pools, ingress("main"), withDefault).problems).toEqual([
+      "a.yaml[2]: spec.defaultBackend (Ingress c): a canary Ingress takes part of the traffic of another Ingress's paths; a defaultBackend has no main Ingress path to share: move it to a non-canary Ingress",
+    ]);
+    expect(run(pools, ingress("x", { annotations: { [nginx("canary-weight")]: "20", [nginx("canary")]: "false" } })).problems).toEqual([
+      `${where(1, nginx("canary-weight"), "x")}: has no effect without canary: "true" on this Ingress, and ingress-nginx refuses a canary configured but not enabled: set canary: "true", or remove it`,
+    ]);
+    const bad = ingress("c", { annotations: { [nginx("canary")]: "true", [nginx("canary-weight")]: "half", [nginx("canary-by-header-pattern")]: "(" }, paths: [{ path: "/", pathType: "Prefix", pool: "beta" }] });
+    expect(run(pools, ingress("main"), bad).problems.map((p) => p.split(": ")[1])).toEqual([`metadata.annotations["${nginx("canary-weight")}"] (Ingress c)`, `metadata.annotations["${nginx("canary-by-header-pattern")}"] (Ingress c)`, `metadata.annotations["${nginx("canary-by-header-pattern")}"] (Ingress c)`]);
+  });
+
+  it("puts an Ingress's affinity annotations on each of its paths, and refuses bad values by annotation", () => {
+    const sticky = ingress("s", { annotations: { [nginx("affinity")]: "cookie", [nginx("session-cookie-name")]: "route", [nginx("session-cookie-max-age")]: "60" } });
+    const merged = run(pools, sticky);
+    expect(merged.problems).toEqual([]);
+    const path = (merged.merge.document.rules![0] as { http: { paths: Record<string, unknown>[] } }).http.paths[0]!;
+    expect(path.affinity).toEqual({ cookie: { name: "route", mode: "balanced", maxAgeSeconds: 60 } });
+    const parsed = parseConfig(merged.merge.document);
+    expect(parsed.ok && parsed.config.routes[0]?.affinity).toMatchObject({ kind: "cookie", cookie: { cookieName: "route", maxAgeSeconds: 60 } });
+    expect(run(pools, ingress("t", { annotations: { [nginx("affinity")]: "ip", [nginx("session-cookie-samesite")]: "Loose" } })).problems).toEqual([
+      `${where(1, nginx("affinity"), "t")}: must be "cookie" (the only affinity type), got "ip"`,
+      `${where(1, nginx("session-cookie-samesite"), "t")}: must be "None", "Lax" or "Strict", got "Loose"`,
+    ]);
+    expect(run(pools, ingress("u", { annotations: { [nginx("session-cookie-name")]: "route" } })).notes).toEqual([
+      `${where(1, nginx("session-cookie-name"), "u")}: ignored, harmless: it has no effect without ${nginx("affinity")}, in ingress-nginx either`,
+    ]);
   });
 
   it("refuses one pool named with two different ports, since the pool's origins carry the port", () => {

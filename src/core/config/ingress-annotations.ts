@@ -1,8 +1,9 @@
 // Reads one Ingress's annotations against the verdict table (annotations.ts):
 // each one is honoured, named in a note, warned about or refused, never
-// passed over in silence. Two need more than their own value and are judged
-// here with what the Ingress holds (use-regex "false") or after every file is
-// read (canary, use-regex "true": ingress-pairs.ts).
+// passed over in silence. use-regex needs more than its own value and is
+// judged here with what the Ingress holds ("false") or after every file is
+// read ("true": ingress-pairs.ts); the canary and affinity annotations are
+// compiled in ingress-canary-affinity.ts.
 import { CONTROLLER_PREFIXES, NGINX_ANNOTATIONS, NGINX_PREFIX, OTHER_ANNOTATIONS, TOOL_PREFIXES, type AnnotationVerdict } from "./annotations";
 import { got } from "./messages";
 import { child, type DocLocation } from "./locations";
@@ -24,7 +25,6 @@ export function judgeAnnotations(annotations: Readonly<Record<string, unknown>>,
     if (typeof value !== "string") continue; // refused by the envelope schema
     const keyAt = child(at, "metadata", "annotations", key);
     if (key === USE_REGEX) judgeUseRegex(value, shape, keyAt, state);
-    else if (key === CANARY && value === "true") continue; // judged with the other Ingresses (ingress-pairs.ts)
     else judgeOne(key, value, annotations, keyAt, state);
   }
 }

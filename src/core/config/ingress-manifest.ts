@@ -8,14 +8,16 @@
 // edge-ingress does with each field and annotation is in annotations.ts.
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
-import { CANARY, judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
 import { ingressRecord, readTls } from "./ingress-record";
 import { annotationFilters, withPathFilters } from "./ingress-rewrites";
 import { readHostAnnotations } from "./ingress-hosts";
+import { ingressPathFilters, readBackendProtocol } from "./ingress-policies";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
-import { addDefaultBackend, addNote, addProblem, addRule, type CanaryPath, type MergeState } from "./merge-state";
+import { addDefaultBackend, addNote, addProblem, addRule, addWarning, type CanaryPath, type MergeState } from "./merge-state";
 
 export const INGRESS_API_VERSION = "networking.k8s.io/v1";
 export const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
@@ -107,27 +109,46 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   else if (typeof annotations[REWRITE_TARGET] === "string") {
     state.regexIngresses.push({ at: annotationAt(REWRITE_TARGET), hosts: rules.map((r) => (isRecord(r) ? r.host : undefined)), because: REWRITE_TARGET });
   }
-  if (annotations[CANARY] === "true") {
-    // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
-    state.canaries.push({ at: annotationAt(CANARY), paths });
+  const policies = readIngressPolicies(annotations, paths, paths.some((p) => p.pathType === "ImplementationSpecific"), at, state);
+  if (policies.canary) {
+    // Its paths become canaries of the main Ingress's paths once every file is read (ingress-pairs.ts); its rules stay out of the merge.
+    if (spec.defaultBackend !== undefined) {
+      addProblem(state, child(at, "spec", "defaultBackend"),
+        "a canary Ingress takes part of the traffic of another Ingress's paths; a defaultBackend has no main Ingress path to share: move it to a non-canary Ingress");
+    }
   } else {
     const filtersFor = annotationFilters(annotations, at, state);
-    const merged = rules.map((rule) => withPathFilters(rule, filtersFor));
+    // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then the rewrites.
+    const policyFor = ingressPathFilters(annotations, spec.tls, at, state);
+    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => [...policyFor(isRecord(rule) ? rule.host : undefined), ...filtersFor(p)])), policies.affinity);
     merged.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
     readHostAnnotations(annotations, merged, at, state);
+    readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);
     if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+    if (spec.defaultBackend !== undefined && policies.affinity !== undefined) {
+      addWarning(state, child(at, "spec", "defaultBackend"),
+        "session affinity applies to this Ingress's paths, not to requests no rule matches: give the pool an `affinity` block in a native document to make those sticky too");
+    }
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
 }
 
-function rulePaths(rule: unknown, at: DocLocation): (CanaryPath & { readonly pathType: unknown })[] {
+function backendName(backend: unknown): string | undefined {
+  if (!isRecord(backend)) return undefined;
+  const ref = isRecord(backend.service) ? backend.service : isRecord(backend.resource) ? backend.resource : undefined;
+  return typeof ref?.name === "string" ? ref.name : undefined;
+}
+
+function rulePaths(rule: unknown, at: DocLocation): (CanaryPath & { readonly pathType: unknown; readonly pool: string | undefined })[] {
   if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return [];
   return rule.http.paths.map((p, i) => ({
     host: rule.host,
     path: isRecord(p) ? p.path : undefined,
+    backend: isRecord(p) ? p.backend : undefined,
     pathType: isRecord(p) ? p.pathType : undefined,
     at: child(at, "http", "paths", i),
+    pool: isRecord(p) ? backendName(p.backend) : undefined,
   }));
 }
 
@@ -162,6 +183,10 @@ function checkApiServerRules(
       if (!isRecord(p)) return;
       const pathAt = child(at, "spec", "rules", r, "http", "paths", i);
       checkPath(p, pathAt, state);
+      for (const field of ["canary", "affinity"]) {
+        if (p[field] === undefined) continue;
+        addProblem(state, child(pathAt, field), `is not a field of an Ingress path (Kubernetes refuses it): use the ${field} annotations, or a native rule`);
+      }
       checkPort(p.backend, child(pathAt, "backend"), state);
     });
   });

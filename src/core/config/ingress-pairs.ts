@@ -1,7 +1,8 @@
 // Checks that need every Ingress read first, because ingress-nginx applies
 // them across Ingresses: a canary takes part of the traffic of another
-// Ingress with its host and path, and use-regex "true" turns every path of
-// its host, on any Ingress, into a regular expression.
+// Ingress with its host and path (it becomes that path's `canary`), and
+// use-regex "true" turns every path of its host, on any Ingress, into a
+// regular expression.
 import { child, formatLocation, isRecord, type DocLocation } from "./locations";
 import { addProblem, type MergeState } from "./merge-state";
 import { got } from "./messages";
@@ -11,22 +12,14 @@ interface IngressPath {
   readonly path: unknown;
   readonly pathType: unknown;
   readonly at: DocLocation;
+  /** state.rules[rule].http.paths[index] */
+  readonly rule: number;
+  readonly index: number;
 }
 
 export function checkIngressPairs(state: MergeState): void {
   const paths = ingressPaths(state);
-  for (const canary of state.canaries) {
-    const mains = canary.paths.flatMap((c) => paths.filter((p) => p.host === c.host && p.path === c.path));
-    if (mains.length === 0) {
-      addProblem(state, canary.at,
-        "refused: canary Ingresses are not built yet; no other Ingress has this one's host and path, so ingress-nginx would not use it as a canary either: remove the annotation to route it as an ordinary Ingress");
-      continue;
-    }
-    const shared = mains.map((m) => `${formatLocation(m.at)} (host ${got(m.host ?? "*")}, path ${got(m.path)})`).join("; ");
-    addProblem(state, canary.at,
-      `refused: canary Ingresses are not built yet, and this one has the host and path of ${shared}: ingress-nginx would send part of its traffic here, edge-ingress would not. ` +
-        "For a weighted split, put both services' origins in one pool with weights; else remove the canary Ingress");
-  }
+  pairCanaries(state, paths);
   for (const regex of state.regexIngresses) {
     const plain = paths.find((p) => regex.hosts.includes(p.host) && (p.pathType === "Exact" || p.pathType === "Prefix"));
     if (!plain) continue;
@@ -44,8 +37,46 @@ function ingressPaths(state: MergeState): IngressPath[] {
     const source = state.ruleSources[r];
     if (source?.ingress === undefined || !isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return;
     rule.http.paths.forEach((p, i) => {
-      if (isRecord(p)) out.push({ host: rule.host, path: p.path, pathType: p.pathType, at: child(source, "http", "paths", i) });
+      if (isRecord(p)) out.push({ host: rule.host, path: p.path, pathType: p.pathType, at: child(source, "http", "paths", i), rule: r, index: i });
     });
   });
   return out;
+}
+
+/**
+ * Each path of a canary Ingress becomes the `canary` of the main Ingress
+ * path with its host and path (as ingress-nginx pairs them by location): the
+ * canary's backend is the alternative the canary rule chooses per request.
+ */
+function pairCanaries(state: MergeState, paths: readonly IngressPath[]): void {
+  const taken = new Map<string, DocLocation>();
+  for (const canary of state.canaries) {
+    for (const c of canary.paths) {
+      const mains = paths.filter((p) => p.host === c.host && p.path === c.path);
+      if (mains.length === 0) {
+        addProblem(state, c.at,
+          `no other Ingress has host ${got(c.host ?? "*")} and path ${got(c.path)}: a canary Ingress takes part of the traffic of a main Ingress with the same host and path, ` +
+            `and there is none (ingress-nginx would not use it either). Add the main Ingress, or remove the canary annotations (${formatLocation(canary.at)}) to route it on its own`);
+        continue;
+      }
+      for (const main of mains) {
+        const key = `${main.rule} ${main.index}`;
+        const earlier = taken.get(key);
+        if (earlier !== undefined) {
+          addProblem(state, c.at,
+            `${formatLocation(main.at)} already has a canary, ${formatLocation(earlier)}: a path takes at most one canary Ingress (ingress-nginx uses only one). Merge the two canaries or remove one`);
+          continue;
+        }
+        taken.set(key, c.at);
+        attachCanary(state, main, { backend: c.backend, ...canary.block });
+      }
+    }
+  }
+}
+
+/** Writes the canary onto a copy of the main path (the manifest as read stays untouched). */
+function attachCanary(state: MergeState, main: IngressPath, canary: Readonly<Record<string, unknown>>): void {
+  const rule = state.rules[main.rule] as Record<string, unknown> & { http: { paths: unknown[] } };
+  const paths = rule.http.paths.map((p, i) => (i === main.index && isRecord(p) ? { ...p, canary } : p));
+  state.rules[main.rule] = { ...rule, http: { ...rule.http, paths } };
 }

@@ -6,6 +6,7 @@ import * as v from "valibot";
 import { got } from "./messages";
 import { isDnsSubdomain } from "./dns-name";
 import { httpRouteFilter, httpRouteFilterDocumented } from "../filters/registry";
+import { affinity } from "./affinity-schema";
 
 export { isDnsSubdomain };
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -72,6 +73,27 @@ export const ingressBackend = v.pipe(
 
 export const pathTypes = ["Exact", "Prefix", "ImplementationSpecific"] as const;
 
+const canaryCount = (min: number, what: string) =>
+  v.pipe(
+    v.number((i) => `must be ${what}, got ${got(i.input)}`),
+    v.check((n) => Number.isInteger(n) && n >= min && n <= 999_999_999, (i) => `must be ${what}, got ${got(i.input)}`),
+  );
+
+/** Native only (an Ingress manifest says it with a canary Ingress): a second backend for this path, as ingress-nginx's canary. */
+export const canaryBlock = v.strictObject(
+  {
+    backend: v.pipe(ingressBackend, v.description("The canary's backend: the pool that takes the share the rules below give it.")),
+    header: v.optional(v.pipe(v.string(), v.description('Request header that decides first: "always" sends to the canary, "never" to the main backend (unless headerValue or headerPattern is set).'))),
+    headerValue: v.optional(v.pipe(v.string(), v.description("The header's exact value that sends to the canary; any other value falls through to cookie and weight."))),
+    headerPattern: v.optional(v.pipe(v.string(), v.description("A regular expression (RE2 syntax, unanchored) the header's value must match to go to the canary. Not used when headerValue is set."))),
+    cookie: v.optional(v.pipe(v.string(), v.description('Cookie that decides second: "always" sends to the canary, "never" to the main backend.'))),
+    weight: v.optional(v.pipe(canaryCount(0, "a whole number of at least 0"), v.description("Share of the remaining requests that go to the canary, out of weightTotal. Default 0 (none)."))),
+    weightTotal: v.optional(v.pipe(canaryCount(1, "a whole number of at least 1"), v.description("What weight is out of: at least 100. Default 100."))),
+    affinity: v.optional(v.pipe(affinity, v.description("Session affinity for requests sent to the canary's backend; overrides its pool's."))),
+  },
+  (i) => `must be a canary mapping with "backend", got ${got(i.input)}`,
+);
+
 const pathWith = <F extends v.GenericSchema>(filter: F) => v.strictObject({
   path: v.optional(
     v.pipe(
@@ -93,6 +115,8 @@ const pathWith = <F extends v.GenericSchema>(filter: F) => v.strictObject({
       v.description("edge-ingress only (not in Kubernetes' IngressPath): filters run on this path's requests, as an HTTPRoute rule's filters (the Ingress annotations become these)."),
     ),
   ),
+  canary: v.optional(canaryBlock),
+  affinity: v.optional(v.pipe(affinity, v.description("Session affinity for requests of this path; overrides the pool's (an Ingress's affinity annotations become this)."))),
 });
 
 export const httpIngressPath = pathWith(httpRouteFilter);
@@ -121,3 +145,4 @@ export const ingressRuleDocumented = ruleWith(pathWith(httpRouteFilterDocumented
 
 export type RawIngressRule = v.InferOutput<typeof ingressRule>;
 export type RawIngressBackend = v.InferOutput<typeof ingressBackend>;
+export type RawCanary = v.InferOutput<typeof canaryBlock>;

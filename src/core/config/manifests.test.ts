@@ -128,7 +128,7 @@ describe("mergeDocuments", () => {
     ]);
   });
 
-  it("reads every Ingress when no class is asked for, records its annotations and tls, and warns that tls hosts are not redirected", () => {
+  it("reads every Ingress when no class is asked for, records its annotations and tls, and notes that tls hosts are redirected and get HSTS", () => {
     const { merge, problems } = check(
       docs("a.yaml", pools, {
         ...ingress("x", { ingressClassName: "nginx", tls: [{ hosts: ["a.example.com"], secretName: "a-tls" }], ...rulesSpec("a.example.com", path("/", "web"))}, {
@@ -146,9 +146,9 @@ describe("mergeDocuments", () => {
     expect(merge.document.rules).toHaveLength(1);
     expect(merge.notes).toEqual([
       'a.yaml[1]: metadata.annotations["nginx.ingress.kubernetes.io/proxy-buffering"] (Ingress x): ignored, harmless: nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size',
+      "a.yaml[1]: spec.tls (Ingress x): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts a.example.com are redirected from HTTP to HTTPS (308), and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)",
     ]);
-    expect(merge.warnings.map((w) => formatLocation(w.at))).toEqual(["a.yaml[1]: spec.tls (Ingress x)"]);
-    expect(merge.warnings[0]?.message).toMatch(/^Cloudflare terminates TLS at the edge, so certificates are not needed, but ingress-nginx redirects HTTP to HTTPS for TLS hosts by default \(a\.example\.com\)/);
+    expect(merge.warnings).toEqual([]);
     // kubectl's copy of the manifest is not kept: the manifest itself is.
     expect(merge.document.ingresses).toEqual([
       { name: "x", namespace: "prod", annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "on" }, tls: [{ hosts: ["a.example.com"], secretName: "a-tls" }] },

@@ -10,6 +10,7 @@ import { readIngress } from "./ingress-manifest";
 import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type ObjectSource } from "./gateway-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
+import { checkHttpsBackends } from "./ingress-policies";
 import { applyHostAliases } from "./ingress-hosts";
 import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
@@ -36,6 +37,8 @@ export interface NativeDocument {
   gateways?: unknown[];
   httpRoutes?: unknown[];
   statusPath?: unknown;
+  /** Native per-host policies, in document order. */
+  hosts?: unknown[];
 }
 
 export interface MergeResult {
@@ -55,9 +58,11 @@ export interface MergeResult {
   readonly documentSource?: DocLocation;
   readonly pathNormalizationSource?: DocLocation;
   readonly statusPathSource?: DocLocation;
+  /** Merged `hosts[i]` came from `hostSources[i]`. */
+  readonly hostSources?: readonly DocLocation[];
 }
 
-const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "gateways", "httpRoutes"]);
+const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "gateways", "httpRoutes", "hosts"]);
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
@@ -71,6 +76,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
   checkIngressPairs(state);
   applyHostAliases(state);
+  checkHttpsBackends(state);
 
   const first = documents[0];
   const document: NativeDocument = { pools: state.pools };
@@ -81,6 +87,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
   if (state.gateways.length > 0) document.gateways = state.gateways;
   if (state.httpRoutes.length > 0) document.httpRoutes = state.httpRoutes;
   if (state.statusPath) document.statusPath = state.statusPath.value;
+  if (state.hosts && state.hosts.length > 0) document.hosts = state.hosts.map((h) => h.value);
   return {
     document,
     notes: state.notes,
@@ -94,6 +101,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     ...(first ? { documentSource: { file: first.file, index: first.index, segments: [] } } : {}),
     ...(state.pathNormalization ? { pathNormalizationSource: state.pathNormalization.at } : {}),
     ...(state.statusPath ? { statusPathSource: state.statusPath.at } : {}),
+    ...(state.hosts ? { hostSources: state.hosts.map((h) => h.at) } : {}),
   };
 }
 
@@ -147,6 +155,10 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
   if (value.gateways !== undefined) readNativeGatewayList(value.gateways, "gateways", at, state);
   if (value.httpRoutes !== undefined) readNativeGatewayList(value.httpRoutes, "httpRoutes", at, state);
   if (value.statusPath !== undefined) addStatusPath(state, value.statusPath, child(at, "statusPath"));
+  if (value.hosts !== undefined) {
+    if (!Array.isArray(value.hosts)) addProblem(state, child(at, "hosts"), `must be a list of {host, filters}, got ${got(value.hosts)}`);
+    else value.hosts.forEach((h, i) => (state.hosts ??= []).push({ value: h, at: child(at, "hosts", i) }));
+  }
 }
 
 /**
@@ -167,6 +179,7 @@ export function locatePath(merge: MergeResult, path: string): DocLocation {
   let base: DocLocation | undefined;
   let tail: Segment[] = rest;
   if (head === "rules" && typeof key === "number") base = merge.ruleSources[key];
+  else if (head === "hosts" && typeof key === "number") base = merge.hostSources?.[key];
   else if (head === "pools" && typeof key === "string") base = merge.poolSources.get(key);
   else if (head === "pools" && key === undefined) {
     base = merge.documentSource;

@@ -20,12 +20,21 @@ export interface LocatedWarning {
   readonly message: string;
 }
 
-/** A path of an Ingress marked `canary: "true"`; its rules are not merged (canaries are refused). */
+/** A path of an Ingress marked `canary: "true"`; its rules are not merged, its backend becomes the main path's canary. */
 export interface CanaryPath {
   readonly host: unknown;
   readonly path: unknown;
+  readonly backend?: unknown;
   readonly at: DocLocation;
 }
+
+/** A canary Ingress, at its canary annotation: the native `canary` block (without backend) its annotations compile to. */
+export interface CanaryIngress {
+  readonly at: DocLocation;
+  readonly paths: readonly CanaryPath[];
+  readonly block: Readonly<Record<string, unknown>>;
+}
+
 
 export interface MergeState {
   readonly options: MergeOptions;
@@ -47,11 +56,15 @@ export interface MergeState {
   /** Per pool, the first service port a backend named it with. */
   readonly servicePorts: Map<string, { readonly port: unknown; readonly at: DocLocation }>;
   /** Canary Ingresses, each at its canary annotation, with the paths it would take traffic from. */
-  readonly canaries: { readonly at: DocLocation; readonly paths: readonly CanaryPath[] }[];
+  readonly canaries: CanaryIngress[];
   /** Ingresses with use-regex "true" (or rewrite-target, named in `because`), each at that annotation. */
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[]; readonly because?: string }[];
   /** from-to-www-redirect and server-alias: hosts added once every rule is known (ingress-hosts.ts). */
   readonly hostAliases: HostAlias[];
+  /** Ingresses with backend-protocol "HTTPS", each at that annotation, with the pools they name (checked once every file is read). */
+  httpsBackends?: { readonly at: DocLocation; readonly pools: readonly string[] }[];
+  /** Native per-host policies, each with where it was written. */
+  hosts?: { readonly value: unknown; readonly at: DocLocation }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
   statusPath?: { readonly value: unknown; readonly at: DocLocation };

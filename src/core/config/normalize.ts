@@ -1,6 +1,7 @@
 // Defaults in one place: raw pool (as written) -> normalized Pool.
 import { got, joinPath } from "./messages";
 import { normalizeProbeHeaders } from "./probe-headers";
+import { normalizeAffinity } from "./affinity-schema";
 import { originUrlProblem, type RawHealthCheck, type RawPool } from "./schema";
 import type { HealthCheckSpec, Origin, PassiveEjectionSpec, Pool, Problem, StatusRange, WhenAllDown } from "./types";
 
@@ -49,9 +50,14 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[], s
       : DEFAULT_PASSIVE_EJECTION,
     ...(raw.hostHeader === undefined ? {} : { hostHeader: raw.hostHeader }),
     ...(raw.preserveHost === undefined ? {} : { preserveHost: raw.preserveHost }),
+    ...(raw.affinity ? affinityField(normalizeAffinity(raw.affinity, joinPath(["pools", name, "affinity"]), problems)) : {}),
     ...(raw.healthCheck ? { healthCheck: normalizeHealthCheck(raw.healthCheck, ["pools", name, "healthCheck"], problems, strictProbeHeaders) } : {}),
   };
   return pool;
+}
+
+function affinityField(affinity: Pool["affinity"]): Partial<Pool> {
+  return affinity === undefined ? {} : { affinity };
 }
 
 function whenAllDown(raw: string | 503 | undefined): WhenAllDown {

@@ -5,12 +5,16 @@ import * as v from "valibot";
 import { DEFAULT_PATH_NORMALIZATION } from "../http/path";
 import { checkRegexPath, routeIdentity, rulePathProblem } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
-import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBackend } from "./ingress-schema";
+import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawCanary, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
+import { hostPolicies, normalizeHostPolicies } from "./host-policies";
 import { pathFilters } from "./path-filters";
 import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
+import { canaryAction } from "../action/action";
+import { compileNativeCanary } from "./canary-native";
+import { normalizeAffinity } from "./affinity-schema";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
 /** The merged document is what the CLI checks too, so the message speaks of all its documents. */
@@ -97,11 +101,13 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
           return;
         }
       }
+      const canary = p.canary === undefined ? undefined : pathCanary(p.canary, pool, source, known, problems);
       if (pool === undefined) return;
       // Same property order in every route, host always present (maybe
       // undefined): one hidden class, so reading routes stays fast at 100k rules.
       const action = pathFilters(p, pool, source, known, problems);
-      const route: Route = { host: rule.host, path, pathType: p.pathType, pool, source, ...(action ? { action } : {}) };
+      const affinity = p.affinity === undefined ? undefined : normalizeAffinity(p.affinity, `${source}.affinity`, problems);
+      const route: Route = { host: rule.host, path, pathType: p.pathType, pool, source, ...(action ? { action } : {}), ...(canary && { canary }), ...(affinity && { affinity }) };
       const id = routeIdentity(route);
       const earlier = seen.get(id);
       if (earlier && earlier.pool !== pool) {
@@ -137,6 +143,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
   const written = new Set<string>();
   const gatewayMatches = (gateway?.routes ?? []).filter((r) => !written.has(r.source) && written.add(r.source));
   problems.push(...shadowedRouteProblems(gatewayMatches, statusPath).map((p) => ({ ...p, path: p.path.replace(/\.path$/, ".path.value") })));
+  const rawHosts = doc.hosts === undefined ? undefined : part(hostPolicies, doc.hosts, ["hosts"], problems);
+  const hostPolicyList = rawHosts ? normalizeHostPolicies(rawHosts, known, problems) : [];
   return {
     pools,
     routes,
@@ -145,7 +153,17 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     pathNormalization,
     ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
     statusPath,
+    ...(hostPolicyList.length > 0 ? { hostPolicies: hostPolicyList } : {}),
   };
+}
+
+/** A path's canary: its pool and the action choosing between main and canary per request. */
+function pathCanary(raw: RawCanary, pool: string | undefined, source: string, known: ReadonlySet<string>, problems: Problem[]): Route["canary"] {
+  const canaryPool = backendPool(raw.backend, `${source}.canary.backend`, known, problems);
+  const rule = compileNativeCanary(raw, `${source}.canary`, problems);
+  const affinity = raw.affinity === undefined ? undefined : normalizeAffinity(raw.affinity, `${source}.canary.affinity`, problems);
+  if (pool === undefined || canaryPool === undefined || rule === undefined) return undefined;
+  return { pool: canaryPool, action: canaryAction(pool, canaryPool, rule, source), ...(affinity && { affinity }) };
 }
 
 function backendPool(

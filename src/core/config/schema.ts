@@ -8,10 +8,12 @@ import { ingressBackend, ingressRuleDocumented } from "./ingress-schema";
 import { gateway, httpRoute } from "../gateway/schema";
 import { probeHeaders } from "./probe-headers";
 import { statusPathSchema } from "./status-path";
+import { hostPolicies } from "./host-policies";
 import { preciseHostname } from "../filters/hostname";
 
 const hostHeader = (whose: string) =>
   v.pipe(preciseHostname, v.description(`The Host ${whose} receives instead of the origin URL's host (sent with cf.resolveOverride: both must be hostnames in your Cloudflare zone).`));
+import { affinity } from "./affinity-schema";
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -125,6 +127,9 @@ export const pool = v.strictObject({
       v.description("Send the client's host as Host, as ingress-nginx does (sent with cf.resolveOverride). Default false: the origin URL's host."),
     ),
   ),
+  affinity: v.optional(
+    v.pipe(affinity, v.description("Session affinity: a client sticks to one origin (cookie, header or client address), wrapping the policy. Default: none.")),
+  ),
 });
 
 export const pathNormalization = v.strictObject({
@@ -159,6 +164,7 @@ export const nativeDocument = v.strictObject(
       v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),
     ),
     statusPath: v.optional(statusPathSchema),
+    hosts: v.optional(hostPolicies),
     gateways: v.optional(
       v.pipe(v.array(gateway, gatewaysMessage), v.description("Gateway API Gateways: their listeners are where HTTPRoutes attach (the Worker is the Gateway).")),
     ),
@@ -197,6 +203,7 @@ export const documentOutline = v.strictObject(
     ingresses: v.optional(v.array(v.unknown(), (i) => `must be a list of Ingress records, got ${got(i.input)}`)),
     pathNormalization: v.optional(v.unknown()),
     statusPath: v.optional(v.unknown()),
+    hosts: v.optional(v.unknown()),
     gateways: v.optional(v.array(v.unknown(), gatewaysMessage)),
     httpRoutes: v.optional(v.array(v.unknown(), httpRoutesMessage)),
   },

@@ -8,6 +8,8 @@ export type { PathNormalization };
 export type PolicyName = "random" | "round-robin" | "least-recent";
 
 import type { RouteAction } from "../action/action";
+import type { HostPolicy } from "./host-policies";
+import type { AffinitySpec } from "../policy/affinity-config";
 
 /**
  * Exact and Prefix (Gateway API PathPrefix) as the Ingress spec; a regex is
@@ -103,7 +105,15 @@ export interface Pool {
   readonly hostHeader?: string;
   /** Send the client's host as Host (ingress-nginx's default); false or undefined: the origin URL's host. */
   readonly preserveHost?: boolean;
+  /** Session affinity, wrapping the policy; none by default. */
+  readonly affinity?: PoolAffinity;
 }
+
+export type PoolAffinity =
+  | { readonly kind: "cookie"; readonly cookie: AffinitySpec }
+  /** Lower-case header name whose value is hashed onto the origins. */
+  | { readonly kind: "header"; readonly header: string }
+  | { readonly kind: "client-address" };
 
 /** One path rule, flattened out of IngressSpec rules (host copied onto each path). */
 export interface Route {
@@ -120,6 +130,10 @@ export interface Route {
   readonly conditions?: MatchConditions;
   /** HTTPRoute rules only; an Ingress path's action is its pool and nothing else. */
   readonly action?: RouteAction;
+  /** Ingress and native paths with a canary: its pool, and the action that chooses between the two per request. */
+  readonly canary?: { readonly pool: string; readonly action: RouteAction; readonly affinity?: PoolAffinity };
+  /** Session affinity for this path's requests, over the pool's (native rule paths; Ingress affinity annotations). */
+  readonly affinity?: PoolAffinity;
   /**
    * HTTPRoute rules only: the listener addresses ("http:80") the rule is
    * attached to. Such a rule's wildcard host covers one or more labels (the
@@ -170,6 +184,8 @@ export interface Config {
   readonly pathNormalization?: PathNormalization;
   /** Path prefix of the status page, with a trailing slash. Default "/.well-known/edge-ingress/". */
   readonly statusPath: string;
+  /** Native per-host policies (config/host-policies.ts); absent when none. */
+  readonly hostPolicies?: readonly HostPolicy[];
 }
 
 /** A Gateway listener: the Worker is the Gateway. */

@@ -17,6 +17,9 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   URLRewrite: { hostname: "elsewhere.example", path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" } },
   RequestMirror: { backendRef: { name: "shadow" }, percent: 50 },
   CORS: { allowOrigins: ["https://app.example", "https://*.example.com"], allowCredentials: true, allowMethods: ["GET"], maxAge: 60 },
+  HTTPSRedirect: { statusCode: 301 },
+  AccessControl: { allowSourceRanges: ["10.0.0.0/8", "2001:db8::/32"], denyCountries: ["XX"], allowAsns: [13335] },
+  StrictTransportSecurity: { maxAgeSeconds: 31536000, includeSubDomains: true },
   RewriteTarget: { pattern: "/a(/|$)(.*)", target: "/$2", caseInsensitive: true },
   AppRoot: { path: "/app" },
   StaticRedirect: { location: "https://www.example.org/", statusCode: 308 },
@@ -39,6 +42,9 @@ function request(headers: Record<string, string> = {}, method = "GET", path = "/
     matchedPrefix: "/a",
     mirrors: [],
     random: () => 0.99,
+    clientIp: "192.0.2.1",
+    country: "DE",
+    asn: 64500,
   };
 }
 

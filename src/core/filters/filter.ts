@@ -12,6 +12,8 @@ export interface LocalAnswer {
   readonly headers: Readonly<Record<string, string>>;
   /** Short plain text; "" for none. */
   readonly body: string;
+  /** Set when the answer is a refusal: the edge renders it as the router's own error with this code (x-edge-ingress-error). */
+  readonly error?: "forbidden";
 }
 
 /** A copy of the request for another pool, sent without waiting for it. */
@@ -51,6 +53,12 @@ export interface FilterRequest {
   readonly mirrors: MirrorTarget[];
   /** Uniform in [0, 1): injected, so tests can seed fractions. */
   readonly random: () => number;
+  /** CF-Connecting-IP as received; undefined when absent (only off Cloudflare). */
+  readonly clientIp: string | undefined;
+  /** request.cf.country (ISO 3166-1 alpha-2, "XX" unknown, "T1" Tor), if the runtime gave one. */
+  readonly country: string | undefined;
+  /** request.cf.asn, if the runtime gave one. */
+  readonly asn: number | undefined;
 }
 
 /** The origin's response on its way to the client. */
@@ -61,9 +69,18 @@ export interface FilterResponse {
   readonly request: FilterRequest;
 }
 
+/**
+ * Where a filter's request step runs in the fixed order of evaluation
+ * (src/core/request/stages.ts): HTTPS redirect, then access lists, then
+ * authentication, then every other filter in the order written.
+ */
+export type FilterStage = "https" | "access" | "auth";
+
 export interface Filter {
   /** The Gateway API filter type, e.g. "RequestHeaderModifier". */
   readonly type: string;
+  /** Its place in the fixed order; undefined: an ordinary filter, run in the order written after the staged ones. */
+  readonly stage?: FilterStage;
   /**
    * Runs before any origin is chosen. Returns a LocalAnswer to stop the
    * chain and answer the client, or undefined to go on. Never throws.

@@ -18,7 +18,7 @@ function request(over: Partial<FilterRequest> = {}): FilterRequest {
   return {
     method: "GET", scheme: "http", hostname: "shop.example", port: 80, clientPath: "/foo/bar", path: "/foo/bar", search: "?q=1",
     upstreamHost: undefined, clientHeaders: new Headers(), headers: new Headers({ "x-old": "1", keep: "a" }), matchedPrefix: "/foo",
-    mirrors: [], random: () => 0.5, ...over,
+    mirrors: [], random: () => 0.5, clientIp: undefined, country: undefined, asn: undefined, ...over,
   };
 }
 

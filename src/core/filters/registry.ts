@@ -3,18 +3,23 @@
 // FilterModule and its line here.
 import * as v from "valibot";
 import { got } from "../config/messages";
+import { accessControl } from "./access-control";
 import { cors } from "./cors";
+import { httpsRedirect } from "./https-redirect";
 import type { FilterModule } from "./module";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
 import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
+import { strictTransportSecurity } from "./strict-transport-security";
 import { urlRewrite } from "./url-rewrite";
 import { appRoot } from "./app-root";
 import { rewriteTarget } from "./rewrite-target";
 import { staticRedirect } from "./static-redirect";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect]);
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect,
+  // edge-ingress's own, for what ingress-nginx annotations ask (the https and access stages, request/stages.ts).
+  httpsRedirect, accessControl, strictTransportSecurity]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 

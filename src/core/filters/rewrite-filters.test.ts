@@ -28,7 +28,7 @@ function problemsOf(type: string, raw: unknown): string[] {
 function request(path: string, { scheme = "http", port = 80, hostname = "app.example.com", search = "" } = {}): FilterRequest {
   return {
     method: "GET", scheme, hostname, port, clientPath: path, path, search, upstreamHost: undefined,
-    clientHeaders: new Headers(), headers: new Headers(), matchedPrefix: undefined, mirrors: [], random: () => 0,
+    clientHeaders: new Headers(), headers: new Headers(), matchedPrefix: undefined, mirrors: [], random: () => 0, clientIp: undefined, country: undefined, asn: undefined,
   };
 }
 

@@ -11,6 +11,7 @@ import type { Filter } from "../filters/filter";
 import type { FilterContext } from "../filters/module";
 import { filterTypeProblem, filtersByType } from "../filters/registry";
 import { checkFullMatchRegex, rulePathProblem } from "../routing";
+import { inEvaluationOrder } from "../request/stages";
 import { parseDurationMs } from "./duration";
 import type { RawHttpRouteMatch, RawHttpRouteRule } from "./schema";
 
@@ -99,7 +100,7 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
   return { action, matches };
 }
 
-/** Compiles a list of filters through the registry (HTTPRoute rules and backendRefs, native and Ingress paths). */
+/** Compiles a list of filters through the registry (HTTPRoute rules and backendRefs, native and Ingress paths), in evaluation order (request/stages.ts). */
 export function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx: FilterContext, problems: Problem[]): readonly Filter[] {
   const filters: Filter[] = [];
   const seen = new Set<string>();
@@ -143,7 +144,7 @@ export function compileFilters(raw: readonly Record<string, unknown>[], at: stri
     for (const p of checked) problems.push({ path: `${path}.${module.field}${p.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, message: p.message });
     if (ok && checked.length === 0) filters.push(module.compile(parsed.output, ctx));
   });
-  return Object.freeze(filters);
+  return inEvaluationOrder(Object.freeze(filters));
 }
 
 /** "urlRewrite" -> "URLRewrite": which filter type a field belongs to, if any. */

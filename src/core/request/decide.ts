@@ -6,10 +6,13 @@
 import { pickBackend, poolAction, type Backend, type RouteAction } from "../action/action";
 import type { Filter, FilterRequest, LocalAnswer } from "../filters/filter";
 import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "../http/headers";
+import { decideCanary } from "../policy/canary";
+import { readCookie } from "../policy/cookies";
 import { normalizeHost } from "../routing";
 import type { RouteMatch } from "../routing/types";
 import type { Runtime } from "../runtime";
 import { requestFacts, requestPort } from "./facts";
+import { runStaged } from "./stages";
 
 export interface IncomingRequest {
   readonly method: string;
@@ -19,6 +22,9 @@ export interface IncomingRequest {
   /** CF-Connecting-IP, if known. */
   readonly clientIp: string | undefined;
   readonly requestId: string;
+  /** request.cf.country and request.cf.asn, when the runtime gives them (access lists read them). */
+  readonly country?: string | undefined;
+  readonly asn?: number | undefined;
 }
 
 export type Decision =
@@ -56,26 +62,44 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
   const action = actionOf(runtime, match);
 
   const upstream = upstreamRequest(incoming, routed.path, match, random);
-  for (const filter of action.filters) {
-    const answer = filter.onRequest?.(upstream);
+  // The host's policies run with the rule's filters in the fixed order (stages.ts); most hosts have none.
+  const hostFilters = runtime.hosts?.lookup(upstream.hostname);
+  if (hostFilters !== undefined) {
+    const answer = runStaged(hostFilters, action.filters, upstream);
     if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
+  } else {
+    for (const filter of action.filters) {
+      const answer = filter.onRequest?.(upstream);
+      if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
+    }
   }
-  const backend = pickBackend(action, random);
+  const backend = action.canary === undefined ? pickBackend(action, random) : canaryOrMain(action, incoming.headers, random);
   if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
   for (const filter of backend.filters) {
     const answer = filter.onRequest?.(upstream);
     if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
   }
   const responseFilters =
-    action.filters.length === 0 && backend.filters.length === 0
+    action.filters.length === 0 && backend.filters.length === 0 && hostFilters === undefined
       ? NO_FILTERS
-      : [...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
+      : [...(hostFilters ?? NO_FILTERS), ...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
   return { kind: "forward", routedPath, match, action, backend, pool: backend.pool, upstream, responseFilters };
 }
 
 /** An HTTPRoute rule carries its action; an Ingress path or the defaultBackend is its pool. */
 export function actionOf(runtime: Runtime, match: RouteMatch): RouteAction {
-  return match.route?.action ?? runtime.poolActions.get(match.pool) ?? poolAction(match.pool, "defaultBackend");
+  return match.route?.action ?? match.route?.canary?.action ?? runtime.poolActions.get(match.pool) ?? poolAction(match.pool, "defaultBackend");
+}
+
+/** The canary's backend or the main one, as the canary rule decides for this request's headers and cookies. */
+function canaryOrMain(action: RouteAction, headers: Headers, random: () => number): Backend | undefined {
+  const canary = action.canary!;
+  const decision = decideCanary(canary.rule, {
+    header: (name) => headers.get(name),
+    cookie: (name) => readCookie(headers.get("cookie"), name),
+    random,
+  });
+  return decision.target === "canary" ? canary.backend : pickBackend(action, random);
 }
 
 function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMatch, random: () => number): FilterRequest {
@@ -103,5 +127,8 @@ function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMa
     matchedPrefix: route?.pathType === "Prefix" && route.action !== undefined ? route.path : undefined,
     mirrors: [],
     random,
+    clientIp: incoming.clientIp,
+    country: incoming.country,
+    asn: incoming.asn,
   };
 }

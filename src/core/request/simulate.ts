@@ -13,6 +13,10 @@ export interface SimulatedRequest {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly scheme?: "http" | "https";
+  /** CF-Connecting-IP, request.cf.country and request.cf.asn, for access lists; unknown when absent. */
+  readonly clientIp?: string;
+  readonly country?: string;
+  readonly asn?: number;
 }
 
 export interface Outcome {
@@ -34,7 +38,7 @@ export interface Outcome {
 export function simulate(runtime: Runtime, request: SimulatedRequest, random: () => number = () => 0): { decision: Decision; url: URL } {
   const url = new URL(`${request.scheme ?? "http"}://${request.host}${request.path}`);
   const headers = new Headers({ host: request.host, ...(request.headers ?? {}) });
-  return { decision: decide(runtime, { method: (request.method ?? "GET").toUpperCase(), url, headers, clientIp: undefined, requestId: "edge-ingress-cli" }, random), url };
+  return { decision: decide(runtime, { method: (request.method ?? "GET").toUpperCase(), url, headers, clientIp: request.clientIp, country: request.country, asn: request.asn, requestId: "edge-ingress-cli" }, random), url };
 }
 
 export function outcomeOf(runtime: Runtime, decision: Decision): Outcome {
@@ -56,7 +60,9 @@ export function outcomeOf(runtime: Runtime, decision: Decision): Outcome {
       return {
         status: undefined,
         pool: decision.pool,
-        pools: decision.action.backends.filter((b) => b.weight > 0 && b.pool !== undefined).map((b) => b.pool as string),
+        pools: [...decision.action.backends, ...(decision.action.canary ? [decision.action.canary.backend] : [])]
+          .filter((b) => b.weight > 0 && b.pool !== undefined)
+          .map((b) => b.pool as string),
         location: undefined,
         upstreamPath: decision.upstream.path + decision.upstream.search,
         upstreamHost: pool && origin ? (upstreamHostFor(decision.upstream.upstreamHost, decision.upstream.hostname, pool, origin) ?? new URL(origin.url).host) : decision.upstream.upstreamHost,

@@ -1,0 +1,62 @@
+// Session affinity at the edge: which affinity applies to a request (the
+// rule path's, its canary's, else the pool's), a pick function that wraps
+// the pool's policy with it, and the Set-Cookie it leaves for the response.
+// The choice itself is pure (src/core/selection/affinity.ts).
+import type { Backend } from "../core/action/action";
+import type { Origin, Route } from "../core/config/types";
+import type { Runtime } from "../core/runtime";
+import type { PoolAffinityPicker } from "../core/selection/affinity";
+import type { Policy } from "../core/selection/policy";
+
+export interface StickyPicker {
+  pick(candidates: readonly Origin[]): Origin;
+  /** The Set-Cookie of the last pick: a retry on another origin moves the session there. */
+  readonly setCookie: string | undefined;
+}
+
+export interface StickyRequest {
+  readonly headers: Headers;
+  readonly clientIp: string | undefined;
+  readonly url: URL;
+  readonly route: Route | undefined;
+  readonly backend: Backend;
+}
+
+/** The policy alone when no affinity applies (no state, no allocation per pick). */
+export function stickyPicker(runtime: Runtime, pool: string, policy: Policy, request: StickyRequest): StickyPicker {
+  const affinity = affinityOf(runtime, request.route, request.backend, pool);
+  if (affinity === undefined) return { pick: (c) => policy.pick(c), setCookie: undefined };
+  const context = { headers: request.headers, clientIp: request.clientIp, https: request.url.protocol === "https:", locationPath: cookiePath(request.route), nowMs: Date.now() };
+  const picker = {
+    setCookie: undefined as string | undefined,
+    pick(candidates: readonly Origin[]): Origin {
+      const sticky = affinity.pick(policy, candidates, context);
+      picker.setCookie = sticky.setCookie;
+      return sticky.origin;
+    },
+  };
+  return picker;
+}
+
+/** A rule path's own affinity (its canary's, when the canary was chosen), else the pool's. */
+function affinityOf(runtime: Runtime, route: Route | undefined, backend: Backend, pool: string): PoolAffinityPicker | undefined {
+  if (route !== undefined && runtime.routeAffinities.size > 0) {
+    const onCanary = route.canary !== undefined && backend === route.canary.action.canary?.backend;
+    const own = runtime.routeAffinities.get(onCanary ? `${route.source} canary` : route.source);
+    if (own !== undefined) return own;
+  }
+  return runtime.affinities.get(pool);
+}
+
+/** The matched rule's path is the affinity cookie's default Path; a regular expression cannot be one. */
+function cookiePath(route: Route | undefined): string {
+  return route === undefined || route.pathType === "ImplementationSpecific" || route.pathType === "RegularExpression" ? "/" : route.path;
+}
+
+/** Adds the session cookie to the answer (the origin's own Set-Cookie fields stay). */
+export function withSetCookie(response: Response, setCookie: string | undefined): Response {
+  if (setCookie === undefined || response.status === 101) return response;
+  const headers = new Headers(response.headers);
+  headers.append("set-cookie", setCookie);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
