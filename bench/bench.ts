@@ -1,5 +1,6 @@
 // The whole benchmark as one function: bundle, micro-benchmark per size (each
-// in a fresh process), end to end in workerd, CPU profiles; every process it
+// in a fresh process), the cold path, cron run and refresh in workerd, end to
+// end in workerd, CPU profiles; every process it
 // starts is stopped before it returns or throws. `npm run bench` (run.ts)
 // prints and writes what it returns; the smoke test runs it with tiny sizes.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,11 +9,13 @@ import { join } from "node:path";
 import { buildBundle, workerSettings, type BundleResult } from "./bundle";
 import { runE2e, type E2eResult } from "./e2e/run";
 import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
-import { profileWorkerd } from "./e2e/profile-workerd";
-import { gatewayInChild, microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
-import type { GatewayMicroResult } from "./micro/gateway";
+import { profileFresh, profileWorkerd } from "./e2e/profile-workerd";
+import { microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
 import type { MicroResult } from "./micro/measure";
-import { stopAll } from "./processes";
+import { stop, stopAll } from "./processes";
+import { startOrigin } from "./e2e/stack";
+import { cliValues, cronDocument, expectFromOrigin, measureCold, measureCron, measureRefresh, sampleRequest, type ColdResult, type CronResult, type RefreshResult } from "./workerd/isolate";
+import { generateConfig } from "./generate";
 import type { ProfileSummary } from "./profile";
 import { evaluateTargets, type TargetResult } from "./targets";
 
@@ -23,6 +26,8 @@ export interface BenchOptions {
   readonly requestTimeMs: number;
   readonly loadIterations: number;
   readonly sampleCount: number;
+  /** The first request of a fresh isolate (per rule count), a cron run and refreshes, in workerd; undefined skips them. */
+  readonly isolate: { readonly coldSizes: readonly number[]; readonly coldSamples: number; readonly cronRules: number; readonly cronOrigins: number; readonly cronRuns: number; readonly refreshRules: number } | undefined;
   /** Undefined skips the end-to-end part. */
   readonly e2e: { readonly ruleCount: number; readonly rounds: number; readonly roundSeconds: number; readonly warmupSeconds: number; readonly connections: number } | undefined;
   /** CPU profiles: code paths in Node (micro), and the Workers in workerd under load. */
@@ -42,7 +47,7 @@ type WorkerdTarget = "router" | "passThrough";
 
 export interface ProfileResult {
   readonly runtime: "node" | "workerd";
-  readonly mode: ProfileMode | WorkerdTarget;
+  readonly mode: ProfileMode | WorkerdTarget | "firstRequest" | "cronRun";
   readonly ruleCount: number;
   /** Profiled wall time. */
   readonly ms: number;
@@ -59,8 +64,7 @@ export interface BenchResults {
   readonly options: Omit<BenchOptions, "log" | "repoRoot">;
   readonly bundle: BundleResult;
   readonly micro: readonly MicroResult[];
-  /** The HTTPRoute-heavy config, at the largest size up to 10,000 rules; absent in results written before it existed. */
-  readonly gateway?: GatewayMicroResult;
+  readonly isolate?: { readonly cold: readonly ColdResult[]; readonly cron: CronResult; readonly refresh: RefreshResult };
   readonly e2e: E2eResult | undefined;
   readonly profiles: readonly ProfileResult[];
   readonly targets: readonly TargetResult[];
@@ -72,13 +76,12 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   requestTimeMs: 2000,
   loadIterations: 5,
   sampleCount: 1024,
+  isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
   e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
   profile: {
     nodeMs: 3000,
     node: [
       { mode: "route", ruleCount: 100_000 },
-      { mode: "parse", ruleCount: 10_000 },
-      { mode: "compile", ruleCount: 10_000 },
     ],
     workerdSeconds: 5,
     workerdRuleCount: 10_000,
@@ -92,6 +95,7 @@ export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
   requestTimeMs: 50,
   loadIterations: 2,
   sampleCount: 64,
+  isolate: { coldSizes: [10], coldSamples: 1, cronRules: 10, cronOrigins: 2, cronRuns: 2, refreshRules: 10 },
   e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2 },
   profile: { nodeMs: 300, node: [{ mode: "route", ruleCount: 10 }], workerdSeconds: 1, workerdRuleCount: 10, workerd: ["router"] },
 };
@@ -117,9 +121,48 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`micro-benchmark: ${size.toLocaleString("en-US")} rules`);
       micro.push(await microInChild(size, child));
     }
-    const gatewaySize = Math.max(...options.sizes.filter((n) => n <= 10_000));
-    log(`micro-benchmark: ${gatewaySize.toLocaleString("en-US")} rules as HTTPRoutes (header and query matches, weighted backends)`);
-    const gateway = await gatewayInChild(gatewaySize, child);
+    const profiles: ProfileResult[] = [];
+    let isolate: BenchResults["isolate"];
+    if (options.isolate) {
+      const o = options.isolate;
+      const { origin, originUrl } = await startOrigin(options.repoRoot);
+      try {
+        // The deployed (minified) build: what a new isolate on Cloudflare loads.
+        const settings = { ...workerSettings(options.repoRoot), bundleDir: bundle.deployedDir, originUrl };
+        const dir = join(tmp, "isolate");
+        const cold: ColdResult[] = [];
+        for (const size of o.coldSizes) {
+          log(`first request of a fresh isolate in workerd: ${size.toLocaleString("en-US")} rules, ${o.coldSamples} fresh workerd processes`);
+          cold.push(await measureCold(settings, originUrl, size, o.coldSamples, dir));
+        }
+        log(`cron run in workerd: ${o.cronRules.toLocaleString("en-US")} rules, ${o.cronOrigins} checked origins, ${o.cronRuns} runs`);
+        const cron = await measureCron(settings, originUrl, o.cronRules, o.cronOrigins, o.cronRuns, dir);
+        log(`refreshes of an unchanged config in workerd: ${o.refreshRules.toLocaleString("en-US")} rules, 1 s TTL`);
+        const refresh = await measureRefresh(settings, originUrl, o.refreshRules, dir);
+        isolate = { cold, cron, refresh };
+        if (options.profile) {
+          // Profiles of the unminified build, whose module comments place each frame in its source file.
+          const unminified = { ...settings, bundleDir: bundle.outDir };
+          const ruleCount = Math.max(...o.coldSizes.filter((n) => n <= 10_000));
+          log(`CPU profile in workerd: first request of a fresh isolate, ${ruleCount.toLocaleString("en-US")} rules`);
+          const generated = generateConfig(ruleCount, { originUrl: (_pool, i) => `${originUrl}/o${i}` });
+          const request = sampleRequest(generated);
+          const first = await profileFresh({ ...unminified, workDir: join(tmp, "profile-first"), routerVars: { CONFIG_CACHE_TTL_SECONDS: "3600" } }, await cliValues(generated.document), "router", (server) =>
+            expectFromOrigin(server.routerUrl, request),
+          );
+          profiles.push({ runtime: "workerd", mode: "firstRequest", ruleCount, ms: 0, summary: first });
+          log(`CPU profile in workerd: a cron run in a fresh isolate, ${o.cronRules.toLocaleString("en-US")} rules, ${o.cronOrigins} origins`);
+          const { document } = cronDocument(o.cronRules, o.cronOrigins, originUrl);
+          const cronProfile = await profileFresh({ ...unminified, workDir: join(tmp, "profile-cron"), routerVars: { HEALTH_MAX_PROBES_PER_RUN: String(o.cronOrigins) } }, await cliValues(document), "cron", async (server) => {
+            const response = await fetch(server.cronUrl, { signal: AbortSignal.timeout(60_000) });
+            if ((await response.text()) !== "ok") throw new Error(`the profiled cron run failed: ${response.status}`);
+          });
+          profiles.push({ runtime: "workerd", mode: "cronRun", ruleCount: o.cronRules, ms: 0, summary: cronProfile });
+        }
+      } finally {
+        await stop(origin);
+      }
+    }
 
     let e2e: E2eResult | undefined;
     if (options.e2e) {
@@ -136,7 +179,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       });
     }
 
-    const profiles: ProfileResult[] = [];
     const p = options.profile;
     if (p) {
       for (const { mode, ruleCount } of p.node) {
@@ -171,8 +213,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       micro,
       e2e,
       profiles,
-      gateway,
-      targets: evaluateTargets(micro, e2e, bundle, gateway),
+      isolate,
+      targets: evaluateTargets(micro, e2e, bundle, isolate),
     };
   } finally {
     await stopAll();

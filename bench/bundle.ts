@@ -13,6 +13,8 @@ import { readBundleMap } from "./workerd/bundle-map";
 export interface BundleResult {
   /** The unminified build (workerd runs it; profiles map its lines to sources). */
   readonly outDir: string;
+  /** The deployed build's directory (minified, as uploaded). */
+  readonly deployedDir: string;
   /** As deployed (minified). */
   readonly rawBytes: number;
   readonly gzipBytes: number;
@@ -36,6 +38,7 @@ export async function buildBundle(repoRoot: string, outDir: string): Promise<Bun
   const parts = readBundleMap(join(outDir, "index.js")).bytesByPart();
   return {
     outDir,
+    deployedDir,
     rawBytes: deployed.length,
     gzipBytes: gzipSync(deployed, { level: 9 }).length,
     unminifiedRawBytes: code.length,

@@ -2,7 +2,7 @@
 // three parts' tables, raw rounds, and for every target not met the evidence
 // (explain.ts). Everything here is formatting; no figure is adjusted.
 import type { BenchResults } from "./bench";
-import type { Target } from "./e2e/run";
+import { median, type Target } from "./e2e/run";
 import { explainMisses } from "./explain";
 import { bytes, int, ms, table, us } from "./markdown";
 import type { TaskStats } from "./micro/measure";
@@ -53,6 +53,28 @@ export function renderMicro(results: BenchResults): string {
     "Loading a config: cold = the first run in a fresh process, as a new isolate pays it; warm = mean of repeated runs (tinybench). parse = `JSON.parse` + `parseConfig` (validation and normalization). Heap = retained after a full GC, per copy over enough copies to average out GC noise. Route shape changes: routes of `Config.routes` whose V8 hidden class differs from the route before them (V8's `%HaveSameMap`); few is good.",
     "",
     load,
+  ].join("\n");
+}
+
+export function renderIsolate(results: BenchResults): string {
+  const i = results.isolate;
+  if (!i) return "Not run.";
+  const cell = (values: readonly number[]) => `${ms(median(values), 1)} (${values.map((v) => v.toFixed(1)).join(", ")})`;
+  return [
+    "The deployed (minified) bundle in workerd, with the KV values the CLI's own code writes (the active value with its digest and prepared form, the version key, the health plan). " +
+      "CPU is the whole workerd process's (every thread, from /proc/<pid>/task/*/schedstat), from just before the request until the process is idle again; it includes workerd's HTTP server and client and the KV service Worker, which answers from values it holds JSON-encoded. " +
+      "Inside workerd, Date.now() does not advance during CPU work, so the Worker cannot time itself.",
+    "",
+    "First request of a fresh isolate: one fresh workerd process per sample; median (every sample). The bare pass-through's first request, each in its own fresh workerd, is what workerd spends on a first proxied request without the router.",
+    "",
+    table(
+      ["rules", "active value", "first request", "second request (same isolate)", "bare pass-through, first request", "read"],
+      i.cold.map((c) => [int(c.ruleCount), bytes(c.valueBytes), cell(c.cpuMs), cell(c.secondCpuMs), cell(c.passThroughCpuMs), c.read]),
+    ),
+    "",
+    `Cron run: ${int(i.cron.ruleCount)} rules, health checks on ${i.cron.checkedOrigins} origins (all on the local origin server); ${i.cron.cpuMs.length} runs in one workerd, the first in a fresh isolate; probes per run ${i.cron.probesPerRun.join(", ")}; CPU per run ${cell(i.cron.cpuMs)}. The same number of concurrent GETs of the origin from a bare Worker (likewise, in one fresh workerd): ${cell(i.cron.fetchesOnlyCpuMs)}.`,
+    "",
+    `Refresh: ${int(i.refresh.ruleCount)} rules, CONFIG_CACHE_TTL_SECONDS = 1; after the first request, ${i.refresh.refreshes} requests each more than the TTL after the one before; reads counted by the KV service: version key ${i.refresh.versionReads}, active value ${i.refresh.configReads}; config.loaded log lines (a parse and a compile each): ${i.refresh.compiles}; CPU per request with its refresh ${cell(i.refresh.cpuMs)}.`,
   ].join("\n");
 }
 
@@ -126,13 +148,15 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     renderMicro(results),
     "",
-    renderGateway(results),
+    "## 2. Fresh isolates, cron run and refresh in workerd",
     "",
-    "## 2. End to end in workerd",
+    renderIsolate(results),
+    "",
+    "## 3. End to end in workerd",
     "",
     renderE2e(results),
     "",
-    "## 3. Bundle",
+    "## 4. Bundle",
     "",
     `\`wrangler deploy --dry-run\` output as deployed (minified, \`minify = true\` in wrangler.toml): ${bytes(results.bundle.rawBytes)} (${results.bundle.rawBytes} bytes), gzip level 9: **${bytes(results.bundle.gzipBytes)}** (${results.bundle.gzipBytes} bytes). ` +
       `Unminified: ${bytes(results.bundle.unminifiedRawBytes)}, gzip level 9: ${bytes(results.bundle.unminifiedGzipBytes)}. Uncompressed share of the unminified build by package or folder:`,
@@ -143,19 +167,5 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     explanations,
     "",
-  ].join("\n");
-}
-
-/** The HTTPRoute-heavy config (bench/generate-gateway.ts), one row. */
-function renderGateway(results: BenchResults): string {
-  const g = results.gateway;
-  if (!g) return "HTTPRoutes: not measured in this run.";
-  return [
-    `HTTPRoutes: the ${int(g.ruleCount)}-rule config written as ${int(g.httpRouteRules)} HTTPRoute rules, ${int(g.conditionRules)} of them with a header match (half of those with a query match too) and weighted backends; a fifth of the requests carry that header and query. \`route + select\` is the table's route with method, header and query conditions, the rule's weighted backend, availability and the policy's pick.`,
-    "",
-    table(
-      ["rules", "HTTPRoute rules", "with conditions", "route + select", "compile (cold)", "mismatches"],
-      [[int(g.ruleCount), int(g.httpRouteRules), int(g.conditionRules), perRequestCell(g.routeSelect), `${g.compileMs.toFixed(1)} ms`, String(g.mismatches)]],
-    ),
   ].join("\n");
 }

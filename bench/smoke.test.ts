@@ -32,10 +32,6 @@ describe("npm run bench --smoke", () => {
 
   it("times routing and loading for every size, and the router agrees with the generated samples", () => {
     expect(results.micro.map((m) => m.ruleCount)).toEqual(SMOKE.sizes);
-    // The same config written as HTTPRoutes routes every sample as the generator expects.
-    expect(results.gateway?.ruleCount).toBe(Math.max(...SMOKE.sizes));
-    expect(results.gateway?.mismatches).toBe(0);
-    expect(results.gateway?.conditionRules).toBeGreaterThan(0);
     for (const m of results.micro) {
       expect(m.mismatches, `${m.ruleCount} rules: samples routed against expectation`).toBe(0);
       for (const [name, stats] of Object.entries(m.perRequest)) expectPositive(stats.meanNs, `${m.ruleCount} rules, ${name}`);
@@ -47,6 +43,20 @@ describe("npm run bench --smoke", () => {
       expectPositive(m.memory?.runtimeBytes, "Runtime heap");
       expect(m.routeShapes?.compared).toBe(m.ruleCount - 1);
     }
+  });
+
+  it("measures fresh isolates, a cron run and refreshes in workerd, the CLI's values taking the fast path", () => {
+    const isolate = results.isolate!;
+    expect(isolate.cold.map((c) => c.ruleCount)).toEqual(SMOKE.isolate!.coldSizes);
+    for (const c of isolate.cold) {
+      expect(c.read).toBe("prepared");
+      for (const v of [...c.cpuMs, ...c.secondCpuMs, ...c.passThroughCpuMs]) expectPositive(v, "CPU ms");
+    }
+    expect(isolate.cron.probesPerRun).toEqual(Array(SMOKE.isolate!.cronRuns).fill(SMOKE.isolate!.cronOrigins));
+    for (const v of isolate.cron.cpuMs) expectPositive(v, "cron CPU ms");
+    expect(isolate.refresh.compiles).toBe(0);
+    expect(isolate.refresh.versionReads).toBeGreaterThan(0);
+    expect(isolate.refresh.configReads).toBe(1);
   });
 
   it("proxies through the router to the origin in workerd, reading KV only on the first request", () => {
@@ -71,7 +81,7 @@ describe("npm run bench --smoke", () => {
   });
 
   it("profiles in Node and in workerd", () => {
-    expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["node:route", "workerd:router"]);
+    expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["workerd:firstRequest", "workerd:cronRun", "node:route", "workerd:router"]);
     for (const p of results.profiles) {
       expectPositive(p.summary.totalMs, `${p.mode} profile`);
       expect(p.summary.topFunctions.length).toBeGreaterThan(0);
@@ -79,10 +89,10 @@ describe("npm run bench --smoke", () => {
   });
 
   it("evaluates every target and renders every section", () => {
-    expect(results.targets.map((t) => t.id)).toEqual(["throughput", "p50", "route-10k", "route-gateway-10k", "route-scaling", "compile-10k", "bundle"]);
-    expect(results.targets.find((t) => t.id === "bundle")?.status).not.toBe("not measured");
+    expect(results.targets.map((t) => t.id)).toEqual(["cold-1k", "cold-10k", "cold-100k", "cron", "refresh", "throughput", "p50", "route-scaling", "bundle"]);
+    for (const id of ["bundle", "cron", "refresh"]) expect(results.targets.find((t) => t.id === id)?.status).not.toBe("not measured");
     const markdown = renderMarkdown(results);
-    for (const heading of ["## Machine", "## Targets", "## 1. Routing micro-benchmark", "## 2. End to end in workerd", "## 3. Bundle", "## Targets not met"]) {
+    for (const heading of ["## Machine", "## Targets", "## 1. Routing micro-benchmark", "## 2. Fresh isolates", "## 3. End to end in workerd", "## 4. Bundle", "## Targets not met"]) {
       expect(markdown).toContain(heading);
     }
   });

@@ -3,12 +3,16 @@
 // (never used for the measured figures), profiled through the inspector
 // protocol (Profiler.start / Profiler.stop) while autocannon loads it.
 // Frames are placed in their source files through the bundle's module comments.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from "../profile";
 import { readBundleMap } from "../workerd/bundle-map";
 import { runLoad } from "./load";
 import { getOnce, startStack, type StackOptions, type Target } from "./stack";
+import { stop } from "../processes";
+import { putValues } from "../workerd/isolate";
+import { startWorkerd, type WorkerdOptions, type WorkerdServer } from "../workerd/server";
 
 export interface WorkerdProfileOptions extends StackOptions {
   readonly target: Extract<Target, "router" | "passThrough">;
@@ -85,5 +89,41 @@ export async function profileWorkerd(options: WorkerdProfileOptions): Promise<Wo
     }
   } finally {
     await stack.close();
+  }
+}
+
+/**
+ * A CPU profile of one thing a fresh isolate does (its first request, a cron
+ * run): a fresh workerd with the inspector open, `values` stored in KV, the
+ * `service`'s isolate profiled while `action` runs. Shares only: the
+ * profiler slows the isolate down.
+ */
+export async function profileFresh(
+  options: Omit<WorkerdOptions, "inspector">,
+  values: Record<string, string>,
+  service: "router" | "cron",
+  action: (server: WorkerdServer) => Promise<void>,
+): Promise<ProfileSummary> {
+  mkdirSync(options.workDir, { recursive: true });
+  const server = await startWorkerd({ ...options, inspector: true });
+  try {
+    await putValues(server, values);
+    const inspector = await connect(`ws://127.0.0.1:${server.inspectorPort}/${service}`);
+    try {
+      await inspector.send("Profiler.enable");
+      await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+      await inspector.send("Profiler.start");
+      await action(server);
+      const { profile } = (await inspector.send("Profiler.stop")) as { profile: CpuProfile };
+      const map = readBundleMap(join(options.workDir, "router.js"));
+      return summarizeProfile(profile, (_url, line) => {
+        const file = map.fileOf(line);
+        return { file, where: `${file} (bundle line ${line + 1})` };
+      });
+    } finally {
+      inspector.close();
+    }
+  } finally {
+    await stop(server.child);
   }
 }

@@ -38,13 +38,23 @@ export interface Stack {
 const ORIGIN_SERVER = fileURLToPath(new URL("../origin-server.ts", import.meta.url));
 const REQUEST_MIX = 64;
 
+/** The origin server in its own Node process, and its URL. */
+export async function startOrigin(repoRoot: string): Promise<{ readonly origin: ChildProcess; readonly originUrl: string }> {
+  const origin = spawnTracked(process.execPath, ["--import", "tsx", ORIGIN_SERVER], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  try {
+    const { port } = await waitForLine(origin, origin.stdout!, (line) => (line.startsWith("{") ? (JSON.parse(line) as { port: number }) : undefined), 20_000, "origin server");
+    return { origin, originUrl: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await stop(origin);
+    throw error;
+  }
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(options.workDir, { recursive: true });
-  const origin = spawnTracked(process.execPath, ["--import", "tsx", ORIGIN_SERVER], { cwd: options.repoRoot, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  const { origin, originUrl } = await startOrigin(options.repoRoot);
   let server: WorkerdServer | undefined;
   try {
-    const { port } = await waitForLine(origin, origin.stdout, (line) => (line.startsWith("{") ? (JSON.parse(line) as { port: number }) : undefined), 20_000, "origin server");
-    const originUrl = `http://127.0.0.1:${port}`;
     // Every origin of every pool is the local origin, told apart by a base path.
     const generated = generateConfig(options.ruleCount, { originUrl: (_pool, o) => `${originUrl}/o${o}` });
     server = await startWorkerd({

@@ -4,7 +4,6 @@
 import { fileURLToPath } from "node:url";
 import { outputTail, spawnTracked, stop, waitForLine } from "../processes";
 import type { ProfileSummary } from "../profile";
-import type { GatewayMicroResult } from "./gateway";
 import type { MicroResult } from "./measure";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -53,17 +52,7 @@ export function microInChild(ruleCount: number, options: ChildOptions): Promise<
   );
 }
 
-/** The HTTPRoute-heavy config of N rules (bench/generate-gateway.ts): routing with conditions plus selection. */
-export function gatewayInChild(ruleCount: number, options: ChildOptions): Promise<GatewayMicroResult> {
-  return runCli<GatewayMicroResult>(
-    [],
-    ["--gateway", "--rules", String(ruleCount), "--request-time-ms", String(options.requestTimeMs), "--samples", String(options.sampleCount)],
-    options,
-    `HTTPRoute micro-benchmark (${ruleCount} rules)`,
-  );
-}
-
-export type ProfileMode = "route" | "request" | "parse" | "compile";
+export type ProfileMode = "route" | "request";
 
 /** Runs one code path in a loop under the V8 profiler, in a fresh process; returns the summary. */
 export async function profileInChild(ruleCount: number, mode: ProfileMode, profileMs: number, options: ChildOptions): Promise<ProfileSummary> {

@@ -1,8 +1,8 @@
 // Child-process entry of the micro-benchmark (started by child.ts with
 // --expose-gc). Prints one result line:
 //   BENCH_RESULT {"ruleCount":...}
-// Arguments: --rules N --request-time-ms T --load-iterations I --samples S [--gateway]
-//            [--profile route|request|parse|compile --profile-ms T]
+// Arguments: --rules N --request-time-ms T --load-iterations I --samples S
+//            [--profile route|request --profile-ms T]
 // With --profile it runs one code path in a plain loop under the V8 CPU
 // profiler (node:inspector, started after setup so that module loading and
 // config generation stay out of the profile) and prints the profile's summary.
@@ -11,7 +11,6 @@ import { parseArgs } from "node:util";
 import { compileRuntime } from "../../src/core/runtime";
 import { generateConfig, seededRandom } from "../generate";
 import { nodeLocator, summarizeProfile, type CpuProfile } from "../profile";
-import { measureGateway } from "./gateway";
 import { loadStored, measureSize } from "./measure";
 import { prepareSamples, requestBench } from "./requests";
 
@@ -24,7 +23,6 @@ const { values } = parseArgs({
     "load-iterations": { type: "string", default: "5" },
     samples: { type: "string", default: "1024" },
     profile: { type: "string" },
-    gateway: { type: "boolean", default: false },
     "profile-ms": { type: "string", default: "3000" },
   },
 });
@@ -40,8 +38,6 @@ if (values.profile) {
   const steps: Record<string, () => number> = {
     route: requests.routeSelectAll,
     request: requests.fullRequestAll,
-    parse: () => loadStored(text).routes.length,
-    compile: () => compileRuntime("bench", config, { random: seededRandom(1) }).policies.size,
   };
   const step = steps[values.profile];
   if (!step) throw new Error(`--profile must be one of ${Object.keys(steps).join(", ")}`);
@@ -62,9 +58,6 @@ if (values.profile) {
   session.disconnect();
   const summary = summarizeProfile(profile, nodeLocator(process.cwd()));
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ loops, sink, summary })}\n`);
-} else if (values.gateway) {
-  const result = await measureGateway(ruleCount, Number(values.samples), Number(values["request-time-ms"]));
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 } else {
   const result = await measureSize({
     ruleCount,

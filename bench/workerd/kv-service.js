@@ -5,15 +5,23 @@
 //   GET  /<key>[?urlencoded=true]   one value; 404 when absent
 //   POST /bulk/get                  {"keys":[...],"type":"text"|"json","withMetadata":bool}
 //                                   -> {"<key>": value-or-null, ...}
-//   PUT  /<key>, DELETE /<key>, GET / (list) are not needed by the router's request path.
-// Every read is counted, so the benchmark can show that the router reads KV
-// once per isolate and then serves from its cache.
+//   PUT  /<key>                     store a value (the cron run writes the health state)
+//   DELETE /<key>, GET / (list) are not needed by the router.
+// Every read is counted, in total and per key, so the benchmark can show that
+// the router reads KV once per isolate, and which keys a refresh reads.
 //
 // The benchmark drives it on its own socket, under /__bench/ (never reached
 // through the binding): PUT /__bench/values/<key>, GET /__bench/stats.
 
 const values = new Map();
-const stats = { reads: 0, singleGets: 0, bulkGets: 0, keysRead: 0, other: 0 };
+/** JSON.stringify of each value. */
+const encoded = new Map();
+function store(key, text) {
+  values.set(key, text);
+  encoded.set(key, JSON.stringify(text));
+}
+const stats = { reads: 0, singleGets: 0, bulkGets: 0, keysRead: 0, writes: 0, other: 0, byKey: {} };
+const counted = (key) => (stats.byKey[key] = (stats.byKey[key] ?? 0) + 1);
 
 function decodeKey(url) {
   const raw = url.pathname.slice(1);
@@ -23,7 +31,7 @@ function decodeKey(url) {
 async function admin(request, url) {
   if (url.pathname === "/__bench/stats") return Response.json(stats);
   if (request.method === "PUT" && url.pathname.startsWith("/__bench/values/")) {
-    values.set(decodeURIComponent(url.pathname.slice("/__bench/values/".length)), await request.text());
+    store(decodeURIComponent(url.pathname.slice("/__bench/values/".length)), await request.text());
     return new Response(null, { status: 204 });
   }
   return new Response("unknown admin request", { status: 404 });
@@ -39,6 +47,13 @@ export default {
       stats.reads++;
       stats.bulkGets++;
       stats.keysRead += body.keys.length;
+      for (const key of body.keys) counted(key);
+      if (body.type !== "json" && !body.withMetadata) {
+        // Text values are kept JSON-encoded too, so that answering costs this
+        // Worker (which shares the router's process and CPU figures) little.
+        const parts = body.keys.map((key) => `${JSON.stringify(key)}:${encoded.get(key) ?? "null"}`);
+        return new Response(`{${parts.join(",")}}`, { headers: { "content-type": "application/json" } });
+      }
       const result = {};
       for (const key of body.keys) {
         const text = values.get(key);
@@ -50,8 +65,14 @@ export default {
       stats.reads++;
       stats.singleGets++;
       stats.keysRead++;
+      counted(decodeKey(url));
       const text = values.get(decodeKey(url));
       return text === undefined ? new Response("Not Found", { status: 404 }) : new Response(text);
+    }
+    if (request.method === "PUT" && url.pathname !== "/") {
+      stats.writes++;
+      store(decodeKey(url), await request.text());
+      return new Response(null);
     }
     stats.other++;
     return new Response(`kv-service: ${request.method} ${url.pathname} is not implemented`, { status: 501 });
