@@ -81,7 +81,7 @@ describe("mergeDocuments", () => {
     expect(same.parsed.ok && same.parsed.config.pathNormalization).toEqual({ escapedSlashes: "reject", mergeSlashes: false });
     const different = check([...docs("a.yaml", { ...pools, pathNormalization: { mergeSlashes: false } }), ...docs("b.yaml", { pathNormalization: { escapedSlashes: "keep" } })]);
     expect(different.problems).toEqual([
-      "b.yaml[0]: pathNormalization: conflicts with the pathNormalization at a.yaml[0]: pathNormalization: at most one may be set across all documents",
+      'b.yaml[0]: pathNormalization: conflicts with the pathNormalization at a.yaml[0]: pathNormalization ({"mergeSlashes":false}): at most one pathNormalization may be set across all documents',
     ]);
     const bad = check(docs("a.yaml", { ...pools, pathNormalization: { escapedSlashes: 1 } }));
     expect(bad.problems).toEqual(['a.yaml[0]: pathNormalization.escapedSlashes: must be "reject" or "keep", got 1']);

@@ -12,7 +12,7 @@ import { child, formatLocation, isRecord, splitPath, type DocLocation, type Loca
 import { checkIngressPairs } from "./ingress-pairs";
 import { checkHttpsBackends } from "./ingress-policies";
 import { applyHostAliases } from "./ingress-hosts";
-import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
+import { addDefaultBackend, addDocumentSetting, addNote, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
 export type { DocLocation, LocatedProblem, LocatedWarning, MergeOptions, RuleSource, Segment };
@@ -151,10 +151,10 @@ function readNative(value: Record<string, unknown>, at: DocLocation, state: Merg
     else rules.forEach((rule, i) => addRule(state, rule, child(at, "rules", i)));
   }
   if (value.defaultBackend !== undefined) addDefaultBackend(state, value.defaultBackend, child(at, "defaultBackend"));
-  if (value.pathNormalization !== undefined) addPathNormalization(state, value.pathNormalization, child(at, "pathNormalization"));
+  if (value.pathNormalization !== undefined) addDocumentSetting(state, "pathNormalization", value.pathNormalization, child(at, "pathNormalization"));
   if (value.gateways !== undefined) readNativeGatewayList(value.gateways, "gateways", at, state);
   if (value.httpRoutes !== undefined) readNativeGatewayList(value.httpRoutes, "httpRoutes", at, state);
-  if (value.statusPath !== undefined) addStatusPath(state, value.statusPath, child(at, "statusPath"));
+  if (value.statusPath !== undefined) addDocumentSetting(state, "statusPath", value.statusPath, child(at, "statusPath"));
   if (value.hosts !== undefined) {
     if (!Array.isArray(value.hosts)) addProblem(state, child(at, "hosts"), `must be a list of {host, filters}, got ${got(value.hosts)}`);
     else value.hosts.forEach((h, i) => (state.hosts ??= []).push({ value: h, at: child(at, "hosts", i) }));

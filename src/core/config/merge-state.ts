@@ -153,15 +153,6 @@ function checkServicePort(state: MergeState, backend: unknown, at: DocLocation):
   }
 }
 
-/** At most one pathNormalization across all documents: it applies to every rule, whichever file wrote it. */
-export function addPathNormalization(state: MergeState, value: unknown, at: DocLocation): void {
-  const earlier = state.pathNormalization;
-  if (earlier === undefined) state.pathNormalization = { value, at };
-  else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
-    addProblem(state, at, `conflicts with the pathNormalization at ${formatLocation(earlier.at)}: at most one may be set across all documents`);
-  }
-}
-
 function backendPool(backend: unknown): string {
   if (isRecord(backend)) {
     for (const field of ["service", "resource"]) {
@@ -172,11 +163,14 @@ function backendPool(backend: unknown): string {
   return JSON.stringify(backend) ?? "";
 }
 
-/** At most one distinct statusPath across all documents. */
-export function addStatusPath(state: MergeState, value: unknown, at: DocLocation): void {
-  const earlier = state.statusPath;
-  if (earlier === undefined) state.statusPath = { value, at };
+/**
+ * A document-wide setting (pathNormalization, statusPath) applies to every
+ * rule, whichever file wrote it: at most one distinct value across all documents.
+ */
+export function addDocumentSetting(state: MergeState, field: "pathNormalization" | "statusPath", value: unknown, at: DocLocation): void {
+  const earlier = state[field];
+  if (earlier === undefined) state[field] = { value, at };
   else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
-    addProblem(state, at, `conflicts with the statusPath at ${formatLocation(earlier.at)} (${JSON.stringify(earlier.value)}): at most one statusPath may be set across all documents`);
+    addProblem(state, at, `conflicts with the ${field} at ${formatLocation(earlier.at)} (${JSON.stringify(earlier.value)}): at most one ${field} may be set across all documents`);
   }
 }
