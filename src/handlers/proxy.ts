@@ -13,6 +13,7 @@ import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry"
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
+import { announcedLength } from "../edge/upload";
 import { sendMirrors } from "../edge/mirror";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
@@ -86,6 +87,8 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // runtime represents it (see core/http/body.ts).
   const hasBody = requestHasBody(request.headers);
   const upstream = decision.upstream;
+  const maxBodyBytes = upstream.maxBodyBytes;
+  if (maxBodyBytes !== undefined && (announcedLength(request.headers) ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
   let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
   if (upstream.mirrors.length > 0 && ctx.waitUntil) {
     const [mine, copy] = body === null ? [null, null] : body.tee();
@@ -100,6 +103,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     clientOrigin: `${url.protocol}//${url.host}`,
     timeoutMs: plan.tryTimeoutMs,
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
+    maxBodyBytes,
     body,
   };
   const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
@@ -143,7 +147,7 @@ async function sendWithRetries(
       break;
     }
     if (last === undefined || deadline?.signal.aborted) throw timeoutError(pool, plan, last?.origin);
-    return answer(last.result, last.origin, pool, plan);
+    return answer(last.result, last.origin, pool, plan, options);
   } finally {
     clearTimeout(timer);
   }
@@ -177,7 +181,7 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
  * addresses describe the inside of the network, so they go to the log only
  * (RouterError.detail), and the error code tells the cases apart.
  */
-function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPlan): Response {
+function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPlan, options: ForwardOptions): Response {
   const detail = { pool: pool.name, origin: origin.url };
   switch (result.kind) {
     case "response":
@@ -194,7 +198,14 @@ function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPl
       });
     case "upload-aborted":
       throw new RouterError(400, "upload-aborted", "edge-ingress: the request body ended before it was complete", { detail });
+    case "body-too-large":
+      throw bodyTooLarge(options.maxBodyBytes ?? 0);
   }
+}
+
+/** 413, as nginx answers a body over client_max_body_size. */
+function bodyTooLarge(maxBodyBytes: number): RouterError {
+  return new RouterError(413, "body-too-large", `edge-ingress: the request body is larger than this route accepts (${maxBodyBytes} bytes)`);
 }
 
 function timeoutError(pool: Pool, plan: RetryPlan, origin: Origin | undefined): RouterError {

@@ -26,7 +26,7 @@ export interface AnnotationVerdict {
 
 export const NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
 
-const honoured = (reason: string): AnnotationVerdict => ({ verdict: "honoured", reason });
+const honoured = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "honoured", reason, ...more });
 const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", reason });
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
@@ -34,14 +34,14 @@ const IP_ALLOW = "restricts clients by IP address, which is not built yet: the r
 const BASIC_AUTH = "HTTP basic/digest authentication is not built yet: the route would be served without a password. Put it behind Cloudflare Access instead";
 const EXTERNAL_AUTH = "external authentication (auth-url) is not built yet: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead";
 const CLIENT_CERT = "client certificate authentication (mTLS) is not built yet: clients without a certificate would get through. Use Cloudflare's mTLS (API Shield or Access) instead";
-const RATE_LIMIT = "rate limiting is not built yet: clients would not be limited. Use a Cloudflare rate limiting rule instead";
+const RATE_LIMIT = "rate limiting needs a counter shared by every Cloudflare location and isolate, and edge-ingress has none (a per-isolate count is not a rate limit: each isolate would let the full rate through). Use a Cloudflare Rate Limiting rule on the host and path instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
 const WAF = "the ModSecurity web application firewall is not built: requests would not be inspected. Use Cloudflare's WAF managed rules instead";
 const HTTPS_REDIRECT = 'the HTTP to HTTPS redirect is not built yet: plain HTTP requests would be proxied, not redirected. Turn on "Always Use HTTPS" for the zone in Cloudflare and remove the annotation';
 const ORIGIN_TLS = "TLS to the origin is made by the Workers runtime: client certificates, certificate checks, SNI (the origin URL's host), ciphers and protocols are not configurable. Remove the annotation";
 const CANARY = 'canary Ingresses are not built yet (see canary): remove the canary Ingress';
 const AFFINITY = "session affinity (a sticky cookie) is not built yet: one client's requests would spread over every origin of the pool. Remove it, or give the pool one origin";
-const CORS = "CORS responses are not built yet: the CORS headers would be missing, so browsers would refuse cross-origin calls. Answer CORS in the origin, or use a Cloudflare response header transform rule";
+const CORS_HONOURED = "CORS as ingress-nginx answers it (an NginxCORS filter on each path of the Ingress): the Access-Control-* headers on answers to allowed origins, preflights (OPTIONS with Origin) answered by the router with 204";
 const REDIRECT = "redirects are not built yet: the request would be proxied to the origin instead. Use a Cloudflare redirect rule";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
 const TIMEOUTS = "per-Ingress timeouts are not built: set the pool's timeoutMs (the deadline for the origin's response headers) instead";
@@ -141,18 +141,18 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "upstream-vhost": refused("the origin receives the host of its URL as Host: write that host in the pool's origin URL, and remove the annotation"),
   "x-forwarded-prefix": refused("the X-Forwarded-Prefix header is not sent yet. Remove it"),
   "custom-headers": refused("adding response headers is not built yet: the headers (often security headers) would be missing. Use a Cloudflare response header transform rule"),
-  "enable-cors": refused(CORS, { inert: ["false"] }),
-  "cors-allow-origin": refused(CORS, { requires: "enable-cors" }),
-  "cors-allow-methods": refused(CORS, { requires: "enable-cors" }),
-  "cors-allow-headers": refused(CORS, { requires: "enable-cors" }),
-  "cors-expose-headers": refused(CORS, { requires: "enable-cors" }),
-  "cors-allow-credentials": refused(CORS, { requires: "enable-cors" }),
-  "cors-max-age": refused(CORS, { requires: "enable-cors" }),
+  "enable-cors": honoured(`"true": ${CORS_HONOURED}; defaults as ingress-nginx's: any origin, credentials, its methods and headers, max-age 1728000`, { inert: ["false"] }),
+  "cors-allow-origin": honoured('with enable-cors: comma-separated origins ("*", scheme://host[:port], "*." for one label) the headers are sent to; others get none', { requires: "enable-cors" }),
+  "cors-allow-methods": honoured("with enable-cors: Access-Control-Allow-Methods as written", { requires: "enable-cors" }),
+  "cors-allow-headers": honoured("with enable-cors: Access-Control-Allow-Headers as written", { requires: "enable-cors" }),
+  "cors-expose-headers": honoured("with enable-cors: Access-Control-Expose-Headers as written (none by default)", { requires: "enable-cors" }),
+  "cors-allow-credentials": honoured('with enable-cors: "false" leaves Access-Control-Allow-Credentials out (default "true")', { requires: "enable-cors" }),
+  "cors-max-age": honoured("with enable-cors: Access-Control-Max-Age in seconds (default 1728000)", { requires: "enable-cors" }),
   "proxy-redirect-from": refused("rewriting the origin's Location headers is not built: redirects reach the client unchanged. Remove it", { inert: ["off"] }),
   "proxy-redirect-to": refused("rewriting the origin's Location headers is not built: redirects reach the client unchanged. Remove it", { requires: "proxy-redirect-from" }),
   "proxy-cookie-domain": refused("rewriting Set-Cookie attributes is not built: cookies reach the client as the origin set them. Remove it", { inert: ["off"] }),
   "proxy-cookie-path": refused("rewriting Set-Cookie attributes is not built: cookies reach the client as the origin set them. Remove it", { inert: ["off"] }),
-  "proxy-body-size": refused("request bodies are not limited by edge-ingress: the zone's plan limit applies (100 MB on Free and Pro). Remove it, or limit bodies with a Cloudflare WAF rule"),
+  "proxy-body-size": honoured('the largest request body (nginx sizes: "8m", "512k", "1g"; "0": no limit): over it the router answers 413 before contacting an origin (by Content-Length), or cuts a chunked body off at the limit. Without it there is no limit of edge-ingress\'s own (ingress-nginx\'s default is 1m): the zone\'s plan limit applies (100 MB on Free and Pro)'),
   "proxy-connect-timeout": refused(TIMEOUTS),
   "proxy-send-timeout": refused(TIMEOUTS),
   "proxy-read-timeout": refused(TIMEOUTS),

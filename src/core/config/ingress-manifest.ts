@@ -9,6 +9,7 @@
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
 import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { annotationFilters, withFilters } from "./ingress-policies";
 import { ingressRecord, readTls } from "./ingress-record";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
@@ -105,7 +106,8 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
     state.canaries.push({ at: annotationAt(CANARY), paths });
   } else {
-    rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
+    const filters = annotationFilters(annotations, at, state);
+    rules.forEach((rule, i) => addRule(state, withFilters(rule, filters, child(at, "spec", "rules", i), state), child(at, "spec", "rules", i)));
     if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);

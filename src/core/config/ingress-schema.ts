@@ -4,6 +4,7 @@
 // Field names and constraints follow the Kubernetes API reference for Ingress.
 import * as v from "valibot";
 import { got } from "./messages";
+import { httpRouteFilter } from "../filters/registry";
 
 /** RFC 1123 label, as Kubernetes validates host names (lower case only). */
 const LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
@@ -88,6 +89,12 @@ export const httpIngressPath = v.strictObject({
     (i) => `must be one of Exact, Prefix, ImplementationSpecific, got ${got(i.input)}`,
   ),
   backend: ingressBackend,
+  filters: v.optional(
+    v.pipe(
+      v.array(httpRouteFilter, (i) => `must be a list of filters, got ${got(i.input)}`),
+      v.description("Native only: filters run on this path's requests, as an HTTPRoute rule's (CORS, NginxCORS, RequestBodyLimit, ...). Ingress manifests get them from annotations."),
+    ),
+  ),
 });
 
 export const ingressRule = v.strictObject({

@@ -17,6 +17,8 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   URLRewrite: { hostname: "elsewhere.example", path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" } },
   RequestMirror: { backendRef: { name: "shadow" }, percent: 50 },
   CORS: { allowOrigins: ["https://app.example", "https://*.example.com"], allowCredentials: true, allowMethods: ["GET"], maxAge: 60 },
+  NginxCORS: { allowOrigin: ["https://app.example:4443", "http://*.example.com"], allowCredentials: false, maxAgeSeconds: 600 },
+  RequestBodyLimit: { maxBytes: 8 * 1024 * 1024 },
 };
 
 const ctx: FilterContext = { pools: new Set(["shadow", "web"]), matchPathTypes: ["PathPrefix"], namespace: "default", onBackendRef: false };

@@ -51,6 +51,8 @@ export interface FilterRequest {
   readonly mirrors: MirrorTarget[];
   /** Uniform in [0, 1): injected, so tests can seed fractions. */
   readonly random: () => number;
+  /** Largest request body the origin may receive (RequestBodyLimit); undefined: no limit. */
+  maxBodyBytes?: number | undefined;
 }
 
 /** The origin's response on its way to the client. */

@@ -3,15 +3,17 @@
 // FilterModule and its line here.
 import * as v from "valibot";
 import { got } from "../config/messages";
+import { requestBodyLimit } from "./body-limit";
 import { cors } from "./cors";
 import type { FilterModule } from "./module";
+import { nginxCors } from "./nginx-cors";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
 import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { urlRewrite } from "./url-rewrite";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors]);
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, nginxCors, requestBodyLimit]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 

@@ -1,0 +1,74 @@
+// The annotations that become filters on every path of their Ingress, read
+// here with the meaning ingress-nginx gives them (annotations.md):
+//   enable-cors + cors-*  -> NginxCORS (filters/nginx-cors.ts)
+//   proxy-body-size       -> RequestBodyLimit (filters/body-limit.ts)
+// A bad value is a problem at the annotation itself.
+import { parseNginxSize } from "../filters/body-limit";
+import { originPatternProblem } from "../filters/nginx-cors";
+import { NGINX_PREFIX } from "./annotations";
+import { child, isRecord, type DocLocation } from "./locations";
+import { got } from "./messages";
+import { addProblem, type MergeState } from "./merge-state";
+
+type RawFilter = Record<string, unknown>;
+
+const list = (text: string) => text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+
+export function annotationFilters(annotations: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): RawFilter[] {
+  const get = (name: string) => {
+    const value = annotations[`${NGINX_PREFIX}${name}`];
+    return typeof value === "string" ? value : undefined;
+  };
+  const where = (name: string) => child(at, "metadata", "annotations", `${NGINX_PREFIX}${name}`);
+  const filters: RawFilter[] = [];
+  const bool = (name: string): boolean | undefined => {
+    const value = get(name);
+    if (value === undefined || value === "true" || value === "false") return value === undefined ? undefined : value === "true";
+    addProblem(state, where(name), `must be "true" or "false", got ${got(value)}`);
+    return undefined;
+  };
+
+  if (bool("enable-cors") === true) {
+    const cors: Record<string, unknown> = {};
+    const origins = get("cors-allow-origin");
+    if (origins !== undefined) {
+      const patterns = list(origins);
+      const bad = patterns.map(originPatternProblem).filter((p) => p !== undefined);
+      if (patterns.length === 0 || bad.length > 0) addProblem(state, where("cors-allow-origin"), bad.join("; ") || `must list at least one origin, got ${got(origins)}`);
+      else cors.allowOrigin = patterns;
+    }
+    for (const [name, field] of [["cors-allow-methods", "allowMethods"], ["cors-allow-headers", "allowHeaders"], ["cors-expose-headers", "exposeHeaders"]] as const) {
+      const value = get(name);
+      if (value === undefined) continue;
+      if (/[\r\n]/.test(value)) addProblem(state, where(name), `must be one line, got ${got(value)}`);
+      else cors[field] = value;
+    }
+    const credentials = bool("cors-allow-credentials");
+    if (credentials !== undefined) cors.allowCredentials = credentials;
+    const maxAge = get("cors-max-age");
+    if (maxAge !== undefined) {
+      if (/^\d{1,9}$/.test(maxAge.trim())) cors.maxAgeSeconds = Number(maxAge.trim());
+      else addProblem(state, where("cors-max-age"), `must be a whole number of seconds, got ${got(maxAge)}`);
+    }
+    filters.push({ type: "NginxCORS", nginxCors: cors });
+  }
+
+  const bodySize = get("proxy-body-size");
+  if (bodySize !== undefined) {
+    const maxBytes = parseNginxSize(bodySize);
+    if (maxBytes === undefined) addProblem(state, where("proxy-body-size"), `must be a size as nginx writes it ("8m", "512k", "1g", a number of bytes, or "0" for no limit), got ${got(bodySize)}`);
+    else filters.push({ type: "RequestBodyLimit", requestBodyLimit: { maxBytes } });
+  }
+  return filters;
+}
+
+/** The rule with `filters` on each of its paths; a path that has its own `filters` is not an Ingress's (kubectl refuses the field). */
+export function withFilters(rule: unknown, filters: readonly RawFilter[], at: DocLocation, state: MergeState): unknown {
+  if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return rule;
+  const paths = rule.http.paths.map((p, i) => {
+    if (!isRecord(p)) return p;
+    if (p.filters !== undefined) addProblem(state, child(at, "http", "paths", i, "filters"), "unknown field: an Ingress path has no filters (write annotations, or put the rule in a native document)");
+    return filters.length === 0 ? p : { ...p, filters };
+  });
+  return { ...rule, http: { ...rule.http, paths } };
+}
