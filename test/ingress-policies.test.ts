@@ -20,14 +20,14 @@ afterEach(async () => {
 });
 
 /** An Ingress with these annotations (nginx prefix added) for host app.example.com, merged as the CLI does. */
-async function applyIngress(annotations: Record<string, string>): Promise<void> {
+async function applyIngress(annotations: Record<string, string>, pools: Record<string, unknown> = { web: { origins: [{ url: origin.url }] } }): Promise<void> {
   const ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name: "app", annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v])) },
     spec: { rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
   };
-  const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools: { web: { origins: [{ url: origin.url }] } } } }, { file: "a.yaml", index: 1, value: ingress }]);
+  const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools } }, { file: "a.yaml", index: 1, value: ingress }]);
   expect(merged.problems).toEqual([]);
   await worker.putConfig(merged.document);
 }
@@ -110,5 +110,52 @@ describe("proxy-body-size", () => {
     const response = await worker.fetch("app.example.com", "/upload", { method: "POST", body: "more than ten bytes" });
     expect(response.status).toBe(413);
     expect(origin.requests).toEqual([]);
+  });
+});
+
+describe("default-backend and custom-http-errors", () => {
+  let errors: TestOrigin;
+  beforeEach(async () => {
+    errors = await startOrigin("errors");
+  });
+  afterEach(() => errors?.close());
+
+  it("sends a request its pool cannot connect to to the default-backend", async () => {
+    await origin.closePort();
+    await applyIngress({ "default-backend": "error-pages" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
+    const response = await worker.fetch("app.example.com", "/page?x=1");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-origin")).toBe("errors");
+    await response.arrayBuffer();
+    expect(errors.requests.map((r) => r.url)).toEqual(["/page?x=1"]);
+  });
+
+  it("replaces a listed origin status by the default-backend's answer, with ingress-nginx's headers and without the client's credentials", async () => {
+    origin.mode = { kind: "status", status: 404 };
+    await applyIngress({ "default-backend": "error-pages", "custom-http-errors": "404,503" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
+    const response = await worker.fetch("app.example.com", "/missing?q=1", { headers: { accept: "application/json", cookie: "session=secret", authorization: "Bearer secret" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-origin")).toBe("errors");
+    await response.arrayBuffer();
+    const seen = errors.requests[0]?.headers;
+    expect(seen).toMatchObject({ "x-code": "404", "x-format": "application/json", "x-original-uri": "/missing?q=1", "x-ingress-name": "app", "x-namespace": "default", "x-service-name": "web" });
+    expect(seen?.["x-request-id"]).toBe(origin.requests[0]?.headers["x-request-id"]);
+    expect(seen?.cookie).toBeUndefined();
+    expect(seen?.authorization).toBeUndefined();
+  });
+
+  it("passes a status it does not list through", async () => {
+    origin.mode = { kind: "status", status: 418 };
+    await applyIngress({ "default-backend": "error-pages", "custom-http-errors": "404" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
+    const response = await worker.fetch("app.example.com", "/teapot");
+    expect(response.status).toBe(418);
+    await response.arrayBuffer();
+    expect(errors.requests).toEqual([]);
+  });
+
+  it("refuses custom-http-errors without a default-backend", () => {
+    const ingress = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "app", annotations: { "nginx.ingress.kubernetes.io/custom-http-errors": "404" } }, spec: { rules: [{ host: "a.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] } };
+    const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools: { web: { origins: [{ url: origin.url }] } } } }, { file: "a.yaml", index: 1, value: ingress }]);
+    expect(merged.problems.map((p) => p.message).join("\n")).toMatch(/needs nginx.ingress.kubernetes.io\/default-backend/);
   });
 });

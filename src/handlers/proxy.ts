@@ -14,6 +14,7 @@ import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { announcedLength } from "../edge/upload";
+import { isUnavailable, sendToErrorBackend } from "../edge/error-backend";
 import { sendMirrors } from "../edge/mirror";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
@@ -71,7 +72,14 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
       });
   }
 
+  const upstream = decision.upstream;
+  const errors = upstream.errorBackend;
+  const errorCtx = { ...ctx, clientOrigin: `${url.protocol}//${url.host}` };
   const choice = choosePool(ctx.runtime.config.pools, decision.pool, ctx.health, ctx.ejector);
+  if (choice.kind === "all-down" && errors) {
+    const response = await sendToErrorBackend(errors, request.method, upstream, { kind: "unavailable", body: BODYLESS_IN_FETCH.has(request.method) ? null : request.body }, errorCtx);
+    return applyResponseFilters(response, decision.responseFilters, upstream);
+  }
   if (choice.kind === "all-down") {
     throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", {
       headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
@@ -86,7 +94,6 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // Whether there is a body is read from the headers, not from how the
   // runtime represents it (see core/http/body.ts).
   const hasBody = requestHasBody(request.headers);
-  const upstream = decision.upstream;
   const maxBodyBytes = upstream.maxBodyBytes;
   if (maxBodyBytes !== undefined && (announcedLength(request.headers) ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
   let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
@@ -106,7 +113,19 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     maxBodyBytes,
     body,
   };
-  const response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
+  let response: Response;
+  try {
+    response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
+  } catch (error) {
+    // A body may have been read by the failed try: only a request without one goes on as it is.
+    if (!errors || hasBody || !isUnavailable(error)) throw error;
+    response = await sendToErrorBackend(errors, request.method, upstream, { kind: "unavailable", body: null }, errorCtx);
+  }
+  if (errors?.statusCodes.has(response.status)) {
+    const status = response.status;
+    await response.body?.cancel();
+    response = await sendToErrorBackend(errors, request.method, upstream, { kind: "status", status, service: decision.backend.name }, errorCtx);
+  }
   return applyResponseFilters(response, decision.responseFilters, upstream);
 }
 

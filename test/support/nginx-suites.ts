@@ -88,8 +88,13 @@ export function referencedServices(suite: NginxSuite): string[] {
  * URLs. Throws with every problem when edge-ingress refuses the manifests.
  */
 export function nginxSuiteDocument(suite: NginxSuite, origins: (service: string) => readonly string[]): NativeDocument {
+  const listed = new Set(suite.services);
+  // A service the suite does not list has no endpoints: one probe finds its origin down, and then it takes no traffic.
+  const noEndpoints = { healthCheck: { path: "/", unhealthyThreshold: 1, healthyThreshold: 1 }, whenAllDown: 503 };
   if (suite.configMap) throw new Error(`needs ingress-nginx ConfigMap settings (${Object.keys(suite.configMap).join(", ")}), which edge-ingress does not read`);
-  const pools = Object.fromEntries(referencedServices(suite).map((s) => [s, { origins: origins(s).map((url) => ({ url })), policy: "round-robin" }]));
+  const pools = Object.fromEntries(
+    referencedServices(suite).map((s) => [s, { origins: origins(s).map((url) => ({ url })), policy: "round-robin", ...(listed.has(s) ? {} : noEndpoints) }]),
+  );
   const manifests = (suite.ingresses ?? (suite.ingress ? [suite.ingress] : [])).map((i) => withPorts({
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",

@@ -106,7 +106,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
     state.canaries.push({ at: annotationAt(CANARY), paths });
   } else {
-    const filters = annotationFilters(annotations, at, state);
+    const filters = annotationFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
     rules.forEach((rule, i) => addRule(state, withFilters(rule, filters, child(at, "spec", "rules", i), state), child(at, "spec", "rules", i)));
     if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
   }

@@ -2,6 +2,7 @@
 // here with the meaning ingress-nginx gives them (annotations.md):
 //   enable-cors + cors-*  -> NginxCORS (filters/nginx-cors.ts)
 //   proxy-body-size       -> RequestBodyLimit (filters/body-limit.ts)
+//   default-backend (+ custom-http-errors) -> ErrorBackend (filters/error-backend.ts)
 // A bad value is a problem at the annotation itself.
 import { parseNginxSize } from "../filters/body-limit";
 import { originPatternProblem } from "../filters/nginx-cors";
@@ -14,7 +15,8 @@ type RawFilter = Record<string, unknown>;
 
 const list = (text: string) => text.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
-export function annotationFilters(annotations: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): RawFilter[] {
+/** `namespace`: the Ingress's, "default" when it names none (as kubectl applies it). */
+export function annotationFilters(annotations: Readonly<Record<string, unknown>>, namespace: string, at: DocLocation, state: MergeState): RawFilter[] {
   const get = (name: string) => {
     const value = annotations[`${NGINX_PREFIX}${name}`];
     return typeof value === "string" ? value : undefined;
@@ -59,7 +61,27 @@ export function annotationFilters(annotations: Readonly<Record<string, unknown>>
     if (maxBytes === undefined) addProblem(state, where("proxy-body-size"), `must be a size as nginx writes it ("8m", "512k", "1g", a number of bytes, or "0" for no limit), got ${got(bodySize)}`);
     else filters.push({ type: "RequestBodyLimit", requestBodyLimit: { maxBytes } });
   }
+  const errorBackend = readErrorBackend(get, where, namespace, at, state);
+  if (errorBackend) filters.push(errorBackend);
   return filters;
+}
+
+function readErrorBackend(get: (name: string) => string | undefined, where: (name: string) => DocLocation, namespace: string, at: DocLocation, state: MergeState): RawFilter | undefined {
+  const service = get("default-backend")?.trim();
+  const codesText = get("custom-http-errors");
+  let statusCodes: number[] = [];
+  if (codesText !== undefined && get("disable-proxy-intercept-errors") !== "true") {
+    const items = list(codesText);
+    const bad = items.filter((c) => !/^\d{3}$/.test(c) || Number(c) < 300 || Number(c) > 599);
+    if (items.length === 0 || bad.length > 0) addProblem(state, where("custom-http-errors"), `must be a comma-separated list of status codes from 300 to 599, got ${got(codesText)}`);
+    else statusCodes = items.map(Number);
+    if (service === undefined) {
+      addProblem(state, where("custom-http-errors"),
+        `needs ${NGINX_PREFIX}default-backend: ingress-nginx would send these errors to the controller's own default backend, and edge-ingress has none; name the service (a pool) that answers them`);
+    }
+  }
+  if (service === undefined || service === "") return undefined;
+  return { type: "ErrorBackend", errorBackend: { backendRef: { name: service }, ...(statusCodes.length > 0 ? { statusCodes } : {}), ingressName: at.ingress ?? "", namespace } };
 }
 
 /** The rule with `filters` on each of its paths; a path that has its own `filters` is not an Ingress's (kubectl refuses the field). */

@@ -6,6 +6,8 @@
 // origin themselves; the request decision (src/core/request) does, after
 // every request step has run.
 
+import type { ErrorBackendPlan } from "./error-backend";
+
 /** An answer the router makes itself instead of asking an origin. */
 export interface LocalAnswer {
   readonly status: number;
@@ -53,6 +55,8 @@ export interface FilterRequest {
   readonly random: () => number;
   /** Largest request body the origin may receive (RequestBodyLimit); undefined: no limit. */
   maxBodyBytes?: number | undefined;
+  /** Where errors go instead (ErrorBackend); undefined: the origin's answers reach the client. */
+  errorBackend?: ErrorBackendPlan | undefined;
 }
 
 /** The origin's response on its way to the client. */

@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { got } from "../config/messages";
 import { requestBodyLimit } from "./body-limit";
 import { cors } from "./cors";
+import { errorBackend } from "./error-backend";
 import type { FilterModule } from "./module";
 import { nginxCors } from "./nginx-cors";
 import { requestHeaderModifier } from "./request-header-modifier";
@@ -13,7 +14,7 @@ import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { urlRewrite } from "./url-rewrite";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, nginxCors, requestBodyLimit]);
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, nginxCors, requestBodyLimit, errorBackend]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 
