@@ -159,3 +159,13 @@ describe("default-backend and custom-http-errors", () => {
     expect(merged.problems.map((p) => p.message).join("\n")).toMatch(/needs nginx.ingress.kubernetes.io\/default-backend/);
   });
 });
+
+describe("proxy-read-timeout", () => {
+  it("answers 504 when the origin's headers take longer than the Ingress allows, before the pool's deadline", async () => {
+    origin.mode = { kind: "hang" };
+    await applyIngress({ "proxy-read-timeout": "1" }, { web: { origins: [{ url: origin.url }], timeoutMs: 600_000 } });
+    const response = await worker.fetch("app.example.com", "/slow");
+    expect(response.status).toBe(504);
+    expect(response.headers.get("x-edge-ingress-error")).toBe("origin-timeout");
+  });
+});

@@ -102,14 +102,16 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     body = mine;
     ctx.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
   }
-  const plan = retryPlan(decision.action, pool, request.method, hasBody);
+  const planned = retryPlan(decision.action, pool, request.method, hasBody);
+  // A rule's BackendTimeouts replace the pool's deadline; an HTTPRoute's timeouts.backendRequest wins over both.
+  const plan = upstream.responseTimeoutMs !== undefined && decision.action.backendTimeoutMs === undefined ? { ...planned, tryTimeoutMs: upstream.responseTimeoutMs } : planned;
   const options: ForwardOptions = {
     headers: upstream.headers,
     pathAndQuery: upstream.path + upstream.search,
     upstreamHost: upstream.upstreamHost,
     clientOrigin: `${url.protocol}//${url.host}`,
     timeoutMs: plan.tryTimeoutMs,
-    uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
+    uploadIdleTimeoutMs: upstream.uploadIdleTimeoutMs ?? pool.uploadIdleTimeoutMs,
     maxBodyBytes,
     body,
   };

@@ -44,7 +44,6 @@ const AFFINITY = "session affinity (a sticky cookie) is not built yet: one clien
 const CORS_HONOURED = "CORS as ingress-nginx answers it (an NginxCORS filter on each path of the Ingress): the Access-Control-* headers on answers to allowed origins, preflights (OPTIONS with Origin) answered by the router with 204";
 const REDIRECT = "redirects are not built yet: the request would be proxied to the origin instead. Use a Cloudflare redirect rule";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
-const TIMEOUTS = "per-Ingress timeouts are not built: set the pool's timeoutMs (the deadline for the origin's response headers) instead";
 const RETRIES = "retries are fixed: a failed connection is retried once on another origin, for GET, HEAD and OPTIONS without a body; this is not configurable yet. Remove the annotation";
 const HASHING = "consistent hashing is not built yet: requests would be spread by the pool's policy instead. Remove it";
 const MIRROR = "request mirroring is not built yet: the mirror would receive nothing. Remove it";
@@ -153,9 +152,9 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "proxy-cookie-domain": refused("rewriting Set-Cookie attributes is not built: cookies reach the client as the origin set them. Remove it", { inert: ["off"] }),
   "proxy-cookie-path": refused("rewriting Set-Cookie attributes is not built: cookies reach the client as the origin set them. Remove it", { inert: ["off"] }),
   "proxy-body-size": honoured('the largest request body (nginx sizes: "8m", "512k", "1g"; "0": no limit): over it the router answers 413 before contacting an origin (by Content-Length), or cuts a chunked body off at the limit. Without it there is no limit of edge-ingress\'s own (ingress-nginx\'s default is 1m): the zone\'s plan limit applies (100 MB on Free and Pro)'),
-  "proxy-connect-timeout": refused(TIMEOUTS),
-  "proxy-send-timeout": refused(TIMEOUTS),
-  "proxy-read-timeout": refused(TIMEOUTS),
+  "proxy-connect-timeout": honoured("seconds; workerd has no connect deadline of its own: the connection is opened inside the wait for the response headers, so with proxy-read-timeout that wait is read + connect seconds; alone a note says it changes nothing (the pool's timeoutMs still bounds connecting)"),
+  "proxy-send-timeout": honoured("seconds: the longest pause while the request body is relayed, instead of the pool's uploadIdleTimeoutMs (a BackendTimeouts filter on each path)"),
+  "proxy-read-timeout": honoured("seconds: the deadline for the origin's response headers, per try, instead of the pool's timeoutMs (504 past it; plus proxy-connect-timeout when set). Once the headers have arrived the body may take longer: nginx's deadline between two reads of the body is not applied"),
   "proxy-next-upstream": refused(RETRIES),
   "proxy-next-upstream-timeout": refused(RETRIES),
   "proxy-next-upstream-tries": refused(RETRIES),

@@ -31,6 +31,16 @@ describe("annotations as path filters", () => {
     expect(pathFilters({ "proxy-body-size": "8m" })).toEqual([{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 8 * 1024 * 1024 } }]);
   });
 
+  it("maps proxy-read/connect/send-timeout onto BackendTimeouts; connect alone is a note", () => {
+    expect(pathFilters({ "proxy-read-timeout": "120", "proxy-connect-timeout": "5", "proxy-send-timeout": "30" })).toEqual([
+      { type: "BackendTimeouts", backendTimeouts: { responseMs: 125_000, uploadIdleMs: 30_000 } },
+    ]);
+    const merged = merge({ "proxy-connect-timeout": "5" });
+    expect(merged.problems).toEqual([]);
+    expect(merged.notes.join("\n")).toMatch(/proxy-connect-timeout.*no effect alone/);
+    expect(merge({ "proxy-read-timeout": "soon" }).problems[0]?.message).toMatch(/whole number of seconds/);
+  });
+
   it("adds nothing for enable-cors false, and notes cors-* without enable-cors", () => {
     const merged = merge({ "enable-cors": "false", "cors-max-age": "5" });
     expect(merged.problems).toEqual([]);

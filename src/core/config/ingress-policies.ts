@@ -3,13 +3,14 @@
 //   enable-cors + cors-*  -> NginxCORS (filters/nginx-cors.ts)
 //   proxy-body-size       -> RequestBodyLimit (filters/body-limit.ts)
 //   default-backend (+ custom-http-errors) -> ErrorBackend (filters/error-backend.ts)
+//   proxy-read/connect/send-timeout -> BackendTimeouts (filters/backend-timeouts.ts)
 // A bad value is a problem at the annotation itself.
 import { parseNginxSize } from "../filters/body-limit";
 import { originPatternProblem } from "../filters/nginx-cors";
 import { NGINX_PREFIX } from "./annotations";
 import { child, isRecord, type DocLocation } from "./locations";
 import { got } from "./messages";
-import { addProblem, type MergeState } from "./merge-state";
+import { addNote, addProblem, type MergeState } from "./merge-state";
 
 type RawFilter = Record<string, unknown>;
 
@@ -61,9 +62,35 @@ export function annotationFilters(annotations: Readonly<Record<string, unknown>>
     if (maxBytes === undefined) addProblem(state, where("proxy-body-size"), `must be a size as nginx writes it ("8m", "512k", "1g", a number of bytes, or "0" for no limit), got ${got(bodySize)}`);
     else filters.push({ type: "RequestBodyLimit", requestBodyLimit: { maxBytes } });
   }
+  const timeouts = readTimeouts(get, where, state);
+  if (timeouts) filters.push(timeouts);
   const errorBackend = readErrorBackend(get, where, namespace, at, state);
   if (errorBackend) filters.push(errorBackend);
   return filters;
+}
+
+/** nginx time values as ingress-nginx takes them: whole seconds ("60"; "60s" too). */
+function seconds(get: (name: string) => string | undefined, name: string, where: (name: string) => DocLocation, state: MergeState): number | undefined {
+  const value = get(name);
+  if (value === undefined) return undefined;
+  const m = /^(\d{1,4})s?$/.exec(value.trim());
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 3600) return Number(m[1]);
+  addProblem(state, where(name), `must be a whole number of seconds from 1 to 3600, got ${got(value)}`);
+  return undefined;
+}
+
+function readTimeouts(get: (name: string) => string | undefined, where: (name: string) => DocLocation, state: MergeState): RawFilter | undefined {
+  const read = seconds(get, "proxy-read-timeout", where, state);
+  const connect = seconds(get, "proxy-connect-timeout", where, state);
+  const send = seconds(get, "proxy-send-timeout", where, state);
+  const timeouts: Record<string, number> = {};
+  // workerd connects inside the wait for the response headers: nginx's worst case is connect + read.
+  if (read !== undefined) timeouts.responseMs = (read + (connect ?? 0)) * 1000;
+  if (send !== undefined) timeouts.uploadIdleMs = send * 1000;
+  if (connect !== undefined && read === undefined) {
+    addNote(state, where("proxy-connect-timeout"), "no effect alone: workerd has no connect deadline; the connection is opened inside the wait for the response headers (the pool's timeoutMs, or proxy-read-timeout plus this)");
+  }
+  return Object.keys(timeouts).length === 0 ? undefined : { type: "BackendTimeouts", backendTimeouts: timeouts };
 }
 
 function readErrorBackend(get: (name: string) => string | undefined, where: (name: string) => DocLocation, namespace: string, at: DocLocation, state: MergeState): RawFilter | undefined {

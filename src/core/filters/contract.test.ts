@@ -19,6 +19,7 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   CORS: { allowOrigins: ["https://app.example", "https://*.example.com"], allowCredentials: true, allowMethods: ["GET"], maxAge: 60 },
   NginxCORS: { allowOrigin: ["https://app.example:4443", "http://*.example.com"], allowCredentials: false, maxAgeSeconds: 600 },
   RequestBodyLimit: { maxBytes: 8 * 1024 * 1024 },
+  BackendTimeouts: { responseMs: 5000, uploadIdleMs: 10000 },
   ErrorBackend: { backendRef: { name: "shadow" }, statusCodes: [404, 503], ingressName: "app" },
 };
 

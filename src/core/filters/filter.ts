@@ -57,6 +57,10 @@ export interface FilterRequest {
   maxBodyBytes?: number | undefined;
   /** Where errors go instead (ErrorBackend); undefined: the origin's answers reach the client. */
   errorBackend?: ErrorBackendPlan | undefined;
+  /** BackendTimeouts: the per-try deadline for response headers, instead of the pool's timeoutMs. */
+  responseTimeoutMs?: number | undefined;
+  /** BackendTimeouts: the longest upload pause, instead of the pool's uploadIdleTimeoutMs. */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 /** The origin's response on its way to the client. */

@@ -3,6 +3,7 @@
 // FilterModule and its line here.
 import * as v from "valibot";
 import { got } from "../config/messages";
+import { backendTimeouts } from "./backend-timeouts";
 import { requestBodyLimit } from "./body-limit";
 import { cors } from "./cors";
 import { errorBackend } from "./error-backend";
@@ -14,7 +15,7 @@ import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { urlRewrite } from "./url-rewrite";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, nginxCors, requestBodyLimit, errorBackend]);
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 
