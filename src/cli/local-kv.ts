@@ -60,17 +60,38 @@ export function localKv(target: KvTarget, binding: string, cwd: string): Closabl
   };
 }
 
+/**
+ * workerd opens the namespace's SQLite file as it starts, and aborts when
+ * another process (`wrangler dev`, a second command) holds the lock at that
+ * moment ("database is locked: SQLITE_BUSY", reported to us only as "failed
+ * to start"). Starting again once the lock is released is safe: nothing was
+ * read or written yet.
+ */
+const RUNTIME_START_FAILED = /Workers runtime failed to start/;
+const START_RETRIES = 6;
+
 async function start(target: KvTarget, binding: string, cwd: string): Promise<{ mf: Miniflare; kv: MiniflareKv }> {
   const { id, persistRoot } = await localNamespace(target, binding, cwd);
   // Loaded only here: validate and test never pay for it.
   const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({ script: SCRIPT, defaultPersistRoot: persistRoot, kvNamespaces: { NAMESPACE: id } });
-  try {
-    return { mf, kv: (await mf.getKVNamespace("NAMESPACE")) as unknown as MiniflareKv };
-  } catch (error) {
-    await mf.dispose().catch(() => undefined);
-    throw new CliError(`cannot open local storage in ${persistRoot}: ${(error as Error).message}`);
+  for (let attempt = 1; ; attempt++) {
+    const mf = new Miniflare({ script: SCRIPT, defaultPersistRoot: persistRoot, kvNamespaces: { NAMESPACE: id } });
+    try {
+      return { mf, kv: (await mf.getKVNamespace("NAMESPACE")) as unknown as MiniflareKv };
+    } catch (error) {
+      await mf.dispose().catch(() => undefined);
+      const message = (error as Error).message;
+      if (!RUNTIME_START_FAILED.test(message) || attempt > START_RETRIES) {
+        throw new CliError(`cannot open local storage in ${persistRoot}: ${message}`);
+      }
+      await backOff(attempt);
+    }
   }
+}
+
+/** Random back-off, so two waiting commands do not collide again. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 400));
 }
 
 async function retried<T>(operation: () => Promise<T>): Promise<T> {
@@ -80,8 +101,7 @@ async function retried<T>(operation: () => Promise<T>): Promise<T> {
     } catch (error) {
       const message = (error as Error).message;
       if (!STORAGE_BUSY.test(message) || attempt > BUSY_RETRIES) throw new CliError(`local storage: ${message}`);
-      // Random back-off, so two waiting commands do not collide again.
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 400));
+      await backOff(attempt);
     }
   }
 }
