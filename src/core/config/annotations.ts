@@ -136,7 +136,7 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "server-alias": refused("host aliases are not built: the alias hosts would not be routed. Add a rule for each alias host"),
   "default-backend": honoured("the service (a pool) that answers when the rule's pool cannot: no origin available, or none could be connected to (then only for requests without a body, which a failed try may have read); also where custom-http-errors go. An ErrorBackend filter on each path"),
   "custom-http-errors": honoured("origin answers with these statuses are replaced by the default-backend's answer to the same method and path, sent with X-Code, X-Format, X-Original-URI, X-Namespace, X-Ingress-Name, X-Service-Name and X-Request-ID (no X-Service-Port: ports are not read). Refused without default-backend: edge-ingress has no controller-wide default backend"),
-  "disable-proxy-intercept-errors": honoured('"true": custom-http-errors is not applied (the origin\'s answers reach the client); default-backend still answers when the pool cannot', { inert: ["false"] }),
+  "disable-proxy-intercept-errors": honoured('"true": custom-http-errors is not applied (the origin\'s answers reach the client); default-backend still answers when the pool cannot', { inert: ["false"], requires: "custom-http-errors" }),
   "upstream-vhost": refused("the origin receives the host of its URL as Host: write that host in the pool's origin URL, and remove the annotation"),
   "x-forwarded-prefix": refused("the X-Forwarded-Prefix header is not sent yet. Remove it"),
   "custom-headers": refused("adding response headers is not built yet: the headers (often security headers) would be missing. Use a Cloudflare response header transform rule"),

@@ -56,6 +56,12 @@ describe("annotations as path filters", () => {
     expect(merged.problems).toHaveLength(4);
   });
 
+  it("reports a default-backend naming no pool at the annotation, and adds no filter for it", () => {
+    const merged = merge({ "default-backend": "nowhere" });
+    expect(merged.problems.map((p) => [p.path, p.message])).toEqual([[expect.stringContaining("default-backend"), expect.stringContaining('got "nowhere" (pools: web)')]]);
+    expect((merged.document.rules?.[0] as { http: { paths: { filters?: unknown[] }[] } }).http.paths[0]?.filters).toEqual([]);
+  });
+
   it("keeps the rate limit annotations refused, naming Cloudflare Rate Limiting", () => {
     for (const name of ["limit-rps", "limit-rpm", "limit-connections"]) {
       const merged = merge({ [name]: "10" });

@@ -65,7 +65,12 @@ export function annotationFilters(annotations: Readonly<Record<string, unknown>>
   const timeouts = readTimeouts(get, where, state);
   if (timeouts) filters.push(timeouts);
   const errorBackend = readErrorBackend(get, where, namespace, at, state);
-  if (errorBackend) filters.push(errorBackend);
+  if (errorBackend) {
+    filters.push(errorBackend);
+    // Pools may come from any file: checked once all are read, and reported here rather than at a filter nobody wrote.
+    const pool = (errorBackend.errorBackend as { backendRef: { name: string } }).backendRef.name;
+    (state.annotationPools ??= []).push({ pool, at: where("default-backend"), drop: () => void filters.splice(filters.indexOf(errorBackend), 1) });
+  }
   return filters;
 }
 

@@ -51,6 +51,8 @@ export interface MergeState {
   /** Ingresses with use-regex "true", each at that annotation. */
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
+  /** Pools named by annotations (default-backend), checked once every file is read; `drop` removes what named it. */
+  annotationPools?: { readonly pool: string; readonly at: DocLocation; readonly drop: () => void }[];
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
   statusPath?: { readonly value: unknown; readonly at: DocLocation };
 }
