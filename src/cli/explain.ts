@@ -79,7 +79,8 @@ export async function explainCommand(files: readonly string[], options: ExplainO
 
 /** What a route action does: filters, backends and weights, timeouts, retry. */
 export function describeAction(action: RouteAction): string[] {
-  if (action.rule.kind !== "HTTPRoute") return [];
+  // An Ingress or native path: its filters only (from its annotations or its `filters`).
+  if (action.rule.kind !== "HTTPRoute") return action.filters.flatMap((f) => f.describe().map((d) => `filter ${f.type}: ${d}`));
   const rule = action.rule;
   const lines = [`HTTPRoute ${rule.name} rule ${rule.ruleIndex}${rule.ruleName ? ` (${rule.ruleName})` : ""}`];
   for (const f of action.filters) for (const d of f.describe()) lines.push(`  filter ${f.type}: ${d}`);

@@ -47,12 +47,31 @@ export function configWarnings(config: Config, merge: MergeResult): Warning[] {
 
   // Valid but answered with 500: a backendRef naming no pool (the Gateway API's rule for invalid backends).
   for (const w of config.warnings ?? []) warnings.push({ at: locatePath(merge, w.path), message: w.message });
-  warnings.push(...hostRewriteWarnings(config, merge));
+  warnings.push(...hostRewriteWarnings(config, merge), ...poolHostWarnings(config, merge));
 
   for (const { route, reason } of findUnreachableRoutes(config.routes)) {
     warnings.push({ at: locatePath(merge, route.source), message: `can never match: ${relocateSources(merge, reason)}` });
   }
   warnings.push(...unusedPoolWarnings(config, merge));
+  return warnings;
+}
+
+/** The same for a pool's (or an origin's) hostHeader and preserveHost, once per pool. */
+function poolHostWarnings(config: Config, merge: MergeResult): Warning[] {
+  const warnings: Warning[] = [];
+  for (const pool of config.pools.values()) {
+    const hosts = [pool.hostHeader, ...pool.origins.map((o) => o.hostHeader)].filter((h) => h !== undefined);
+    if (hosts.length === 0 && pool.preserveHost !== true) continue;
+    const ips = pool.origins.map((o) => new URL(o.url).hostname).filter((h) => IPV4.test(h) || h.startsWith("["));
+    const what = pool.preserveHost === true ? "preserveHost sends the client's host" : `hostHeader sends ${[...new Set(hosts)].join(", ")}`;
+    const field = pool.preserveHost === true ? "preserveHost" : pool.hostHeader !== undefined ? "hostHeader" : "origins";
+    warnings.push({
+      at: locatePath(merge, `pools.${pool.name}.${field}`),
+      message:
+        `${what} as Host: in production the origin receives it only when that host and the origin's host are both hostnames in your Cloudflare zone (the Worker fetches it with cf.resolveOverride)` +
+        (ips.length > 0 ? `; ${ips.join(", ")} is an IP address, which resolveOverride cannot name: give the origin a hostname in the zone` : ""),
+    });
+  }
   return warnings;
 }
 
@@ -65,7 +84,7 @@ export function configWarnings(config: Config, merge: MergeResult): Warning[] {
 function hostRewriteWarnings(config: Config, merge: MergeResult): Warning[] {
   const warnings: Warning[] = [];
   const seen = new Set<string>();
-  for (const route of config.gatewayRoutes ?? []) {
+  for (const route of [...(config.gatewayRoutes ?? []), ...config.routes]) {
     const action = route.action;
     if (action === undefined || seen.has(action.rule.source)) continue;
     seen.add(action.rule.source);
@@ -74,10 +93,15 @@ function hostRewriteWarnings(config: Config, merge: MergeResult): Warning[] {
       if (host === undefined || backend.pool === undefined) continue;
       const origins = config.pools.get(backend.pool)?.origins ?? [];
       const ips = origins.map((o) => new URL(o.url).hostname).filter((h) => IPV4.test(h) || h.startsWith("["));
+      // An Ingress path copied for a server-alias is written once: warn once.
+      const at = locatePath(merge, action.rule.source);
+      const key = `${JSON.stringify(at)} ${host} ${backend.pool}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       warnings.push({
-        at: locatePath(merge, action.rule.source),
+        at,
         message:
-          `URLRewrite hostname ${host} (pool ${backend.pool}): in production the origin receives Host ${host} only when ${host} and the origin's host are both hostnames in your Cloudflare zone (the Worker fetches ${host} with cf.resolveOverride)` +
+          `${route.action?.rule.kind === "HTTPRoute" ? "URLRewrite hostname" : "Host rewrite (upstream-vhost or URLRewrite)"} ${host} (pool ${backend.pool}): in production the origin receives Host ${host} only when ${host} and the origin's host are both hostnames in your Cloudflare zone (the Worker fetches ${host} with cf.resolveOverride)` +
           (ips.length > 0 ? `; ${ips.join(", ")} is an IP address, which resolveOverride cannot name: give the origin a hostname in the zone` : ""),
       });
     }

@@ -16,6 +16,7 @@ import { forward, isClientFailure, type ForwardOptions, type ForwardResult } fro
 import { announcedLength } from "../edge/upload";
 import { isUnavailable, sendToErrorBackend } from "../edge/error-backend";
 import { sendMirrors } from "../edge/mirror";
+import { upstreamHostFor } from "../core/request/upstream-host";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
 
@@ -115,9 +116,10 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     maxBodyBytes,
     body,
   };
+  const hostFor = (origin: Origin) => upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
   let response: Response;
   try {
-    response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx);
+    response = await sendWithRetries(request, candidates, (c) => policy.pick(c), pool, options, plan, ctx, hostFor);
   } catch (error) {
     // A body may have been read by the failed try: only a request without one goes on as it is.
     if (!errors || hasBody || !isUnavailable(error)) throw error;
@@ -139,6 +141,7 @@ async function sendWithRetries(
   options: ForwardOptions,
   plan: RetryPlan,
   ctx: ProxyContext,
+  hostFor: (origin: Origin) => string | undefined,
 ): Promise<Response> {
   const deadline = plan.requestTimeoutMs ? new AbortController() : undefined;
   const timer = deadline ? setTimeout(() => deadline.abort(), plan.requestTimeoutMs) : undefined;
@@ -156,7 +159,7 @@ async function sendWithRetries(
       tried.add(origin);
       const mayRetry = tryIndex < plan.maxTries;
       // A body can be sent once: a retried request has none (retryPlan only retries those).
-      const tryOptions = { ...options, ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
+      const tryOptions = { ...options, upstreamHost: hostFor(origin), ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
       const result = await tryOrigin(request, origin, pool, tryOptions, ctx, mayRetry);
       last = { result, origin };
       if (result.kind === "response") {

@@ -56,11 +56,11 @@ export interface RouteAction {
   readonly retry: RetryPolicy | undefined;
 }
 
-/** The action of an Ingress path or a defaultBackend: one pool, nothing else. */
-export function poolAction(pool: string, source: string, name = ""): RouteAction {
+/** The action of an Ingress path or a defaultBackend: one pool, and the path's filters (from annotations or native `filters`). */
+export function poolAction(pool: string, source: string, name = "", filters: readonly Filter[] = []): RouteAction {
   return Object.freeze({
     rule: Object.freeze({ kind: "Ingress" as const, name, ruleIndex: 0, source }),
-    filters: Object.freeze([]),
+    filters: Object.freeze([...filters]),
     backends: Object.freeze([Object.freeze({ name: pool, pool, weight: 1, filters: Object.freeze([]) })]),
     totalWeight: 1,
     requestTimeoutMs: undefined,

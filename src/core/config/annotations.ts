@@ -42,7 +42,6 @@ const ORIGIN_TLS = "TLS to the origin is made by the Workers runtime: client cer
 const CANARY = 'canary Ingresses are not built yet (see canary): remove the canary Ingress';
 const AFFINITY = "session affinity (a sticky cookie) is not built yet: one client's requests would spread over every origin of the pool. Remove it, or give the pool one origin";
 const CORS_HONOURED = "CORS as ingress-nginx answers it (an NginxCORS filter on each path of the Ingress): the Access-Control-* headers on answers to allowed origins, preflights (OPTIONS with Origin) answered by the router with 204";
-const REDIRECT = "redirects are not built yet: the request would be proxied to the origin instead. Use a Cloudflare redirect rule";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
 const RETRIES = "retries are fixed: a failed connection is retried once on another origin, for GET, HEAD and OPTIONS without a body; this is not configurable yet. Remove the annotation";
 const HASHING = "consistent hashing is not built yet: requests would be spread by the pool's policy instead. Remove it";
@@ -126,19 +125,19 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "canary-by-cookie": refused(CANARY, { requires: "canary" }),
   "canary-weight": refused(CANARY, { requires: "canary" }),
   "canary-weight-total": refused(CANARY, { requires: "canary" }),
-  "rewrite-target": refused("path rewriting is not built yet: the origin would receive the request path unchanged. If the origin serves under a prefix, give its origin URL that base path"),
-  "app-root": refused("the redirect from / to the application root is not built yet: / would be proxied as it is. Use a Cloudflare redirect rule"),
-  "permanent-redirect": refused(REDIRECT),
-  "permanent-redirect-code": refused(REDIRECT, { requires: "permanent-redirect" }),
-  "temporal-redirect": refused(REDIRECT),
-  "temporal-redirect-code": refused(REDIRECT, { requires: "temporal-redirect" }),
-  "from-to-www-redirect": refused(REDIRECT, { inert: ["false"] }),
-  "server-alias": refused("host aliases are not built: the alias hosts would not be routed. Add a rule for each alias host"),
+  "rewrite-target": honoured("the path the origin receives: each path of the Ingress, as a case-insensitive regex, is replaced by the target with $1 to $9 from its capture groups; the query is kept (a RewriteTarget filter). As in ingress-nginx it makes every path of the host a regular expression, so it is refused beside Exact or Prefix paths of that host, as use-regex is; nginx variables other than $1 to $9 are refused"),
+  "app-root": honoured("a request for / is answered 302 to <scheme>://<Host><app-root>; other paths are proxied (an AppRoot filter)"),
+  "permanent-redirect": honoured("every request of the Ingress is answered 301 (or permanent-redirect-code) with exactly this Location, no origin asked (a StaticRedirect filter); temporal-redirect wins when both are set, as in ingress-nginx"),
+  "permanent-redirect-code": { ...honoured("the status of permanent-redirect: 301, 302, 303, 307 or 308; other values are refused"), requires: "permanent-redirect" },
+  "temporal-redirect": honoured("every request of the Ingress is answered 302 (or temporal-redirect-code) with exactly this Location, no origin asked (a StaticRedirect filter)"),
+  "temporal-redirect-code": { ...honoured("the status of temporal-redirect: 301, 302, 303, 307 or 308; other values are refused"), requires: "temporal-redirect" },
+  "from-to-www-redirect": honoured('"true": requests for www.<host> (or, for a www. rule host, the host without www.) are answered 308 to the rule\'s host, path and query kept; omitted when a rule defines that host, as in ingress-nginx; no effect on rules without a host or with a wildcard (a warning); "false": nothing'),
+  "server-alias": honoured("the Ingress's rules also serve these hosts (comma-separated), same paths and filters; an alias a rule defines as its host is left to that rule (a warning), as in ingress-nginx; the Ingress's rules must have one host"),
   "default-backend": honoured("the service (a pool) that answers when the rule's pool cannot: no origin available, or none could be connected to (then only for requests without a body, which a failed try may have read); also where custom-http-errors go. An ErrorBackend filter on each path"),
   "custom-http-errors": honoured("origin answers with these statuses are replaced by the default-backend's answer to the same method and path, sent with X-Code, X-Format, X-Original-URI, X-Namespace, X-Ingress-Name, X-Service-Name and X-Request-ID (no X-Service-Port: ports are not read). Refused without default-backend: edge-ingress has no controller-wide default backend"),
   "disable-proxy-intercept-errors": honoured('"true": custom-http-errors is not applied (the origin\'s answers reach the client); default-backend still answers when the pool cannot', { inert: ["false"], requires: "custom-http-errors" }),
-  "upstream-vhost": refused("the origin receives the host of its URL as Host: write that host in the pool's origin URL, and remove the annotation"),
-  "x-forwarded-prefix": refused("the X-Forwarded-Prefix header is not sent yet. Remove it"),
+  "upstream-vhost": honoured("the Host the origin receives (a URLRewrite hostname filter); on Cloudflare it is sent with cf.resolveOverride, which needs that host and the origin's host in the zone (validate warns); a host name only, no port or nginx variable"),
+  "x-forwarded-prefix": honoured("sends X-Forwarded-Prefix with this value to the origin (a RequestHeaderModifier filter)"),
   "custom-headers": refused("adding response headers is not built yet: the headers (often security headers) would be missing. Use a Cloudflare response header transform rule"),
   "enable-cors": honoured(`"true": ${CORS_HONOURED}; defaults as ingress-nginx's: any origin, credentials, its methods and headers, max-age 1728000`, { inert: ["false"] }),
   "cors-allow-origin": honoured('with enable-cors: comma-separated origins ("*", scheme://host[:port], "*." for one label) the headers are sent to; others get none', { requires: "enable-cors" }),

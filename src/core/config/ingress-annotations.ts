@@ -11,6 +11,7 @@ import { addNote, addProblem, addWarning, type MergeState } from "./merge-state"
 export const CANARY = `${NGINX_PREFIX}canary`;
 export const USE_REGEX = `${NGINX_PREFIX}use-regex`;
 export const SSL_REDIRECT = `${NGINX_PREFIX}ssl-redirect`;
+export const REWRITE_TARGET = `${NGINX_PREFIX}rewrite-target`;
 
 /** What the annotation checks need to know of the Ingress besides its annotations. */
 export interface IngressShape {

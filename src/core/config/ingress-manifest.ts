@@ -8,9 +8,11 @@
 // edge-ingress does with each field and annotation is in annotations.ts.
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
-import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
-import { annotationFilters, withFilters } from "./ingress-policies";
+import { CANARY, judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { policyFilters } from "./ingress-policies";
 import { ingressRecord, readTls } from "./ingress-record";
+import { annotationFilters, withPathFilters } from "./ingress-rewrites";
+import { readHostAnnotations } from "./ingress-hosts";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
@@ -102,12 +104,19 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   judgeAnnotations(annotations, { hasRegexPaths: paths.some((p) => p.pathType === "ImplementationSpecific") }, at, state);
   const annotationAt = (key: string) => child(at, "metadata", "annotations", key);
   if (annotations[USE_REGEX] === "true") state.regexIngresses.push({ at: annotationAt(USE_REGEX), hosts: rules.map((r) => (isRecord(r) ? r.host : undefined)) });
+  // ingress-nginx reads every path of the host as a regex once rewrite-target is set, as with use-regex.
+  else if (typeof annotations[REWRITE_TARGET] === "string") {
+    state.regexIngresses.push({ at: annotationAt(REWRITE_TARGET), hosts: rules.map((r) => (isRecord(r) ? r.host : undefined)), because: REWRITE_TARGET });
+  }
   if (annotations[CANARY] === "true") {
     // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
     state.canaries.push({ at: annotationAt(CANARY), paths });
   } else {
-    const filters = annotationFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
-    rules.forEach((rule, i) => addRule(state, withFilters(rule, filters, child(at, "spec", "rules", i), state), child(at, "spec", "rules", i)));
+    const filtersFor = annotationFilters(annotations, at, state);
+    const withPolicies = policyFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
+    const merged = rules.map((rule) => withPathFilters(rule, (path) => withPolicies(filtersFor(path))));
+    merged.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
+    readHostAnnotations(annotations, merged, at, state);
     if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
@@ -168,6 +177,7 @@ function checkApiServerRules(
  */
 function checkPath(p: Record<string, unknown>, at: DocLocation, state: MergeState): void {
   const path = p.path;
+  if (p.filters !== undefined) addProblem(state, child(at, "filters"), "unknown field: a Kubernetes IngressPath has no filters (native rules have them; on an Ingress, annotations say what to do)");
   if (p.pathType === "ImplementationSpecific" && typeof path === "string" && path !== "" && !path.startsWith("/")) {
     addProblem(state, child(at, "path"), `must be an absolute path, got ${got(path)}`);
   }

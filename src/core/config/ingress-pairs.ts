@@ -31,7 +31,7 @@ export function checkIngressPairs(state: MergeState): void {
     const plain = paths.find((p) => regex.hosts.includes(p.host) && (p.pathType === "Exact" || p.pathType === "Prefix"));
     if (!plain) continue;
     addProblem(state, regex.at,
-      `refused: with "true", ingress-nginx reads every path of host ${got(plain.host ?? "*")} as a case-insensitive regular expression, ` +
+      `refused: ${regex.because === undefined ? 'with "true"' : `when ${regex.because} is set`}, ingress-nginx reads every path of host ${got(plain.host ?? "*")} as a case-insensitive regular expression, ` +
         `including the ${String(plain.pathType)} path ${got(plain.path)} at ${formatLocation(plain.at)}, which edge-ingress matches as written: ` +
         "make the host's paths ImplementationSpecific, or remove the annotation");
   }

@@ -8,7 +8,7 @@
 import { parseNginxSize } from "../filters/body-limit";
 import { originPatternProblem } from "../filters/nginx-cors";
 import { NGINX_PREFIX } from "./annotations";
-import { child, isRecord, type DocLocation } from "./locations";
+import { child, type DocLocation } from "./locations";
 import { got } from "./messages";
 import { addNote, addProblem, type MergeState } from "./merge-state";
 
@@ -16,8 +16,22 @@ type RawFilter = Record<string, unknown>;
 
 const list = (text: string) => text.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
-/** `namespace`: the Ingress's, "default" when it names none (as kubectl applies it). */
-export function annotationFilters(annotations: Readonly<Record<string, unknown>>, namespace: string, at: DocLocation, state: MergeState): RawFilter[] {
+/**
+ * The filters these annotations make, to put before each path's own (the
+ * rewrite annotations', ingress-rewrites.ts). `namespace`: the Ingress's,
+ * "default" when it names none (as kubectl applies it).
+ */
+export function policyFilters(annotations: Readonly<Record<string, unknown>>, namespace: string, at: DocLocation, state: MergeState): (own: RawFilter[]) => RawFilter[] {
+  const copies: RawFilter[][] = [];
+  const filters = readPolicies(annotations, namespace, at, state, copies);
+  return (own) => {
+    const all = [...filters, ...own];
+    copies.push(all);
+    return all;
+  };
+}
+
+function readPolicies(annotations: Readonly<Record<string, unknown>>, namespace: string, at: DocLocation, state: MergeState, copies: RawFilter[][]): RawFilter[] {
   const get = (name: string) => {
     const value = annotations[`${NGINX_PREFIX}${name}`];
     return typeof value === "string" ? value : undefined;
@@ -69,7 +83,7 @@ export function annotationFilters(annotations: Readonly<Record<string, unknown>>
     filters.push(errorBackend);
     // Pools may come from any file: checked once all are read, and reported here rather than at a filter nobody wrote.
     const pool = (errorBackend.errorBackend as { backendRef: { name: string } }).backendRef.name;
-    (state.annotationPools ??= []).push({ pool, at: where("default-backend"), drop: () => void filters.splice(filters.indexOf(errorBackend), 1) });
+    (state.annotationPools ??= []).push({ pool, at: where("default-backend"), drop: () => copies.forEach((c) => c.includes(errorBackend) && c.splice(c.indexOf(errorBackend), 1)) });
   }
   return filters;
 }
@@ -114,15 +128,4 @@ function readErrorBackend(get: (name: string) => string | undefined, where: (nam
   }
   if (service === undefined || service === "") return undefined;
   return { type: "ErrorBackend", errorBackend: { backendRef: { name: service }, ...(statusCodes.length > 0 ? { statusCodes } : {}), ingressName: at.ingress ?? "", namespace } };
-}
-
-/** The rule with `filters` on each of its paths; a path that has its own `filters` is not an Ingress's (kubectl refuses the field). */
-export function withFilters(rule: unknown, filters: readonly RawFilter[], at: DocLocation, state: MergeState): unknown {
-  if (!isRecord(rule) || !isRecord(rule.http) || !Array.isArray(rule.http.paths)) return rule;
-  const paths = rule.http.paths.map((p, i) => {
-    if (!isRecord(p)) return p;
-    if (p.filters !== undefined) addProblem(state, child(at, "http", "paths", i, "filters"), "unknown field: an Ingress path has no filters (write annotations, or put the rule in a native document)");
-    return filters.length === 0 ? p : { ...p, filters };
-  });
-  return { ...rule, http: { ...rule.http, paths } };
 }

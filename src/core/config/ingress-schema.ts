@@ -4,11 +4,10 @@
 // Field names and constraints follow the Kubernetes API reference for Ingress.
 import * as v from "valibot";
 import { got } from "./messages";
-import { httpRouteFilter } from "../filters/registry";
+import { isDnsSubdomain } from "./dns-name";
+import { httpRouteFilter, httpRouteFilterDocumented } from "../filters/registry";
 
-/** RFC 1123 label, as Kubernetes validates host names (lower case only). */
-const LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+export { isDnsSubdomain };
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** A Kubernetes Service name (RFC 1035 label); pools share the rule so manifests can name them. */
@@ -18,10 +17,6 @@ export function isPoolName(name: string): boolean {
   return name.length <= 63 && POOL_NAME.test(name);
 }
 
-/** A Kubernetes DNS subdomain (object names, ingress classes, hosts without the "*."). */
-export function isDnsSubdomain(name: string): boolean {
-  return name.length <= 253 && DNS_SUBDOMAIN.test(name);
-}
 
 export function hostProblem(host: string): string | undefined {
   if (host.includes(":")) return `must be a host name without port or scheme, got ${got(host)}`;
@@ -77,7 +72,7 @@ export const ingressBackend = v.pipe(
 
 export const pathTypes = ["Exact", "Prefix", "ImplementationSpecific"] as const;
 
-export const httpIngressPath = v.strictObject({
+const pathWith = <F extends v.GenericSchema>(filter: F) => v.strictObject({
   path: v.optional(
     v.pipe(
       v.string((i) => `must be a string, got ${got(i.input)}`),
@@ -89,15 +84,20 @@ export const httpIngressPath = v.strictObject({
     (i) => `must be one of Exact, Prefix, ImplementationSpecific, got ${got(i.input)}`,
   ),
   backend: ingressBackend,
+  // Not in Kubernetes' IngressPath (a manifest may not write it): native
+  // rules only, and where the Ingress annotations land once read.
   filters: v.optional(
     v.pipe(
-      v.array(httpRouteFilter, (i) => `must be a list of filters, got ${got(i.input)}`),
-      v.description("Native only: filters run on this path's requests, as an HTTPRoute rule's (CORS, NginxCORS, RequestBodyLimit, ...). Ingress manifests get them from annotations."),
+      v.array(filter, (i) => `must be a list of filters, got ${got(i.input)}`),
+      v.maxLength(16, "must list at most 16 filters"),
+      v.description("edge-ingress only (not in Kubernetes' IngressPath): filters run on this path's requests, as an HTTPRoute rule's filters (the Ingress annotations become these)."),
     ),
   ),
 });
 
-export const ingressRule = v.strictObject({
+export const httpIngressPath = pathWith(httpRouteFilter);
+
+const ruleWith = <P extends v.GenericSchema>(path: P) => v.strictObject({
   host: v.optional(
     v.pipe(
       v.string((i) => `must be a string, got ${got(i.input)}`),
@@ -107,12 +107,17 @@ export const ingressRule = v.strictObject({
   http: v.optional(
     v.strictObject({
       paths: v.pipe(
-        v.array(httpIngressPath, (i) => `must be a list of paths, got ${got(i.input)}`),
+        v.array(path, (i) => `must be a list of paths, got ${got(i.input)}`),
         v.minLength(1, "must list at least one path"),
       ),
     }),
   ),
 });
+
+export const ingressRule = ruleWith(httpIngressPath);
+
+/** The same, each filter's fields spelled out, for the JSON Schema. */
+export const ingressRuleDocumented = ruleWith(pathWith(httpRouteFilterDocumented));
 
 export type RawIngressRule = v.InferOutput<typeof ingressRule>;
 export type RawIngressBackend = v.InferOutput<typeof ingressBackend>;

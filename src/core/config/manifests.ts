@@ -10,6 +10,7 @@ import { readIngress } from "./ingress-manifest";
 import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type ObjectSource } from "./gateway-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
+import { applyHostAliases } from "./ingress-hosts";
 import { addDefaultBackend, addNote, addPathNormalization, addPool, addStatusPath, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
@@ -74,6 +75,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     named.drop();
   }
   checkIngressPairs(state);
+  applyHostAliases(state);
 
   const first = documents[0];
   const document: NativeDocument = { pools: state.pools };

@@ -48,8 +48,10 @@ export interface MergeState {
   readonly servicePorts: Map<string, { readonly port: unknown; readonly at: DocLocation }>;
   /** Canary Ingresses, each at its canary annotation, with the paths it would take traffic from. */
   readonly canaries: { readonly at: DocLocation; readonly paths: readonly CanaryPath[] }[];
-  /** Ingresses with use-regex "true", each at that annotation. */
-  readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[] }[];
+  /** Ingresses with use-regex "true" (or rewrite-target, named in `because`), each at that annotation. */
+  readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[]; readonly because?: string }[];
+  /** from-to-www-redirect and server-alias: hosts added once every rule is known (ingress-hosts.ts). */
+  readonly hostAliases: HostAlias[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
   /** Pools named by annotations (default-backend), checked once every file is read; `drop` removes what named it. */
   annotationPools?: { readonly pool: string; readonly at: DocLocation; readonly drop: () => void }[];
@@ -57,11 +59,21 @@ export interface MergeState {
   statusPath?: { readonly value: unknown; readonly at: DocLocation };
 }
 
+/** Rules of one Ingress to serve under other hosts: aliases (server-alias) or a www redirect (from-to-www-redirect). */
+export interface HostAlias {
+  readonly kind: "server-alias" | "from-to-www-redirect";
+  readonly at: DocLocation;
+  /** The Ingress's merged rules and where each was written. */
+  readonly rules: readonly { readonly rule: Record<string, unknown>; readonly at: DocLocation }[];
+  /** server-alias: the alias hosts. */
+  readonly aliases: readonly string[];
+}
+
 export function newMergeState(options: MergeOptions): MergeState {
   return {
     options, pools: {}, rules: [], ruleSources: [], poolSources: new Map(), ingresses: [], notes: [], warnings: [], problems: [],
     gateways: [], gatewaySources: [], httpRoutes: [], httpRouteSources: [],
-    ingressNames: new Map(), servicePorts: new Map(), canaries: [], regexIngresses: [],
+    ingressNames: new Map(), servicePorts: new Map(), canaries: [], regexIngresses: [], hostAliases: [],
   };
 }
 

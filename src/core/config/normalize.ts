@@ -26,9 +26,12 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[], s
       return;
     }
     urls.add(url);
-    origins.push({ url, weight: o.weight ?? 1, key: `${name} ${url}` });
+    origins.push({ url, weight: o.weight ?? 1, key: `${name} ${url}`, ...(o.hostHeader === undefined ? {} : { hostHeader: o.hostHeader }) });
   });
 
+  if (raw.hostHeader !== undefined && raw.preserveHost === true) {
+    problems.push({ path: joinPath(["pools", name, "preserveHost"]), message: "cannot be true beside hostHeader: the origins receive one Host or the other" });
+  }
   const pe = raw.passiveEjection;
   const pool: Pool = {
     name,
@@ -44,6 +47,8 @@ export function normalizePool(name: string, raw: RawPool, problems: Problem[], s
           on5xx: pe.on5xx ?? DEFAULT_PASSIVE_EJECTION.on5xx,
         }
       : DEFAULT_PASSIVE_EJECTION,
+    ...(raw.hostHeader === undefined ? {} : { hostHeader: raw.hostHeader }),
+    ...(raw.preserveHost === undefined ? {} : { preserveHost: raw.preserveHost }),
     ...(raw.healthCheck ? { healthCheck: normalizeHealthCheck(raw.healthCheck, ["pools", name, "healthCheck"], problems, strictProbeHeaders) } : {}),
   };
   return pool;

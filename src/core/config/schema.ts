@@ -4,10 +4,14 @@
 // and bounds; the same text ends up in the editor through the JSON Schema.
 import * as v from "valibot";
 import { got } from "./messages";
-import { ingressBackend, ingressRule } from "./ingress-schema";
+import { ingressBackend, ingressRuleDocumented } from "./ingress-schema";
 import { gateway, httpRoute } from "../gateway/schema";
 import { probeHeaders } from "./probe-headers";
 import { statusPathSchema } from "./status-path";
+import { preciseHostname } from "../filters/hostname";
+
+const hostHeader = (whose: string) =>
+  v.pipe(preciseHostname, v.description(`The Host ${whose} receives instead of the origin URL's host (sent with cf.resolveOverride: both must be hostnames in your Cloudflare zone).`));
 
 export const policyNames = ["random", "round-robin", "least-recent"] as const;
 
@@ -43,6 +47,7 @@ export function originUrlProblem(raw: string): string | undefined {
 export const origin = v.strictObject({
   url: originUrl,
   weight: v.optional(v.pipe(int(1, 10_000, "a positive integer up to 10000"), v.description("Relative share of traffic. Default 1."))),
+  hostHeader: v.optional(hostHeader("this origin")),
 });
 
 const statusMessage = (i: { input: unknown }) => `must be a status code (200) or range ("200-399"), got ${got(i.input)}`;
@@ -113,6 +118,13 @@ export const pool = v.strictObject({
     ),
   ),
   passiveEjection: v.optional(passiveEjection),
+  hostHeader: v.optional(hostHeader("every origin of the pool")),
+  preserveHost: v.optional(
+    v.pipe(
+      v.boolean((i) => `must be true or false, got ${got(i.input)}`),
+      v.description("Send the client's host as Host, as ingress-nginx does (sent with cf.resolveOverride). Default false: the origin URL's host."),
+    ),
+  ),
 });
 
 export const pathNormalization = v.strictObject({
@@ -141,7 +153,7 @@ export const nativeDocument = v.strictObject(
       v.record(v.string(), pool, poolsMessage),
       v.description("Pools of origins by name; rules and defaultBackend refer to them as service names."),
     ),
-    rules: v.optional(v.array(ingressRule, rulesMessage)),
+    rules: v.optional(v.array(ingressRuleDocumented, rulesMessage)),
     defaultBackend: v.optional(ingressBackend),
     pathNormalization: v.optional(
       v.pipe(pathNormalization, v.description("How request paths are normalized before they are matched and forwarded (see README, Matching rules).")),

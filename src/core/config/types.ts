@@ -39,6 +39,8 @@ export interface Origin {
   readonly weight: number;
   /** Identity of this origin inside its pool: `${pool} ${url}`. Keys policy, health and ejection state. */
   readonly key: string;
+  /** The Host this origin receives (beats the pool's hostHeader and preserveHost); undefined: see the pool. */
+  readonly hostHeader?: string;
 }
 
 /** An inclusive range of HTTP status codes, e.g. 200-399. */
@@ -97,6 +99,10 @@ export interface Pool {
   readonly healthCheck?: HealthCheckSpec;
   readonly whenAllDown: WhenAllDown;
   readonly passiveEjection: PassiveEjectionSpec;
+  /** The Host the pool's origins receive; undefined: the origin URL's host (or the client's, with preserveHost). */
+  readonly hostHeader?: string;
+  /** Send the client's host as Host (ingress-nginx's default); false or undefined: the origin URL's host. */
+  readonly preserveHost?: boolean;
 }
 
 /** One path rule, flattened out of IngressSpec rules (host copied onto each path). */

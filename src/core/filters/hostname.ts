@@ -2,7 +2,7 @@
 // 1123 labels, no wildcard, no IP address, no port.
 import * as v from "valibot";
 import { got } from "../config/messages";
-import { isDnsSubdomain } from "../config/ingress-schema";
+import { isDnsSubdomain } from "../config/dns-name";
 
 export const preciseHostname = v.pipe(
   v.string((i) => `must be a host name, got ${got(i.input)}`),

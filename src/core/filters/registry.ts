@@ -14,8 +14,11 @@ import { requestMirror } from "./request-mirror";
 import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { urlRewrite } from "./url-rewrite";
+import { appRoot } from "./app-root";
+import { rewriteTarget } from "./rewrite-target";
+import { staticRedirect } from "./static-redirect";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect, nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 

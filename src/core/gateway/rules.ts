@@ -99,6 +99,7 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
   return { action, matches };
 }
 
+/** Compiles a list of filters through the registry (HTTPRoute rules and backendRefs, native and Ingress paths). */
 export function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx: FilterContext, problems: Problem[]): readonly Filter[] {
   const filters: Filter[] = [];
   const seen = new Set<string>();

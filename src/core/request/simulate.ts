@@ -4,6 +4,7 @@
 // terms a user checks (status, pool, Location, what the origin receives).
 import type { Runtime } from "../runtime";
 import { decide, type Decision } from "./decide";
+import { upstreamHostFor } from "./upstream-host";
 
 export interface SimulatedRequest {
   readonly host: string;
@@ -50,14 +51,15 @@ export function outcomeOf(runtime: Runtime, decision: Decision): Outcome {
     case "forward": {
       const responseHeaders = new Headers();
       for (const f of decision.responseFilters) f.onResponse?.({ status: 200, headers: responseHeaders, request: decision.upstream });
-      const origin = runtime.config.pools.get(decision.pool)?.origins[0];
+      const pool = runtime.config.pools.get(decision.pool);
+      const origin = pool?.origins[0];
       return {
         status: undefined,
         pool: decision.pool,
         pools: decision.action.backends.filter((b) => b.weight > 0 && b.pool !== undefined).map((b) => b.pool as string),
         location: undefined,
         upstreamPath: decision.upstream.path + decision.upstream.search,
-        upstreamHost: decision.upstream.upstreamHost ?? (origin ? new URL(origin.url).host : undefined),
+        upstreamHost: pool && origin ? (upstreamHostFor(decision.upstream.upstreamHost, decision.upstream.hostname, pool, origin) ?? new URL(origin.url).host) : decision.upstream.upstreamHost,
         responseHeaders,
       };
     }
