@@ -10,6 +10,7 @@ import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
 import { judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
 import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
+import { trafficFilters } from "./ingress-traffic-policies";
 import { ingressRecord, readTls } from "./ingress-record";
 import { annotationFilters, withPathFilters } from "./ingress-rewrites";
 import { readHostAnnotations } from "./ingress-hosts";
@@ -118,9 +119,10 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     }
   } else {
     const filtersFor = annotationFilters(annotations, at, state);
-    // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then the rewrites.
+    // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then CORS, body size, timeouts and the error backend, then the rewrites.
     const policyFor = ingressPathFilters(annotations, spec.tls, at, state);
-    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => [...policyFor(isRecord(rule) ? rule.host : undefined), ...filtersFor(p)])), policies.affinity);
+    const withTraffic = trafficFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
+    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => withTraffic(policyFor(isRecord(rule) ? rule.host : undefined), filtersFor(p)))), policies.affinity);
     merged.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
     readHostAnnotations(annotations, merged, at, state);
     readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);

@@ -6,6 +6,8 @@
 // origin themselves; the request decision (src/core/request) does, after
 // every request step has run.
 
+import type { ErrorBackendPlan } from "./error-backend";
+
 /** An answer the router makes itself instead of asking an origin. */
 export interface LocalAnswer {
   readonly status: number;
@@ -59,6 +61,14 @@ export interface FilterRequest {
   readonly country: string | undefined;
   /** request.cf.asn, if the runtime gave one. */
   readonly asn: number | undefined;
+  /** Largest request body the origin may receive (RequestBodyLimit); undefined: no limit. */
+  maxBodyBytes?: number | undefined;
+  /** Where errors go instead (ErrorBackend); undefined: the origin's answers reach the client. */
+  errorBackend?: ErrorBackendPlan | undefined;
+  /** BackendTimeouts: the per-try deadline for response headers, instead of the pool's timeoutMs. */
+  responseTimeoutMs?: number | undefined;
+  /** BackendTimeouts: the longest upload pause, instead of the pool's uploadIdleTimeoutMs. */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 /** The origin's response on its way to the client. */

@@ -4,9 +4,13 @@
 import * as v from "valibot";
 import { got } from "../config/messages";
 import { accessControl } from "./access-control";
+import { backendTimeouts } from "./backend-timeouts";
+import { requestBodyLimit } from "./body-limit";
 import { cors } from "./cors";
+import { errorBackend } from "./error-backend";
 import { httpsRedirect } from "./https-redirect";
 import type { FilterModule } from "./module";
+import { nginxCors } from "./nginx-cors";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
 import { requestRedirect } from "./request-redirect";
@@ -19,7 +23,9 @@ import { staticRedirect } from "./static-redirect";
 
 export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect,
   // edge-ingress's own, for what ingress-nginx annotations ask (the https and access stages, request/stages.ts).
-  httpsRedirect, accessControl, strictTransportSecurity]);
+  httpsRedirect, accessControl, strictTransportSecurity,
+  // ingress-nginx's CORS, proxy-body-size, default-backend/custom-http-errors and proxy-*-timeout.
+  nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 
