@@ -5,9 +5,10 @@
 // pkg/apis/networking/validation/validation.go, ValidateIngressSpec). The
 // rules and backends themselves are validated by parseConfig on the merged
 // document, with the schema native documents share (ingress-schema.ts). What
-// edge-ingress does with each field and annotation is in annotations.ts.
+// edge-ingress does with each field and annotation is in annotations.ts and
+// manifest-verdicts.ts.
 import * as v from "valibot";
-import { INGRESS_FIELDS } from "./annotations";
+import { INGRESS_FIELDS } from "./manifest-verdicts";
 import { judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
 import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
 import { trafficFilters } from "./ingress-traffic-policies";
