@@ -1,7 +1,8 @@
-// ingress-nginx's CORS and body-size annotations, and their native filters,
-// through the Worker in workerd against real origins: preflights answered by
-// the router, bodies over the limit refused before (Content-Length) or while
-// (chunked) reaching the origin.
+// ingress-nginx's CORS, body-size, error-backend and timeout annotations, and
+// their native and HTTPRoute filters, through the Worker in workerd against
+// real origins: preflights answered by the router (after the access lists),
+// bodies over the limit refused before (Content-Length) or while (chunked)
+// reaching the origin, error backends beside session affinity.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergeDocuments } from "../src/core/config/manifests";
 import { startOrigin, type TestOrigin } from "./support/origins";
@@ -58,6 +59,36 @@ describe("enable-cors", () => {
     await other.arrayBuffer();
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     expect(origin.requests).toHaveLength(2);
+  });
+
+  it("comes after the access lists: a preflight from a refused address gets 403, an allowed one 204; the origin sees neither", async () => {
+    await applyIngress({ "enable-cors": "true", "whitelist-source-range": "10.0.0.0/8" });
+    const preflight = { origin: "https://web.example", "access-control-request-method": "PUT" };
+    const refused = await worker.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { ...preflight, "cf-connecting-ip": "192.0.2.7" } });
+    await refused.arrayBuffer();
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("x-edge-ingress-error")).toBe("forbidden");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const allowed = await worker.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { ...preflight, "cf-connecting-ip": "10.1.2.3" } });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("*");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("is an NginxCORS filter on an HTTPRoute rule too", async () => {
+    await worker.putConfig({
+      pools: { web: { origins: [{ url: origin.url }] } },
+      gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+      httpRoutes: [{
+        name: "api", parentRefs: [{ name: "gw" }], hostnames: ["route.example.com"],
+        rules: [{ filters: [{ type: "NginxCORS", nginxCors: { allowOrigin: ["https://*.example.net"], maxAgeSeconds: 60 } }], backendRefs: [{ name: "web" }] }],
+      }],
+    });
+    const preflight = await worker.fetch("route.example.com", "/x", { method: "OPTIONS", headers: { origin: "https://a.example.net", "access-control-request-method": "PUT" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://a.example.net");
+    expect(preflight.headers.get("access-control-max-age")).toBe("60");
+    expect(origin.requests).toEqual([]);
   });
 
   it("passes OPTIONS through to the origin without enable-cors", async () => {
@@ -144,6 +175,30 @@ describe("default-backend and custom-http-errors", () => {
     expect(seen?.authorization).toBeUndefined();
   });
 
+  it("pins no session to an origin that could not be reached: the default-backend's answer sets no affinity cookie", async () => {
+    await origin.closePort();
+    await applyIngress(
+      { "default-backend": "error-pages", affinity: "cookie", "session-cookie-name": "sid" },
+      { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } },
+    );
+    const response = await worker.fetch("app.example.com", "/page");
+    await response.arrayBuffer();
+    expect(response.headers.get("x-origin")).toBe("errors");
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("keeps the session's cookie when the origin answered and a listed status was replaced", async () => {
+    origin.mode = { kind: "status", status: 503 };
+    await applyIngress(
+      { "default-backend": "error-pages", "custom-http-errors": "503", affinity: "cookie", "session-cookie-name": "sid" },
+      { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } },
+    );
+    const response = await worker.fetch("app.example.com", "/page");
+    await response.arrayBuffer();
+    expect(response.headers.get("x-origin")).toBe("errors");
+    expect(response.headers.get("set-cookie")).toMatch(/^sid=/);
+  });
+
   it("passes a status it does not list through", async () => {
     origin.mode = { kind: "status", status: 418 };
     await applyIngress({ "default-backend": "error-pages", "custom-http-errors": "404" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
@@ -157,6 +212,30 @@ describe("default-backend and custom-http-errors", () => {
     const ingress = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "app", annotations: { "nginx.ingress.kubernetes.io/custom-http-errors": "404" } }, spec: { rules: [{ host: "a.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] } };
     const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools: { web: { origins: [{ url: origin.url }] } } } }, { file: "a.yaml", index: 1, value: ingress }]);
     expect(merged.problems.map((p) => p.message).join("\n")).toMatch(/needs nginx.ingress.kubernetes.io\/default-backend/);
+  });
+});
+
+describe("RequestBodyLimit and BackendTimeouts on an HTTPRoute rule", () => {
+  const route = (filters: unknown[]) => ({
+    pools: { web: { origins: [{ url: origin.url }], timeoutMs: 600_000 } },
+    gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+    httpRoutes: [{ name: "api", parentRefs: [{ name: "gw" }], hostnames: ["route.example.com"], rules: [{ filters, backendRefs: [{ name: "web" }] }] }],
+  });
+
+  it("refuses a body over the limit with 413, as on an Ingress", async () => {
+    await worker.putConfig(route([{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 10 } }]));
+    const large = await worker.fetch("route.example.com", "/upload", { method: "POST", body: "more than ten bytes" });
+    expect(large.status).toBe(413);
+    expect(large.headers.get("x-edge-ingress-error")).toBe("body-too-large");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("bounds the wait for the origin's headers, instead of the pool's timeoutMs", async () => {
+    await worker.putConfig(route([{ type: "BackendTimeouts", backendTimeouts: { responseMs: 1000 } }]));
+    origin.mode = { kind: "hang" };
+    const slow = await worker.fetch("route.example.com", "/slow");
+    expect(slow.status).toBe(504);
+    expect(slow.headers.get("x-edge-ingress-error")).toBe("origin-timeout");
   });
 });
 
