@@ -11,7 +11,7 @@ import * as v from "valibot";
 import { INGRESS_FIELDS } from "./manifest-verdicts";
 import { judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
 import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
-import { trafficFilters } from "./ingress-traffic-policies";
+import { noteCanaryInherited, trafficFilters } from "./ingress-traffic-policies";
 import { ingressRecord, readTls } from "./ingress-record";
 import { annotationFilters, withPathFilters } from "./ingress-rewrites";
 import { readHostAnnotations } from "./ingress-hosts";
@@ -114,6 +114,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   const policies = readIngressPolicies(annotations, paths, paths.some((p) => p.pathType === "ImplementationSpecific"), at, state);
   if (policies.canary) {
     // Its paths become canaries of the main Ingress's paths once every file is read (ingress-pairs.ts); its rules stay out of the merge.
+    noteCanaryInherited(annotations, at, state);
     if (spec.defaultBackend !== undefined) {
       addProblem(state, child(at, "spec", "defaultBackend"),
         "a canary Ingress takes part of the traffic of another Ingress's paths; a defaultBackend has no main Ingress path to share: move it to a non-canary Ingress");

@@ -69,6 +69,30 @@ describe("annotations as path filters", () => {
     }
   });
 
+  it("puts them after the host's HTTPS and access filters and before the rewrites", () => {
+    const merged = merge({ "enable-cors": "true", "whitelist-source-range": "10.0.0.0/8", "x-forwarded-prefix": "/app", "force-ssl-redirect": "true" });
+    expect(merged.problems).toEqual([]);
+    const filters = (merged.document.rules?.[0] as { http: { paths: { filters?: { type: string }[] }[] } }).http.paths[0]?.filters;
+    expect(filters?.map((f) => f.type)).toEqual(["HTTPSRedirect", "AccessControl", "NginxCORS", "RequestHeaderModifier"]);
+  });
+
+  it("notes each on a canary Ingress, which is served with the main Ingress's annotations", () => {
+    const ingress = (name: string, pool: string, annotations: Record<string, string>) => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name, annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v])) },
+      spec: { rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: pool, port: { number: 80 } } } }] } }] },
+    });
+    const merged = mergeDocuments([
+      { file: "a.yaml", index: 0, value: { pools: { web: { origins: [{ url: "https://o.example" }] }, next: { origins: [{ url: "https://n.example" }] } } } },
+      { file: "a.yaml", index: 1, value: ingress("app", "web", {}) },
+      { file: "a.yaml", index: 2, value: ingress("app-canary", "next", { canary: "true", "canary-weight": "10", "enable-cors": "true", "proxy-body-size": "1k", affinity: "cookie" }) },
+    ]);
+    expect(merged.problems).toEqual([]);
+    const noted = merged.notes.filter((n) => n.includes("no effect on a canary Ingress"));
+    expect(noted.map((n) => /kubernetes\.io\/([a-z-]+)/.exec(n)?.[1]).sort()).toEqual(["enable-cors", "proxy-body-size"]);
+  });
+
   it("gives the merged document paths the parser compiles into a route action", () => {
     const parsed = parseConfig(merge({ "enable-cors": "true", "proxy-body-size": "1k" }).document);
     expect(parsed.ok).toBe(true);

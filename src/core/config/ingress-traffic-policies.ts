@@ -8,7 +8,7 @@
 // A bad value is a problem at the annotation itself.
 import { parseNginxSize } from "../filters/body-limit";
 import { originPatternProblem } from "../filters/nginx-cors";
-import { NGINX_PREFIX } from "./annotations";
+import { NGINX_ANNOTATIONS, NGINX_PREFIX } from "./annotations";
 import { child, type DocLocation } from "./locations";
 import { got } from "./messages";
 import { addNote, addProblem, type MergeState } from "./merge-state";
@@ -130,4 +130,24 @@ function readErrorBackend(get: (name: string) => string | undefined, where: (nam
   }
   if (service === undefined || service === "") return undefined;
   return { type: "ErrorBackend", errorBackend: { backendRef: { name: service }, ...(statusCodes.length > 0 ? { statusCodes } : {}), ingressName: at.ingress ?? "", namespace } };
+}
+
+/** What a canary Ingress may set for its own backend; ingress-nginx reads nothing else of it. */
+const CANARY_OWN = /^(canary|affinity|session-cookie)/;
+
+/**
+ * A canary Ingress's other honoured annotations (enable-cors,
+ * proxy-body-size, whitelist-source-range, rewrite-target, ...) do nothing:
+ * ingress-nginx serves the canary's share of a path with the main Ingress's
+ * settings, and so does edge-ingress (the canary is the main path's other
+ * backend). A note names each, so none is dropped without a word.
+ */
+export function noteCanaryInherited(annotations: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): void {
+  for (const key of Object.keys(annotations)) {
+    if (!key.startsWith(NGINX_PREFIX)) continue;
+    const name = key.slice(NGINX_PREFIX.length);
+    if (CANARY_OWN.test(name) || NGINX_ANNOTATIONS[name]?.verdict !== "honoured") continue;
+    addNote(state, child(at, "metadata", "annotations", key),
+      "no effect on a canary Ingress: its share of the traffic is served with the main Ingress's annotations, as in ingress-nginx; set it on the main Ingress");
+  }
 }
