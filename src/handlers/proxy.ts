@@ -4,14 +4,14 @@
 // and mirrored copies sent without waiting. Glue only: each step's logic
 // lives in src/core.
 import type { Origin, Pool } from "../core/config/types";
-import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
+import type { Filter, FilterRequest, LocalAnswer, RequestServices } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { requestHasBody } from "../core/http/body";
 import { decide } from "../core/request/decide";
 import { choosePool } from "../core/request/origins";
 import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
-import { RouterError } from "../errors";
+import { RouterError, type RouterErrorCode } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
 import type { Logger } from "../log";
@@ -40,6 +40,8 @@ export interface ProxyContext {
   readonly waitUntil?: (promise: Promise<unknown>) => void;
   /** Told what routing and each attempt decided, for logs and metrics. */
   readonly trace?: ProxyTrace;
+  /** What authentication needs (secrets, the verification cache); without it an authenticated rule answers 401. */
+  readonly services?: Omit<RequestServices, "requestId" | "fetch" | "log">;
 }
 
 /** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
@@ -55,7 +57,10 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // the Host header); the header itself may be rewritten by local tooling.
   const url = new URL(request.url);
   const incoming = { method: request.method, url, headers: request.headers, clientIp: request.headers.get("cf-connecting-ip") ?? undefined, requestId: ctx.requestId };
-  const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  const services = ctx.services && { ...ctx.services, requestId: ctx.requestId, fetch: ctx.fetch ?? fetch, log: (line: { readonly event: string; readonly [field: string]: unknown }) => ctx.log.info(line) };
+  const decided = services ? decide(ctx.runtime, incoming, ctx.random ?? Math.random, services) : decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  // Only a rule with an asynchronous step (authentication) makes the decision wait.
+  const decision = decided instanceof Promise ? await decided : decided;
   if (decision.kind !== "bad-path") ctx.trace?.matched(url.host, decision.routedPath, decision.kind === "no-route" ? undefined : decision.match);
   switch (decision.kind) {
     case "bad-path":
@@ -211,6 +216,10 @@ function applyResponseFilters(response: Response, filters: readonly Filter[], re
 }
 
 function localResponse(answer: LocalAnswer, requestId: string): Response {
+  // A refusal (authentication) is the router's error, rendered in the one place errors are.
+  if (answer.error) {
+    throw new RouterError(answer.status, answer.error.code as RouterErrorCode, answer.body, { headers: answer.headers, ...(answer.error.detail ? { detail: answer.error.detail } : {}) });
+  }
   const headers = new Headers(answer.headers);
   headers.set("x-request-id", requestId);
   if (answer.body !== "") headers.set("content-type", "text/plain; charset=utf-8");

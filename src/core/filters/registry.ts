@@ -3,7 +3,9 @@
 // FilterModule and its line here.
 import * as v from "valibot";
 import { got } from "../config/messages";
+import { basicAuth } from "./basic-auth";
 import { cors } from "./cors";
+import { externalAuth } from "./external-auth";
 import type { FilterModule } from "./module";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
@@ -11,7 +13,7 @@ import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { urlRewrite } from "./url-rewrite";
 
-export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors]);
+export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, basicAuth, externalAuth]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 

@@ -7,7 +7,7 @@ import type { Backend, RouteAction } from "../action/action";
 import { got, issuesToProblems } from "../config/messages";
 import type { MatchConditions, PathType, Problem, ValueCondition } from "../config/types";
 import { referenceProblems } from "../filters/backend-ref";
-import type { Filter } from "../filters/filter";
+import { inStageOrder, type Filter } from "../filters/filter";
 import type { FilterContext } from "../filters/module";
 import { filterTypeProblem, filtersByType } from "../filters/registry";
 import { checkFullMatchRegex, rulePathProblem } from "../routing";
@@ -142,7 +142,8 @@ function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx
     for (const p of checked) problems.push({ path: `${path}.${module.field}${p.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, message: p.message });
     if (ok && checked.length === 0) filters.push(module.compile(parsed.output, ctx));
   });
-  return Object.freeze(filters);
+  // Access and authentication run before the other filters, wherever they are written.
+  return Object.freeze(inStageOrder(filters));
 }
 
 /** "urlRewrite" -> "URLRewrite": which filter type a field belongs to, if any. */

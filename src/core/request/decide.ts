@@ -4,7 +4,7 @@
 // the filters to run on the response. The Worker edge only carries it out:
 // picks origins (origins.ts), sends tries (retry.ts), relays the answer.
 import { pickBackend, poolAction, type Backend, type RouteAction } from "../action/action";
-import type { Filter, FilterRequest, LocalAnswer } from "../filters/filter";
+import type { Filter, FilterRequest, LocalAnswer, RequestServices } from "../filters/filter";
 import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "../http/headers";
 import { normalizeHost } from "../routing";
 import type { RouteMatch } from "../routing/types";
@@ -44,7 +44,16 @@ export type Decision =
 
 const NO_FILTERS: readonly Filter[] = Object.freeze([]);
 
-export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number): Decision {
+/**
+ * The whole decision. Synchronous unless a filter with an asynchronous
+ * request step (authentication) is reached: then the rest of the decision
+ * continues after it, and a Promise is returned. Without `services` (the
+ * CLI's explain and `test --cases`, which hold no secrets) such a step is
+ * taken as refusing the request (401), synchronously.
+ */
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number): Decision;
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number, services: RequestServices): Decision | Promise<Decision>;
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number, services?: RequestServices): Decision | Promise<Decision> {
   const { url } = incoming;
   const host = url.host;
   // Matched and forwarded in one normalized spelling (README, Matching rules).
@@ -54,13 +63,33 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
   const routedPath = routed.path;
   if (match === undefined) return { kind: "no-route", host, path: url.pathname, routedPath };
   const action = actionOf(runtime, match);
-
   const upstream = upstreamRequest(incoming, routed.path, match, random);
-  for (const filter of action.filters) {
+  return continueFrom({ match, action, routedPath, upstream, random, services }, 0);
+}
+
+interface Step {
+  readonly match: RouteMatch;
+  readonly action: RouteAction;
+  readonly routedPath: string;
+  readonly upstream: FilterRequest;
+  readonly random: () => number;
+  readonly services: RequestServices | undefined;
+}
+
+/** Runs the rule's request steps from `index` on, then the backend's; awaits only an asynchronous step. */
+function continueFrom(step: Step, index: number): Decision | Promise<Decision> {
+  const { match, action, routedPath, upstream } = step;
+  const filters = action.filters;
+  for (let i = index; i < filters.length; i++) {
+    const filter = filters[i]!;
+    if (filter.onRequestAsync !== undefined) {
+      if (step.services === undefined) return { kind: "answer", answer: OFFLINE_AUTH, match, action, routedPath };
+      return awaitStep(step, filter, step.services, i);
+    }
     const answer = filter.onRequest?.(upstream);
     if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
   }
-  const backend = pickBackend(action, random);
+  const backend = pickBackend(action, step.random);
   if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
   for (const filter of backend.filters) {
     const answer = filter.onRequest?.(upstream);
@@ -72,6 +101,20 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
       : [...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
   return { kind: "forward", routedPath, match, action, backend, pool: backend.pool, upstream, responseFilters };
 }
+
+async function awaitStep(step: Step, filter: Filter, services: RequestServices, index: number): Promise<Decision> {
+  const answer = await filter.onRequestAsync!(step.upstream, services);
+  if (answer !== undefined) return { kind: "answer", answer, match: step.match, action: step.action, routedPath: step.routedPath };
+  return continueFrom(step, index + 1);
+}
+
+/** What the CLI shows for an authenticated rule: it holds no secrets and calls no auth service. */
+const OFFLINE_AUTH: LocalAnswer = Object.freeze({
+  status: 401,
+  headers: Object.freeze({}),
+  body: "edge-ingress: authentication required (checked by the Worker only)",
+  error: Object.freeze({ code: "auth-required" }),
+});
 
 /** An HTTPRoute rule carries its action; an Ingress path or the defaultBackend is its pool. */
 export function actionOf(runtime: Runtime, match: RouteMatch): RouteAction {
