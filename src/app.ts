@@ -4,7 +4,7 @@
 // page view ends in exactly one log line and one metrics data point.
 import { Hono } from "hono";
 import { PassiveEjector } from "./core/health";
-import { createVerifyCache } from "./core/policy/verify-cache";
+import { createVerifyCache, type VerifyCache } from "./core/policy/verify-cache";
 import { acceptRequestId } from "./core/http/request-id";
 import { IsolateStats } from "./core/ops/isolate-stats";
 import { ConfigStore } from "./edge/config-store";
@@ -32,7 +32,8 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
   const observer = new RequestObserver({ stats, log: deps.log, nowMs: deps.nowMs });
   const status = new StatusPages({ stats, ejector, nowMs: deps.nowMs, log: deps.log });
   // Basic auth pays a password hash once per isolate and user (verify-cache.ts).
-  const verifyCache = createVerifyCache({ now: deps.nowMs });
+  // Made on first use: workerd refuses random numbers (its HMAC key) at global scope.
+  let verifyCache: VerifyCache | undefined;
   const app = new Hono<{ Bindings: Env; Variables: { requestId: string; trace: RequestTrace } }>();
 
   app.all("*", async (c) => {
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
           const value = (c.env as unknown as Record<string, unknown>)[name];
           return typeof value === "string" ? value : undefined;
         },
-        verifyPassword: (htpasswd, credentials) => verifyCache.check(htpasswd, credentials),
+        verifyPassword: (htpasswd, credentials) => (verifyCache ??= createVerifyCache({ now: deps.nowMs })).check(htpasswd, credentials),
       },
     });
     observer.finish(trace, c.req.raw, response.status, undefined, c.env);

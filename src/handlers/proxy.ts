@@ -57,7 +57,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // the Host header); the header itself may be rewritten by local tooling.
   const url = new URL(request.url);
   const incoming = { method: request.method, url, headers: request.headers, clientIp: request.headers.get("cf-connecting-ip") ?? undefined, requestId: ctx.requestId };
-  const services = ctx.services && { ...ctx.services, requestId: ctx.requestId, fetch: ctx.fetch ?? fetch, log: (line: { readonly event: string; readonly [field: string]: unknown }) => ctx.log.info(line) };
+  const services = ctx.services && { ...ctx.services, requestId: ctx.requestId, fetch: subrequest(ctx.fetch), log: (line: { readonly event: string; readonly [field: string]: unknown }) => ctx.log.info(line) };
   const decided = services ? decide(ctx.runtime, incoming, ctx.random ?? Math.random, services) : decide(ctx.runtime, incoming, ctx.random ?? Math.random);
   // Only a rule with an asynchronous step (authentication) makes the decision wait.
   const decision = decided instanceof Promise ? await decided : decided;
@@ -224,6 +224,11 @@ function localResponse(answer: LocalAnswer, requestId: string): Response {
   headers.set("x-request-id", requestId);
   if (answer.body !== "") headers.set("content-type", "text/plain; charset=utf-8");
   return new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers });
+}
+
+/** fetch as a plain function: workerd refuses a fetch called as another object's method ("Illegal invocation"). */
+function subrequest(custom: typeof fetch | undefined): typeof fetch {
+  return custom ?? ((input, init) => fetch(input, init));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
