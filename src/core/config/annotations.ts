@@ -31,8 +31,7 @@ const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", re
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
 const IP_ALLOW = "restricts clients by IP address, which is not built yet: the route would be open to every address. Use a Cloudflare WAF custom rule on ip.src (or Cloudflare Access) instead";
-const BASIC_AUTH = "HTTP basic/digest authentication is not built yet: the route would be served without a password. Put it behind Cloudflare Access instead";
-const EXTERNAL_AUTH = "external authentication (auth-url) is not built yet: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead";
+const EXTERNAL_AUTH = "this part of external authentication (auth-url) is not built: the auth subrequest would not be what the manifest says. Remove it, or put the route behind Cloudflare Access instead";
 const CLIENT_CERT = "client certificate authentication (mTLS) is not built yet: clients without a certificate would get through. Use Cloudflare's mTLS (API Shield or Access) instead";
 const RATE_LIMIT = "rate limiting is not built yet: clients would not be limited. Use a Cloudflare rate limiting rule instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
@@ -57,15 +56,15 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "allowlist-source-range": refused(IP_ALLOW),
   "whitelist-source-range": refused(IP_ALLOW),
   "denylist-source-range": refused("blocks client IP ranges, which is not built yet: those addresses would get through. Use a Cloudflare WAF custom rule on ip.src instead"),
-  "auth-type": refused(BASIC_AUTH),
-  "auth-secret": refused(BASIC_AUTH, { requires: "auth-type" }),
-  "auth-secret-type": refused(BASIC_AUTH, { requires: "auth-type" }),
-  "auth-realm": refused(BASIC_AUTH, { requires: "auth-type" }),
-  "auth-url": refused(EXTERNAL_AUTH),
-  "auth-method": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-signin": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-signin-redirect-param": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-response-headers": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
+  "auth-type": honoured('"basic": HTTP basic authentication with the users of the Worker secret auth-secret names; 401 with WWW-Authenticate otherwise, and the origin is never asked ("digest" is refused)'),
+  "auth-secret": { ...honoured("the name of a Worker secret (`wrangler secret put NAME`; no namespace) holding htpasswd lines, or a JSON object of user to hash with auth-map"), requires: "auth-type" },
+  "auth-secret-type": { ...honoured('"auth-file" (default): the secret is htpasswd lines; "auth-map": a JSON object of user name to hash'), requires: "auth-type" },
+  "auth-realm": { ...honoured("the realm of the Basic challenge"), requires: "auth-type" },
+  "auth-url": honoured("an absolute http(s) URL asked first, without body, with the request's headers, X-Original-URL and X-Original-Method: 2xx lets the request through, 401 and 403 go back to the client, anything else or no answer within 5 s is 500"),
+  "auth-method": { ...honoured("the method of the auth subrequest (default GET)"), requires: "auth-url" },
+  "auth-signin": { ...honoured("a 401 from the auth service becomes a 302 to this URL, with the original URL in rd= ($scheme, $host, $request_uri, $escaped_request_uri are filled in)"), requires: "auth-url" },
+  "auth-signin-redirect-param": { ...honoured("the name of the sign-in redirect's parameter (default rd)"), requires: "auth-url" },
+  "auth-response-headers": { ...honoured("headers copied from a 2xx auth response onto the request to the origin (removed from it when the auth response lacks them)"), requires: "auth-url" },
   "auth-request-redirect": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
   "auth-cache-key": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
   "auth-cache-duration": refused(EXTERNAL_AUTH, { requires: "auth-url" }),

@@ -44,10 +44,11 @@ function judgeOne(key: string, value: string, all: Readonly<Record<string, unkno
 }
 
 function applyVerdict(entry: AnnotationVerdict, value: string, all: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): void {
-  if (entry.verdict === "honoured" || entry.inert?.includes(value)) return;
+  if (entry.inert?.includes(value)) return;
   if (entry.requires !== undefined && !isActive(entry.requires, all)) {
     return addNote(state, at, `ignored, harmless: it has no effect without ${NGINX_PREFIX}${entry.requires}, in ingress-nginx either`);
   }
+  if (entry.verdict === "honoured") return;
   if (entry.verdict === "ignored") return addNote(state, at, `ignored, harmless: ${entry.reason}`);
   if (entry.verdict === "warned") return addWarning(state, at, entry.reason);
   addProblem(state, at, refusal(entry));

@@ -9,6 +9,7 @@
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
 import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { authFilters, withPathFilters } from "./ingress-auth";
 import { ingressRecord, readTls } from "./ingress-record";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
@@ -105,8 +106,12 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     // Refused once every file is read, naming the Ingress it would split traffic with; its rules stay out of the merge.
     state.canaries.push({ at: annotationAt(CANARY), paths });
   } else {
-    rules.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
-    if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+    // Authentication annotations become filters on each of the Ingress's paths.
+    const filters = authFilters(annotations, at, state);
+    rules.forEach((rule, i) => addRule(state, withPathFilters(rule, filters), child(at, "spec", "rules", i)));
+    if (spec.defaultBackend !== undefined && filters.length > 0) {
+      addProblem(state, child(at, "spec", "defaultBackend"), "would be served without the authentication the annotations ask for (they apply to the Ingress's paths): move it into a rule's path, or into another Ingress");
+    } else if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));

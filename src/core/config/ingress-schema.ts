@@ -88,6 +88,13 @@ export const httpIngressPath = v.strictObject({
     (i) => `must be one of Exact, Prefix, ImplementationSpecific, got ${got(i.input)}`,
   ),
   backend: ingressBackend,
+  // edge-ingress's own: filters on an Ingress-style path (authentication), written as on an HTTPRoute rule.
+  filters: v.optional(
+    v.pipe(
+      v.array(v.looseObject({ type: v.string((i) => `must be a filter type, got ${got(i.input)}`) }), (i) => `must be a list of filters, got ${got(i.input)}`),
+      v.description('edge-ingress only: BasicAuth or ExternalAuth filters for this path, written as on an HTTPRoute rule ({type: BasicAuth, basicAuth: {...}}). Ingress auth annotations become these.'),
+    ),
+  ),
 });
 
 export const ingressRule = v.strictObject({

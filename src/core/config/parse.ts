@@ -9,6 +9,7 @@ import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawIngressBa
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
+import { pathAction } from "./path-filters";
 import { DEFAULT_STATUS_PATH, normalizeStatusPath, shadowedRouteProblems, statusPathProblem, statusPathSchema } from "./status-path";
 import type { Config, DefaultBackend, IngressRecord, PathNormalization, Pool, Problem, Route } from "./types";
 
@@ -99,7 +100,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       if (pool === undefined) return;
       // Same property order in every route, host always present (maybe
       // undefined): one hidden class, so reading routes stays fast at 100k rules.
-      const route: Route = { host: rule.host, path, pathType: p.pathType, pool, source };
+      const action = p.filters === undefined ? undefined : pathAction(p.filters, pool, p.pathType, source, known, problems);
+      const route: Route = action === undefined ? { host: rule.host, path, pathType: p.pathType, pool, source } : { host: rule.host, path, pathType: p.pathType, pool, source, action };
       const id = routeIdentity(route);
       const earlier = seen.get(id);
       if (earlier && earlier.pool !== pool) {

@@ -99,7 +99,8 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
   return { action, matches };
 }
 
-function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx: FilterContext, problems: Problem[]): readonly Filter[] {
+/** A list of HTTPRouteFilters, checked and compiled through the registry; problems at `${at}[i]`. */
+export function compileFilters(raw: readonly Record<string, unknown>[], at: string, ctx: FilterContext, problems: Problem[]): readonly Filter[] {
   const filters: Filter[] = [];
   const seen = new Set<string>();
   raw.forEach((value, i): void => {
