@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEchoOrigin, type EchoOrigin } from "./support/echo-origins";
+import { mergeDocuments } from "../src/core/config/manifests";
 import { startWorker, type TestWorker } from "./support/worker";
 
 let worker: TestWorker;
@@ -30,7 +31,13 @@ beforeAll(async () => {
     },
   });
   const check = `${auth.url}/check?from=edge`;
-  await worker.putConfig({
+  const annotated = (host: string, annotations: Record<string, string>) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: host.replace(/\./g, "-"), annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v])) },
+    spec: { rules: [{ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "app", port: { number: 80 } } } }] } }] },
+  });
+  const native = {
     pools: { app: { origins: [{ url: app.url }] } },
     gateways: [{ name: "edge", listeners }],
     httpRoutes: [
@@ -41,7 +48,14 @@ beforeAll(async () => {
       route("ext.test", { type: "ExternalAuth", externalAuth: { url: check, responseHeaders: ["x-user"], timeoutMs: 300 } }),
       route("signin.test", { type: "ExternalAuth", externalAuth: { url: check, signin: "https://login.test/start?app=1" } }),
     ],
-  });
+  };
+  const merged = mergeDocuments([
+    { file: "native.yaml", index: 0, value: native },
+    { file: "ingress.yaml", index: 0, value: annotated("nginx-basic.test", { "auth-type": "basic", "auth-secret": "APP_USERS", "auth-realm": "Ingress" }) },
+    { file: "ingress.yaml", index: 1, value: annotated("nginx-ext.test", { "auth-url": check, "auth-response-headers": "X-User", "auth-signin": "https://login.test/start?rd=$escaped_request_uri" }) },
+  ]);
+  expect(merged.problems).toEqual([]);
+  await worker.putConfig(merged.document);
 });
 afterAll(async () => {
   await worker?.dispose();
@@ -87,6 +101,28 @@ describe("BasicAuth", () => {
       expect(await response.text()).not.toMatch(/alice|not-a-hash|NO_SUCH/);
     }
     expect(reached(key)).toEqual([]);
+  });
+});
+
+describe("Ingress auth annotations", () => {
+  it("auth-type basic: a wrong password never reaches the origin, the right one does", async () => {
+    const key = randomUUID();
+    const wrong = await worker.fetch("nginx-basic.test", "/x", { headers: { "x-key": key, authorization: basic("alice", "nope") } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toBe('Basic realm="Ingress", charset="UTF-8"');
+    expect(reached(key)).toEqual([]);
+    expect((await worker.fetch("nginx-basic.test", "/x", { headers: { "x-key": key, authorization: basic("alice", "right horse") } })).status).toBe(200);
+    expect(reached(key)).toHaveLength(1);
+  });
+
+  it("auth-url: 2xx passes with auth-response-headers copied; 401 redirects to auth-signin with the escaped URI filled in", async () => {
+    const key = randomUUID();
+    expect((await worker.fetch("nginx-ext.test", "/p", { headers: { "x-key": key, "x-echo-set-header": "X-User:carol" } })).status).toBe(200);
+    expect(reached(key)[0]?.headers["x-user"]).toBe("carol");
+    const redirect = await worker.fetch("nginx-ext.test", "/p?q=1", { headers: { "x-key": key, "x-echo-status": "401" } });
+    expect(redirect.status).toBe(302);
+    expect(new URL(redirect.headers.get("location") ?? "").searchParams.get("rd")).toBe("/p?q=1");
+    expect(reached(key)).toHaveLength(1);
   });
 });
 
