@@ -31,7 +31,6 @@ const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", re
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
 const IP_ALLOW = "restricts clients by IP address, which is not built yet: the route would be open to every address. Use a Cloudflare WAF custom rule on ip.src (or Cloudflare Access) instead";
-const EXTERNAL_AUTH = "this part of external authentication (auth-url) is not built: the auth subrequest would not be what the manifest says. Remove it, or put the route behind Cloudflare Access instead";
 const CLIENT_CERT = "client certificate authentication (mTLS) is not built yet: clients without a certificate would get through. Use Cloudflare's mTLS (API Shield or Access) instead";
 const RATE_LIMIT = "rate limiting is not built yet: clients would not be limited. Use a Cloudflare rate limiting rule instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
@@ -65,15 +64,15 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "auth-signin": { ...honoured("a 401 from the auth service becomes a 302 to this URL, with the original URL in rd= ($scheme, $host, $request_uri, $escaped_request_uri are filled in)"), requires: "auth-url" },
   "auth-signin-redirect-param": { ...honoured("the name of the sign-in redirect's parameter (default rd)"), requires: "auth-url" },
   "auth-response-headers": { ...honoured("headers copied from a 2xx auth response onto the request to the origin (removed from it when the auth response lacks them)"), requires: "auth-url" },
-  "auth-request-redirect": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-cache-key": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-cache-duration": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive-share-vars": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive-requests": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive-timeout": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-proxy-set-headers": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-always-set-cookie": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
+  "auth-request-redirect": refused("a custom X-Auth-Request-Redirect value is not built: the auth service would receive the request's own path and query there instead. Remove it", { requires: "auth-url" }),
+  "auth-cache-key": refused("auth answers are not cached: every request would ask the auth service. Remove it (and auth-cache-duration)", { requires: "auth-url" }),
+  "auth-cache-duration": refused("auth answers are not cached: every request would ask the auth service. Remove it (and auth-cache-key)", { requires: "auth-url" }),
+  "auth-keepalive": { ...ignored("connection reuse to the auth service is the Workers runtime's, not configurable"), requires: "auth-url" },
+  "auth-keepalive-share-vars": { ...ignored("connection reuse to the auth service is the Workers runtime's, not configurable"), requires: "auth-url" },
+  "auth-keepalive-requests": { ...ignored("connection reuse to the auth service is the Workers runtime's, not configurable"), requires: "auth-url" },
+  "auth-keepalive-timeout": { ...ignored("connection reuse to the auth service is the Workers runtime's, not configurable"), requires: "auth-url" },
+  "auth-proxy-set-headers": refused("names a ConfigMap of headers for the auth subrequest, and there are no ConfigMaps here: the auth service would not receive them. Remove it", { requires: "auth-url" }),
+  "auth-always-set-cookie": refused("passing the auth service's Set-Cookie to the client is not built: the client would not receive that cookie. Remove it", { requires: "auth-url" }),
   "auth-snippet": refused(SNIPPET, { requires: "auth-url" }),
   "enable-global-auth": refused("global external authentication (global-auth-url in ingress-nginx's ConfigMap) is not built: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead", { inert: ["false"] }),
   "auth-tls-secret": refused(CLIENT_CERT),
