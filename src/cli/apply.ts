@@ -11,6 +11,7 @@ import { pushHistory, refuseNewerFormat } from "./history";
 import { EMPTY_STATE, openKv, readConfigState, type ConfigState, type KvDeps, type KvFlags } from "./kv-state";
 import { loadConfigFiles, type LoadOptions } from "./load";
 import { CliError, EXIT_INVALID, type Io } from "./output";
+import { keysPublished, publishKeys, reportRepaired } from "./publish";
 import { switchConfig } from "./switch-config";
 import { reportLoaded, summarize } from "./validate";
 import { configVersion } from "./version";
@@ -36,6 +37,11 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   refuseNewerFormat(current, kv.where, options.force);
   if (seen !== EMPTY_STATE) say(current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`);
   if (current?.version === version) {
+    if (!options.dryRun && !(await keysPublished(kv, seen.configText, version))) {
+      await publishKeys(kv, seen.configText!, version, config);
+      reportRepaired(io, version);
+      return 0;
+    }
     say(`version ${version} is already active; nothing ${options.dryRun ? "would be" : "was"} written`);
     if (options.dryRun) io.out("[]");
     return 0;
@@ -57,10 +63,11 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     ];
     io.out(JSON.stringify(shown, null, 2));
     if (redacted) io.err("dry run: values of credential headers are shown as <redacted, N chars>; the real values would be written");
+    io.err(`dry run: apply writes ${KV_KEYS.config} with a digest and a prepared form of the config beside it, then ${KV_KEYS.healthPlan} and ${KV_KEYS.version} (both derived from it)`);
     io.err("dry run: nothing was written");
     return 0;
   }
-  await switchConfig(kv, { command: "apply", seen, config: entry, history }, io);
+  await switchConfig(kv, { command: "apply", seen, config: entry, parsed: config, history }, io);
   io.out(`applied version ${version} to ${kv.where}`);
   return 0;
 }

@@ -4,7 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KV_KEYS } from "../core/config/stored";
+import { readHealthPlan, readVersionKey } from "../core/config/published";
+import { claimedDigest } from "../core/config/fast-stored";
+import { asStoredConfig, KV_KEYS } from "../core/config/stored";
 import { applyCommand } from "./apply";
 import { captureIo, depsFor, MemoryKv } from "./memory-kv";
 import { CliError } from "./output";
@@ -27,15 +29,19 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const stored = (kv: MemoryKv, key: string) => JSON.parse(kv.data.get(key) ?? "null");
+const stored = (kv: MemoryKv, key: string) => {
+  const value = JSON.parse(kv.data.get(key) ?? "null");
+  // The active value also holds its digest and prepared form (fast-stored.ts); the history holds envelopes only.
+  return key === KV_KEYS.config ? asStoredConfig(value) : value;
+};
 
 describe("apply", () => {
   it("writes the history and the config, then writes nothing for the same version", async () => {
     const kv = new MemoryKv();
     const io = capture();
     expect(await applyCommand([files.v1], {}, io, deps(kv))).toBe(0);
-    expect(kv.writes.map((e) => e.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
-    const config = stored(kv, KV_KEYS.config);
+    expect(kv.writes.map((e) => e.key)).toEqual([KV_KEYS.history, KV_KEYS.config, KV_KEYS.healthPlan, KV_KEYS.version]);
+    const config = stored(kv, KV_KEYS.config)!;
     expect(config.version).toMatch(/^[0-9a-f]{12}$/);
     expect(config.config.pools.web.origins).toEqual([{ url: "https://one.example.net" }]);
     expect(stored(kv, KV_KEYS.history)).toEqual([config]);
@@ -45,8 +51,25 @@ describe("apply", () => {
 
     const again = capture();
     expect(await applyCommand([files.v1], {}, again, deps(kv))).toBe(0);
-    expect(kv.writes).toHaveLength(2);
+    expect(kv.writes).toHaveLength(4);
     expect(again.stdout.at(-1)).toBe(`version ${config.version} is already active; nothing was written`);
+  });
+
+  it("writes a version key and a health plan naming the active value's digest, and writes them again when they are missing", async () => {
+    const kv = new MemoryKv();
+    expect(await applyCommand([files.v1], {}, capture(), deps(kv))).toBe(0);
+    const version = stored(kv, KV_KEYS.config)!.version;
+    const key = readVersionKey(kv.data.get(KV_KEYS.version));
+    expect(key).toEqual({ version, digest: claimedDigest(kv.data.get(KV_KEYS.config)!) });
+    expect(key!.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(readHealthPlan(kv.data.get(KV_KEYS.healthPlan), key)?.pools.map((p) => [p.name, p.origins.map((o) => o.url)])).toEqual([["web", ["https://one.example.net"]]]);
+
+    // An apply that stopped before the two small keys: the same apply writes them.
+    kv.data.delete(KV_KEYS.version);
+    const io = capture();
+    expect(await applyCommand([files.v1], {}, io, deps(kv))).toBe(0);
+    expect(readVersionKey(kv.data.get(KV_KEYS.version))).toEqual(key);
+    expect(io.stdout.at(-1)).toContain(`wrote ${KV_KEYS.healthPlan} and ${KV_KEYS.version} for version ${version}`);
   });
 
   it("--dry-run prints the keys and values as JSON on stdout and writes nothing", async () => {
@@ -56,7 +79,7 @@ describe("apply", () => {
     const io = capture();
     expect(await applyCommand([files.v2], { dryRun: true }, io, deps(kv))).toBe(0);
     expect(kv.data).toEqual(before);
-    expect(kv.writes).toHaveLength(2);
+    expect(kv.writes).toHaveLength(4);
     const writes = JSON.parse(io.stdout.join("\n")) as { key: string; value: unknown }[];
     expect(writes.map((w) => w.key)).toEqual([KV_KEYS.history, KV_KEYS.config]);
     expect(writes[0]?.value).toEqual([writes[1]?.value, stored(kv, KV_KEYS.config)]);

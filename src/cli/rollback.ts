@@ -29,7 +29,7 @@ export async function rollbackCommand(options: RollbackOptions, io: Io, deps: Kv
   }
   io.out(`rolling back ${kv.where} from version ${plan.from?.version ?? "(none)"} to ${plan.to.version}`);
   for (const line of diffConfigs(activeConfig(plan.from, io), target.config)) io.out(`  ${line}`);
-  await switchConfig(kv, { command: "rollback", seen, config: plan.to, history: plan.history }, io);
+  await switchConfig(kv, { command: "rollback", seen, config: plan.to, parsed: target.config, history: plan.history }, io);
   io.out(`rolled back to version ${plan.to.version}`);
   return 0;
 }

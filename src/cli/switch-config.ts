@@ -9,13 +9,19 @@
 //     made against, and the history the one just written. Else another apply
 //     or rollback is running: stop (exit 3), putting the history back;
 //  3. write the active config: the switch;
-//  4. read both back: they must hold what was written.
+//  4. read both back: they must hold what was written;
+//  5. write the health plan and the version key (publish.ts).
+// The active value is written with its prepared form and digest
+// (fast-stored.ts), so new isolates start without validating it again.
 // What is left: a write by someone else between 2 and 3 (one wrangler run),
 // and remotely, reads that KV's eventual consistency serves stale (README).
+import { storedText } from "../core/config/fast-stored";
 import { HISTORY_LENGTH, KV_KEYS, type StoredConfig } from "../core/config/stored";
+import type { Config } from "../core/config/types";
 import { parseHistoryText, parseStoredText, withActive } from "./history";
 import type { ConfigState } from "./kv-state";
 import { CliError, EXIT_CONFLICT, type Io } from "./output";
+import { publishKeys } from "./publish";
 import type { Kv } from "./wrangler";
 
 export interface Switch {
@@ -23,6 +29,8 @@ export interface Switch {
   /** What the diff was made against. */
   readonly seen: ConfigState;
   readonly config: StoredConfig;
+  /** `config.config` as parsed: its prepared form and health plan are written too. */
+  readonly parsed: Config;
   readonly history: readonly StoredConfig[];
 }
 
@@ -30,7 +38,7 @@ const C = KV_KEYS.config;
 const H = KV_KEYS.history;
 
 export async function switchConfig(kv: Kv, change: Switch, io: Io): Promise<void> {
-  const want = { config: JSON.stringify(change.config), history: JSON.stringify(change.history) };
+  const want = { config: (await storedText(change.config, change.parsed)).text, history: JSON.stringify(change.history) };
   const { seen, command } = change;
   const describe = describer(want, change);
   const version = change.config.version;
@@ -64,6 +72,7 @@ export async function switchConfig(kv: Kv, change: Switch, io: Io): Promise<void
       EXIT_CONFLICT,
     );
   }
+  await publishKeys(kv, want.config, version, change.parsed);
 }
 
 /**

@@ -7,6 +7,8 @@
 // good config of its own (a cold start) serves the newest valid version of the
 // history instead, as chooseServedConfig decides: the history key is read only
 // then, once per distinct bad value.
+import { readFastStored } from "../core/config/fast-stored";
+import { readVersionKey } from "../core/config/published";
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig, type ValidStored } from "../core/config/stored";
 import { emptySnapshot, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
@@ -15,6 +17,9 @@ import type { Logger } from "../log";
 
 /** The history could not be read: judge the same active value again on the next refresh. */
 const RETRY = Symbol("retry");
+
+/** Every how many refreshes the active value is read even though the version key says it is unchanged. */
+export const FULL_READ_EVERY = 10;
 
 export interface View {
   /** Undefined until a valid config has been read. */
@@ -34,6 +39,9 @@ export class ConfigStore {
   private loadedAtMs = 0;
   private rawConfig: string | null = null;
   private rawHealth: string | null = null;
+  /** The digest of the active value served, when it came from `apply` (its prepared form); else undefined. */
+  private servedDigest: string | undefined;
+  private refreshes = 0;
   private refreshing: Promise<void> | undefined;
 
   constructor(private readonly deps: StoreDeps) {}
@@ -63,17 +71,18 @@ export class ConfigStore {
   }
 
   private async load(kv: KVNamespace): Promise<void> {
-    let values: Map<string, string | null>;
+    let configText: string | null | undefined;
+    let healthText: string | null;
     try {
-      values = await kv.get([KV_KEYS.config, KV_KEYS.health], "text");
+      ({ configText, healthText } = await this.read(kv));
     } catch (error) {
       this.deps.log.error({ event: "kv.read_failed", message: (error as Error).message });
       this.markLoaded();
       return;
     }
     let { runtime, health } = this.view;
-    const configText = values.get(KV_KEYS.config) ?? null;
-    if (configText !== this.rawConfig) {
+    if (configText !== undefined && configText !== this.rawConfig) {
+      if (configText === null) this.servedDigest = undefined;
       const next = configText === null ? undefined : await this.runtimeFor(kv, configText);
       // Not remembered as judged when the history could not be read: the next refresh tries again.
       if (next !== RETRY) {
@@ -81,7 +90,6 @@ export class ConfigStore {
         runtime = next ?? runtime;
       }
     }
-    const healthText = values.get(KV_KEYS.health) ?? null;
     if (healthText !== this.rawHealth) {
       this.rawHealth = healthText;
       health = healthText === null ? emptySnapshot : (this.parseHealth(healthText) ?? health);
@@ -90,14 +98,32 @@ export class ConfigStore {
     this.markLoaded();
   }
 
+  /**
+   * The active value (undefined: unchanged, so not read) and the health
+   * state. An isolate serving a value `apply` wrote reads the version key
+   * first, and the active value only when that names another digest.
+   */
+  private async read(kv: KVNamespace): Promise<{ configText: string | null | undefined; healthText: string | null }> {
+    const versionFirst = this.servedDigest !== undefined && ++this.refreshes % FULL_READ_EVERY !== 0;
+    const first = await kv.get([versionFirst ? KV_KEYS.version : KV_KEYS.config, KV_KEYS.health], "text");
+    const healthText = first.get(KV_KEYS.health) ?? null;
+    if (!versionFirst) return { configText: first.get(KV_KEYS.config) ?? null, healthText };
+    if (readVersionKey(first.get(KV_KEYS.version))?.digest === this.servedDigest) return { configText: undefined, healthText };
+    return { configText: await kv.get(KV_KEYS.config, "text"), healthText };
+  }
+
   /** The runtime for a new active value: undefined keeps the current one. */
   private async runtimeFor(kv: KVNamespace, text: string): Promise<Runtime | undefined | typeof RETRY> {
-    const active = parseStoredConfig(text);
+    const fast = await readFastStored(text);
+    const active = fast ?? parseStoredConfig(text);
     if (active.ok) {
+      this.servedDigest = fast?.digest;
       if (active.version === this.view.runtime?.version) return undefined;
-      this.deps.log.info({ event: "config.loaded", version: active.version, previousVersion: this.view.runtime?.version ?? null });
+      this.deps.log.info({ event: "config.loaded", version: active.version, previousVersion: this.view.runtime?.version ?? null, read: fast ? "prepared" : "validated" });
       return this.compile(active);
     }
+    // What is served was not read from this value: the next refresh reads the active value again.
+    this.servedDigest = undefined;
     const problems = active.problems.map((p) => `${p.path}: ${p.message}`);
     const serving = this.view.runtime;
     // A warm isolate keeps what it serves (see README, "Config loading and KV").

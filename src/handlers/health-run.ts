@@ -1,8 +1,15 @@
-// The cron run: read config and health state (one bulk KV read), probe, and
-// write the health state back only if it changed. A free-tier account has
-// 1,000 KV writes a day; writing every minute would use 1,440 on its own.
+// The cron run: read the health plan, the version key and the health state
+// (one bulk KV read), probe, and write the health state back only if it
+// changed. A free-tier account has 1,000 KV writes a day; writing every
+// minute would use 1,440 on its own. The plan holds only the health-checked
+// pools, so the run's CPU does not grow with the routing rules (10 ms on the
+// free plan); when it was not written for the active value the version key
+// names (a value written by hand, an apply that stopped half way), the run
+// reads and validates the active value instead, as before the plan existed.
+import { readHealthPlan, readVersionKey } from "../core/config/published";
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
+import type { Config } from "../core/config/types";
 import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot, type SecretLookup } from "../core/health";
 import { splitRunBudget } from "../core/ops/budget";
 import type { Logger } from "../log";
@@ -24,26 +31,14 @@ export interface HealthRunDeps {
 }
 
 export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<void> {
-  const values = await deps.kv.get([KV_KEYS.config, KV_KEYS.health], "text");
-  const configText = values.get(KV_KEYS.config);
-  if (!configText) {
-    deps.log.info({ event: "health.skipped", reason: "no config in KV" });
-    return;
-  }
-  // Probe what new isolates serve: with an invalid active value, the version
-  // of the history they fall back to (the history is read only then).
-  const active = parseStoredConfig(configText);
-  const choice = active.ok ? chooseServedConfig(active, null) : chooseServedConfig(active, await deps.kv.get(KV_KEYS.history, "text"));
-  if (choice.source === "none") {
-    const problems = active.ok ? [] : active.problems.map((p) => `${p.path}: ${p.message}`);
-    deps.log.error({ event: "health.skipped", reason: "config in KV is invalid and no version in the history is valid", problems });
-    return;
-  }
-  const stored = choice.served;
-  const fallback = choice.source === "history" ? { from: KV_KEYS.history, activeVersion: choice.active.version ?? null } : {};
+  const values = await deps.kv.get([KV_KEYS.version, KV_KEYS.healthPlan, KV_KEYS.health], "text");
+  const plan = readHealthPlan(values.get(KV_KEYS.healthPlan), readVersionKey(values.get(KV_KEYS.version)));
+  const served = plan ? { version: plan.version, config: { pools: new Map(plan.pools.map((p) => [p.name, p])) }, fallback: {} } : await servedConfig(deps);
+  if (!served) return;
+  const { fallback } = served;
   const previous = readSnapshot(values.get(KV_KEYS.health) ?? null, deps.log);
   const budget = splitRunBudget(deps.maxProbes, Boolean(deps.alertWebhookUrl));
-  const run = await runHealthChecks(stored.config, previous, {
+  const run = await runHealthChecks(served.config, previous, {
     fetch: deps.fetch,
     nowMs: deps.nowMs,
     maxProbes: budget.probes,
@@ -52,13 +47,13 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   });
   // The pool's probes all failed: say why, once per pool (names only, never a value).
   for (const problem of run.headerProblems) {
-    deps.log.error({ event: "health.probe_headers", version: stored.version, pool: problem.pool, ...(problem.secret ? { secret: problem.secret } : {}), message: problem.reason });
+    deps.log.error({ event: "health.probe_headers", version: served.version, pool: problem.pool, ...(problem.secret ? { secret: problem.secret } : {}), message: problem.reason });
   }
   if (run.changed) await deps.kv.put(KV_KEYS.health, JSON.stringify(run.next));
   const down = Object.entries(run.next.origins).filter(([, r]) => !r.up).map(([key]) => key);
   deps.log.info({
     event: "health.run",
-    version: stored.version,
+    version: served.version,
     ...fallback,
     probed: run.probed,
     skipped: run.skipped,
@@ -68,8 +63,34 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     changes: run.transitions.map((c) => `${c.key}: ${c.up ? "up" : "down"} (${c.reason})`),
   });
   if (deps.alertWebhookUrl && run.transitions.length > 0) {
-    await postAlerts(run.transitions, { url: deps.alertWebhookUrl, fetch: deps.fetch, log: deps.log, budget: budget.alerts, configVersion: stored.version });
+    await postAlerts(run.transitions, { url: deps.alertWebhookUrl, fetch: deps.fetch, log: deps.log, budget: budget.alerts, configVersion: served.version });
   }
+}
+
+interface Served {
+  readonly version: string;
+  readonly config: Pick<Config, "pools">;
+  readonly fallback: Record<string, unknown>;
+}
+
+/** What new isolates serve, read from the active value (and the history when it is invalid); undefined: nothing to probe (logged). */
+async function servedConfig(deps: HealthRunDeps): Promise<Served | undefined> {
+  const configText = await deps.kv.get(KV_KEYS.config, "text");
+  if (!configText) {
+    deps.log.info({ event: "health.skipped", reason: "no config in KV" });
+    return undefined;
+  }
+  // Probe what new isolates serve: with an invalid active value, the version
+  // of the history they fall back to (the history is read only then).
+  const active = parseStoredConfig(configText);
+  const choice = active.ok ? chooseServedConfig(active, null) : chooseServedConfig(active, await deps.kv.get(KV_KEYS.history, "text"));
+  if (choice.source === "none") {
+    const problems = active.ok ? [] : active.problems.map((p) => `${p.path}: ${p.message}`);
+    deps.log.error({ event: "health.skipped", reason: "config in KV is invalid and no version in the history is valid", problems });
+    return undefined;
+  }
+  const fallback = choice.source === "history" ? { from: KV_KEYS.history, activeVersion: choice.active.version ?? null } : {};
+  return { version: choice.served.version, config: choice.served.config, fallback };
 }
 
 function readSnapshot(text: string | null, log: Logger): HealthSnapshot {

@@ -12,6 +12,10 @@ export const KV_KEYS = {
   history: "edge-ingress:config-history",
   /** Health state written by the cron run: HealthSnapshot as JSON. */
   health: "edge-ingress:health",
+  /** Version and digest of the active value, written after it (published.ts). */
+  version: "edge-ingress:config-version",
+  /** The health-checked pools of the active value, for the cron run (published.ts). */
+  healthPlan: "edge-ingress:health-plan",
 } as const;
 
 /** How many applied versions `rollback` can go back through. */

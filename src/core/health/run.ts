@@ -63,7 +63,7 @@ interface Target {
   readonly spec: HealthCheckSpec;
 }
 
-export async function runHealthChecks(config: Config, previous: HealthSnapshot, deps: HealthCheckDeps): Promise<HealthRun> {
+export async function runHealthChecks(config: Pick<Config, "pools">, previous: HealthSnapshot, deps: HealthCheckDeps): Promise<HealthRun> {
   const targets = healthCheckedOrigins(config);
   const window = probeWindow(targets, deps.maxProbes ?? DEFAULT_MAX_PROBES, deps.runIndex ?? 0);
   const concurrency = Math.max(1, Math.floor(deps.concurrency ?? DEFAULT_CONCURRENCY));
@@ -111,7 +111,7 @@ export async function runHealthChecks(config: Config, previous: HealthSnapshot, 
 const noSecrets: SecretLookup = () => undefined;
 
 /** Every origin of every pool with a healthCheck, in config order, each key once. */
-function healthCheckedOrigins(config: Config): Target[] {
+function healthCheckedOrigins(config: Pick<Config, "pools">): Target[] {
   const targets: Target[] = [];
   const seen = new Set<string>();
   for (const pool of config.pools.values()) {

@@ -11,6 +11,7 @@ import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } fro
 import { PLAIN_GET, type RequestFacts } from "./conditions";
 import { explainMatch } from "./explain";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
+import { LazyHostGroups } from "./lazy-groups";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes, type HostIndex } from "./lookup";
 import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
@@ -76,7 +77,10 @@ function buildIndex(list: readonly Indexed[], fallbacks: Readonly<Record<HostMat
     if (group) group.push(item);
     else byHost.set(host, [item]);
   }
-  const exactHosts = new Map<string, HostGroup>();
+  // Precise hosts are built on first lookup (lazy-groups.ts): a new isolate
+  // compiles the hosts it serves, not all of them. Wildcards are few, and
+  // lookup needs to know up front whether one covers several labels.
+  const exactHosts = new LazyHostGroups();
   const wildcardHosts = new Map<string, HostGroup>();
   let hostless: HostGroup | undefined;
   let anyLabels = false;
@@ -86,7 +90,7 @@ function buildIndex(list: readonly Indexed[], fallbacks: Readonly<Record<HostMat
       const built = buildHostGroup("wildcard", host, group, fallbacks.wildcard);
       anyLabels ||= built.anyLabels;
       wildcardHosts.set(host.slice(2), built);
-    } else exactHosts.set(host, buildHostGroup("exact", host, group, fallbacks.exact));
+    } else exactHosts.defer(host, () => buildHostGroup("exact", host, group, fallbacks.exact));
   }
   return Object.freeze({ exactHosts, wildcardHosts, hostless, anyLabels });
 }

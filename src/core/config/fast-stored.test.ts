@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { generateConfig } from "../../../bench/generate";
+import { claimedDigest, readFastStored, sha256Hex, storedText } from "./fast-stored";
+import { parseConfig } from "./parse";
+import { decodePrepared, encodePrepared } from "./prepared";
+import { parseStoredConfig, STORED_FORMAT, type StoredConfig } from "./stored";
+
+const document = {
+  pools: {
+    web: { origins: [{ url: "https://web-1.example.net", weight: 2 }, { url: "https://web-2.example.net" }], healthCheck: { path: "/healthz", headers: { "X-Probe": { secret: "PROBE" } } } },
+    api: { policy: "least-recent", origins: [{ url: "https://api.example.net/base" }], whenAllDown: "web" },
+  },
+  rules: [
+    { host: "shop.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }, { path: "/api/v[0-9]+/", pathType: "ImplementationSpecific", backend: { service: { name: "api" } } }] } },
+    { host: "*.example.com", http: { paths: [{ path: "/exact", pathType: "Exact", backend: { service: { name: "api" } } }] } },
+    { http: { paths: [{ path: "/.well-known/acme-challenge/", pathType: "Prefix", backend: { service: { name: "web" } } }] } },
+  ],
+  defaultBackend: { service: { name: "web" } },
+  pathNormalization: { mergeSlashes: false },
+};
+
+const stored: StoredConfig = { format: STORED_FORMAT, version: "0123456789ab", appliedAt: "2026-01-02T03:04:05.000Z", config: document };
+
+function parsed(doc: unknown) {
+  const result = parseConfig(doc);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.config;
+}
+
+describe("the prepared form", () => {
+  it("gives back exactly the Config parseConfig made, Ingress manifests and thousands of rules included", () => {
+    for (const doc of [document, generateConfig(2_000).document, { ...document, ingresses: [{ name: "shop", namespace: "web", annotations: { a: "b" } }] }]) {
+      const config = parsed(doc);
+      const prepared = encodePrepared(config);
+      expect(prepared).toBeDefined();
+      expect(decodePrepared(JSON.parse(JSON.stringify(prepared)))).toEqual(config);
+    }
+  });
+
+  it("is not made for a config holding a field it does not know, so nothing is dropped", () => {
+    expect(encodePrepared({ ...parsed(document), somethingNew: [1] } as never)).toBeUndefined();
+  });
+
+  it("refuses a shape it does not know", () => {
+    const prepared = encodePrepared(parsed(document))!;
+    expect(decodePrepared({ ...prepared, v: 2 })).toBeUndefined();
+    expect(decodePrepared({ ...prepared, r: prepared.r.slice(1) })).toBeUndefined();
+    expect(decodePrepared(null)).toBeUndefined();
+  });
+});
+
+describe("a value apply writes", () => {
+  it("is still a StoredConfig any reader validates as before", async () => {
+    const { text } = await storedText(stored, parsed(document));
+    const full = parseStoredConfig(text);
+    expect(full.ok && full.config).toEqual(parsed(document));
+    expect(JSON.parse(text)).toMatchObject(stored);
+  });
+
+  it("is read from its prepared form when its digest matches", async () => {
+    const { text, digest } = await storedText(stored, parsed(document));
+    expect(claimedDigest(text)).toBe(digest);
+    expect(await readFastStored(text)).toEqual({ ok: true, version: stored.version, appliedAt: stored.appliedAt, config: parsed(document), digest });
+  });
+
+  it("takes the full path when edited anywhere after the digest, or written without one", async () => {
+    const { text } = await storedText(stored, parsed(document));
+    expect(await readFastStored(text.replace("web-2.example.net", "web-3.example.net"))).toBeUndefined();
+    expect(await readFastStored(text.replace('"version":"0123456789ab"', '"version":"0123456789ac"'))).toBeUndefined();
+    expect(await readFastStored(text.slice(0, -1))).toBeUndefined();
+    expect(await readFastStored(JSON.stringify(stored))).toBeUndefined();
+    // A consistent digest over a prepared form in a newer format: full path too.
+    const newer = text.replace('"v":1', '"v":9');
+    const at = newer.indexOf('","preparedChars"');
+    expect(await readFastStored(`{"digest":"${await sha256Hex(newer.slice(at))}${newer.slice(at)}`)).toBeUndefined();
+  });
+
+  it("is plain JSON without a digest when the config has no prepared form", async () => {
+    const { text, digest } = await storedText(stored, undefined);
+    expect(digest).toBeUndefined();
+    expect(text).toBe(JSON.stringify(stored));
+  });
+});

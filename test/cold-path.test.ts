@@ -1,0 +1,140 @@
+// How a new isolate starts: a value `apply` wrote is read from its prepared
+// form (no validation) once its digest checks; anything else (written by hand,
+// edited after apply) goes through full validation, as before. Warm isolates
+// read the small version key, and the cron run the health plan, instead of
+// the whole config.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { applyCommand } from "../src/cli/apply";
+import { captureIo } from "../src/cli/memory-kv";
+import type { Kv } from "../src/cli/wrangler";
+import { KV_KEYS } from "../src/core/config/stored";
+import { startOrigin, type TestOrigin } from "./support/origins";
+import { startWorker, type TestWorker } from "./support/worker";
+
+let a: TestOrigin;
+let b: TestOrigin;
+let dir: string;
+let worker: TestWorker | undefined;
+
+const doc = (url: string) => ({
+  pools: { web: { origins: [{ url }], healthCheck: { path: "/" } } },
+  rules: [{ host: "cold.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }] } }],
+});
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([startOrigin("a"), startOrigin("b")]);
+  dir = await mkdtemp(join(tmpdir(), "edge-ingress-cold-"));
+});
+afterAll(async () => {
+  await Promise.all([a, b].map((o) => o?.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await worker?.dispose();
+  worker = undefined;
+});
+
+/** Runs the real `apply` against the Worker's KV namespace. */
+async function apply(w: TestWorker, document: unknown): Promise<void> {
+  const ns = await w.kv();
+  const kv: Kv = {
+    where: "the test namespace",
+    get: async (key) => (await ns.get(key)) ?? undefined,
+    getMany: (keys) => Promise.all(keys.map(async (key) => (await ns.get(key)) ?? undefined)),
+    put: (key, value) => ns.put(key, value),
+  };
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(document));
+  expect(await applyCommand([file], {}, captureIo(), { open: () => kv })).toBe(0);
+}
+
+const originOf = async (r: Response) => (await r.arrayBuffer(), r.headers.get("x-origin"));
+const loaded = (w: TestWorker) => w.events("config.loaded").map((e) => e.read);
+
+describe("a new isolate", () => {
+  it("reads a config apply wrote from its prepared form", async () => {
+    worker = await startWorker();
+    await apply(worker, doc(a.url));
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    expect(loaded(worker)).toEqual(["prepared"]);
+  });
+
+  it("validates a value written by hand in full", async () => {
+    worker = await startWorker();
+    await worker.putConfig(doc(a.url));
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    expect(loaded(worker)).toEqual(["validated"]);
+  });
+
+  it("validates in full a value apply wrote and someone edited: it serves what the value now says", async () => {
+    worker = await startWorker();
+    await apply(worker, doc(a.url));
+    const kv = await worker.kv();
+    const text = (await kv.get(KV_KEYS.config))!;
+    await kv.put(KV_KEYS.config, text.replaceAll(a.url, b.url));
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("b");
+    expect(loaded(worker)).toEqual(["validated"]);
+  });
+
+  it("refuses an edited value that no longer validates, though its prepared form would decode, and serves the history's version", async () => {
+    worker = await startWorker();
+    await apply(worker, doc(a.url));
+    const kv = await worker.kv();
+    await kv.put(KV_KEYS.config, (await kv.get(KV_KEYS.config))!.replaceAll(a.url, "ftp://nope.example.net"));
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    expect(worker.events("config.fallback")).toMatchObject([{ problems: [expect.stringContaining("origins[0].url")] }]);
+    expect(loaded(worker)).toEqual([]);
+  });
+});
+
+describe("a warm isolate", () => {
+  it("reads only the version key while the config is unchanged, and the config once apply changes it", async () => {
+    worker = await startWorker({ ttlSeconds: 1, countKvReads: true });
+    await apply(worker, doc(a.url));
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    const configReads = async () => (await worker!.kvReads()).filter((keys) => keys.includes(KV_KEYS.config)).length;
+    expect(await configReads()).toBe(1);
+    // Past the TTL: the refresh reads the version key (and the health state), not the config.
+    let reads: string[][] = [];
+    for (let i = 0; i < 50 && !reads.some((keys) => keys.includes(KV_KEYS.version)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await originOf(await worker.fetch("cold.example.com", "/"));
+      reads = await worker.kvReads();
+    }
+    expect(reads).toContainEqual([KV_KEYS.version, KV_KEYS.health]);
+    expect(await configReads()).toBe(1);
+
+    await apply(worker, doc(b.url));
+    let next: string | null = null;
+    for (let i = 0; i < 50 && next !== "b"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      next = await originOf(await worker.fetch("cold.example.com", "/"));
+    }
+    expect(next).toBe("b");
+    expect(loaded(worker)).toEqual(["prepared", "prepared"]);
+  });
+});
+
+describe("the cron run", () => {
+  it("probes the health plan apply wrote, without reading the config", async () => {
+    worker = await startWorker({ countKvReads: true });
+    await apply(worker, doc(a.url));
+    await worker.scheduled();
+    const run = worker.events("health.run");
+    expect(run).toHaveLength(1);
+    expect(run[0]).toMatchObject({ probed: 1, down: [] });
+    expect((await worker.kvReads()).flat()).not.toContain(KV_KEYS.config);
+  });
+
+  it("validates the config when the version key and the plan disagree", async () => {
+    worker = await startWorker({ countKvReads: true });
+    await apply(worker, doc(a.url));
+    await (await worker.kv()).put(KV_KEYS.healthPlan, JSON.stringify({ version: "other", digest: "x", pools: [] }));
+    await worker.scheduled();
+    expect(worker.events("health.run")[0]).toMatchObject({ probed: 1 });
+    expect((await worker.kvReads()).flat()).toContain(KV_KEYS.config);
+  });
+});
