@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mergeDocuments, locateProblem } from "./manifests";
 import { parseConfig } from "./parse";
+import { encodePrepared } from "./prepared";
 
 const pools = { pools: { web: { origins: [{ url: "https://web.example.net" }] } } };
 const nginx = (name: string) => `nginx.ingress.kubernetes.io/${name}`;
@@ -29,6 +30,8 @@ describe("Ingress authentication annotations", () => {
     expect(paths?.[0]?.filters).toEqual([{ type: "BasicAuth", basicAuth: { secret: "basic-auth", secretType: "auth-map", realm: "Staff" } }]);
     if (!parsed.ok) return;
     expect(parsed.config.routes[0]?.action?.filters.map((f) => f.type)).toEqual(["BasicAuth"]);
+    // The prepared form cannot carry compiled filters: such a config must take the full path, never lose them.
+    expect(encodePrepared(parsed.config)).toBeUndefined();
   });
 
   it("turn auth-url and its companions into an ExternalAuth filter", () => {
