@@ -79,6 +79,13 @@ describe("Ingress authentication annotations", () => {
     expect(covered.problems).toEqual([expect.stringMatching(/^a\.yaml\[1\]: spec\.defaultBackend \(Ingress x\): would be served without the authentication/)]);
   });
 
+  it("refuse the native filters field inside a kind: Ingress manifest", () => {
+    const manifest = ingress({});
+    (manifest.spec.rules[0]!.http.paths[0] as Record<string, unknown>).filters = [{ type: "BasicAuth", basicAuth: { secret: "users" } }];
+    const { problems } = run(pools, manifest);
+    expect(problems).toEqual([expect.stringMatching(/^a\.yaml\[1\]: spec\.rules\[0\]\.http\.paths\[0\]\.filters \(Ingress x\): unknown field of an Ingress path/)]);
+  });
+
   it("note a companion without the annotation it needs", () => {
     const { problems, notes } = run(pools, ingress({ [nginx("auth-realm")]: "Staff" }));
     expect(problems).toEqual([]);

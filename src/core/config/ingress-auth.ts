@@ -65,6 +65,19 @@ export function authFilters(annotations: Readonly<Record<string, unknown>>, at: 
   return filters;
 }
 
+/** `filters` is edge-ingress's own field: in a `kind: Ingress` manifest the API server would refuse it, so it is refused here too. */
+export function refuseNativeFilters(rules: readonly unknown[], at: DocLocation, state: MergeState): void {
+  rules.forEach((rule, r) => {
+    const paths = (rule as { http?: { paths?: unknown } } | null)?.http?.paths;
+    if (!Array.isArray(paths)) return;
+    paths.forEach((p, i) => {
+      if (typeof p === "object" && p !== null && "filters" in p) {
+        addProblem(state, child(at, "spec", "rules", r, "http", "paths", i, "filters"), "unknown field of an Ingress path (filters belong to native documents; on an Ingress, use the auth annotations)");
+      }
+    });
+  });
+}
+
 /** The rule with `filters` on each of its paths (a copy; the rule as written is left alone). */
 export function withPathFilters(rule: unknown, filters: readonly Record<string, unknown>[]): unknown {
   if (filters.length === 0 || typeof rule !== "object" || rule === null) return rule;

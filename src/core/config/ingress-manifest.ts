@@ -9,7 +9,7 @@
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./annotations";
 import { CANARY, judgeAnnotations, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
-import { authFilters, withPathFilters } from "./ingress-auth";
+import { authFilters, refuseNativeFilters, withPathFilters } from "./ingress-auth";
 import { ingressRecord, readTls } from "./ingress-record";
 import { isDnsSubdomain } from "./ingress-schema";
 import { got, issuesToProblems } from "./messages";
@@ -107,6 +107,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     state.canaries.push({ at: annotationAt(CANARY), paths });
   } else {
     // Authentication annotations become filters on each of the Ingress's paths.
+    refuseNativeFilters(rules, at, state);
     const filters = authFilters(annotations, at, state);
     rules.forEach((rule, i) => addRule(state, withPathFilters(rule, filters), child(at, "spec", "rules", i)));
     if (spec.defaultBackend !== undefined && filters.length > 0) {

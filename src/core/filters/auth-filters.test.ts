@@ -89,6 +89,9 @@ describe("ExternalAuth", () => {
       "x-original-url": "https://shop.example/a b/c?q=1", "x-original-method": "PUT", "x-auth-request-redirect": "/a b/c?q=1",
     });
     expect(sent?.headers.has("content-length")).toBe(false);
+    const upgrade = services();
+    await filter.onRequestAsync!(request({ connection: "upgrade", upgrade: "websocket" }), upgrade);
+    expect([...upgrade.sent[0]!.headers.keys()].filter((k) => k === "upgrade" || k === "connection")).toEqual([]);
   });
 
   it("copies listed response headers on 2xx and removes a listed header the client forged", async () => {

@@ -17,8 +17,8 @@ export const DEFAULT_AUTH_TIMEOUT_MS = 5000;
 export const MAX_AUTH_TIMEOUT_MS = 60_000;
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Never sent to the auth service: it gets no body, and the runtime owns these. */
-const NOT_SENT = ["content-length", "transfer-encoding", "host"];
+/** Never sent to the auth service: it gets no body, is no upgrade (WebSocket), and the runtime owns these. */
+const NOT_SENT = ["content-length", "transfer-encoding", "host", "connection", "upgrade", "keep-alive", "te", "trailer", "expect"];
 
 export interface ExternalAuthSpec {
   readonly url: string;
