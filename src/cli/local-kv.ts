@@ -5,7 +5,9 @@
 // for the whole command, started on first use: a command answers in about a
 // second, where a wrangler run per read or write took several.
 import type { Miniflare } from "miniflare";
+import { mkdir } from "node:fs/promises";
 import { CliError } from "./output";
+import { lockStorage, type StorageLock } from "./storage-lock";
 import { localNamespace } from "./wrangler-config";
 import type { Kv, KvTarget } from "./wrangler";
 
@@ -32,7 +34,7 @@ export interface ClosableKv extends Kv {
 }
 
 export function localKv(target: KvTarget, binding: string, cwd: string): ClosableKv {
-  let started: Promise<{ mf: Miniflare; kv: MiniflareKv }> | undefined;
+  let started: Promise<Started> | undefined;
   const namespace = () => {
     started ??= start(target, binding, cwd);
     return started.then((s) => s.kv);
@@ -55,22 +57,52 @@ export function localKv(target: KvTarget, binding: string, cwd: string): Closabl
     async close() {
       const running = started;
       started = undefined;
-      if (running) await running.then(({ mf }) => mf.dispose(), () => undefined);
+      if (running) await running.then(({ mf, lock }) => mf.dispose().finally(() => lock.release()), () => undefined);
     },
   };
 }
 
-async function start(target: KvTarget, binding: string, cwd: string): Promise<{ mf: Miniflare; kv: MiniflareKv }> {
+/**
+ * workerd opens the namespace's SQLite file as it starts, and aborts when
+ * another process (`wrangler dev`, a second command) holds the lock at that
+ * moment ("database is locked: SQLITE_BUSY", reported to us only as "failed
+ * to start"). Starting again once the lock is released is safe: nothing was
+ * read or written yet.
+ */
+const RUNTIME_START_FAILED = /Workers runtime failed to start/;
+const START_RETRIES = 6;
+
+interface Started {
+  readonly mf: Miniflare;
+  readonly kv: MiniflareKv;
+  readonly lock: StorageLock;
+}
+
+async function start(target: KvTarget, binding: string, cwd: string): Promise<Started> {
   const { id, persistRoot } = await localNamespace(target, binding, cwd);
   // Loaded only here: validate and test never pay for it.
   const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({ script: SCRIPT, defaultPersistRoot: persistRoot, kvNamespaces: { NAMESPACE: id } });
-  try {
-    return { mf, kv: (await mf.getKVNamespace("NAMESPACE")) as unknown as MiniflareKv };
-  } catch (error) {
-    await mf.dispose().catch(() => undefined);
-    throw new CliError(`cannot open local storage in ${persistRoot}: ${(error as Error).message}`);
+  await mkdir(persistRoot, { recursive: true });
+  const lock = await lockStorage(persistRoot);
+  for (let attempt = 1; ; attempt++) {
+    const mf = new Miniflare({ script: SCRIPT, defaultPersistRoot: persistRoot, kvNamespaces: { NAMESPACE: id } });
+    try {
+      return { mf, lock, kv: (await mf.getKVNamespace("NAMESPACE")) as unknown as MiniflareKv };
+    } catch (error) {
+      await mf.dispose().catch(() => undefined);
+      const message = (error as Error).message;
+      if (!RUNTIME_START_FAILED.test(message) || attempt > START_RETRIES) {
+        await lock.release();
+        throw new CliError(`cannot open local storage in ${persistRoot}: ${message}`);
+      }
+      await backOff(attempt);
+    }
   }
+}
+
+/** Random back-off, so two waiting commands do not collide again. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 400));
 }
 
 async function retried<T>(operation: () => Promise<T>): Promise<T> {
@@ -80,8 +112,7 @@ async function retried<T>(operation: () => Promise<T>): Promise<T> {
     } catch (error) {
       const message = (error as Error).message;
       if (!STORAGE_BUSY.test(message) || attempt > BUSY_RETRIES) throw new CliError(`local storage: ${message}`);
-      // Random back-off, so two waiting commands do not collide again.
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 400));
+      await backOff(attempt);
     }
   }
 }

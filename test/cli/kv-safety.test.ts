@@ -44,14 +44,20 @@ describe("two applies on the same local KV", () => {
 
     // The real wrangler-backed Kv, with the other apply run just before this one's first write.
     let b: string | undefined;
+    const opened: Kv[] = [];
     const open = (options: KvFlags, out: Io): Kv => {
       const kv = openKv(options, out);
+      opened.push(kv);
       let first = true;
       return {
         ...kv,
         async put(key, value) {
           if (first) {
             first = false;
+            // Local storage admits one command at a time (it is locked while
+            // open), so this one lets go before the other runs: the two then
+            // interleave as two writers of a remote namespace can.
+            await closeUnscopedKvs();
             const other = await cli(["apply", files["b.yaml"]!, ...flags(persist)]);
             expect(other.code, other.stderr).toBe(0);
             b = versionIn(await kvGet(KV_KEYS.config, persist));
@@ -64,6 +70,8 @@ describe("two applies on the same local KV", () => {
       () => undefined,
       (error: unknown) => error,
     );
+    // Reopened after it let go above, so no longer among the command's own: closed here.
+    await Promise.all(opened.map((kv) => (kv as Kv & { close?: () => Promise<void> }).close?.()));
     expect(failure).toMatchObject({ exitCode: 3, message: expect.stringContaining(`changed while this apply ran (version ${a} when read, now version ${b})`) });
     expect(versionIn(await kvGet(KV_KEYS.config, persist))).toBe(b);
     expect(historyIn(await kvGet(KV_KEYS.history, persist))).toEqual([b, a]);

@@ -1,0 +1,45 @@
+// The local storage lock: one command at a time, a dead holder's lock taken
+// over, and a clear message when another command keeps it too long.
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { lockStorage } from "./storage-lock";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edge-ingress-lock-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe("lockStorage", () => {
+  it("makes a second command wait until the first releases the lock", async () => {
+    const order: string[] = [];
+    const first = await lockStorage(dir);
+    const second = lockStorage(dir).then((lock) => {
+      order.push("second took it");
+      return lock;
+    });
+    // The second is still waiting however long the first holds the lock.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    order.push("first releases");
+    await first.release();
+    await (await second).release();
+    expect(order).toEqual(["first releases", "second took it"]);
+  });
+
+  it("takes over the lock of a process that no longer exists", async () => {
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    await writeFile(join(dir, "edge-ingress-cli.lock"), String(gone));
+    const lock = await lockStorage(dir, 1_000);
+    expect(await readFile(join(dir, "edge-ingress-cli.lock"), "utf8")).toBe(String(process.pid));
+    await lock.release();
+  });
+
+  it("gives up with a message naming the holder when it waited too long", async () => {
+    const held = await lockStorage(dir);
+    await expect(lockStorage(dir, 100)).rejects.toThrow(`is in use by another edge-ingress command (pid ${process.pid})`);
+    await held.release();
+  });
+});
