@@ -2,7 +2,8 @@
 // 127.0.0.1: BasicAuth with users in a Worker secret (a wrong password never
 // reaches the origin; a right one does, and the second time comes from the
 // isolate's verification cache), and ExternalAuth against a real auth
-// service (an echo origin told by the client's headers what to answer).
+// service (an echo origin told by the client's headers what to answer);
+// and both in the fixed order, after the HTTPS redirect and access lists.
 import { randomUUID } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -39,6 +40,21 @@ beforeAll(async () => {
   });
   const native = {
     pools: { app: { origins: [{ url: app.url }] } },
+    // The host's BasicAuth, and a path whose filters are written in the reverse of the order they run in.
+    hosts: [{ host: "order.test", filters: [{ type: "BasicAuth", basicAuth: { secret: "APP_USERS" } }] }],
+    rules: [{
+      host: "order.test",
+      http: {
+        paths: [{
+          path: "/", pathType: "Prefix", backend: { service: { name: "app" } },
+          filters: [
+            { type: "ExternalAuth", externalAuth: { url: check, responseHeaders: ["x-user"] } },
+            { type: "AccessControl", accessControl: { allowCountries: ["DE"] } },
+            { type: "HTTPSRedirect", httpsRedirect: {} },
+          ],
+        }],
+      },
+    }],
     gateways: [{ name: "edge", listeners }],
     httpRoutes: [
       route("basic.test", { type: "BasicAuth", basicAuth: { secret: "APP_USERS", realm: "Staff only" } }),
@@ -186,5 +202,34 @@ describe("ExternalAuth", () => {
     expect(location.searchParams.get("app")).toBe("1");
     expect(location.searchParams.get("rd")).toBe("http://signin.test/a/b?c=d");
     expect(reached(key)).toEqual([]);
+  });
+});
+
+describe("authentication in the order of evaluation", () => {
+  const checks = (key: string) => auth.requests.filter((r) => r.headers["x-key"] === key);
+  const alice = basic("alice", "right horse");
+
+  it("redirects plain HTTP and refuses a denied country before any password or auth service is asked", async () => {
+    const key = randomUUID();
+    const plain = await worker.fetch("order.test", "/a", { cf: { country: "DE" }, headers: { "x-key": key, authorization: alice } });
+    expect(plain.status).toBe(308);
+    expect(plain.headers.get("location")).toBe("https://order.test/a");
+    const denied = await worker.fetch("order.test", "/a", { scheme: "https", cf: { country: "FR" }, headers: { "x-key": key, authorization: alice } });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get("x-edge-ingress-error")).toBe("forbidden");
+    expect(checks(key)).toEqual([]);
+    expect(reached(key)).toEqual([]);
+  });
+
+  it("asks the host's password first, then the route's auth service, then reaches the origin", async () => {
+    const key = randomUUID();
+    const noPassword = await worker.fetch("order.test", "/a", { scheme: "https", cf: { country: "DE" }, headers: { "x-key": key } });
+    expect(noPassword.status).toBe(401);
+    expect(noPassword.headers.get("www-authenticate")).toMatch(/^Basic /);
+    expect(checks(key)).toEqual([]);
+    const ok = await worker.fetch("order.test", "/a", { scheme: "https", cf: { country: "DE" }, headers: { "x-key": key, authorization: alice, "x-echo-set-header": "X-User:dave" } });
+    expect(ok.status).toBe(200);
+    expect(checks(key)).toHaveLength(1);
+    expect(reached(key).map((r) => r.headers["x-user"])).toEqual(["dave"]);
   });
 });
