@@ -10,7 +10,8 @@ import { buildBundle, workerSettings, type BundleResult } from "./bundle";
 import { runE2e, type E2eResult } from "./e2e/run";
 import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
 import { profileFresh, profileWorkerd } from "./e2e/profile-workerd";
-import { microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
+import { decisionInChild, microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
+import type { DecisionResult } from "./micro/decision";
 import type { MicroResult } from "./micro/measure";
 import { stop, stopAll } from "./processes";
 import { startOrigin } from "./e2e/stack";
@@ -26,6 +27,8 @@ export interface BenchOptions {
   readonly requestTimeMs: number;
   readonly loadIterations: number;
   readonly sampleCount: number;
+  /** Per-request cost by kind of route (plain, HTTPRoute, allow list + affinity) at this many rules. */
+  readonly decisionRules: number;
   /** The first request of a fresh isolate (per rule count), a cron run and refreshes, in workerd; undefined skips them. */
   readonly isolate: { readonly coldSizes: readonly number[]; readonly coldSamples: number; readonly cronRules: number; readonly cronOrigins: number; readonly cronRuns: number; readonly refreshRules: number } | undefined;
   /** Undefined skips the end-to-end part. */
@@ -64,6 +67,7 @@ export interface BenchResults {
   readonly options: Omit<BenchOptions, "log" | "repoRoot">;
   readonly bundle: BundleResult;
   readonly micro: readonly MicroResult[];
+  readonly decision: DecisionResult;
   readonly isolate?: { readonly cold: readonly ColdResult[]; readonly cron: CronResult; readonly refresh: RefreshResult };
   readonly e2e: E2eResult | undefined;
   readonly profiles: readonly ProfileResult[];
@@ -76,6 +80,7 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   requestTimeMs: 2000,
   loadIterations: 5,
   sampleCount: 1024,
+  decisionRules: 10_000,
   isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
   e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
   profile: {
@@ -95,6 +100,7 @@ export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
   requestTimeMs: 50,
   loadIterations: 2,
   sampleCount: 64,
+  decisionRules: 100,
   isolate: { coldSizes: [10], coldSamples: 1, cronRules: 10, cronOrigins: 2, cronRuns: 2, refreshRules: 10 },
   e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2 },
   profile: { nodeMs: 300, node: [{ mode: "route", ruleCount: 10 }], workerdSeconds: 1, workerdRuleCount: 10, workerd: ["router"] },
@@ -121,6 +127,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`micro-benchmark: ${size.toLocaleString("en-US")} rules`);
       micro.push(await microInChild(size, child));
     }
+    log(`per-request cost by kind of route: ${options.decisionRules.toLocaleString("en-US")} rules`);
+    const decision = await decisionInChild(options.decisionRules, child);
     const profiles: ProfileResult[] = [];
     let isolate: BenchResults["isolate"];
     if (options.isolate) {
@@ -211,10 +219,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       options: recorded,
       bundle,
       micro,
+      decision,
       e2e,
       profiles,
       isolate,
-      targets: evaluateTargets(micro, e2e, bundle, isolate),
+      targets: evaluateTargets(micro, decision, e2e, bundle, isolate),
     };
   } finally {
     await stopAll();

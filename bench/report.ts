@@ -9,6 +9,8 @@ import type { TaskStats } from "./micro/measure";
 
 const TARGET_LABEL: Record<Target, string> = { router: "router (edge-ingress)", passThrough: "bare pass-through Worker", origin: "origin directly" };
 
+const KIND_LABEL = { plain: "native paths, no filters", httpRoute: "HTTPRoute rules with conditions and weights", policies: "allow list + cookie affinity" } as const;
+
 const pct = (n: number) => `±${n.toFixed(1)}%`;
 
 const perRequestCell = (t: TaskStats) => `${us(t.meanNs)} (${pct(t.rmePercent)})`;
@@ -41,6 +43,11 @@ export function renderMicro(results: BenchResults): string {
       m.routeShapes ? `${int(m.routeShapes.changes)} of ${int(m.routeShapes.compared)}` : "n/a",
     ]),
   );
+  const kinds = results.decision;
+  const byKind = table(
+    ["route kind", "rules", "requests forwarded", "route + select", "decision (+ URL, headers)"],
+    kinds.kinds.map((k) => [KIND_LABEL[k.kind], int(k.rules), `${int(k.forwarded)} of ${int(kinds.sampleCount)}`, perRequestCell(k.routeSelect), perRequestCell(k.decision)]),
+  );
   return [
     "Per request: mean time per request over batches of every sample request (1,024 in a full run: hits across hosts and paths, about 10% misses; ± is the 95% margin of error of the mean).",
     "`match` is `table.match(host, path)`; `route + select` adds the pool, availability and the policy's pick (what the routing targets are about);",
@@ -49,6 +56,10 @@ export function renderMicro(results: BenchResults): string {
     perRequest,
     "",
     "`8 requests repeated`: route + select over the same 8 requests, so their data stays in the CPU caches; the difference to the column before it is the cost of cache misses.",
+    "",
+    `By kind of route, ${int(kinds.ruleCount)} generated paths: as plain native paths; as HTTPRoute rules, with one path in four also given a rule that matches a header, a query parameter and the method and splits traffic across two pools by weight (half the requests carry that header and parameter); and as paths with an allow and deny list (AccessControl) on pools with cookie affinity (half the requests carry a session cookie). \`route + select\` is the table's route() with its conditions, the rule's action and backend, its request filters, availability and the pick through the affinity wrapper; \`decision\` is the Worker's code up to the fetch: decide() (which also copies the headers) and the pick.`,
+    "",
+    byKind,
     "",
     "Loading a config: cold = the first run in a fresh process, as a new isolate pays it; warm = mean of repeated runs (tinybench). parse = `JSON.parse` + `parseConfig` (validation and normalization). Heap = retained after a full GC, per copy over enough copies to average out GC noise. Route shape changes: routes of `Config.routes` whose V8 hidden class differs from the route before them (V8's `%HaveSameMap`); few is good.",
     "",

@@ -45,6 +45,17 @@ describe("npm run bench --smoke", () => {
     }
   });
 
+  it("times every kind of route, and each forwards most requests (the conditions, the allow list and the affinity let them through)", () => {
+    const d = results.decision;
+    expect(d.kinds.map((k) => k.kind)).toEqual(["plain", "httpRoute", "policies"]);
+    for (const k of d.kinds) {
+      expect(k.forwarded, `${k.kind}: requests forwarded`).toBeGreaterThan(d.sampleCount / 2);
+      expectPositive(k.routeSelect.meanNs, `${k.kind} route + select`);
+      expectPositive(k.decision.meanNs, `${k.kind} decision`);
+    }
+    expect(d.kinds.find((k) => k.kind === "httpRoute")!.rules).toBeGreaterThan(d.ruleCount);
+  });
+
   it("measures fresh isolates, a cron run and refreshes in workerd, the CLI's values taking the fast path", () => {
     const isolate = results.isolate!;
     expect(isolate.cold.map((c) => c.ruleCount)).toEqual(SMOKE.isolate!.coldSizes);
@@ -89,7 +100,7 @@ describe("npm run bench --smoke", () => {
   });
 
   it("evaluates every target and renders every section", () => {
-    expect(results.targets.map((t) => t.id)).toEqual(["cold-1k", "cold-10k", "cold-100k", "cron", "refresh", "throughput", "p50", "route-scaling", "bundle"]);
+    expect(results.targets.map((t) => t.id)).toEqual(["cold-1k", "cold-10k", "cold-100k", "cron", "refresh", "throughput", "p50", "route-scaling", "route-kinds", "bundle"]);
     for (const id of ["bundle", "cron", "refresh"]) expect(results.targets.find((t) => t.id === id)?.status).not.toBe("not measured");
     const markdown = renderMarkdown(results);
     for (const heading of ["## Machine", "## Targets", "## 1. Routing micro-benchmark", "## 2. Fresh isolates", "## 3. End to end in workerd", "## 4. Bundle", "## Targets not met"]) {

@@ -4,6 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { outputTail, spawnTracked, stop, waitForLine } from "../processes";
 import type { ProfileSummary } from "../profile";
+import type { DecisionResult } from "./decision";
 import type { MicroResult } from "./measure";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -49,6 +50,16 @@ export function microInChild(ruleCount: number, options: ChildOptions): Promise<
     ],
     options,
     `micro-benchmark (${ruleCount} rules)`,
+  );
+}
+
+/** Per-request cost by kind of route at one size, in a fresh process. */
+export function decisionInChild(ruleCount: number, options: ChildOptions): Promise<DecisionResult> {
+  return runCli<DecisionResult>(
+    [],
+    ["--rules", String(ruleCount), "--decision", "--request-time-ms", String(options.requestTimeMs), "--samples", String(options.sampleCount)],
+    options,
+    `per-request cost by kind of route (${ruleCount} rules)`,
   );
 }
 

@@ -2,7 +2,8 @@
 // --expose-gc). Prints one result line:
 //   BENCH_RESULT {"ruleCount":...}
 // Arguments: --rules N --request-time-ms T --load-iterations I --samples S
-//            [--profile route|request --profile-ms T]
+//            [--profile route|request --profile-ms T] [--decision]
+// With --decision it measures the per-request cost by kind of route (decision.ts).
 // With --profile it runs one code path in a plain loop under the V8 CPU
 // profiler (node:inspector, started after setup so that module loading and
 // config generation stay out of the profile) and prints the profile's summary.
@@ -11,6 +12,7 @@ import { parseArgs } from "node:util";
 import { compileRuntime } from "../../src/core/runtime";
 import { generateConfig, seededRandom } from "../generate";
 import { nodeLocator, summarizeProfile, type CpuProfile } from "../profile";
+import { measureDecisions } from "./decision";
 import { loadStored, measureSize } from "./measure";
 import { prepareSamples, requestBench } from "./requests";
 
@@ -23,13 +25,17 @@ const { values } = parseArgs({
     "load-iterations": { type: "string", default: "5" },
     samples: { type: "string", default: "1024" },
     profile: { type: "string" },
+    decision: { type: "boolean", default: false },
     "profile-ms": { type: "string", default: "3000" },
   },
 });
 const ruleCount = Number(values.rules);
 if (!Number.isInteger(ruleCount) || ruleCount < 1) throw new Error("--rules must be a positive integer");
 
-if (values.profile) {
+if (values.decision) {
+  const result = await measureDecisions(ruleCount, Number(values["request-time-ms"]), Number(values.samples));
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+} else if (values.profile) {
   const generated = generateConfig(ruleCount, { sampleCount: Number(values.samples) });
   const text = JSON.stringify({ version: "bench", appliedAt: "2026-01-01T00:00:00.000Z", config: generated.document });
   const config = loadStored(text);

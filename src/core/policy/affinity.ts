@@ -55,6 +55,8 @@ export interface AffinityDeps {
 /** Upper bound on key draws for one new balanced session. */
 export const MAX_SESSION_KEY_DRAWS = 2048;
 const COOKIE_VALUE = /^[0-9a-f]{32}$/;
+/** "00".."ff": a new session draws several keys, and formatting them is most of a draw's cost. */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): CookieAffinity {
   const ids = new Map<string, string>(); // Origin.key -> opaque id, computed once per origin
@@ -68,7 +70,10 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
   };
   const newKey = (): string => {
     let key = "";
-    for (let i = 0; i < 4; i++) key += (Math.floor(clampUnit(deps.random()) * 2 ** 32) >>> 0).toString(16).padStart(8, "0");
+    for (let i = 0; i < 4; i++) {
+      const word = Math.floor(clampUnit(deps.random()) * 2 ** 32) >>> 0;
+      key += HEX_BYTE[word >>> 24]! + HEX_BYTE[(word >>> 16) & 0xff]! + HEX_BYTE[(word >>> 8) & 0xff]! + HEX_BYTE[word & 0xff]!;
+    }
     return key;
   };
 

@@ -25,7 +25,7 @@ export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const candidate of candidates) {
     const weight = candidate.weight;
-    const u = unitScore(keyHash, keyHash2, hashText(candidate.key, 0x85ebca6b));
+    const u = unitScore(keyHash, keyHash2, nodeHash(candidate));
     // -w / ln(u): ln(u) < 0, so larger weights and larger u give larger scores.
     const score = weight > 0 && Number.isFinite(weight) ? -weight / Math.log(u) : Number.NEGATIVE_INFINITY;
     if (best === undefined || score > bestScore) {
@@ -34,6 +34,20 @@ export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key
     }
   }
   return best;
+}
+
+// A candidate's own hash, computed once per candidate object rather than on
+// every pick: origins live as long as their config version, and a new
+// balanced session scores them again for each key it draws.
+const NODE_HASHES = new WeakMap<Weighted, number>();
+
+function nodeHash(candidate: Weighted): number {
+  let hash = NODE_HASHES.get(candidate);
+  if (hash === undefined) {
+    hash = hashText(candidate.key, 0x85ebca6b);
+    if (typeof candidate === "object" && candidate !== null) NODE_HASHES.set(candidate, hash);
+  }
+  return hash;
 }
 
 /** A uniform number in (0, 1) from the key and candidate hashes, 53 bits. */
