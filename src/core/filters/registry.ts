@@ -4,7 +4,9 @@
 import * as v from "valibot";
 import { got } from "../config/messages";
 import { accessControl } from "./access-control";
+import { basicAuth } from "./basic-auth";
 import { cors } from "./cors";
+import { externalAuth } from "./external-auth";
 import { httpsRedirect } from "./https-redirect";
 import type { FilterModule } from "./module";
 import { requestHeaderModifier } from "./request-header-modifier";
@@ -19,7 +21,9 @@ import { staticRedirect } from "./static-redirect";
 
 export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect,
   // edge-ingress's own, for what ingress-nginx annotations ask (the https and access stages, request/stages.ts).
-  httpsRedirect, accessControl, strictTransportSecurity]);
+  httpsRedirect, accessControl, strictTransportSecurity,
+  // The auth stage: an asynchronous request step (filter.ts).
+  basicAuth, externalAuth]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 
