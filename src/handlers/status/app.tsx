@@ -4,7 +4,8 @@
 // password. Without STATUS_TOKEN, or without the right credentials, every
 // URL under the prefix answers the router's plain 404, as if nothing were
 // there; only /login admits a page exists, by asking for a password.
-import { Hono } from "hono";
+// hono/tiny (the PatternRouter) as in src/app.ts: four routes need no more.
+import { Hono } from "hono/tiny";
 import { DEFAULT_STATUS_PATH, isStatusRequest } from "../../core/config/status-path";
 import type { PassiveEjector } from "../../core/health";
 import { splitRunBudget } from "../../core/ops/budget";
