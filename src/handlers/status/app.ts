@@ -16,7 +16,7 @@ import { intVar, type Env } from "../../env";
 import { RouterError, renderError } from "../../errors";
 import type { Logger } from "../../log";
 import { checkAccess, MIN_TOKEN_CHARS } from "./auth";
-import { StatusPage } from "./page";
+import { statusPage } from "./page";
 
 export interface StatusDeps {
   readonly stats: IsolateStats;
@@ -107,7 +107,7 @@ export class StatusPages {
         probesPerRun: splitRunBudget(intVar(env.HEALTH_MAX_PROBES_PER_RUN, DEFAULT_MAX_PROBES_PER_RUN), Boolean(env.ALERT_WEBHOOK_URL)).probes,
       });
       if ((c.req.header("accept") ?? "").includes("application/json")) return withHeaders(c.json(model));
-      return withHeaders(c.html(`<!DOCTYPE html>${<StatusPage m={model} />}`));
+      return withHeaders(c.html(`<!DOCTYPE html>${statusPage(model)}`));
     });
     app.get("/login", (c) => withHeaders(c.redirect(statusPath, 303)));
     app.all("*", (c) => notFound(c.env.requestId));
