@@ -170,9 +170,11 @@ export function renderMarkdown(results: BenchResults): string {
     "## 4. Bundle",
     "",
     `\`wrangler deploy --dry-run\` output as deployed (minified, \`minify = true\` in wrangler.toml): ${bytes(results.bundle.rawBytes)} (${results.bundle.rawBytes} bytes), gzip level 9: **${bytes(results.bundle.gzipBytes)}** (${results.bundle.gzipBytes} bytes). ` +
-      `Unminified: ${bytes(results.bundle.unminifiedRawBytes)}, gzip level 9: ${bytes(results.bundle.unminifiedGzipBytes)}. Uncompressed share of the unminified build by package or folder:`,
+      `Unminified: ${bytes(results.bundle.unminifiedRawBytes)}, gzip level 9: ${bytes(results.bundle.unminifiedGzipBytes)}. Share of the deployed (minified) build by package or folder, and its largest modules (esbuild's bytesInOutput, before gzip):`,
     "",
-    table(["part", "bytes", "share"], results.bundle.parts.slice(0, 12).map((x) => [x.part, int(x.bytes), `${((100 * x.bytes) / results.bundle.unminifiedRawBytes).toFixed(1)}%`])),
+    table(["part", "bytes", "share"], results.bundle.deployedParts.slice(0, 12).map((x) => [x.part, int(x.bytes), `${((100 * x.bytes) / results.bundle.rawBytes).toFixed(1)}%`])),
+    "",
+    table(["module", "bytes", "share"], results.bundle.deployedFiles.slice(0, 15).map((x) => [x.part, int(x.bytes), `${((100 * x.bytes) / results.bundle.rawBytes).toFixed(1)}%`])),
     "",
     "## Targets not met, and where the time goes",
     "",

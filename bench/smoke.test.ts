@@ -28,6 +28,8 @@ describe("npm run bench --smoke", () => {
     expectPositive(results.bundle.gzipBytes, "gzip bytes");
     expect(results.bundle.rawBytes).toBeGreaterThan(results.bundle.gzipBytes);
     expect(results.bundle.parts.some((p) => p.part.startsWith("src"))).toBe(true);
+    expect(results.bundle.deployedParts.some((p) => p.part === "hono")).toBe(true);
+    expect(results.bundle.deployedFiles.reduce((sum, f) => sum + f.bytes, 0)).toBeLessThanOrEqual(results.bundle.rawBytes);
   });
 
   it("times routing and loading for every size, and the router agrees with the generated samples", () => {

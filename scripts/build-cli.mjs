@@ -100,6 +100,18 @@ export async function buildWorker() {
     target: "es2022",
     outfile: WORKER_BUNDLE,
     external: ["cloudflare:*"],
+    // bcryptjs imports Node's crypto only as a fallback for Web Crypto (its
+    // package.json maps it to false for browsers, which a neutral build does
+    // not read): the Worker has Web Crypto, so the import is left empty.
+    plugins: [
+      {
+        name: "no-node-crypto",
+        setup(b) {
+          b.onResolve({ filter: /^crypto$/ }, () => ({ path: "crypto", namespace: "empty" }));
+          b.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "export default undefined;" }));
+        },
+      },
+    ],
     logLevel: "silent",
   });
   return WORKER_BUNDLE;

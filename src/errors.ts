@@ -21,6 +21,9 @@ export type RouterErrorCode =
   | "no-backend" // 500: the matched HTTPRoute rule has no valid backend (the Gateway API says 500)
   | "bad-path" // 400: a request path normalization refuses (encoded "/", NUL, ...)
   | "forbidden" // 403: an access list (client address, country, ASN) refuses the request; no origin is asked
+  | "auth-required" // 401: authentication is configured and the request's credentials are missing or wrong (or the auth service said 401)
+  | "auth-denied" // 403: the auth service refused the request
+  | "auth-failed" // 500: the auth service failed or timed out, or the basic-auth secret is missing or invalid
   | "internal"; // 500: a bug; details go to the log, never to the client
 
 export const ERROR_HEADER = "x-edge-ingress-error";

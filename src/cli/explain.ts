@@ -12,6 +12,7 @@ import type { RouteAction } from "../core/action/action";
 import { outcomeOf, simulate } from "../core/request/simulate";
 import { actionOf } from "../core/request/decide";
 import { requestFacts } from "../core/request/facts";
+import { explainRoute } from "../core/routing/explain";
 import { compileRuntime } from "../core/runtime";
 import { describeHealthCheck, whenAllDown } from "./diff";
 import { openKv, type KvFlags } from "./kv-state";
@@ -47,7 +48,7 @@ export async function explainCommand(files: readonly string[], options: ExplainO
   const method = (options.method ?? "GET").toUpperCase();
   const request = { host: options.host, path: path + query, method, headers, scheme } as const;
   const { decision, url } = simulate(runtime, request);
-  const explanation = runtime.table.explain(options.host, path, requestFacts(method, url, new Headers(headers)));
+  const explanation = explainRoute(runtime.table, options.host, path, requestFacts(method, url, new Headers(headers)));
   if (path !== rawPath) io.out(`request path ${rawPath} reaches the Worker as ${path} (URL parsing)`);
   if (options.method !== undefined && (config.gatewayRoutes ?? []).length === 0) {
     io.out(`method: ${method} (Ingress rules match host and path only; every method is routed alike)`);

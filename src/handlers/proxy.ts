@@ -4,7 +4,7 @@
 // and mirrored copies sent without waiting. Glue only: each step's logic
 // lives in src/core.
 import type { Origin, Pool } from "../core/config/types";
-import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
+import type { Filter, FilterRequest, LocalAnswer, RequestServices } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { requestHasBody } from "../core/http/body";
 import { decide } from "../core/request/decide";
@@ -44,6 +44,8 @@ export interface ProxyContext {
   readonly waitUntil?: (promise: Promise<unknown>) => void;
   /** Told what routing and each attempt decided, for logs and metrics. */
   readonly trace?: ProxyTrace;
+  /** What authentication needs (secrets, the verification cache); without it an authenticated rule answers 401. */
+  readonly services?: Omit<RequestServices, "requestId" | "fetch" | "log">;
 }
 
 /** Methods fetch() refuses to send (Fetch standard "forbidden methods"). */
@@ -69,7 +71,10 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     country: typeof cf?.country === "string" ? cf.country : undefined,
     asn: typeof cf?.asn === "number" ? cf.asn : undefined,
   };
-  const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  const services = ctx.services && { ...ctx.services, requestId: ctx.requestId, fetch: subrequest(ctx.fetch), log: (line: { readonly event: string; readonly [field: string]: unknown }) => ctx.log.info(line) };
+  const decided = services ? decide(ctx.runtime, incoming, ctx.random ?? Math.random, services) : decide(ctx.runtime, incoming, ctx.random ?? Math.random);
+  // Only a rule with an asynchronous step (authentication) makes the decision wait.
+  const decision = decided instanceof Promise ? await decided : decided;
   if (decision.kind !== "bad-path") ctx.trace?.matched(url.host, decision.routedPath, decision.kind === "no-route" ? undefined : decision.match);
   switch (decision.kind) {
     case "bad-path":
@@ -79,7 +84,8 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     case "answer":
       // A refusal is the router's own error, in its one format (errors.ts).
       if (decision.answer.error !== undefined) {
-        throw new RouterError(decision.answer.status, decision.answer.error, decision.answer.body, { headers: decision.answer.headers, detail: { rule: decision.action.rule.source } });
+        const { status, error, body, headers, detail } = decision.answer;
+        throw new RouterError(status, error, body, { headers, detail: { rule: decision.action.rule.source, ...detail } });
       }
       return localResponse(decision.answer, ctx.requestId);
     case "no-backend":
@@ -268,6 +274,11 @@ function localResponse(answer: LocalAnswer, requestId: string): Response {
   headers.set("x-request-id", requestId);
   if (answer.body !== "") headers.set("content-type", "text/plain; charset=utf-8");
   return new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers });
+}
+
+/** fetch as a plain function: workerd refuses a fetch called as another object's method ("Illegal invocation"). */
+function subrequest(custom: typeof fetch | undefined): typeof fetch {
+  return custom ?? ((input, init) => fetch(input, init));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -422,7 +422,7 @@ describe("Ingress annotations and tls", async () => {
   it("refuses what would leave a route less protected than written, naming the file, the Ingress and the annotation, and exits 1", async () => {
     const files = await writeFiles(dir, {
       "admin.yaml": `${POOLS}---\n${manifest("admin", "admin.example.com", {
-        annotations: { [nginx("limit-rps")]: "10", [nginx("auth-type")]: "basic", [nginx("auth-secret")]: "basic-auth" },
+        annotations: { [nginx("limit-rps")]: "10", [nginx("auth-tls-secret")]: "ns/ca", [nginx("auth-tls-verify-client")]: "on" },
       })}`,
     });
     const f = files["admin.yaml"]!;
@@ -432,8 +432,8 @@ describe("Ingress annotations and tls", async () => {
     const lines = run.stderr.split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(new RegExp(`^${escape(at(f, 1, "limit-rps", "admin"))}: refused: .*rate limit.* \\(line 14\\)$`));
-    expect(lines[1]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-type", "admin"))}: refused: .*authentication.* \\(line 15\\)$`));
-    expect(lines[2]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-secret", "admin"))}: refused: `));
+    expect(lines[1]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-tls-secret", "admin"))}: refused: .*certificate.* \\(line 15\\)$`));
+    expect(lines[2]).toMatch(new RegExp(`^${escape(at(f, 1, "auth-tls-verify-client", "admin"))}: refused: `));
     expect(lines[3]).toBe("edge-ingress: 3 problems found");
   });
 

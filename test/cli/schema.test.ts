@@ -18,9 +18,9 @@ describe("schema/edge-ingress.schema.json", () => {
     expect(Object.keys(native.properties)).toEqual(["$schema", "pools", "rules", "defaultBackend", "pathNormalization", "statusPath", "hosts", "gateways", "httpRoutes"]);
     // Filters come from the registry: a new filter shows up here without touching the schema.
     const rule = native.properties.httpRoutes.items.properties.rules.items;
-    expect(rule.properties.filters.items.description).toMatch(/RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS/);
+    expect(rule.properties.filters.items.description).toMatch(/RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS, .*, BasicAuth, ExternalAuth/);
     const filterTypes = rule.properties.filters.items.anyOf.map((f: { properties: { type: { const: string } } }) => f.properties.type.const);
-    expect(filterTypes).toEqual(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS", "RewriteTarget", "AppRoot", "StaticRedirect", "HTTPSRedirect", "AccessControl", "StrictTransportSecurity", "NginxCORS", "RequestBodyLimit", "ErrorBackend", "BackendTimeouts"]);
+    expect(filterTypes).toEqual(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS", "RewriteTarget", "AppRoot", "StaticRedirect", "HTTPSRedirect", "AccessControl", "StrictTransportSecurity", "BasicAuth", "ExternalAuth", "NginxCORS", "RequestBodyLimit", "ErrorBackend", "BackendTimeouts"]);
     expect(native.additionalProperties).toBe(false);
     expect(native.properties.pools.additionalProperties.properties.policy.enum).toEqual(["random", "round-robin", "least-recent"]);
     expect(schema.if).toEqual({ type: "object", required: ["kind"] });

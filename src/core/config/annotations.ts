@@ -3,9 +3,9 @@
 // reference and its scope-and-risk table, kubernetes/ingress-nginx
 // docs/user-guide/nginx-configuration/annotations.md and annotations-risk.md)
 // and each field. One table, printed in README's "Ingress annotations" section
-// (scripts/gen-annotations-table.ts writes it; a test checks they agree).
-// The manifest's fields and other tools' annotations are in
-// manifest-verdicts.ts.
+// (scripts/gen-annotations-table.ts writes it; a test checks they agree);
+// its authentication rows are in annotations-auth.ts, the manifest's fields
+// and other tools' annotations in manifest-verdicts.ts.
 //
 //   honoured  edge-ingress does what ingress-nginx does with it.
 //   ignored   it only tunes nginx itself: no visible effect at the edge; a note names it.
@@ -13,6 +13,7 @@
 //   refused   an error: applying it would serve the route differently (often
 //             less protected) than the manifest says.
 // Later features move entries from refused to honoured.
+import { AUTH_ANNOTATIONS } from "./annotations-auth";
 
 export type Verdict = "honoured" | "ignored" | "warned" | "refused";
 
@@ -34,9 +35,6 @@ const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reas
 
 const IP_ALLOW = "only client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges reach the Ingress's paths; others, and a request without CF-Connecting-IP, get 403 forbidden and never reach an origin";
 const IP_DENY = "client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges get 403 forbidden on the Ingress's paths (deny beats allow), and so does a request without CF-Connecting-IP; no origin is asked";
-const BASIC_AUTH = "HTTP basic/digest authentication is not built yet: the route would be served without a password. Put it behind Cloudflare Access instead";
-const EXTERNAL_AUTH = "external authentication (auth-url) is not built yet: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead";
-const CLIENT_CERT = "client certificate authentication (mTLS) is not built yet: clients without a certificate would get through. Use Cloudflare's mTLS (API Shield or Access) instead";
 const RATE_LIMIT = "rate limiting needs a counter shared by every Cloudflare location and isolate, and edge-ingress has none (a per-isolate count is not a rate limit: each isolate would let the full rate through). Use a Cloudflare Rate Limiting rule on the host and path instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
 const WAF = "the ModSecurity web application firewall is not built: requests would not be inspected. Use Cloudflare's WAF managed rules instead";
@@ -57,33 +55,8 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "allowlist-source-range": honoured(IP_ALLOW),
   "whitelist-source-range": honoured(`${IP_ALLOW} (an alias of allowlist-source-range)`),
   "denylist-source-range": honoured(IP_DENY),
-  "auth-type": refused(BASIC_AUTH),
-  "auth-secret": refused(BASIC_AUTH, { requires: "auth-type" }),
-  "auth-secret-type": refused(BASIC_AUTH, { requires: "auth-type" }),
-  "auth-realm": refused(BASIC_AUTH, { requires: "auth-type" }),
-  "auth-url": refused(EXTERNAL_AUTH),
-  "auth-method": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-signin": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-signin-redirect-param": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-response-headers": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-request-redirect": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-cache-key": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-cache-duration": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive-share-vars": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive-requests": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-keepalive-timeout": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-proxy-set-headers": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
-  "auth-always-set-cookie": refused(EXTERNAL_AUTH, { requires: "auth-url" }),
+  ...AUTH_ANNOTATIONS, // annotations-auth.ts
   "auth-snippet": refused(SNIPPET, { requires: "auth-url" }),
-  "enable-global-auth": refused("global external authentication (global-auth-url in ingress-nginx's ConfigMap) is not built: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead", { inert: ["false"] }),
-  "auth-tls-secret": refused(CLIENT_CERT),
-  "auth-tls-verify-client": refused(CLIENT_CERT, { requires: "auth-tls-secret" }),
-  "auth-tls-verify-depth": refused(CLIENT_CERT, { requires: "auth-tls-secret" }),
-  "auth-tls-error-page": refused(CLIENT_CERT, { requires: "auth-tls-secret" }),
-  "auth-tls-pass-certificate-to-upstream": refused(CLIENT_CERT, { requires: "auth-tls-secret" }),
-  "auth-tls-match-cn": refused(CLIENT_CERT, { requires: "auth-tls-secret" }),
-  satisfy: refused("combines authentication requirements, and authentication is not built yet. Put the route behind Cloudflare Access instead"),
   "limit-connections": refused(RATE_LIMIT),
   "limit-rps": refused(RATE_LIMIT),
   "limit-rpm": refused(RATE_LIMIT),

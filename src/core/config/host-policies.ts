@@ -2,9 +2,10 @@
 // to a host whatever rule (Ingress, native or HTTPRoute) serves it, and for
 // requests no rule matches too, as nginx's server-level settings are. Only
 // the filters that make sense for a whole host are accepted: HTTPSRedirect,
-// AccessControl and StrictTransportSecurity. They run in the fixed order
-// with the route's own (request/stages.ts): the host's HTTPS redirect, the
-// route's; the host's access lists, the route's; then the rest.
+// AccessControl, StrictTransportSecurity, BasicAuth and ExternalAuth. They
+// run in the fixed order with the route's own (request/stages.ts): the
+// host's HTTPS redirect, the route's; the host's access lists, the route's;
+// the host's authentication, the route's; then the rest.
 // `*.example.com` covers one or more labels; a precise host beats a
 // wildcard, and a longer wildcard a shorter one.
 import * as v from "valibot";
@@ -16,7 +17,7 @@ import { hostProblem } from "./ingress-schema";
 import { got } from "./messages";
 import type { Problem } from "./types";
 
-export const HOST_FILTER_TYPES: readonly string[] = Object.freeze(["HTTPSRedirect", "AccessControl", "StrictTransportSecurity"]);
+export const HOST_FILTER_TYPES: readonly string[] = Object.freeze(["HTTPSRedirect", "AccessControl", "StrictTransportSecurity", "BasicAuth", "ExternalAuth"]);
 
 export const hostPolicy = v.strictObject(
   {
@@ -33,7 +34,7 @@ export const hostPolicy = v.strictObject(
 
 export const hostPolicies = v.pipe(
   v.array(hostPolicy, (i) => `must be a list of {host, filters}, got ${got(i.input)}`),
-  v.description("Per-host policies (HTTPS redirect, HSTS, access lists), whatever rule serves the request."),
+  v.description("Per-host policies (HTTPS redirect, HSTS, access lists, authentication), whatever rule serves the request."),
 );
 
 export interface HostPolicy {

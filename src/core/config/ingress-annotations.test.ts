@@ -78,8 +78,8 @@ describe("judging an Ingress's annotations", () => {
       `${where(1, nginx("auth-secret"), "x")}: ignored, harmless: it has no effect without ${nginx("auth-type")}, in ingress-nginx either`,
       `${where(1, nginx("session-cookie-path"), "x")}: ignored, harmless: it has no effect without ${nginx("affinity")}, in ingress-nginx either`,
     ]);
-    const together = run(pools, ingress("x", { annotations: { [nginx("auth-secret")]: "basic-auth", [nginx("auth-type")]: "basic" } }));
-    expect(together.problems.map((p) => p.split(": refused: ")[0])).toEqual([where(1, nginx("auth-secret"), "x"), where(1, nginx("auth-type"), "x")]);
+    const together = run(pools, ingress("x", { annotations: { [nginx("auth-tls-verify-client")]: "on", [nginx("auth-tls-secret")]: "ns/ca" } }));
+    expect(together.problems.map((p) => p.split(": refused: ")[0])).toEqual([where(1, nginx("auth-tls-verify-client"), "x"), where(1, nginx("auth-tls-secret"), "x")]);
   });
 
   it("warns about unknown ingress-nginx names and other controllers' annotations, and notes every other annotation", () => {

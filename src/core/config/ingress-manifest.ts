@@ -10,6 +10,7 @@
 import * as v from "valibot";
 import { INGRESS_FIELDS } from "./manifest-verdicts";
 import { judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
+import { authFilters } from "./ingress-auth";
 import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
 import { noteCanaryInherited, trafficFilters } from "./ingress-traffic-policies";
 import { ingressRecord, readTls } from "./ingress-record";
@@ -123,12 +124,17 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     const filtersFor = annotationFilters(annotations, at, state);
     // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then CORS, body size, timeouts and the error backend, then the rewrites.
     const policyFor = ingressPathFilters(annotations, spec.tls, at, state);
+    // Authentication comes next (request/stages.ts: after the HTTPS redirect and the access lists).
+    const auth = authFilters(annotations, at, state);
     const withTraffic = trafficFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
-    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => withTraffic(policyFor(isRecord(rule) ? rule.host : undefined), filtersFor(p)))), policies.affinity);
+    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => withTraffic([...policyFor(isRecord(rule) ? rule.host : undefined), ...auth], filtersFor(p)))), policies.affinity);
     merged.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
     readHostAnnotations(annotations, merged, at, state);
     readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);
-    if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+    if (spec.defaultBackend !== undefined && auth.length > 0) {
+      addProblem(state, child(at, "spec", "defaultBackend"),
+        "would be served without the authentication the annotations ask for (they apply to the Ingress's paths): move it into a rule's path, or into another Ingress");
+    } else if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
     if (spec.defaultBackend !== undefined && policies.affinity !== undefined) {
       addWarning(state, child(at, "spec", "defaultBackend"),
         "session affinity applies to this Ingress's paths, not to requests no rule matches: give the pool an `affinity` block in a native document to make those sticky too");

@@ -5,7 +5,7 @@
 // in its own test file; a new filter only needs a sample config here.
 import { describe, expect, it } from "vitest";
 import * as v from "valibot";
-import type { FilterRequest } from "./filter";
+import type { FilterRequest, RequestServices } from "./filter";
 import type { FilterContext } from "./module";
 import { FILTERS } from "./registry";
 
@@ -27,6 +27,17 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   RequestBodyLimit: { maxBytes: 8 * 1024 * 1024 },
   BackendTimeouts: { responseMs: 5000, uploadIdleMs: 10000 },
   ErrorBackend: { backendRef: { name: "shadow" }, statusCodes: [404, 503], ingressName: "app" },
+  BasicAuth: { secret: "USERS", realm: "Staff" },
+  ExternalAuth: { url: "https://auth.example/check", responseHeaders: ["x-user"], signin: "https://login.example/start" },
+};
+
+/** Services for the asynchronous step: a secret with one {SHA} user, an auth service answering 401. */
+const services: RequestServices = {
+  secret: () => "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=",
+  fetch: async () => new Response("no", { status: 401 }),
+  verifyPassword: () => "refused",
+  log: () => {},
+  requestId: "r1",
 };
 
 const ctx: FilterContext = { pools: new Set(["shadow", "web"]), matchPathTypes: ["PathPrefix"], namespace: "default", onBackendRef: false };
@@ -64,7 +75,8 @@ describe.each(FILTERS.map((m) => [m.type, m] as const))("filter contract: %s", (
     const filter = compile();
     expect(filter.type).toBe(type);
     expect(filter.describe().length).toBeGreaterThan(0);
-    expect(filter.onRequest ?? filter.onResponse).toBeDefined();
+    expect(filter.onRequest ?? filter.onRequestAsync ?? filter.onResponse).toBeDefined();
+    expect(filter.onRequest !== undefined && filter.onRequestAsync !== undefined).toBe(false);
   });
 
   it("refuses a config of the wrong shape with a message, never throws", () => {
@@ -75,7 +87,7 @@ describe.each(FILTERS.map((m) => [m.type, m] as const))("filter contract: %s", (
     }
   });
 
-  it("never throws on odd requests, and any local answer is well formed", () => {
+  it("never throws on odd requests, and any local answer is well formed", async () => {
     const filter = compile();
     const odd = [
       request(),
@@ -85,7 +97,7 @@ describe.each(FILTERS.map((m) => [m.type, m] as const))("filter contract: %s", (
       request({}, "GET", ""),
     ];
     for (const r of odd) {
-      const answer = filter.onRequest?.(r);
+      const answer = filter.onRequest?.(r) ?? (await filter.onRequestAsync?.(r, services));
       if (answer !== undefined) {
         expect(answer.status).toBeGreaterThanOrEqual(200);
         expect(answer.status).toBeLessThan(600);

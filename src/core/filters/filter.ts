@@ -4,7 +4,13 @@
 // the chain: a redirect, a CORS preflight) and an optional response step
 // (which edits the origin's response headers). Filters never talk to an
 // origin themselves; the request decision (src/core/request) does, after
-// every request step has run.
+// every request step has run. A filter that must wait (authentication asks
+// an auth service or pays a password hash) has an asynchronous request step
+// instead: the decision goes async only when it reaches one, so a rule of
+// synchronous filters never waits on a promise.
+
+import type { BasicCredentials } from "../policy/basic-auth";
+import type { Htpasswd } from "../policy/htpasswd";
 
 import type { ErrorBackendPlan } from "./error-backend";
 
@@ -14,8 +20,14 @@ export interface LocalAnswer {
   readonly headers: Readonly<Record<string, string>>;
   /** Short plain text; "" for none. */
   readonly body: string;
-  /** Set when the answer is a refusal: the edge renders it as the router's own error with this code (x-edge-ingress-error). */
-  readonly error?: "forbidden";
+  /**
+   * Set when the answer is a refusal (an access list's 403, authentication's
+   * 401, 403 or 500): the edge renders it as the router's own error
+   * (src/errors.ts) with this code in x-edge-ingress-error.
+   */
+  readonly error?: RefusalCode;
+  /** With `error`: what operators need to know (logged with the error, never sent). Nothing secret. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /** A copy of the request for another pool, sent without waiting for it. */
@@ -86,6 +98,32 @@ export interface FilterResponse {
  */
 export type FilterStage = "https" | "access" | "auth";
 
+/**
+ * The router error codes a filter's refusal may carry: each is one of
+ * src/errors.ts's RouterErrorCode (the edge passes it on as one).
+ */
+export type RefusalCode =
+  | "forbidden" // 403: an access list refuses the client
+  | "auth-required" // 401: credentials missing or wrong, or the auth service said 401
+  | "auth-denied" // 403: the auth service refused the request
+  | "auth-failed"; // 500: the auth service failed or timed out, or the users' secret is missing or invalid
+
+/**
+ * What an asynchronous request step may use besides the request: the
+ * Worker's secrets, fetch for an auth service, the isolate's password
+ * verification cache, and the log. Given by the edge (src/handlers/proxy.ts).
+ */
+export interface RequestServices {
+  /** A Worker secret (`wrangler secret put NAME`) as text, or undefined when unset. */
+  secret(name: string): string | undefined;
+  readonly fetch: typeof fetch;
+  /** Per-isolate verification cache: "cached" when this user's password was verified before, "verified" when just hashed, "refused". */
+  verifyPassword(htpasswd: Htpasswd, credentials: BasicCredentials): "cached" | "verified" | "refused";
+  /** One JSON log line (never anything secret). */
+  log(line: { readonly event: string; readonly [field: string]: unknown }): void;
+  readonly requestId: string;
+}
+
 export interface Filter {
   /** The Gateway API filter type, e.g. "RequestHeaderModifier". */
   readonly type: string;
@@ -96,6 +134,11 @@ export interface Filter {
    * chain and answer the client, or undefined to go on. Never throws.
    */
   onRequest?(request: FilterRequest): LocalAnswer | undefined;
+  /**
+   * The asynchronous request step (a filter has this or onRequest, not
+   * both): same contract, may wait. A rejection is a router bug (500).
+   */
+  onRequestAsync?(request: FilterRequest, services: RequestServices): Promise<LocalAnswer | undefined>;
   /** Edits the response headers. Runs on origin responses only, never on the router's own answers. Never throws. */
   onResponse?(response: FilterResponse): void;
   /** What the filter does, one short line each, for `explain`. */

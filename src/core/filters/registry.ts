@@ -5,9 +5,11 @@ import * as v from "valibot";
 import { got } from "../config/messages";
 import { accessControl } from "./access-control";
 import { backendTimeouts } from "./backend-timeouts";
+import { basicAuth } from "./basic-auth";
 import { requestBodyLimit } from "./body-limit";
 import { cors } from "./cors";
 import { errorBackend } from "./error-backend";
+import { externalAuth } from "./external-auth";
 import { httpsRedirect } from "./https-redirect";
 import type { FilterModule } from "./module";
 import { nginxCors } from "./nginx-cors";
@@ -24,6 +26,8 @@ import { staticRedirect } from "./static-redirect";
 export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModifier, responseHeaderModifier, requestRedirect, urlRewrite, requestMirror, cors, rewriteTarget, appRoot, staticRedirect,
   // edge-ingress's own, for what ingress-nginx annotations ask (the https and access stages, request/stages.ts).
   httpsRedirect, accessControl, strictTransportSecurity,
+  // The auth stage: an asynchronous request step (filter.ts).
+  basicAuth, externalAuth,
   // ingress-nginx's CORS, proxy-body-size, default-backend/custom-http-errors and proxy-*-timeout.
   nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
 

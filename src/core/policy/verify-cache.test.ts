@@ -34,6 +34,16 @@ describe("createVerifyCache", () => {
     expect(cache.size).toBe(1);
   });
 
+  it("check() says where the answer came from: hashed, the cache, or refused", () => {
+    const { htpasswd, hashes } = counting(`a:${SHA256_HELLO}`);
+    const cache = createVerifyCache({ now: () => 0 });
+    expect(cache.check(htpasswd, { user: "a", password: "Hello world!" })).toBe("verified");
+    expect(cache.check(htpasswd, { user: "a", password: "Hello world!" })).toBe("cached");
+    expect(cache.check(htpasswd, { user: "a", password: "nope" })).toBe("refused");
+    expect(cache.check(htpasswd, { user: "b", password: "Hello world!" })).toBe("refused");
+    expect(hashes()).toBe(2);
+  });
+
   it("never caches a failure: each wrong guess costs a full hash and leaves nothing behind", () => {
     const { htpasswd, hashes } = counting(`a:${SHA256_HELLO}`);
     const cache = createVerifyCache({ now: () => 0 });

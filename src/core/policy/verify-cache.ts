@@ -31,6 +31,8 @@ export interface VerifyCacheOptions {
 export interface VerifyCache {
   /** Is this user's password right? Unknown users are refused without hashing. Never throws. */
   verify(htpasswd: Htpasswd, credentials: BasicCredentials): boolean;
+  /** The same, saying whether the answer came from the cache ("cached") or from hashing ("verified"). Never throws. */
+  check(htpasswd: Htpasswd, credentials: BasicCredentials): "cached" | "verified" | "refused";
   /** Entries held now (expired ones may still count until touched). */
   readonly size: number;
 }
@@ -57,9 +59,12 @@ export function createVerifyCache(options: VerifyCacheOptions): VerifyCache {
       return entries.size;
     },
     verify(htpasswd: Htpasswd, credentials: BasicCredentials): boolean {
+      return this.check(htpasswd, credentials) !== "refused";
+    },
+    check(htpasswd: Htpasswd, credentials: BasicCredentials): "cached" | "verified" | "refused" {
       try {
         const entry = htpasswd.entry(credentials.user);
-        if (entry === undefined || typeof credentials.password !== "string") return false;
+        if (entry === undefined || typeof credentials.password !== "string") return "refused";
         const digest = digestOf(entry.user, credentials.password, entry.hashText);
         const now = options.now();
         const expiresAt = entries.get(digest);
@@ -67,15 +72,15 @@ export function createVerifyCache(options: VerifyCacheOptions): VerifyCache {
           entries.delete(digest);
           if (now < expiresAt) {
             entries.set(digest, expiresAt); // most recently used goes last
-            return true;
+            return "cached";
           }
         }
-        if (!entry.hash.verify(credentials.password)) return false;
+        if (!entry.hash.verify(credentials.password)) return "refused";
         entries.set(digest, now + ttlMs);
         while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-        return true;
+        return "verified";
       } catch {
-        return false;
+        return "refused";
       }
     },
   };

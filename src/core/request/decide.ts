@@ -4,7 +4,7 @@
 // the filters to run on the response. The Worker edge only carries it out:
 // picks origins (origins.ts), sends tries (retry.ts), relays the answer.
 import { pickBackend, poolAction, type Backend, type RouteAction } from "../action/action";
-import type { Filter, FilterRequest, LocalAnswer } from "../filters/filter";
+import type { Filter, FilterRequest, LocalAnswer, RequestServices } from "../filters/filter";
 import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "../http/headers";
 import { decideCanary } from "../policy/canary";
 import { readCookie } from "../policy/cookies";
@@ -12,7 +12,7 @@ import { normalizeHost } from "../routing";
 import type { RouteMatch } from "../routing/types";
 import type { Runtime } from "../runtime";
 import { requestFacts, requestPort } from "./facts";
-import { runStaged } from "./stages";
+import { isPaused, runRoute, runStaged, type Paused } from "./stages";
 
 export interface IncomingRequest {
   readonly method: string;
@@ -50,7 +50,16 @@ export type Decision =
 
 const NO_FILTERS: readonly Filter[] = Object.freeze([]);
 
-export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number): Decision {
+/**
+ * The whole decision. Synchronous unless the request steps reach an
+ * asynchronous one (authentication, in the auth stage): then the rest of the
+ * decision continues after it, and a Promise is returned. Without
+ * `services` (the CLI's explain and `test --cases`, which hold no secrets)
+ * such a step is taken as refusing the request (401), synchronously.
+ */
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number): Decision;
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number, services: RequestServices): Decision | Promise<Decision>;
+export function decide(runtime: Runtime, incoming: IncomingRequest, random: () => number, services?: RequestServices): Decision | Promise<Decision> {
   const { url } = incoming;
   const host = url.host;
   // Matched and forwarded in one normalized spelling (README, Matching rules).
@@ -64,15 +73,25 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
   const upstream = upstreamRequest(incoming, routed.path, match, random);
   // The host's policies run with the rule's filters in the fixed order (stages.ts); most hosts have none.
   const hostFilters = runtime.hosts?.lookup(upstream.hostname);
-  if (hostFilters !== undefined) {
-    const answer = runStaged(hostFilters, action.filters, upstream);
-    if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
-  } else {
-    for (const filter of action.filters) {
-      const answer = filter.onRequest?.(upstream);
-      if (answer !== undefined) return { kind: "answer", answer, match, action, routedPath };
-    }
+  const step = hostFilters !== undefined ? runStaged(hostFilters, action.filters, upstream) : runRoute(action.filters, upstream);
+  if (step !== undefined) {
+    if (!isPaused(step)) return { kind: "answer", answer: step, match, action, routedPath };
+    if (services === undefined) return { kind: "answer", answer: OFFLINE_AUTH, match, action, routedPath };
+    return afterPause(step, { incoming, match, action, routedPath, upstream, hostFilters, random }, services);
   }
+  return toBackend(incoming, match, action, routedPath, upstream, hostFilters, random);
+}
+
+/** After the rule's request steps: a backend by weight (or the canary's), its filters, and what to forward. */
+function toBackend(
+  incoming: IncomingRequest,
+  match: RouteMatch,
+  action: RouteAction,
+  routedPath: string,
+  upstream: FilterRequest,
+  hostFilters: readonly Filter[] | undefined,
+  random: () => number,
+): Decision {
   const backend = action.canary === undefined ? pickBackend(action, random) : canaryOrMain(action, incoming.headers, random);
   if (backend === undefined || backend.pool === undefined) return { kind: "no-backend", match, action, backend, routedPath };
   for (const filter of backend.filters) {
@@ -85,6 +104,38 @@ export function decide(runtime: Runtime, incoming: IncomingRequest, random: () =
       : [...(hostFilters ?? NO_FILTERS), ...action.filters, ...backend.filters].filter((f) => f.onResponse !== undefined);
   return { kind: "forward", routedPath, match, action, backend, pool: backend.pool, upstream, responseFilters };
 }
+
+interface Pending {
+  readonly incoming: IncomingRequest;
+  readonly match: RouteMatch;
+  readonly action: RouteAction;
+  readonly routedPath: string;
+  readonly upstream: FilterRequest;
+  readonly hostFilters: readonly Filter[] | undefined;
+  readonly random: () => number;
+}
+
+/** Awaits each asynchronous step in turn, running the synchronous ones between them, then goes on to the backend. */
+async function afterPause(first: Paused, p: Pending, services: RequestServices): Promise<Decision> {
+  let paused = first;
+  for (;;) {
+    const answer = await paused.paused.onRequestAsync!(p.upstream, services);
+    if (answer !== undefined) return { kind: "answer", answer, match: p.match, action: p.action, routedPath: p.routedPath };
+    const step = runStaged(p.hostFilters ?? NO_FILTERS, p.action.filters, p.upstream, paused);
+    if (step === undefined) break;
+    if (!isPaused(step)) return { kind: "answer", answer: step, match: p.match, action: p.action, routedPath: p.routedPath };
+    paused = step;
+  }
+  return toBackend(p.incoming, p.match, p.action, p.routedPath, p.upstream, p.hostFilters, p.random);
+}
+
+/** What the CLI shows for an authenticated rule: it holds no secrets and calls no auth service. */
+const OFFLINE_AUTH: LocalAnswer = Object.freeze({
+  status: 401,
+  headers: Object.freeze({}),
+  body: "edge-ingress: authentication required (checked by the Worker only)",
+  error: "auth-required",
+});
 
 /** An HTTPRoute rule carries its action; an Ingress path or the defaultBackend is its pool. */
 export function actionOf(runtime: Runtime, match: RouteMatch): RouteAction {

@@ -189,7 +189,7 @@ describe("per-host policies (native hosts)", () => {
       ],
     });
     expect(bad.problems).toEqual([
-      'c.yaml[0]: hosts[0].filters[0].type: must be one of HTTPSRedirect, AccessControl, StrictTransportSecurity for a whole host, got "RequestHeaderModifier" (put it on a rule)',
+      'c.yaml[0]: hosts[0].filters[0].type: must be one of HTTPSRedirect, AccessControl, StrictTransportSecurity, BasicAuth, ExternalAuth for a whole host, got "RequestHeaderModifier" (put it on a rule)',
       'c.yaml[0]: hosts[1].host: "x.example.com" is listed twice: put all its filters in one entry',
       'c.yaml[0]: hosts[2].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "bad host"',
     ]);

@@ -29,23 +29,62 @@ export function inEvaluationOrder(filters: readonly Filter[]): readonly Filter[]
 }
 
 /**
+ * Where the request steps stopped at an asynchronous one (authentication:
+ * filter.ts, onRequestAsync): the caller awaits `filter`, then resumes the
+ * chain from this position with runStaged.
+ */
+export interface Paused extends Position {
+  readonly paused: Filter;
+}
+
+/** The next host filter, route filter and stage to run. */
+interface Position {
+  readonly host: number;
+  readonly route: number;
+  readonly stage: number;
+}
+
+const START: Position = Object.freeze({ host: 0, route: 0, stage: 0 });
+
+/**
  * Runs the request steps of a host's filters and a route's (each already in
  * evaluation order), stage by stage: the host's HTTPS redirect, then the
  * route's, the host's access lists, then the route's, and so on; then the
- * route's other filters. The first answer stops the chain.
+ * route's other filters. The first answer stops the chain; an asynchronous
+ * step pauses it (nothing is awaited here, so a chain of synchronous filters
+ * never makes a promise). `from` resumes after a pause.
  */
-export function runStaged(host: readonly Filter[], route: readonly Filter[], request: FilterRequest): LocalAnswer | undefined {
-  let h = 0;
-  let r = 0;
-  for (let stage = 0; stage <= UNSTAGED; stage++) {
+export function runStaged(host: readonly Filter[], route: readonly Filter[], request: FilterRequest, from: Position = START): LocalAnswer | Paused | undefined {
+  let h = from.host;
+  let r = from.route;
+  for (let stage = from.stage; stage <= UNSTAGED; stage++) {
     for (; h < host.length && rank(host[h]!) === stage; h++) {
-      const answer = host[h]!.onRequest?.(request);
+      const filter = host[h]!;
+      if (filter.onRequestAsync !== undefined) return { paused: filter, host: h + 1, route: r, stage };
+      const answer = filter.onRequest?.(request);
       if (answer !== undefined) return answer;
     }
     for (; r < route.length && rank(route[r]!) === stage; r++) {
-      const answer = route[r]!.onRequest?.(request);
+      const filter = route[r]!;
+      if (filter.onRequestAsync !== undefined) return { paused: filter, host: h, route: r + 1, stage };
+      const answer = filter.onRequest?.(request);
       if (answer !== undefined) return answer;
     }
   }
   return undefined;
+}
+
+/** The route's filters alone (a host without policies: most hosts), as runStaged would run them. */
+export function runRoute(route: readonly Filter[], request: FilterRequest): LocalAnswer | Paused | undefined {
+  for (let r = 0; r < route.length; r++) {
+    const filter = route[r]!;
+    if (filter.onRequestAsync !== undefined) return { paused: filter, host: 0, route: r + 1, stage: rank(filter) };
+    const answer = filter.onRequest?.(request);
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
+}
+
+export function isPaused(step: LocalAnswer | Paused): step is Paused {
+  return "paused" in step;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PathType, Route } from "../config/types";
 import { compileRoutes } from "./index";
+import { explainRoute } from "./explain";
 
 function route(host: string | undefined, pathType: PathType, path: string, pool: string, source: string): Route {
   return { ...(host === undefined ? {} : { host }), path, pathType, pool, source };
@@ -21,20 +22,20 @@ describe("explain", () => {
   const withDefault = compileRoutes(routes.slice(0, 7), { pool: "fallback", source: "defaultBackend" });
 
   it("names the host group chosen and why", () => {
-    const e = table.explain("Bar.Foo.com:8080", "/aaa/bbb/x");
+    const e = explainRoute(table, "Bar.Foo.com:8080", "/aaa/bbb/x");
     expect(e.host).toBe("bar.foo.com");
     expect(e.hostGroup).toEqual({ kind: "wildcard", pattern: "*.foo.com" });
     expect(e.hostReason).toBe(
       "host bar.foo.com matched wildcard *.foo.com; precise hosts beat wildcards; rules without host are not consulted",
     );
-    expect(table.explain("foo.bar.com", "/").hostReason).toBe(
+    expect(explainRoute(table, "foo.bar.com", "/").hostReason).toBe(
       "host foo.bar.com matched precise host foo.bar.com; rules without host are not consulted",
     );
-    expect(table.explain("elsewhere.example", "/").hostGroup).toEqual({ kind: "any", pattern: "" });
+    expect(explainRoute(table, "elsewhere.example", "/").hostGroup).toEqual({ kind: "any", pattern: "" });
   });
 
   it("lists every route of the group with whether it matched and its length", () => {
-    const e = table.explain("bar.foo.com", "/aaa/bbb/x");
+    const e = explainRoute(table, "bar.foo.com", "/aaa/bbb/x");
     expect(e.routes.map((r) => [r.route.pool, r.matched, r.length])).toEqual([
       ["aaa", true, 4],
       ["bbb", true, 8],
@@ -46,28 +47,28 @@ describe("explain", () => {
   });
 
   it("longest path", () => {
-    const e = table.explain("bar.foo.com", "/aaa/bbb/x");
+    const e = explainRoute(table, "bar.foo.com", "/aaa/bbb/x");
     expect(e.match?.pool).toBe("bbb");
     expect(e.step).toBe("longest-path");
     expect(e.decision).toBe("longest path: /aaa/bbb (8) over /aaa (4)");
   });
 
   it("equal length: Exact beats Prefix", () => {
-    const e = table.explain("bar.foo.com", "/aaa");
+    const e = explainRoute(table, "bar.foo.com", "/aaa");
     expect(e.match?.pool).toBe("exact");
     expect(e.step).toBe("path-type");
     expect(e.decision).toBe("equal length 4: Exact beats Prefix");
   });
 
   it("equal length and type: first declared", () => {
-    const e = table.explain("bar.foo.com", "/ccc/1");
+    const e = explainRoute(table, "bar.foo.com", "/ccc/1");
     expect(e.match?.pool).toBe("ccc-1");
     expect(e.step).toBe("first-declared");
     expect(e.decision).toBe("equal length 4, both Prefix: first declared wins (rules[1].http.paths[3] over rules[2].http.paths[0])");
   });
 
   it("only one match", () => {
-    const e = table.explain("bar.foo.com", "/zzz");
+    const e = explainRoute(table, "bar.foo.com", "/zzz");
     expect(e.step).toBe("only-match");
     expect(e.decision).toBe("only matching path: Exact /zzz (4)");
   });
@@ -78,39 +79,39 @@ describe("explain", () => {
       route("a.example", "Exact", "/foo", "exact", "rules[0].http.paths[1]"),
       route("a.example", "Prefix", "/bar/", "bar", "rules[0].http.paths[2]"),
     ]);
-    const tie = slash.explain("a.example", "/foo");
+    const tie = explainRoute(slash, "a.example", "/foo");
     expect(tie.lines).toContain("  match  Prefix /foo/ (4) -> prefix  [rules[0].http.paths[0]]");
     expect(tie.decision).toBe("equal length 4: Exact beats Prefix");
-    expect(slash.explain("a.example", "/bar/x").decision).toBe("only matching path: Prefix /bar/ (4)");
+    expect(explainRoute(slash, "a.example", "/bar/x").decision).toBe("only matching path: Prefix /bar/ (4)");
   });
 
   it("no path matched; defaultBackend", () => {
-    const e = withDefault.explain("bar.foo.com", "/nothing");
+    const e = explainRoute(withDefault, "bar.foo.com", "/nothing");
     expect(e.match).toEqual({ pool: "fallback", hostMatch: "wildcard", decidedBy: "default-backend" });
     expect(e.step).toBe("default-backend");
     expect(e.decision).toBe("no path matched; defaultBackend fallback");
-    expect(withDefault.explain("unknown.example", "/").decision).toBe("no rule matched; defaultBackend fallback");
+    expect(explainRoute(withDefault, "unknown.example", "/").decision).toBe("no rule matched; defaultBackend fallback");
   });
 
   it("no rule matched", () => {
-    const e = compileRoutes(routes.slice(0, 7)).explain("unknown.example", "/");
+    const e = explainRoute(compileRoutes(routes.slice(0, 7)), "unknown.example", "/");
     expect(e.match).toBeUndefined();
     expect(e.hostGroup).toBeUndefined();
     expect(e.routes).toEqual([]);
     expect(e.step).toBe("no-match");
     expect(e.hostReason).toBe("host unknown.example matched no host rule, and there are no rules without host");
-    expect(table.explain("bar.foo.com", "/nothing").step).toBe("no-match");
+    expect(explainRoute(table, "bar.foo.com", "/nothing").step).toBe("no-match");
   });
 
   it("agrees with match and mentions a shadowed wildcard", () => {
     const t = compileRoutes([route("a.foo.com", "Prefix", "/", "a", "r0"), route("*.foo.com", "Prefix", "/", "w", "r1")]);
-    const e = t.explain("a.foo.com", "/x");
+    const e = explainRoute(t, "a.foo.com", "/x");
     expect(e.match).toBe(t.match("a.foo.com", "/x"));
     expect(e.hostReason).toBe("host a.foo.com matched precise host a.foo.com; it beats wildcard *.foo.com, which also matches");
   });
 
   it("renders lines for a human", () => {
-    const e = table.explain("bar.foo.com:443", "/aaa/bbb/x");
+    const e = explainRoute(table, "bar.foo.com:443", "/aaa/bbb/x");
     expect(e.lines).toEqual([
       'host: "bar.foo.com:443" -> bar.foo.com',
       e.hostReason,

@@ -3,13 +3,22 @@
 // off the request path) and names the precedence step that separated the
 // winner from the runner-up.
 import type { Route } from "../config/types";
-import type { NormalizedPath } from "../http/path";
-import { conditionsHold, describeConditions, type RequestFacts } from "./conditions";
+import { normalizePath, type NormalizedPath } from "../http/path";
+import { conditionsHold, describeConditions, PLAIN_GET, type RequestFacts } from "./conditions";
 import { beats, type Entry, type HostGroup } from "./host-group";
 import { normalizeHost, wildcardKey } from "./host";
 import { routeMatchesPath } from "./paths";
 import { findHostGroup, type CompiledRoutes } from "./lookup";
-import type { DecisionStep, ExplainedRoute, Explanation, RouteMatch } from "./types";
+import type { DecisionStep, ExplainedRoute, Explanation, RouteMatch, RouteTable } from "./types";
+
+/**
+ * Why table.route() answers what it does, for the CLI. A function beside the
+ * table rather than a method of it, so the Worker's bundle leaves it out.
+ */
+export function explainRoute(table: RouteTable, host: string, pathname: string, request: RequestFacts = PLAIN_GET): Explanation {
+  const normalized = normalizePath(pathname, table.pathNormalization);
+  return explainMatch(table.compiled, host, pathname, normalized, request, normalized.ok ? table.match(host, normalized.matchPath, request) : undefined);
+}
 
 export function explainMatch(
   compiled: CompiledRoutes,

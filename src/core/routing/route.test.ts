@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { PathType, Route } from "../config/types";
 import { compileRoutes, routeIdentity, rulePathProblem } from "./index";
+import { explainRoute } from "./explain";
 
 const rule = (path: string, pathType: PathType, pool: string, i: number): Route => ({ host: undefined, path, pathType, pool, source: `rules[0].http.paths[${i}]` });
 const routes = [rule("/", "Prefix", "web", 0), rule("/admin", "Prefix", "admin", 1), rule("/login", "Exact", "auth", 2)];
@@ -35,11 +36,11 @@ describe("route", () => {
   });
 
   it("explain tells the normalization, or the refusal", () => {
-    const explained = table.explain("a.example", "/%61dmin;x");
+    const explained = explainRoute(table, "a.example", "/%61dmin;x");
     expect(explained.lines).toContain("path: /%61dmin;x -> /admin;x (normalized; the origin receives /admin;x)");
     expect(explained.lines).toContain('matched as /admin (";" parameters are not matched)');
     expect(explained.match?.pool).toBe("admin");
-    const refused = table.explain("a.example", "/a%00");
+    const refused = explainRoute(table, "a.example", "/a%00");
     expect(refused).toMatchObject({ step: "bad-path", refused: "an encoded NUL (%00) is refused", match: undefined });
     expect(refused.lines.at(-1)).toBe("result: 400 (bad request path; no origin is contacted)");
   });

@@ -9,7 +9,6 @@
 import type { DefaultBackend, Route } from "../config/types";
 import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { PLAIN_GET, type RequestFacts } from "./conditions";
-import { explainMatch } from "./explain";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
 import { LazyHostGroups } from "./lazy-groups";
 import { normalizeHost } from "./host";
@@ -57,14 +56,7 @@ export function compileRoutes(
     if (!normalized.ok) return normalized;
     return { ok: true, path: normalized.path, match: match(host, normalized.matchPath, request) };
   };
-  return Object.freeze({
-    route,
-    match,
-    explain: (host: string, pathname: string, request: RequestFacts = PLAIN_GET) => {
-      const normalized = normalizePath(pathname, pathNormalization);
-      return explainMatch(compiled, host, pathname, normalized, request, normalized.ok ? match(host, normalized.matchPath, request) : undefined);
-    },
-  });
+  return Object.freeze({ route, match, compiled, pathNormalization });
 }
 
 function buildIndex(list: readonly Indexed[], fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {

@@ -1,7 +1,10 @@
 // What the rest of the code sees of routing: a table compiled once per config
-// version, asked one question per request (match), plus explain for the CLI.
+// version, asked one question per request (match); explain.ts answers the
+// CLI's why from the same compiled form.
 import type { Route } from "../config/types";
+import type { PathNormalization } from "../http/path";
 import type { RequestFacts } from "./conditions";
+import type { CompiledRoutes } from "./lookup";
 
 /** Which host group decided: a precise host, a `*.suffix` wildcard, or the rules without host. */
 export type HostMatch = "exact" | "wildcard" | "any";
@@ -36,8 +39,9 @@ export interface RouteTable {
   route(host: string, pathname: string, request?: RequestFacts): Routed;
   /** Matching alone, on a path already normalized and without ";parameters" (normalizePath's matchPath). */
   match(host: string, matchPath: string, request?: RequestFacts): RouteMatch | undefined;
-  /** Why route() answers what it does, for the CLI. Not for the request path. */
-  explain(host: string, pathname: string, request?: RequestFacts): Explanation;
+  /** The host groups route() looks in, and its path normalization: what explainRoute (explain.ts, CLI only) reads. */
+  readonly compiled: CompiledRoutes;
+  readonly pathNormalization: PathNormalization;
 }
 
 /** One rule of the chosen host group, as explain saw it against the request path. */

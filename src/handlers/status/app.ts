@@ -4,7 +4,8 @@
 // password. Without STATUS_TOKEN, or without the right credentials, every
 // URL under the prefix answers the router's plain 404, as if nothing were
 // there; only /login admits a page exists, by asking for a password.
-import { Hono } from "hono";
+// hono/tiny (the PatternRouter) as in src/app.ts: four routes need no more.
+import { Hono } from "hono/tiny";
 import { DEFAULT_STATUS_PATH, isStatusRequest } from "../../core/config/status-path";
 import type { PassiveEjector } from "../../core/health";
 import { splitRunBudget } from "../../core/ops/budget";
@@ -15,7 +16,7 @@ import { intVar, type Env } from "../../env";
 import { RouterError, renderError } from "../../errors";
 import type { Logger } from "../../log";
 import { checkAccess, MIN_TOKEN_CHARS } from "./auth";
-import { StatusPage } from "./page";
+import { statusPage } from "./page";
 
 export interface StatusDeps {
   readonly stats: IsolateStats;
@@ -106,7 +107,7 @@ export class StatusPages {
         probesPerRun: splitRunBudget(intVar(env.HEALTH_MAX_PROBES_PER_RUN, DEFAULT_MAX_PROBES_PER_RUN), Boolean(env.ALERT_WEBHOOK_URL)).probes,
       });
       if ((c.req.header("accept") ?? "").includes("application/json")) return withHeaders(c.json(model));
-      return withHeaders(c.html(`<!DOCTYPE html>${<StatusPage m={model} />}`));
+      return withHeaders(c.html(`<!DOCTYPE html>${statusPage(model)}`));
     });
     app.get("/login", (c) => withHeaders(c.redirect(statusPath, 303)));
     app.all("*", (c) => notFound(c.env.requestId));
