@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** An Ingress with these annotations (nginx prefix added) for host app.example.com, merged as the CLI does. */
-async function applyIngress(annotations: Record<string, string>, pools: Record<string, unknown> = { web: { origins: [{ url: origin.url }] } }): Promise<void> {
+function ingressDocument(annotations: Record<string, string>, pools: Record<string, unknown>) {
   const ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
@@ -30,7 +30,11 @@ async function applyIngress(annotations: Record<string, string>, pools: Record<s
   };
   const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools } }, { file: "a.yaml", index: 1, value: ingress }]);
   expect(merged.problems).toEqual([]);
-  await worker.putConfig(merged.document);
+  return merged.document;
+}
+
+async function applyIngress(annotations: Record<string, string>, pools: Record<string, unknown> = { web: { origins: [{ url: origin.url }] } }): Promise<void> {
+  await worker.putConfig(ingressDocument(annotations, pools));
 }
 
 async function* chunks(count: number, size: number): AsyncIterable<Buffer> {
@@ -73,6 +77,27 @@ describe("enable-cors", () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("*");
     expect(origin.requests).toEqual([]);
+  });
+
+  it("answers a preflight before authentication, as ingress-nginx does (browsers send none with credentials); other requests still need them", async () => {
+    // alice's password is "test" ({SHA}, as `htpasswd -s` writes it).
+    const own = await startWorker({ secrets: { APP_USERS: "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=" } });
+    try {
+      await own.putConfig(ingressDocument({ "enable-cors": "true", "cors-allow-origin": "https://web.example", "auth-type": "basic", "auth-secret": "APP_USERS" }, { web: { origins: [{ url: origin.url }] } }));
+      const preflight = await own.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { origin: "https://web.example", "access-control-request-method": "PUT" } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("https://web.example");
+      const anonymous = await own.fetch("app.example.com", "/api", { method: "PUT", headers: { origin: "https://web.example" } });
+      await anonymous.arrayBuffer();
+      expect(anonymous.status).toBe(401);
+      expect(origin.requests).toEqual([]);
+      const signedIn = await own.fetch("app.example.com", "/api", { headers: { origin: "https://web.example", authorization: `Basic ${Buffer.from("alice:test").toString("base64")}` } });
+      await signedIn.arrayBuffer();
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.get("access-control-allow-origin")).toBe("https://web.example");
+    } finally {
+      await own.dispose();
+    }
   });
 
   it("is an NginxCORS filter on an HTTPRoute rule too", async () => {

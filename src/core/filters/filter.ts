@@ -94,9 +94,10 @@ export interface FilterResponse {
 /**
  * Where a filter's request step runs in the fixed order of evaluation
  * (src/core/request/stages.ts): HTTPS redirect, then access lists, then
- * authentication, then every other filter in the order written.
+ * CORS preflights, then authentication, then every other filter in the
+ * order written.
  */
-export type FilterStage = "https" | "access" | "auth";
+export type FilterStage = "https" | "access" | "preflight" | "auth";
 
 /**
  * The router error codes a filter's refusal may carry: each is one of

@@ -109,6 +109,8 @@ export const nginxCors = defineFilter<NginxCorsConfig>({
     };
     return frozenFilter({
       type: "NginxCORS",
+      // Its request step answers preflights only: before authentication, as ingress-nginx (request/stages.ts).
+      stage: "preflight",
       onRequest(request): LocalAnswer | undefined {
         if (request.method !== "OPTIONS") return undefined;
         const origin = request.clientHeaders.get("origin");
