@@ -16,6 +16,7 @@ export type RouterErrorCode =
   | "origin-bad-response" // 502: the origin's answer could not be read
   | "upload-stalled" // 408: the client stopped sending its body for longer than uploadIdleTimeoutMs
   | "upload-aborted" // 400: the client's body broke off before it was complete
+  | "body-too-large" // 413: the request body is over the rule's RequestBodyLimit (proxy-body-size)
   | "bad-request" // 501: a request the router cannot forward (CONNECT, TRACE)
   | "no-backend" // 500: the matched HTTPRoute rule has no valid backend (the Gateway API says 500)
   | "bad-path" // 400: a request path normalization refuses (encoded "/", NUL, ...)

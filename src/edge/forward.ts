@@ -17,10 +17,12 @@ export type ForwardResult =
   | { readonly kind: "bad-response"; readonly message: string }
   /** The client's doing, not the origin's: its upload paused past uploadIdleTimeoutMs, or broke off. */
   | { readonly kind: "upload-stalled" }
-  | { readonly kind: "upload-aborted" };
+  | { readonly kind: "upload-aborted" }
+  /** The body went past the rule's RequestBodyLimit: cut off there. */
+  | { readonly kind: "body-too-large" };
 
 /** Results that say nothing about the origin's health. */
-export const isClientFailure = (result: ForwardResult): boolean => result.kind === "upload-stalled" || result.kind === "upload-aborted";
+export const isClientFailure = (result: ForwardResult): boolean => result.kind === "upload-stalled" || result.kind === "upload-aborted" || result.kind === "body-too-large";
 
 export interface ForwardOptions {
   /** The upstream headers: hop-by-hop fields and Expect stripped, forwarding fields set, filters applied. */
@@ -37,6 +39,8 @@ export interface ForwardOptions {
   readonly deadline?: AbortSignal;
   /** Longest pause in the upload, on either side. */
   readonly uploadIdleTimeoutMs: number;
+  /** Largest body to relay (RequestBodyLimit); undefined: no limit. */
+  readonly maxBodyBytes?: number | undefined;
   /** The body to send: the client's stream, or null. */
   readonly body: ReadableStream<Uint8Array> | null;
 }
@@ -50,7 +54,7 @@ export async function forward(
   // Timers, not AbortSignal.timeout: the deadline covers the wait for
   // headers only, and must not cut a long download once it has started.
   const controller = new AbortController();
-  let failure: "timeout" | "upload-stalled" | "upload-aborted" | undefined;
+  let failure: "timeout" | "upload-stalled" | "upload-aborted" | "body-too-large" | undefined;
   const fail = (kind: NonNullable<typeof failure>) => {
     failure ??= kind;
     controller.abort();
@@ -68,6 +72,8 @@ export async function forward(
         onSent: startDeadline,
         onStall: (side) => fail(side === "client" ? "upload-stalled" : "timeout"),
         onClientError: () => fail("upload-aborted"),
+        maxBytes: options.maxBodyBytes,
+        onTooLarge: () => fail("body-too-large"),
       })
     : undefined;
   if (!upload) startDeadline();

@@ -21,6 +21,10 @@ export interface UploadHooks {
   onStall(side: UploadSide): void;
   /** The client's body stream failed. */
   onClientError(): void;
+  /** Largest body to relay (RequestBodyLimit); undefined: no limit. */
+  readonly maxBytes?: number | undefined;
+  /** The body went past maxBytes: nothing past the limit was relayed. */
+  onTooLarge?(): void;
 }
 
 export interface WatchedUpload {
@@ -44,6 +48,7 @@ export function watchUpload(source: ReadableStream<Uint8Array>, contentLength: n
     if (!stopped) idle = setTimeout(() => !stopped && hooks.onStall(side), hooks.idleTimeoutMs);
   };
 
+  let relayed = 0;
   const relay = async () => {
     for (;;) {
       waitOn("client");
@@ -57,6 +62,15 @@ export function watchUpload(source: ReadableStream<Uint8Array>, contentLength: n
         return;
       }
       if (next.done) break;
+      relayed += next.value.byteLength;
+      if (hooks.maxBytes !== undefined && relayed > hooks.maxBytes) {
+        // Stop at the limit, as nginx's client_max_body_size: the origin gets a broken-off body, the client a 413.
+        clearTimeout(idle);
+        if (!stopped) hooks.onTooLarge?.();
+        await reader.cancel().catch(() => undefined);
+        await writer.abort(new Error("request body over the limit")).catch(() => undefined);
+        return;
+      }
       waitOn("origin");
       try {
         await writer.write(next.value);

@@ -13,6 +13,8 @@ import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry"
 import type { Runtime } from "../core/runtime";
 import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
+import { announcedLength } from "../edge/upload";
+import { isUnavailable, sendToErrorBackend } from "../edge/error-backend";
 import { sendMirrors } from "../edge/mirror";
 import { upstreamHostFor } from "../core/request/upstream-host";
 import { stickyPicker, withSetCookie } from "../edge/sticky";
@@ -92,7 +94,14 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
       });
   }
 
+  const upstream = decision.upstream;
+  const errors = upstream.errorBackend;
+  const errorCtx = { ...ctx, clientOrigin: `${url.protocol}//${url.host}` };
   const choice = choosePool(ctx.runtime.config.pools, decision.pool, ctx.health, ctx.ejector);
+  if (choice.kind === "all-down" && errors) {
+    const response = await sendToErrorBackend(errors, request.method, upstream, { kind: "unavailable", body: BODYLESS_IN_FETCH.has(request.method) ? null : request.body }, errorCtx);
+    return applyResponseFilters(response, decision.responseFilters, upstream);
+  }
   if (choice.kind === "all-down") {
     throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", {
       headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
@@ -107,26 +116,44 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // Whether there is a body is read from the headers, not from how the
   // runtime represents it (see core/http/body.ts).
   const hasBody = requestHasBody(request.headers);
-  const upstream = decision.upstream;
+  const maxBodyBytes = upstream.maxBodyBytes;
+  if (maxBodyBytes !== undefined && (announcedLength(request.headers) ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
   let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
   if (upstream.mirrors.length > 0 && ctx.waitUntil) {
     const [mine, copy] = body === null ? [null, null] : body.tee();
     body = mine;
     ctx.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
   }
-  const plan = retryPlan(decision.action, pool, request.method, hasBody);
+  const planned = retryPlan(decision.action, pool, request.method, hasBody);
+  // A rule's BackendTimeouts replace the pool's deadline; an HTTPRoute's timeouts.backendRequest wins over both.
+  const plan = upstream.responseTimeoutMs !== undefined && decision.action.backendTimeoutMs === undefined ? { ...planned, tryTimeoutMs: upstream.responseTimeoutMs } : planned;
   const options: ForwardOptions = {
     headers: upstream.headers,
     pathAndQuery: upstream.path + upstream.search,
     upstreamHost: upstream.upstreamHost,
     clientOrigin: `${url.protocol}//${url.host}`,
     timeoutMs: plan.tryTimeoutMs,
-    uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
+    uploadIdleTimeoutMs: upstream.uploadIdleTimeoutMs ?? pool.uploadIdleTimeoutMs,
+    maxBodyBytes,
     body,
   };
   const hostFor = (origin: Origin) => upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
   const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, url, route: decision.match.route, backend: decision.backend });
-  const response = await sendWithRetries(request, candidates, (c) => sticky.pick(c), pool, options, plan, ctx, hostFor);
+  let response: Response;
+  try {
+    response = await sendWithRetries(request, candidates, (c) => sticky.pick(c), pool, options, plan, ctx, hostFor);
+  } catch (error) {
+    // A body may have been read by the failed try: only a request without one goes on as it is.
+    if (!errors || hasBody || !isUnavailable(error)) throw error;
+    // No session is pinned to an origin that could not be reached.
+    const fallback = await sendToErrorBackend(errors, request.method, upstream, { kind: "unavailable", body: null }, errorCtx);
+    return applyResponseFilters(fallback, decision.responseFilters, upstream);
+  }
+  if (errors?.statusCodes.has(response.status)) {
+    const status = response.status;
+    await response.body?.cancel();
+    response = await sendToErrorBackend(errors, request.method, upstream, { kind: "status", status, service: decision.backend.name }, errorCtx);
+  }
   return withSetCookie(applyResponseFilters(response, decision.responseFilters, upstream), sticky.setCookie);
 }
 
@@ -168,7 +195,7 @@ async function sendWithRetries(
       break;
     }
     if (last === undefined || deadline?.signal.aborted) throw timeoutError(pool, plan, last?.origin);
-    return answer(last.result, last.origin, pool, plan);
+    return answer(last.result, last.origin, pool, plan, options);
   } finally {
     clearTimeout(timer);
   }
@@ -202,7 +229,7 @@ async function tryOrigin(request: Request, origin: Origin, pool: Pool, options: 
  * addresses describe the inside of the network, so they go to the log only
  * (RouterError.detail), and the error code tells the cases apart.
  */
-function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPlan): Response {
+function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPlan, options: ForwardOptions): Response {
   const detail = { pool: pool.name, origin: origin.url };
   switch (result.kind) {
     case "response":
@@ -219,7 +246,14 @@ function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPl
       });
     case "upload-aborted":
       throw new RouterError(400, "upload-aborted", "edge-ingress: the request body ended before it was complete", { detail });
+    case "body-too-large":
+      throw bodyTooLarge(options.maxBodyBytes ?? 0);
   }
+}
+
+/** 413, as nginx answers a body over client_max_body_size. */
+function bodyTooLarge(maxBodyBytes: number): RouterError {
+  return new RouterError(413, "body-too-large", `edge-ingress: the request body is larger than this route accepts (${maxBodyBytes} bytes)`);
 }
 
 function timeoutError(pool: Pool, plan: RetryPlan, origin: Origin | undefined): RouterError {

@@ -4,7 +4,8 @@
 // docs/user-guide/nginx-configuration/annotations.md and annotations-risk.md)
 // and each field. One table, printed in README's "Ingress annotations" section
 // (scripts/gen-annotations-table.ts writes it; a test checks they agree);
-// its authentication rows are in annotations-auth.ts.
+// its authentication rows are in annotations-auth.ts, the manifest's fields
+// and other tools' annotations in manifest-verdicts.ts.
 //
 //   honoured  edge-ingress does what ingress-nginx does with it.
 //   ignored   it only tunes nginx itself: no visible effect at the edge; a note names it.
@@ -28,21 +29,20 @@ export interface AnnotationVerdict {
 
 export const NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
 
-const honoured = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "honoured", reason, ...more });
-const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", reason });
+export const honoured = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "honoured", reason, ...more });
+export const ignored = (reason: string): AnnotationVerdict => ({ verdict: "ignored", reason });
 const refused = (reason: string, more: Omit<AnnotationVerdict, "verdict" | "reason"> = {}): AnnotationVerdict => ({ verdict: "refused", reason, ...more });
 
 const IP_ALLOW = "only client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges reach the Ingress's paths; others, and a request without CF-Connecting-IP, get 403 forbidden and never reach an origin";
 const IP_DENY = "client addresses (CF-Connecting-IP) in these IPv4 and IPv6 ranges get 403 forbidden on the Ingress's paths (deny beats allow), and so does a request without CF-Connecting-IP; no origin is asked";
-const RATE_LIMIT = "rate limiting is not built yet: clients would not be limited. Use a Cloudflare rate limiting rule instead";
+const RATE_LIMIT = "rate limiting needs a counter shared by every Cloudflare location and isolate, and edge-ingress has none (a per-isolate count is not a rate limit: each isolate would let the full rate through). Use a Cloudflare Rate Limiting rule on the host and path instead";
 const SNIPPET = "raw nginx configuration cannot run on Cloudflare Workers: write what it does as edge-ingress config (or a Cloudflare rule), or remove it";
 const WAF = "the ModSecurity web application firewall is not built: requests would not be inspected. Use Cloudflare's WAF managed rules instead";
 const ORIGIN_TLS = "TLS to the origin is made by the Workers runtime: client certificates, certificate checks, SNI (the origin URL's host), ciphers and protocols are not configurable. Remove the annotation";
 const CANARY = "part of the canary rule (README, Canaries): header first, then cookie, then weight, as ingress-nginx decides; refused on an Ingress without canary: \"true\", as ingress-nginx refuses it";
 const AFFINITY = "part of the pool's sticky cookie (README, Session affinity), as ingress-nginx sets it";
-const CORS = "CORS responses are not built yet: the CORS headers would be missing, so browsers would refuse cross-origin calls. Answer CORS in the origin, or use a Cloudflare response header transform rule";
+const CORS_HONOURED = "CORS as ingress-nginx answers it (an NginxCORS filter on each path of the Ingress): the Access-Control-* headers on answers to allowed origins, preflights (OPTIONS with Origin) answered by the router with 204";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
-const TIMEOUTS = "per-Ingress timeouts are not built: set the pool's timeoutMs (the deadline for the origin's response headers) instead";
 const RETRIES = "retries are fixed: a failed connection is retried once on another origin, for GET, HEAD and OPTIONS without a body; this is not configurable yet. Remove the annotation";
 const HASHING = "consistent hashing is not built yet: requests would be spread by the pool's policy instead. Remove it";
 const MIRROR = "request mirroring is not built yet: the mirror would receive nothing. Remove it";
@@ -108,27 +108,27 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "temporal-redirect-code": { ...honoured("the status of temporal-redirect: 301, 302, 303, 307 or 308; other values are refused"), requires: "temporal-redirect" },
   "from-to-www-redirect": honoured('"true": requests for www.<host> (or, for a www. rule host, the host without www.) are answered 308 to the rule\'s host, path and query kept; omitted when a rule defines that host, as in ingress-nginx; no effect on rules without a host or with a wildcard (a warning); "false": nothing'),
   "server-alias": honoured("the Ingress's rules also serve these hosts (comma-separated), same paths and filters; an alias a rule defines as its host is left to that rule (a warning), as in ingress-nginx; the Ingress's rules must have one host"),
-  "default-backend": refused("the annotation's fallback service is not built: use spec.defaultBackend for requests no rule matches, or the pool's whenAllDown for a pool whose origins are all down"),
-  "custom-http-errors": refused("replacing error responses is not built yet: the origin's own error pages would reach the client. Remove it"),
-  "disable-proxy-intercept-errors": ignored("edge-ingress never replaces the origin's error responses"),
+  "default-backend": honoured("the service (a pool) that answers when the rule's pool cannot: no origin available, or none could be connected to (then only for requests without a body, which a failed try may have read); also where custom-http-errors go. An ErrorBackend filter on each path"),
+  "custom-http-errors": honoured("origin answers with these statuses are replaced by the default-backend's answer to the same method and path, sent with X-Code, X-Format, X-Original-URI, X-Namespace, X-Ingress-Name, X-Service-Name and X-Request-ID (no X-Service-Port: ports are not read). Refused without default-backend: edge-ingress has no controller-wide default backend"),
+  "disable-proxy-intercept-errors": honoured('"true": custom-http-errors is not applied (the origin\'s answers reach the client); default-backend still answers when the pool cannot', { inert: ["false"], requires: "custom-http-errors" }),
   "upstream-vhost": honoured("the Host the origin receives (a URLRewrite hostname filter); on Cloudflare it is sent with cf.resolveOverride, which needs that host and the origin's host in the zone (validate warns); a host name only, no port or nginx variable"),
   "x-forwarded-prefix": honoured("sends X-Forwarded-Prefix with this value to the origin (a RequestHeaderModifier filter)"),
   "custom-headers": refused("adding response headers is not built yet: the headers (often security headers) would be missing. Use a Cloudflare response header transform rule"),
-  "enable-cors": refused(CORS, { inert: ["false"] }),
-  "cors-allow-origin": refused(CORS, { requires: "enable-cors" }),
-  "cors-allow-methods": refused(CORS, { requires: "enable-cors" }),
-  "cors-allow-headers": refused(CORS, { requires: "enable-cors" }),
-  "cors-expose-headers": refused(CORS, { requires: "enable-cors" }),
-  "cors-allow-credentials": refused(CORS, { requires: "enable-cors" }),
-  "cors-max-age": refused(CORS, { requires: "enable-cors" }),
+  "enable-cors": honoured(`"true": ${CORS_HONOURED}; defaults as ingress-nginx's: any origin, credentials, its methods and headers, max-age 1728000`, { inert: ["false"] }),
+  "cors-allow-origin": honoured('with enable-cors: comma-separated origins ("*", scheme://host[:port], "*." for one label) the headers are sent to; others get none', { requires: "enable-cors" }),
+  "cors-allow-methods": honoured("with enable-cors: Access-Control-Allow-Methods as written", { requires: "enable-cors" }),
+  "cors-allow-headers": honoured("with enable-cors: Access-Control-Allow-Headers as written", { requires: "enable-cors" }),
+  "cors-expose-headers": honoured("with enable-cors: Access-Control-Expose-Headers as written (none by default)", { requires: "enable-cors" }),
+  "cors-allow-credentials": honoured('with enable-cors: "false" leaves Access-Control-Allow-Credentials out (default "true")', { requires: "enable-cors" }),
+  "cors-max-age": honoured("with enable-cors: Access-Control-Max-Age in seconds (default 1728000)", { requires: "enable-cors" }),
   "proxy-redirect-from": refused("rewriting the origin's Location headers is not built: redirects reach the client unchanged. Remove it", { inert: ["off"] }),
   "proxy-redirect-to": refused("rewriting the origin's Location headers is not built: redirects reach the client unchanged. Remove it", { requires: "proxy-redirect-from" }),
   "proxy-cookie-domain": refused("rewriting Set-Cookie attributes is not built: cookies reach the client as the origin set them. Remove it", { inert: ["off"] }),
   "proxy-cookie-path": refused("rewriting Set-Cookie attributes is not built: cookies reach the client as the origin set them. Remove it", { inert: ["off"] }),
-  "proxy-body-size": refused("request bodies are not limited by edge-ingress: the zone's plan limit applies (100 MB on Free and Pro). Remove it, or limit bodies with a Cloudflare WAF rule"),
-  "proxy-connect-timeout": refused(TIMEOUTS),
-  "proxy-send-timeout": refused(TIMEOUTS),
-  "proxy-read-timeout": refused(TIMEOUTS),
+  "proxy-body-size": honoured('the largest request body (nginx sizes: "8m", "512k", "1g"; "0": no limit): over it the router answers 413 before contacting an origin (by Content-Length), or cuts a chunked body off at the limit. Without it there is no limit of edge-ingress\'s own (ingress-nginx\'s default is 1m): the zone\'s plan limit applies (100 MB on Free and Pro)'),
+  "proxy-connect-timeout": honoured("seconds; workerd has no connect deadline of its own: the connection is opened inside the wait for the response headers, so with proxy-read-timeout that wait is read + connect seconds; alone a note says it changes nothing (the pool's timeoutMs still bounds connecting)"),
+  "proxy-send-timeout": honoured("seconds: the longest pause while the request body is relayed, instead of the pool's uploadIdleTimeoutMs (a BackendTimeouts filter on each path)"),
+  "proxy-read-timeout": honoured("seconds: the deadline for the origin's response headers, per try, instead of the pool's timeoutMs (504 past it; plus proxy-connect-timeout when set). Once the headers have arrived the body may take longer: nginx's deadline between two reads of the body is not applied"),
   "proxy-next-upstream": refused(RETRIES),
   "proxy-next-upstream-timeout": refused(RETRIES),
   "proxy-next-upstream-tries": refused(RETRIES),
@@ -174,77 +174,3 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "relative-redirects": ignored(NO_OWN_REDIRECTS),
   "use-port-in-redirects": ignored(NO_OWN_REDIRECTS),
 };
-
-/** Annotations outside NGINX_PREFIX that edge-ingress reads, by full name. */
-export const OTHER_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
-  "kubernetes.io/ingress.class": honoured("the Ingress's class: --ingress-class keeps only Ingresses of that class; it must match spec.ingressClassName when both are set"),
-  "kubectl.kubernetes.io/last-applied-configuration": honoured("kubectl's copy of the manifest it last applied: read by kubectl, by no controller; not stored, since the manifest itself is"),
-};
-
-/** Prefixes of other ingress controllers' annotations: a warning, since what they ask for does not happen. */
-export const CONTROLLER_PREFIXES: Readonly<Record<string, string>> = {
-  "alb.ingress.kubernetes.io/": "the AWS Load Balancer Controller",
-  "appgw.ingress.kubernetes.io/": "the Azure Application Gateway Ingress Controller",
-  "traefik.ingress.kubernetes.io/": "Traefik",
-  "haproxy.org/": "the HAProxy Kubernetes Ingress Controller",
-  "haproxy-ingress.github.io/": "HAProxy Ingress",
-  "nginx.org/": "the F5 NGINX Ingress Controller",
-  "nginx.com/": "the F5 NGINX Ingress Controller",
-  "konghq.com/": "the Kong Ingress Controller",
-  "projectcontour.io/": "Contour",
-  "contour.heptio.com/": "Contour",
-  "getambassador.io/": "Emissary-ingress",
-  "zalando.org/": "Skipper",
-  "ingress.gcp.kubernetes.io/": "GKE Ingress",
-  "networking.gke.io/": "GKE Ingress",
-  "kubernetes.io/ingress.": "GKE Ingress or another cloud controller",
-  "ingress.kubernetes.io/": "an older ingress controller (this prefix predates nginx.ingress.kubernetes.io/)",
-};
-
-/** Prefixes of tools that are not ingress controllers: a note, since they change nothing in routing. */
-export const TOOL_PREFIXES: Readonly<Record<string, string>> = {
-  "cert-manager.io/": "cert-manager (certificates are not needed: Cloudflare terminates TLS)",
-  "acme.cert-manager.io/": "cert-manager (certificates are not needed: Cloudflare terminates TLS)",
-  "external-dns.alpha.kubernetes.io/": "ExternalDNS (point the hosts' DNS at the Worker yourself)",
-  "argocd.argoproj.io/": "Argo CD",
-  "meta.helm.sh/": "Helm",
-  "kubectl.kubernetes.io/": "kubectl",
-};
-
-export interface FieldVerdict extends AnnotationVerdict {
-  /** Path inside the manifest, e.g. `spec.rules[].host`. */
-  readonly field: string;
-}
-
-const SERVER_WRITTEN = "written by the API server (it is in `kubectl get -o yaml` output): no effect on routing, here as in ingress-nginx";
-
-/** Every field of an Ingress manifest. A metadata field not listed here is refused as unknown (a misspelt `annotations` would drop them all). */
-export const INGRESS_FIELDS: readonly FieldVerdict[] = [
-  { field: "apiVersion", ...honoured("must be networking.k8s.io/v1 (v1beta1 was removed in Kubernetes 1.22)") },
-  { field: "kind", ...honoured("Ingress; a `List` or `IngressList` of them is unpacked; other kinds are skipped with a note") },
-  { field: "metadata.name", ...honoured("names the Ingress in every message; the same namespace and name twice is refused (kubectl would keep only the last)") },
-  { field: "metadata.namespace", ...honoured("identifies the Ingress with its name. Pools are not namespaced: a service name means the same pool in every namespace") },
-  { field: "metadata.annotations", ...honoured("each as the annotation table says; stored with the config, so changing one is a new version") },
-  { field: "metadata.labels", ...honoured("no effect on routing, here as in ingress-nginx") },
-  ...["uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink", "finalizers", "ownerReferences", "generateName", "clusterName"].map(
-    (name) => ({ field: `metadata.${name}`, ...honoured(SERVER_WRITTEN) }),
-  ),
-  { field: "spec.ingressClassName", ...honoured("the Ingress's class: --ingress-class keeps only Ingresses of that class") },
-  { field: "spec.rules[].host", ...honoured("see [Matching rules](#matching-rules)") },
-  { field: "spec.rules[].http.paths[].path", ...honoured("see [Matching rules](#matching-rules)") },
-  { field: "spec.rules[].http.paths[].pathType", ...honoured("see [Matching rules](#matching-rules)") },
-  { field: "spec.rules[].http.paths[].backend.service.name", ...honoured("the pool that serves the path") },
-  {
-    field: "spec.rules[].http.paths[].backend.service.port",
-    ...ignored("required, as Kubernetes requires it, but the pool's origin URLs carry the port. Named in no note (every backend has one); one pool named with two different ports is refused"),
-  },
-  { field: "spec.rules[].http.paths[].backend.resource", ...honoured("its `name` is the pool that serves the path (`apiGroup` and `kind` are not read)") },
-  { field: "spec.defaultBackend", ...honoured("where requests no rule matches go (at most one across all documents)") },
-  {
-    field: "spec.tls",
-    ...honoured(
-      'Cloudflare terminates TLS at the edge, so certificates are not needed; the listed hosts are redirected from HTTP to HTTPS (308) unless ssl-redirect is "false", and their HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx\'s ConfigMap defaults); a note says so',
-    ),
-  },
-  { field: "status", ...honoured(SERVER_WRITTEN) },
-];

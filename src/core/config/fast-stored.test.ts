@@ -41,6 +41,11 @@ describe("the prepared form", () => {
     expect(encodePrepared({ ...parsed(document), somethingNew: [1] } as never)).toBeUndefined();
   });
 
+  it("is not made for a path with filters (compiled actions are not carried), so the filters are never dropped", () => {
+    const withFilters = { ...document, rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 10 } }] }] } }] };
+    expect(encodePrepared(parsed(withFilters))).toBeUndefined();
+  });
+
   it("refuses a shape it does not know", () => {
     const prepared = encodePrepared(parsed(document))!;
     expect(decodePrepared({ ...prepared, v: 2 })).toBeUndefined();

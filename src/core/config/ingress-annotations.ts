@@ -4,7 +4,8 @@
 // judged here with what the Ingress holds ("false") or after every file is
 // read ("true": ingress-pairs.ts); the canary and affinity annotations are
 // compiled in ingress-canary-affinity.ts.
-import { CONTROLLER_PREFIXES, NGINX_ANNOTATIONS, NGINX_PREFIX, OTHER_ANNOTATIONS, TOOL_PREFIXES, type AnnotationVerdict } from "./annotations";
+import { NGINX_ANNOTATIONS, NGINX_PREFIX, type AnnotationVerdict } from "./annotations";
+import { CONTROLLER_PREFIXES, OTHER_ANNOTATIONS, TOOL_PREFIXES } from "./manifest-verdicts";
 import { got } from "./messages";
 import { child, type DocLocation } from "./locations";
 import { addNote, addProblem, addWarning, type MergeState } from "./merge-state";

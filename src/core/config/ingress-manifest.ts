@@ -5,12 +5,14 @@
 // pkg/apis/networking/validation/validation.go, ValidateIngressSpec). The
 // rules and backends themselves are validated by parseConfig on the merged
 // document, with the schema native documents share (ingress-schema.ts). What
-// edge-ingress does with each field and annotation is in annotations.ts.
+// edge-ingress does with each field and annotation is in annotations.ts and
+// manifest-verdicts.ts.
 import * as v from "valibot";
-import { INGRESS_FIELDS } from "./annotations";
+import { INGRESS_FIELDS } from "./manifest-verdicts";
 import { judgeAnnotations, REWRITE_TARGET, SSL_REDIRECT, USE_REGEX } from "./ingress-annotations";
 import { authFilters } from "./ingress-auth";
 import { readIngressPolicies, withAffinity } from "./ingress-canary-affinity";
+import { noteCanaryInherited, trafficFilters } from "./ingress-traffic-policies";
 import { ingressRecord, readTls } from "./ingress-record";
 import { annotationFilters, withPathFilters } from "./ingress-rewrites";
 import { readHostAnnotations } from "./ingress-hosts";
@@ -113,17 +115,19 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   const policies = readIngressPolicies(annotations, paths, paths.some((p) => p.pathType === "ImplementationSpecific"), at, state);
   if (policies.canary) {
     // Its paths become canaries of the main Ingress's paths once every file is read (ingress-pairs.ts); its rules stay out of the merge.
+    noteCanaryInherited(annotations, at, state);
     if (spec.defaultBackend !== undefined) {
       addProblem(state, child(at, "spec", "defaultBackend"),
         "a canary Ingress takes part of the traffic of another Ingress's paths; a defaultBackend has no main Ingress path to share: move it to a non-canary Ingress");
     }
   } else {
     const filtersFor = annotationFilters(annotations, at, state);
-    // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then the rewrites.
+    // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then CORS, body size, timeouts and the error backend, then the rewrites.
     const policyFor = ingressPathFilters(annotations, spec.tls, at, state);
     // Authentication comes next (request/stages.ts: after the HTTPS redirect and the access lists).
     const auth = authFilters(annotations, at, state);
-    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => [...policyFor(isRecord(rule) ? rule.host : undefined), ...auth, ...filtersFor(p)])), policies.affinity);
+    const withTraffic = trafficFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
+    const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => withTraffic([...policyFor(isRecord(rule) ? rule.host : undefined), ...auth], filtersFor(p)))), policies.affinity);
     merged.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
     readHostAnnotations(annotations, merged, at, state);
     readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);

@@ -74,6 +74,11 @@ const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
 export function mergeDocuments(documents: readonly SourceDocument[], options: MergeOptions = {}): MergeResult {
   const state = newMergeState(options);
   for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
+  for (const named of state.annotationPools ?? []) {
+    if (named.pool in state.pools) continue;
+    addProblem(state, named.at, `must name a pool (a service), got ${got(named.pool)} (pools: ${Object.keys(state.pools).join(", ") || "none"})`);
+    named.drop();
+  }
   checkIngressPairs(state);
   applyHostAliases(state);
   checkHttpsBackends(state);

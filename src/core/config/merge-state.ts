@@ -66,6 +66,8 @@ export interface MergeState {
   /** Native per-host policies, each with where it was written. */
   hosts?: { readonly value: unknown; readonly at: DocLocation }[];
   defaultBackend?: { readonly value: unknown; readonly pool: string; readonly at: DocLocation };
+  /** Pools named by annotations (default-backend), checked once every file is read; `drop` removes what named it. */
+  annotationPools?: { readonly pool: string; readonly at: DocLocation; readonly drop: () => void }[];
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
   statusPath?: { readonly value: unknown; readonly at: DocLocation };
 }

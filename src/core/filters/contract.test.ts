@@ -23,6 +23,10 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   RewriteTarget: { pattern: "/a(/|$)(.*)", target: "/$2", caseInsensitive: true },
   AppRoot: { path: "/app" },
   StaticRedirect: { location: "https://www.example.org/", statusCode: 308 },
+  NginxCORS: { allowOrigin: ["https://app.example:4443", "http://*.example.com"], allowCredentials: false, maxAgeSeconds: 600 },
+  RequestBodyLimit: { maxBytes: 8 * 1024 * 1024 },
+  BackendTimeouts: { responseMs: 5000, uploadIdleMs: 10000 },
+  ErrorBackend: { backendRef: { name: "shadow" }, statusCodes: [404, 503], ingressName: "app" },
   BasicAuth: { secret: "USERS", realm: "Staff" },
   ExternalAuth: { url: "https://auth.example/check", responseHeaders: ["x-user"], signin: "https://login.example/start" },
 };

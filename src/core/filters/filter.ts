@@ -12,6 +12,8 @@
 import type { BasicCredentials } from "../policy/basic-auth";
 import type { Htpasswd } from "../policy/htpasswd";
 
+import type { ErrorBackendPlan } from "./error-backend";
+
 /** An answer the router makes itself instead of asking an origin. */
 export interface LocalAnswer {
   readonly status: number;
@@ -71,6 +73,14 @@ export interface FilterRequest {
   readonly country: string | undefined;
   /** request.cf.asn, if the runtime gave one. */
   readonly asn: number | undefined;
+  /** Largest request body the origin may receive (RequestBodyLimit); undefined: no limit. */
+  maxBodyBytes?: number | undefined;
+  /** Where errors go instead (ErrorBackend); undefined: the origin's answers reach the client. */
+  errorBackend?: ErrorBackendPlan | undefined;
+  /** BackendTimeouts: the per-try deadline for response headers, instead of the pool's timeoutMs. */
+  responseTimeoutMs?: number | undefined;
+  /** BackendTimeouts: the longest upload pause, instead of the pool's uploadIdleTimeoutMs. */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 /** The origin's response on its way to the client. */
@@ -84,9 +94,10 @@ export interface FilterResponse {
 /**
  * Where a filter's request step runs in the fixed order of evaluation
  * (src/core/request/stages.ts): HTTPS redirect, then access lists, then
- * authentication, then every other filter in the order written.
+ * CORS preflights, then authentication, then every other filter in the
+ * order written.
  */
-export type FilterStage = "https" | "access" | "auth";
+export type FilterStage = "https" | "access" | "preflight" | "auth";
 
 /**
  * The router error codes a filter's refusal may carry: each is one of

@@ -4,11 +4,15 @@
 import * as v from "valibot";
 import { got } from "../config/messages";
 import { accessControl } from "./access-control";
+import { backendTimeouts } from "./backend-timeouts";
 import { basicAuth } from "./basic-auth";
+import { requestBodyLimit } from "./body-limit";
 import { cors } from "./cors";
+import { errorBackend } from "./error-backend";
 import { externalAuth } from "./external-auth";
 import { httpsRedirect } from "./https-redirect";
 import type { FilterModule } from "./module";
+import { nginxCors } from "./nginx-cors";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
 import { requestRedirect } from "./request-redirect";
@@ -23,7 +27,9 @@ export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModi
   // edge-ingress's own, for what ingress-nginx annotations ask (the https and access stages, request/stages.ts).
   httpsRedirect, accessControl, strictTransportSecurity,
   // The auth stage: an asynchronous request step (filter.ts).
-  basicAuth, externalAuth]);
+  basicAuth, externalAuth,
+  // ingress-nginx's CORS, proxy-body-size, default-backend/custom-http-errors and proxy-*-timeout.
+  nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { mergeDocuments, locateProblem } from "../config/manifests";
 import { parseConfig } from "../config/parse";
 import { compileRuntime } from "../runtime";
+import { filtersByType } from "../filters/registry";
 import { outcomeOf, simulate, type SimulatedRequest } from "./simulate";
+import { inEvaluationOrder } from "./stages";
 
 const POOLS = { pools: { web: { origins: [{ url: "https://web.example.net" }] }, plain: { origins: [{ url: "http://plain.example.net" }] } } };
 
@@ -193,5 +195,21 @@ describe("per-host policies (native hosts)", () => {
       'c.yaml[0]: hosts[1].host: "x.example.com" is listed twice: put all its filters in one entry',
       'c.yaml[0]: hosts[2].host: must be a lower-case DNS name, optionally starting with "*." (e.g. "api.example.com", "*.example.com"), got "bad host"',
     ]);
+  });
+});
+
+describe("the order of a path's filters", () => {
+  const ctx = { pools: new Set(["web"]), matchPathTypes: ["PathPrefix"], namespace: "default", onBackendRef: false };
+  const compiled = (type: string, raw: unknown) => filtersByType.get(type)!.compile(raw as never, ctx);
+
+  it("puts NginxCORS's preflight after the access lists and before authentication, whatever order they are written in", () => {
+    const written = [
+      compiled("RequestHeaderModifier", { set: [{ name: "x-a", value: "1" }] }),
+      compiled("BasicAuth", { secret: "USERS" }),
+      compiled("NginxCORS", {}),
+      compiled("AccessControl", { allowSourceRanges: ["10.0.0.0/8"] }),
+      compiled("HTTPSRedirect", {}),
+    ];
+    expect(inEvaluationOrder(written).map((f) => f.type)).toEqual(["HTTPSRedirect", "AccessControl", "NginxCORS", "BasicAuth", "RequestHeaderModifier"]);
   });
 });

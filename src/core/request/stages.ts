@@ -4,8 +4,12 @@
 //      enforces HTTPS is redirected, and nothing else is looked at),
 //   2. the access lists (client address, country, ASN: a denied request
 //      gets 403 and never reaches an origin),
-//   3. authentication,
-//   4. every other filter, in the order written,
+//   3. ingress-nginx's CORS preflight answer (NginxCORS): browsers send a
+//      preflight without credentials, and ingress-nginx answers it before
+//      authentication (its `return 204` runs in nginx's rewrite phase, auth
+//      in the access phase); the answer reveals no data and asks no origin,
+//   4. authentication,
+//   5. every other filter, in the order written,
 // whatever order a manifest lists them in. So a client is never asked for a
 // password over plain HTTP, and a denied address never learns whether a
 // password would have worked. Filters are put in this order once, when a
@@ -13,9 +17,9 @@
 import type { Filter, FilterRequest, FilterStage, LocalAnswer } from "../filters/filter";
 
 /** The stages in the order they run; filters without a stage come after them all. */
-export const STAGE_ORDER: readonly FilterStage[] = Object.freeze(["https", "access", "auth"]);
+export const STAGE_ORDER: readonly FilterStage[] = Object.freeze(["https", "access", "preflight", "auth"]);
 
-const RANK: Readonly<Record<FilterStage, number>> = { https: 0, access: 1, auth: 2 };
+const RANK: Readonly<Record<FilterStage, number>> = { https: 0, access: 1, preflight: 2, auth: 3 };
 const UNSTAGED = STAGE_ORDER.length;
 
 function rank(filter: Filter): number {

@@ -1,0 +1,275 @@
+// ingress-nginx's CORS, body-size, error-backend and timeout annotations, and
+// their native and HTTPRoute filters, through the Worker in workerd against
+// real origins: preflights answered by the router (after the access lists),
+// bodies over the limit refused before (Content-Length) or while (chunked)
+// reaching the origin, error backends beside session affinity.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mergeDocuments } from "../src/core/config/manifests";
+import { startOrigin, type TestOrigin } from "./support/origins";
+import { startWorker, type TestWorker } from "./support/worker";
+
+let worker: TestWorker;
+let origin: TestOrigin;
+
+beforeEach(async () => {
+  origin = await startOrigin("a");
+  worker = await startWorker();
+});
+afterEach(async () => {
+  await worker?.dispose();
+  await origin?.close();
+});
+
+/** An Ingress with these annotations (nginx prefix added) for host app.example.com, merged as the CLI does. */
+function ingressDocument(annotations: Record<string, string>, pools: Record<string, unknown>) {
+  const ingress = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: "app", annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`nginx.ingress.kubernetes.io/${k}`, v])) },
+    spec: { rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
+  };
+  const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools } }, { file: "a.yaml", index: 1, value: ingress }]);
+  expect(merged.problems).toEqual([]);
+  return merged.document;
+}
+
+async function applyIngress(annotations: Record<string, string>, pools: Record<string, unknown> = { web: { origins: [{ url: origin.url }] } }): Promise<void> {
+  await worker.putConfig(ingressDocument(annotations, pools));
+}
+
+async function* chunks(count: number, size: number): AsyncIterable<Buffer> {
+  for (let i = 0; i < count; i++) yield Buffer.alloc(size, 0x62);
+}
+
+describe("enable-cors", () => {
+  it("answers a preflight with 204 at the edge; the origin never sees it", async () => {
+    await applyIngress({ "enable-cors": "true", "cors-allow-origin": "https://web.example" });
+    const response = await worker.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { origin: "https://web.example", "access-control-request-method": "PUT" } });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://web.example");
+    expect(response.headers.get("access-control-allow-methods")).toBe("GET, PUT, POST, DELETE, PATCH, OPTIONS");
+    expect(response.headers.get("access-control-max-age")).toBe("1728000");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("adds the headers to the origin's answer for an allowed origin only", async () => {
+    await applyIngress({ "enable-cors": "true", "cors-allow-origin": "https://*.example.net", "cors-allow-credentials": "false" });
+    const allowed = await worker.fetch("app.example.com", "/", { headers: { origin: "https://web.example.net" } });
+    await allowed.arrayBuffer();
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://web.example.net");
+    expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
+    const other = await worker.fetch("app.example.com", "/", { headers: { origin: "https://a.b.example.net" } });
+    await other.arrayBuffer();
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    expect(origin.requests).toHaveLength(2);
+  });
+
+  it("comes after the access lists: a preflight from a refused address gets 403, an allowed one 204; the origin sees neither", async () => {
+    await applyIngress({ "enable-cors": "true", "whitelist-source-range": "10.0.0.0/8" });
+    const preflight = { origin: "https://web.example", "access-control-request-method": "PUT" };
+    const refused = await worker.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { ...preflight, "cf-connecting-ip": "192.0.2.7" } });
+    await refused.arrayBuffer();
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("x-edge-ingress-error")).toBe("forbidden");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const allowed = await worker.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { ...preflight, "cf-connecting-ip": "10.1.2.3" } });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("*");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("answers a preflight before authentication, as ingress-nginx does (browsers send none with credentials); other requests still need them", async () => {
+    // alice's password is "test" ({SHA}, as `htpasswd -s` writes it).
+    const own = await startWorker({ secrets: { APP_USERS: "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=" } });
+    try {
+      await own.putConfig(ingressDocument({ "enable-cors": "true", "cors-allow-origin": "https://web.example", "auth-type": "basic", "auth-secret": "APP_USERS" }, { web: { origins: [{ url: origin.url }] } }));
+      const preflight = await own.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { origin: "https://web.example", "access-control-request-method": "PUT" } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("https://web.example");
+      const anonymous = await own.fetch("app.example.com", "/api", { method: "PUT", headers: { origin: "https://web.example" } });
+      await anonymous.arrayBuffer();
+      expect(anonymous.status).toBe(401);
+      expect(origin.requests).toEqual([]);
+      const signedIn = await own.fetch("app.example.com", "/api", { headers: { origin: "https://web.example", authorization: `Basic ${Buffer.from("alice:test").toString("base64")}` } });
+      await signedIn.arrayBuffer();
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.get("access-control-allow-origin")).toBe("https://web.example");
+    } finally {
+      await own.dispose();
+    }
+  });
+
+  it("is an NginxCORS filter on an HTTPRoute rule too", async () => {
+    await worker.putConfig({
+      pools: { web: { origins: [{ url: origin.url }] } },
+      gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+      httpRoutes: [{
+        name: "api", parentRefs: [{ name: "gw" }], hostnames: ["route.example.com"],
+        rules: [{ filters: [{ type: "NginxCORS", nginxCors: { allowOrigin: ["https://*.example.net"], maxAgeSeconds: 60 } }], backendRefs: [{ name: "web" }] }],
+      }],
+    });
+    const preflight = await worker.fetch("route.example.com", "/x", { method: "OPTIONS", headers: { origin: "https://a.example.net", "access-control-request-method": "PUT" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://a.example.net");
+    expect(preflight.headers.get("access-control-max-age")).toBe("60");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("passes OPTIONS through to the origin without enable-cors", async () => {
+    await applyIngress({ "enable-cors": "false" });
+    const response = await worker.fetch("app.example.com", "/", { method: "OPTIONS", headers: { origin: "https://web.example" } });
+    await response.arrayBuffer();
+    expect(response.status).toBe(200);
+    expect(origin.requests).toHaveLength(1);
+  });
+});
+
+describe("proxy-body-size", () => {
+  it("answers 413 in the router's error format by Content-Length, before contacting the origin", async () => {
+    await applyIngress({ "proxy-body-size": "1k" });
+    const response = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(1025, 0x61) });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("x-edge-ingress-error")).toBe("body-too-large");
+    expect(await response.text()).toContain("1024 bytes");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("lets a body of exactly the limit through", async () => {
+    await applyIngress({ "proxy-body-size": "1k" });
+    const response = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(1024, 0x61) });
+    expect(response.status).toBe(200);
+    expect((await response.json()) as { bytes: number }).toMatchObject({ bytes: 1024 });
+  });
+
+  it("stops a chunked body at the limit with 413; the origin never gets a complete request", async () => {
+    await applyIngress({ "proxy-body-size": "4k" });
+    const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 1024) });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("x-edge-ingress-error")).toBe("body-too-large");
+    await response.text();
+    expect(origin.requests.filter((r) => r.bodyBytes > 4096)).toEqual([]);
+  });
+
+  it('"0" means no limit', async () => {
+    await applyIngress({ "proxy-body-size": "0" });
+    const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(64, 1024) });
+    expect(response.status).toBe(200);
+    expect((await response.json()) as { bytes: number }).toMatchObject({ bytes: 65536 });
+  });
+
+  it("is a RequestBodyLimit filter on a native path too", async () => {
+    await worker.putConfig({
+      pools: { web: { origins: [{ url: origin.url }] } },
+      rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 10 } }] }] } }],
+    });
+    const response = await worker.fetch("app.example.com", "/upload", { method: "POST", body: "more than ten bytes" });
+    expect(response.status).toBe(413);
+    expect(origin.requests).toEqual([]);
+  });
+});
+
+describe("default-backend and custom-http-errors", () => {
+  let errors: TestOrigin;
+  beforeEach(async () => {
+    errors = await startOrigin("errors");
+  });
+  afterEach(() => errors?.close());
+
+  it("sends a request its pool cannot connect to to the default-backend", async () => {
+    await origin.closePort();
+    await applyIngress({ "default-backend": "error-pages" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
+    const response = await worker.fetch("app.example.com", "/page?x=1");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-origin")).toBe("errors");
+    await response.arrayBuffer();
+    expect(errors.requests.map((r) => r.url)).toEqual(["/page?x=1"]);
+  });
+
+  it("replaces a listed origin status by the default-backend's answer, with ingress-nginx's headers and without the client's credentials", async () => {
+    origin.mode = { kind: "status", status: 404 };
+    await applyIngress({ "default-backend": "error-pages", "custom-http-errors": "404,503" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
+    const response = await worker.fetch("app.example.com", "/missing?q=1", { headers: { accept: "application/json", cookie: "session=secret", authorization: "Bearer secret" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-origin")).toBe("errors");
+    await response.arrayBuffer();
+    const seen = errors.requests[0]?.headers;
+    expect(seen).toMatchObject({ "x-code": "404", "x-format": "application/json", "x-original-uri": "/missing?q=1", "x-ingress-name": "app", "x-namespace": "default", "x-service-name": "web" });
+    expect(seen?.["x-request-id"]).toBe(origin.requests[0]?.headers["x-request-id"]);
+    expect(seen?.cookie).toBeUndefined();
+    expect(seen?.authorization).toBeUndefined();
+  });
+
+  it("pins no session to an origin that could not be reached: the default-backend's answer sets no affinity cookie", async () => {
+    await origin.closePort();
+    await applyIngress(
+      { "default-backend": "error-pages", affinity: "cookie", "session-cookie-name": "sid" },
+      { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } },
+    );
+    const response = await worker.fetch("app.example.com", "/page");
+    await response.arrayBuffer();
+    expect(response.headers.get("x-origin")).toBe("errors");
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("keeps the session's cookie when the origin answered and a listed status was replaced", async () => {
+    origin.mode = { kind: "status", status: 503 };
+    await applyIngress(
+      { "default-backend": "error-pages", "custom-http-errors": "503", affinity: "cookie", "session-cookie-name": "sid" },
+      { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } },
+    );
+    const response = await worker.fetch("app.example.com", "/page");
+    await response.arrayBuffer();
+    expect(response.headers.get("x-origin")).toBe("errors");
+    expect(response.headers.get("set-cookie")).toMatch(/^sid=/);
+  });
+
+  it("passes a status it does not list through", async () => {
+    origin.mode = { kind: "status", status: 418 };
+    await applyIngress({ "default-backend": "error-pages", "custom-http-errors": "404" }, { web: { origins: [{ url: origin.url }] }, "error-pages": { origins: [{ url: errors.url }] } });
+    const response = await worker.fetch("app.example.com", "/teapot");
+    expect(response.status).toBe(418);
+    await response.arrayBuffer();
+    expect(errors.requests).toEqual([]);
+  });
+
+  it("refuses custom-http-errors without a default-backend", () => {
+    const ingress = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "app", annotations: { "nginx.ingress.kubernetes.io/custom-http-errors": "404" } }, spec: { rules: [{ host: "a.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] } };
+    const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools: { web: { origins: [{ url: origin.url }] } } } }, { file: "a.yaml", index: 1, value: ingress }]);
+    expect(merged.problems.map((p) => p.message).join("\n")).toMatch(/needs nginx.ingress.kubernetes.io\/default-backend/);
+  });
+});
+
+describe("RequestBodyLimit and BackendTimeouts on an HTTPRoute rule", () => {
+  const route = (filters: unknown[]) => ({
+    pools: { web: { origins: [{ url: origin.url }], timeoutMs: 600_000 } },
+    gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+    httpRoutes: [{ name: "api", parentRefs: [{ name: "gw" }], hostnames: ["route.example.com"], rules: [{ filters, backendRefs: [{ name: "web" }] }] }],
+  });
+
+  it("refuses a body over the limit with 413, as on an Ingress", async () => {
+    await worker.putConfig(route([{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 10 } }]));
+    const large = await worker.fetch("route.example.com", "/upload", { method: "POST", body: "more than ten bytes" });
+    expect(large.status).toBe(413);
+    expect(large.headers.get("x-edge-ingress-error")).toBe("body-too-large");
+    expect(origin.requests).toEqual([]);
+  });
+
+  it("bounds the wait for the origin's headers, instead of the pool's timeoutMs", async () => {
+    await worker.putConfig(route([{ type: "BackendTimeouts", backendTimeouts: { responseMs: 1000 } }]));
+    origin.mode = { kind: "hang" };
+    const slow = await worker.fetch("route.example.com", "/slow");
+    expect(slow.status).toBe(504);
+    expect(slow.headers.get("x-edge-ingress-error")).toBe("origin-timeout");
+  });
+});
+
+describe("proxy-read-timeout", () => {
+  it("answers 504 when the origin's headers take longer than the Ingress allows, before the pool's deadline", async () => {
+    origin.mode = { kind: "hang" };
+    await applyIngress({ "proxy-read-timeout": "1" }, { web: { origins: [{ url: origin.url }], timeoutMs: 600_000 } });
+    const response = await worker.fetch("app.example.com", "/slow");
+    expect(response.status).toBe(504);
+    expect(response.headers.get("x-edge-ingress-error")).toBe("origin-timeout");
+  });
+});
