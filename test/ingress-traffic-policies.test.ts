@@ -100,6 +100,35 @@ describe("enable-cors", () => {
     }
   });
 
+  it("answers the Gateway API CORS filter's preflights before authentication too", async () => {
+    const own = await startWorker({ secrets: { APP_USERS: "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=" } });
+    try {
+      await own.putConfig({
+        pools: { web: { origins: [{ url: origin.url }] } },
+        gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+        httpRoutes: [{
+          name: "api", parentRefs: [{ name: "gw" }], hostnames: ["gw-cors.example.com"],
+          rules: [{
+            filters: [
+              { type: "BasicAuth", basicAuth: { secret: "APP_USERS" } },
+              { type: "CORS", cors: { allowOrigins: ["https://web.example"], allowMethods: ["PUT"] } },
+            ],
+            backendRefs: [{ name: "web" }],
+          }],
+        }],
+      });
+      const preflight = await own.fetch("gw-cors.example.com", "/api", { method: "OPTIONS", headers: { origin: "https://web.example", "access-control-request-method": "PUT" } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-methods")).toBe("PUT");
+      const anonymous = await own.fetch("gw-cors.example.com", "/api", { method: "PUT", headers: { origin: "https://web.example" } });
+      await anonymous.arrayBuffer();
+      expect(anonymous.status).toBe(401);
+      expect(origin.requests).toEqual([]);
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it("is an NginxCORS filter on an HTTPRoute rule too", async () => {
     await worker.putConfig({
       pools: { web: { origins: [{ url: origin.url }] } },

@@ -95,6 +95,8 @@ export const cors = defineFilter<Raw>({
 
     return frozenFilter({
       type: "CORS",
+      // Its request step answers preflights only, and browsers send those without credentials: before authentication (request/stages.ts).
+      stage: "preflight",
       onRequest(request) {
         const origin = request.clientHeaders.get("origin");
         if (origin === null || request.method !== "OPTIONS" || !request.clientHeaders.has("access-control-request-method")) return undefined;

@@ -4,10 +4,11 @@
 //      enforces HTTPS is redirected, and nothing else is looked at),
 //   2. the access lists (client address, country, ASN: a denied request
 //      gets 403 and never reaches an origin),
-//   3. ingress-nginx's CORS preflight answer (NginxCORS): browsers send a
-//      preflight without credentials, and ingress-nginx answers it before
-//      authentication (its `return 204` runs in nginx's rewrite phase, auth
-//      in the access phase); the answer reveals no data and asks no origin,
+//   3. the answer to a CORS preflight (NginxCORS and the Gateway API's
+//      CORS): browsers send a preflight without credentials, and
+//      ingress-nginx answers it before authentication (its `return 204`
+//      runs in nginx's rewrite phase, auth in the access phase); the answer
+//      reveals no data and asks no origin,
 //   4. authentication,
 //   5. every other filter, in the order written,
 // whatever order a manifest lists them in. So a client is never asked for a
