@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
   const store = new ConfigStore(deps);
   const stats = new IsolateStats(deps.nowMs);
   const ejector = new PassiveEjector(deps.nowMs, (key, untilMs) => stats.recordEjection(key, untilMs));
-  const observer = new RequestObserver({ stats, log: deps.log, nowMs: deps.nowMs });
+  const observer = new RequestObserver({ stats, log: deps.log, nowMs: deps.nowMs, random: deps.random });
   const status = new StatusPages({ stats, ejector, nowMs: deps.nowMs, log: deps.log });
   const newRequestId = () => crypto.randomUUID();
   // The var is a string that never changes within an isolate: parsed once per distinct value.
