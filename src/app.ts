@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps = { random: Math.random, nowMs: Date.now
         log: deps.log,
         trace,
         random: deps.random,
-        waitUntil: (p) => ctx.waitUntil(p),
+        background: ctx,
       });
       observer.finish(trace, request, response.status, undefined, env);
       return response;

@@ -15,7 +15,7 @@ import { RouterError } from "../errors";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import { sendMirrors } from "../edge/mirror";
 import { upstreamHostFor } from "../core/request/upstream-host";
-import { stickyPicker, withSetCookie } from "../edge/sticky";
+import { stickyPicker, withSetCookie, type StickyPicker } from "../edge/sticky";
 import type { Logger } from "../log";
 import type { ProxyTrace } from "./trace";
 
@@ -38,8 +38,8 @@ export interface ProxyContext {
   /** Uniform in [0, 1): weighted backends and mirror fractions. */
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
-  /** Keeps mirrored copies running after the response is sent. */
-  readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /** Keeps mirrored copies running after the response is sent (the invocation's ExecutionContext). */
+  readonly background?: { waitUntil(promise: Promise<unknown>): void };
   /** Told what routing and each attempt decided, for logs and metrics. */
   readonly trace?: ProxyTrace;
 }
@@ -103,10 +103,10 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const hasBody = requestHasBody(request.headers);
   const upstream = decision.upstream;
   let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
-  if (upstream.mirrors.length > 0 && ctx.waitUntil) {
+  if (upstream.mirrors.length > 0 && ctx.background) {
     const [mine, copy] = body === null ? [null, null] : body.tee();
     body = mine;
-    ctx.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
+    ctx.background.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
   }
   const plan = retryPlan(decision.action, pool, request.method, hasBody);
   const options: ForwardOptions = {
@@ -118,21 +118,20 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
     body,
   };
-  const hostFor = (origin: Origin) => upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
   const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, url, route: decision.match.route, backend: decision.backend });
-  const response = await sendWithRetries(request, candidates, (c) => sticky.pick(c), pool, options, plan, ctx, hostFor);
+  const response = await sendWithRetries(request, candidates, sticky, pool, options, plan, ctx, upstream);
   return withSetCookie(applyResponseFilters(response, decision.responseFilters, upstream), sticky.setCookie);
 }
 
 async function sendWithRetries(
   request: Request,
   candidates: readonly Origin[],
-  pick: (candidates: readonly Origin[]) => Origin,
+  picker: StickyPicker,
   pool: Pool,
   options: ForwardOptions,
   plan: RetryPlan,
   ctx: ProxyContext,
-  hostFor: (origin: Origin) => string | undefined,
+  upstream: FilterRequest,
 ): Promise<Response> {
   const deadline = plan.requestTimeoutMs ? new AbortController() : undefined;
   const timer = deadline ? setTimeout(() => deadline.abort(), plan.requestTimeoutMs) : undefined;
@@ -141,16 +140,17 @@ async function sendWithRetries(
     let last: { result: ForwardResult; origin: Origin } | undefined;
     for (let tryIndex = 1; tryIndex <= plan.maxTries; tryIndex++) {
       // Another origin when there is one left untried; the default plan retries only on another origin.
-      const untried = candidates.filter((o) => !tried.has(o));
+      const untried = tryIndex === 1 ? candidates : candidates.filter((o) => !tried.has(o));
       if (tryIndex > 1 && plan.connectFailuresOnly && untried.length === 0) break;
       const wait = backoffBefore(plan, tryIndex);
       if (wait > 0) await sleep(wait, deadline?.signal);
       if (deadline?.signal.aborted) break;
-      const origin = pick(untried.length > 0 ? untried : candidates);
+      const origin = picker.pick(untried.length > 0 ? untried : candidates);
       tried.add(origin);
       const mayRetry = tryIndex < plan.maxTries;
       // A body can be sent once: a retried request has none (retryPlan only retries those).
-      const tryOptions = { ...options, upstreamHost: hostFor(origin), ...(tryIndex > 1 ? { body: null } : {}), ...(deadline ? { deadline: deadline.signal } : {}) };
+      const upstreamHost = upstreamHostFor(upstream.upstreamHost, upstream.hostname, pool, origin);
+      const tryOptions: ForwardOptions = { ...options, upstreamHost, body: tryIndex > 1 ? null : options.body, deadline: deadline?.signal };
       const result = await tryOrigin(request, origin, pool, tryOptions, ctx, mayRetry);
       last = { result, origin };
       if (result.kind === "response") {
@@ -164,7 +164,7 @@ async function sendWithRetries(
     if (last === undefined || deadline?.signal.aborted) throw timeoutError(pool, plan, last?.origin);
     return answer(last.result, last.origin, pool, plan);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
