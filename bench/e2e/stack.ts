@@ -12,8 +12,9 @@ import { spawnTracked, stop, waitForLine } from "../processes";
 import { startWorkerd, type WorkerdServer } from "../workerd/server";
 import type { LoadRequest } from "./load";
 
-export type Target = "router" | "passThrough" | "origin";
-export const TARGETS: readonly Target[] = ["router", "passThrough", "origin"];
+/** routerUnlogged: the same router with REQUEST_LOG_SAMPLE_RATE = "0", so the cost of the request log line shows. */
+export type Target = "router" | "routerUnlogged" | "passThrough" | "origin";
+export const TARGETS: readonly Target[] = ["router", "routerUnlogged", "passThrough", "origin"];
 
 export interface StackOptions {
   readonly repoRoot: string;
@@ -65,6 +66,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       routerVars: { CONFIG_CACHE_TTL_SECONDS: "3600", HEALTH_MAX_PROBES_PER_RUN: "50" },
       originUrl,
       ...(options.inspector ? { inspector: true } : {}),
+      unloggedRouter: true,
     });
     const stored = JSON.stringify({ version: `bench-${options.ruleCount}`, appliedAt: new Date().toISOString(), config: generated.document });
     const put = await fetch(`${server.kvAdminUrl}/__bench/values/${encodeURIComponent(KV_KEYS.config)}`, { method: "PUT", body: stored, signal: AbortSignal.timeout(30_000) });
@@ -83,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       server,
       origin,
-      urls: { router: server.routerUrl, passThrough: server.passThroughUrl, origin: originUrl },
+      urls: { router: server.routerUrl, routerUnlogged: server.routerUnloggedUrl!, passThrough: server.passThroughUrl, origin: originUrl },
       requests,
       async kvReads() {
         const response = await fetch(`${kvAdminUrl}/__bench/stats`, { signal: AbortSignal.timeout(10_000) });
