@@ -7,7 +7,7 @@ import type { Origin, Pool } from "../core/config/types";
 import type { Filter, FilterRequest, LocalAnswer } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { requestHasBody } from "../core/http/body";
-import { decide } from "../core/request/decide";
+import { decide, type IncomingRequest } from "../core/request/decide";
 import { choosePool } from "../core/request/origins";
 import { backoffBefore, retryPlan, type RetryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
@@ -56,16 +56,23 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // request.url carries the Host the client asked for (workerd builds it from
   // the Host header); the header itself may be rewritten by local tooling.
   const url = new URL(request.url);
-  const cf = request.cf as { country?: unknown; asn?: unknown } | undefined;
-  const incoming = {
+  const incoming: IncomingRequest = {
     method: request.method,
     url,
     headers: request.headers,
     clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
     requestId: ctx.requestId,
     // Access lists by country and network read these; off Cloudflare they may be missing (then unknown).
-    country: typeof cf?.country === "string" ? cf.country : undefined,
-    asn: typeof cf?.asn === "number" ? cf.asn : undefined,
+    // Read only when asked: the runtime parses request.cf from JSON on first access, about 30 µs
+    // of CPU per request in workerd given a cf object the size of the one Cloudflare sends.
+    get country() {
+      const country = (request.cf as { country?: unknown } | undefined)?.country;
+      return typeof country === "string" ? country : undefined;
+    },
+    get asn() {
+      const asn = (request.cf as { asn?: unknown } | undefined)?.asn;
+      return typeof asn === "number" ? asn : undefined;
+    },
   };
   const decision = decide(ctx.runtime, incoming, ctx.random ?? Math.random);
   if (decision.kind !== "bad-path") ctx.trace?.matched(url.host, decision.routedPath, decision.kind === "no-route" ? undefined : decision.match);
