@@ -5,7 +5,9 @@
 // shared machine's load falls on every variant alike. The measure is workerd
 // CPU per request from /proc; medians over rounds. Prints a table and writes
 // nothing. Usage:
-//   npx tsx bench/e2e/ab.ts base=/path/to/bundle new=/path/to/other[:VAR=value,VAR2=value] [--rounds 5 --round-seconds 4 --rules 10000 --connections 10]
+//   npx tsx bench/e2e/ab.ts base=/path/to/bundle new=/path/to/other[:VAR=value,VAR2=value] [--rounds 5 --round-seconds 4 --rules 10000 --connections 10] [--cf]
+// --cf gives every request a request.cf object the size of the one Cloudflare
+// sends (workerd's cfBlobHeader), which the runtime parses on first access.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -30,6 +32,7 @@ const { values, positionals } = parseArgs({
     "round-seconds": { type: "string", default: "4" },
     rules: { type: "string", default: "10000" },
     connections: { type: "string", default: "10" },
+    cf: { type: "boolean", default: false },
   },
 });
 const variants = positionals.map((spec) => {
@@ -42,6 +45,16 @@ const variants = positionals.map((spec) => {
 if (variants.length === 0) throw new Error("give at least one name=bundleDir");
 
 const q = JSON.stringify;
+/** A request.cf like Cloudflare's (field names from the Workers docs' IncomingRequestCfProperties; made-up values). */
+const CF_BLOB = JSON.stringify({
+  asn: 64500, asOrganization: "Example Networks", botManagement: { score: 99, verifiedBot: false, staticResource: false, ja3Hash: "0".repeat(32), ja4: "t13d1516h2_000000000000_000000000000", detectionIds: [] },
+  city: "London", clientAcceptEncoding: "gzip, deflate, br", clientTcpRtt: 12, clientQuicRtt: 0, colo: "LHR", continent: "EU", country: "GB", edgeRequestKeepAliveStatus: 1,
+  httpProtocol: "HTTP/2", latitude: "51.50000", longitude: "-0.12000", postalCode: "EC1A", region: "England", regionCode: "ENG", requestPriority: "", timezone: "Europe/London",
+  tlsCipher: "AEAD-AES128-GCM-SHA256", tlsClientHelloLength: "508", tlsClientRandom: "e".repeat(44), tlsClientExtensionsSha1: "f".repeat(28), tlsVersion: "TLSv1.3",
+  tlsClientAuth: { certPresented: "0", certVerified: "NONE", certRevoked: "0", certIssuerDN: "", certSubjectDN: "", certIssuerDNRFC2253: "", certSubjectDNRFC2253: "", certIssuerDNLegacy: "", certSubjectDNLegacy: "", certSerial: "", certIssuerSerial: "", certSKI: "", certIssuerSKI: "", certFingerprintSHA1: "", certFingerprintSHA256: "", certNotBefore: "", certNotAfter: "" },
+  tlsExportedAuthenticator: { clientFinished: "a".repeat(64), clientHandshake: "b".repeat(64), serverHandshake: "c".repeat(64), serverFinished: "d".repeat(64) },
+});
+const httpOptions = values.cf ? `(cfBlobHeader = "cf-blob")` : "()";
 const work = mkdtempSync(join(tmpdir(), "edge-ingress-ab-"));
 try {
   const { origin, originUrl } = await startOrigin(repoRoot);
@@ -55,7 +68,7 @@ try {
     const vars = Object.entries({ CONFIG_CACHE_TTL_SECONDS: "3600", ORIGIN: originUrl, ...v.vars }).map(([k, val]) => `(name = ${q(k)}, text = ${q(val)})`);
     services.push(`( name = "r${i}", worker = ( modules = [ (name = "router.js", esModule = embed "r${i}/router.js") ], compatibilityDate = ${q(compatibilityDate)}, compatibilityFlags = [${flags}],
         bindings = [ (name = "INGRESS_KV", kvNamespace = "kv"), ${vars.join(", ")} ], globalOutbound = "loopback" ) )`);
-    sockets.push(`( name = "r${i}", address = "127.0.0.1:0", http = (), service = "r${i}" )`);
+    sockets.push(`( name = "r${i}", address = "127.0.0.1:0", http = ${httpOptions}, service = "r${i}" )`);
   });
   copyFileSync(join(here, "kv-service.js"), join(work, "kv-service.js"));
   copyFileSync(join(here, "pass-through.js"), join(work, "pass-through.js"));
@@ -72,7 +85,7 @@ const config :Workerd.Config = (
   ],
   sockets = [
     ${sockets.join(",\n    ")},
-    ( name = "pass-through", address = "127.0.0.1:0", http = (), service = "pass-through" ),
+    ( name = "pass-through", address = "127.0.0.1:0", http = ${httpOptions}, service = "pass-through" ),
     ( name = "kv-admin", address = "127.0.0.1:0", http = (), service = "kv" ),
   ],
 );
@@ -102,7 +115,7 @@ const config :Workerd.Config = (
   const requests: LoadRequest[] = generated.samples
     .filter((s) => s.expectMatch)
     .slice(0, 64)
-    .map((s, i) => ({ method: "GET", path: s.pathAndQuery, headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}` } }));
+    .map((s, i) => ({ method: "GET", path: s.pathAndQuery, headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}`, ...(values.cf ? { "cf-blob": CF_BLOB } : {}) } }));
 
   const targets = [...variants.map((v, i) => ({ name: v.name, url: url(`r${i}`) })), { name: "pass-through", url: url("pass-through") }];
   for (const t of targets) {
@@ -132,7 +145,7 @@ const config :Workerd.Config = (
   const ptCpu = median(pt.cpu);
   const ptRps = median(pt.rps);
   const ptP50 = median(pt.p50);
-  process.stdout.write(`\n${rules} rules, ${connections} connections, ${rounds} rounds x ${values["round-seconds"]} s; medians (machine shared)\n`);
+  process.stdout.write(`\n${rules} rules, ${connections} connections${values.cf ? ", request.cf given" : ""}, ${rounds} rounds x ${values["round-seconds"]} s; medians (machine shared)\n`);
   process.stdout.write(`| target | workerd CPU / request | extra over pass-through | req/s | req/s vs pass-through | p50 vs pass-through | CPU per round | failures |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n`);
   for (const t of targets) {
     const e = stats.get(t.name)!;
