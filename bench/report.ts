@@ -108,7 +108,7 @@ export function renderE2e(results: BenchResults): string {
   );
   const kv = e2e.kvReads;
   return [
-    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation; autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves every Worker, one target at a time).`,
+    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation, each with a request.cf the size of Cloudflare's (workerd's cfBlobHeader; the runtime parses it when a Worker first reads it); autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves every Worker, one target at a time).`,
     "",
     table(["target", "requests/s", "p50", "p99", "workerd CPU / request", "origin CPU / request", "non-2xx", "errors"], rows),
     "",

@@ -21,6 +21,7 @@ import { workerdBinary } from "../workerd/server";
 import { runLoad, type LoadRequest } from "./load";
 import { median } from "./run";
 import { getOnce, startOrigin } from "./stack";
+import { CF_BLOB, CF_BLOB_HEADER } from "../workerd/cf-blob";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const here = join(repoRoot, "bench/workerd");
@@ -45,16 +46,7 @@ const variants = positionals.map((spec) => {
 if (variants.length === 0) throw new Error("give at least one name=bundleDir");
 
 const q = JSON.stringify;
-/** A request.cf like Cloudflare's (field names from the Workers docs' IncomingRequestCfProperties; made-up values). */
-const CF_BLOB = JSON.stringify({
-  asn: 64500, asOrganization: "Example Networks", botManagement: { score: 99, verifiedBot: false, staticResource: false, ja3Hash: "0".repeat(32), ja4: "t13d1516h2_000000000000_000000000000", detectionIds: [] },
-  city: "London", clientAcceptEncoding: "gzip, deflate, br", clientTcpRtt: 12, clientQuicRtt: 0, colo: "LHR", continent: "EU", country: "GB", edgeRequestKeepAliveStatus: 1,
-  httpProtocol: "HTTP/2", latitude: "51.50000", longitude: "-0.12000", postalCode: "EC1A", region: "England", regionCode: "ENG", requestPriority: "", timezone: "Europe/London",
-  tlsCipher: "AEAD-AES128-GCM-SHA256", tlsClientHelloLength: "508", tlsClientRandom: "e".repeat(44), tlsClientExtensionsSha1: "f".repeat(28), tlsVersion: "TLSv1.3",
-  tlsClientAuth: { certPresented: "0", certVerified: "NONE", certRevoked: "0", certIssuerDN: "", certSubjectDN: "", certIssuerDNRFC2253: "", certSubjectDNRFC2253: "", certIssuerDNLegacy: "", certSubjectDNLegacy: "", certSerial: "", certIssuerSerial: "", certSKI: "", certIssuerSKI: "", certFingerprintSHA1: "", certFingerprintSHA256: "", certNotBefore: "", certNotAfter: "" },
-  tlsExportedAuthenticator: { clientFinished: "a".repeat(64), clientHandshake: "b".repeat(64), serverHandshake: "c".repeat(64), serverFinished: "d".repeat(64) },
-});
-const httpOptions = values.cf ? `(cfBlobHeader = "cf-blob")` : "()";
+const httpOptions = values.cf ? `(cfBlobHeader = ${q(CF_BLOB_HEADER)})` : "()";
 const work = mkdtempSync(join(tmpdir(), "edge-ingress-ab-"));
 try {
   const { origin, originUrl } = await startOrigin(repoRoot);
@@ -115,7 +107,7 @@ const config :Workerd.Config = (
   const requests: LoadRequest[] = generated.samples
     .filter((s) => s.expectMatch)
     .slice(0, 64)
-    .map((s, i) => ({ method: "GET", path: s.pathAndQuery, headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}`, ...(values.cf ? { "cf-blob": CF_BLOB } : {}) } }));
+    .map((s, i) => ({ method: "GET", path: s.pathAndQuery, headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}`, ...(values.cf ? { [CF_BLOB_HEADER]: CF_BLOB } : {}) } }));
 
   const targets = [...variants.map((v, i) => ({ name: v.name, url: url(`r${i}`) })), { name: "pass-through", url: url("pass-through") }];
   for (const t of targets) {

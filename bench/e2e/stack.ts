@@ -9,6 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { KV_KEYS } from "../../src/core/config/stored";
 import { generateConfig } from "../generate";
 import { spawnTracked, stop, waitForLine } from "../processes";
+import { CF_BLOB, CF_BLOB_HEADER } from "../workerd/cf-blob";
 import { startWorkerd, type WorkerdServer } from "../workerd/server";
 import type { LoadRequest } from "./load";
 
@@ -78,7 +79,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       .map((s, i) => ({
         method: "GET",
         path: s.pathAndQuery,
-        headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}` },
+        // request.cf as on Cloudflare (the origin target ignores the header).
+        headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}`, [CF_BLOB_HEADER]: CF_BLOB },
       }));
     const kvAdminUrl = server.kvAdminUrl;
     const running = server;
