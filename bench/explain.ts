@@ -56,6 +56,13 @@ function explainE2e(results: BenchResults, targets: readonly TargetResult[]): st
       `- workerd used ${fmt(routerCpu, 0)} µs of CPU per router request and ${fmt(pass.workerdCpuUs, 0)} µs per pass-through request (medians, measured without a profiler): the router costs ${fmt(extra, 0)} µs (${fmt((100 * extra) / pass.workerdCpuUs, 0)}%) more per request. Were workerd's CPU the only limit, the throughput ratio would be the inverse CPU ratio, ${fmt(inverse, 2)}; it measured ${fmt(e2e.ratios.throughput, 2)}${cpuVerdict(e2e.ratios.throughput, inverse)}.`,
     );
   }
+  const unlogged = e2e.medians.routerUnlogged as typeof router | undefined;
+  if (unlogged?.workerdCpuUs !== undefined && routerCpu !== undefined && pass.workerdCpuUs !== undefined) {
+    const lineUs = routerCpu - unlogged.workerdCpuUs;
+    lines.push(
+      `- The request log line (one console.log of a JSON string per request): the same bundle in the same workerd with \`REQUEST_LOG_SAMPLE_RATE = "0"\` (no line for a plain success) used ${fmt(unlogged.workerdCpuUs, 0)} µs per request, ${fmt(unlogged.workerdCpuUs - pass.workerdCpuUs, 0)} µs more than the pass-through, and reached ${fmt(unlogged.requestsPerSecond / pass.requestsPerSecond, 2)} x its throughput (p50 ${fmt(unlogged.p50Ms / pass.p50Ms, 2)} x): the line accounts for about ${fmt(lineUs, 0)} µs of the ${fmt(routerCpu - pass.workerdCpuUs, 0)} µs. Local workerd writes every line to its stdout; on Cloudflare the line goes to Workers Logs instead, at a cost this run cannot see. The default stays one line per request (README, "Request logs").`,
+    );
+  }
   const profile = results.profiles.find((p) => p.runtime === "workerd" && p.mode === "router");
   if (profile && routerCpu !== undefined) {
     const parts: [string, number][] = [

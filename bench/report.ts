@@ -7,7 +7,14 @@ import { explainMisses } from "./explain";
 import { bytes, int, ms, table, us } from "./markdown";
 import type { TaskStats } from "./micro/measure";
 
-const TARGET_LABEL: Record<Target, string> = { router: "router (edge-ingress)", passThrough: "bare pass-through Worker", origin: "origin directly" };
+const TARGET_LABEL: Record<Target, string> = {
+  router: "router (edge-ingress)",
+  routerUnlogged: "router, request log lines off (REQUEST_LOG_SAMPLE_RATE = 0)",
+  passThrough: "bare pass-through Worker",
+  origin: "origin directly",
+};
+/** Targets a result holds (results saved before a target existed lack it). */
+const targetsIn = (e2e: NonNullable<BenchResults["e2e"]>) => (Object.keys(TARGET_LABEL) as Target[]).filter((t) => e2e.medians[t] !== undefined);
 
 const KIND_LABEL = { plain: "native paths, no filters", httpRoute: "HTTPRoute rules with conditions and weights", policies: "allow list + cookie affinity" } as const;
 
@@ -89,24 +96,34 @@ export function renderIsolate(results: BenchResults): string {
   ].join("\n");
 }
 
+/** What the request log line costs: the router with and without it, in the same run. */
+function unloggedNote(e2e: NonNullable<BenchResults["e2e"]>): string {
+  const off = e2e.medians.routerUnlogged as (typeof e2e.medians)["router"] | undefined;
+  const on = e2e.medians.router;
+  const pass = e2e.medians.passThrough;
+  if (!off) return "";
+  const cpuLess = on.workerdCpuUs !== undefined && off.workerdCpuUs !== undefined ? `, ${(on.workerdCpuUs - off.workerdCpuUs).toFixed(0)} µs less workerd CPU per request` : "";
+  return ` With the request log lines off (REQUEST_LOG_SAMPLE_RATE = 0): throughput ${(off.requestsPerSecond / pass.requestsPerSecond).toFixed(3)}, p50 ${(off.p50Ms / pass.p50Ms).toFixed(3)}${cpuLess}.`;
+}
+
 export function renderE2e(results: BenchResults): string {
   const e2e = results.e2e;
   if (!e2e) return "Not run.";
   const cpu = (n: number | undefined) => (n === undefined ? "n/a" : `${n.toFixed(0)} µs`);
-  const rows = (Object.keys(TARGET_LABEL) as Target[]).map((t) => {
+  const rows = targetsIn(e2e).map((t) => {
     const m = e2e.medians[t];
     return [TARGET_LABEL[t], int(m.requestsPerSecond), ms(m.p50Ms, 3), ms(m.p99Ms, 3), cpu(m.workerdCpuUs), cpu(m.originCpuUs), String(m.non2xx), String(m.errors)];
   });
-  const rounds = (Object.keys(TARGET_LABEL) as Target[]).flatMap((t) =>
+  const rounds = targetsIn(e2e).flatMap((t) =>
     e2e.roundStats[t].map((r, i) => [TARGET_LABEL[t], String(i + 1), int(r.requestsPerSecond), ms(r.p50Ms, 3), ms(r.p99Ms, 3), int(r.responses), cpu(r.cpuUsPerRequest["workerd"])]),
   );
   const kv = e2e.kvReads;
   return [
-    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation; autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves both Workers, one at a time).`,
+    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation, each with a request.cf the size of Cloudflare's (workerd's cfBlobHeader; the runtime parses it when a Worker first reads it); autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves every Worker, one target at a time).`,
     "",
     table(["target", "requests/s", "p50", "p99", "workerd CPU / request", "origin CPU / request", "non-2xx", "errors"], rows),
     "",
-    `Ratios router / pass-through: throughput ${e2e.ratios.throughput.toFixed(3)}, p50 ${e2e.ratios.p50.toFixed(3)}, p99 ${e2e.ratios.p99.toFixed(3)}.`,
+    `Ratios router / pass-through: throughput ${e2e.ratios.throughput.toFixed(3)}, p50 ${e2e.ratios.p50.toFixed(3)}, p99 ${e2e.ratios.p99.toFixed(3)}.${unloggedNote(e2e)}`,
     "",
     `KV reads (counted by the KV service): ${kv.beforeTraffic} before traffic, ${kv.afterFirstRequest} after the first request, ${kv.afterWarmup} after warm-up, ${kv.atEnd} at the end: ${kv.atEnd - kv.afterWarmup} during the measured rounds.`,
     `First request to the router (new isolate: KV read, parse and compile of the ${int(e2e.ruleCount)}-rule config, then the proxied request): ${ms(e2e.firstRequestMs, 1)}.`,

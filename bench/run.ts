@@ -16,6 +16,7 @@ const HELP = `Usage: npm run bench -- [options]
   --round-seconds S       seconds per round (default 5)
   --connections N         autocannon connections (default 10)
   --no-e2e                skip the end-to-end part
+  --e2e-only              only the end-to-end part (no micro-benchmark, fresh isolates or profiles); writes nothing unless --out is given
   --out FILE              where to write the report (default BENCHMARKS.md in full mode)
   --json FILE             also write the raw results as JSON
   --from-json FILE        render the report from results saved with --json, without measuring
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     "round-seconds": { type: "string" },
     connections: { type: "string" },
     "no-e2e": { type: "boolean", default: false },
+    "e2e-only": { type: "boolean", default: false },
     out: { type: "string" },
     json: { type: "string" },
     "from-json": { type: "string" },
@@ -61,9 +63,12 @@ const e2e =
         roundSeconds: positive("round-seconds", values["round-seconds"], base.e2e.roundSeconds),
         connections: positive("connections", values.connections, base.e2e.connections),
       };
+const e2eOnly = values["e2e-only"];
+if (e2eOnly && !e2e) throw new Error("--e2e-only and --no-e2e contradict each other");
 const options: BenchOptions = {
   ...base,
-  sizes: values.sizes ? values.sizes.split(",").map((s) => positive("sizes", s, 0)) : base.sizes,
+  sizes: e2eOnly ? [] : values.sizes ? values.sizes.split(",").map((s) => positive("sizes", s, 0)) : base.sizes,
+  ...(e2eOnly ? { isolate: undefined, profile: undefined } : {}),
   e2e,
   repoRoot,
   log: (line) => process.stderr.write(`bench: ${line}\n`),
@@ -74,7 +79,7 @@ const results: BenchResults = values["from-json"]
   : await runBench(options);
 const markdown = renderMarkdown(results);
 process.stdout.write(`${markdown}\n`);
-const out = values.out ?? (results.mode === "smoke" ? undefined : join(repoRoot, "BENCHMARKS.md"));
+const out = values.out ?? (results.mode === "smoke" || e2eOnly ? undefined : join(repoRoot, "BENCHMARKS.md"));
 if (out) {
   writeFileSync(out, markdown);
   process.stderr.write(`bench: wrote ${out}\n`);

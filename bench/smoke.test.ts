@@ -75,8 +75,9 @@ describe("npm run bench --smoke", () => {
   it("proxies through the router to the origin in workerd, reading KV only on the first request", () => {
     const e2e = results.e2e!;
     expect(e2e.check.router).toEqual({ status: 200, fromOrigin: true });
+    expect(e2e.check.routerUnlogged).toEqual({ status: 200, fromOrigin: true });
     expect(e2e.check.passThrough).toEqual({ status: 200, fromOrigin: true });
-    for (const target of ["router", "passThrough", "origin"] as const) {
+    for (const target of ["router", "routerUnlogged", "passThrough", "origin"] as const) {
       const rounds = e2e.roundStats[target];
       expect(rounds.length).toBe(SMOKE.e2e!.rounds);
       for (const r of rounds) {

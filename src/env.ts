@@ -6,6 +6,8 @@ export interface Env {
   readonly CONFIG_CACHE_TTL_SECONDS?: string;
   /** Subrequest budget of one cron run (each probe is one): 50 on the free plan. Default 50. */
   readonly HEALTH_MAX_PROBES_PER_RUN?: string;
+  /** Share of successful requests whose log line is written, 0 to 1; lines of errors, retries and ejections are always written. Default 1. */
+  readonly REQUEST_LOG_SAMPLE_RATE?: string;
   /** Secret (`wrangler secret put STATUS_TOKEN`): bearer token or basic-auth password of the status page; unset, the page answers 404. */
   readonly STATUS_TOKEN?: string;
   /** Secret: Slack-compatible webhook URL the cron run posts origin state changes to; unset, no alerts. */

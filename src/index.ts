@@ -1,5 +1,5 @@
-// Worker entry: Hono serves fetch; Hono does not route scheduled events, so
-// the cron handler sits beside it.
+// Worker entry: the fetch handler (app.ts; the status page is a Hono app)
+// and the cron handler beside it.
 import { createApp } from "./app";
 import { intVar, type Env } from "./env";
 import { runScheduledHealthChecks } from "./handlers/health-run";

@@ -85,7 +85,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     if (options.warmupSeconds > 0) for (const target of TARGETS) await load(target, options.warmupSeconds);
     const afterWarmup = await stack.kvReads();
 
-    const roundStats: Record<Target, LoadStats[]> = { router: [], passThrough: [], origin: [] };
+    const roundStats: Record<Target, LoadStats[]> = { router: [], routerUnlogged: [], passThrough: [], origin: [] };
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
       for (const target of order) roundStats[target].push(await load(target, options.roundSeconds));

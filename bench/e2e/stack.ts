@@ -9,11 +9,13 @@ import type { ChildProcess } from "node:child_process";
 import { KV_KEYS } from "../../src/core/config/stored";
 import { generateConfig } from "../generate";
 import { spawnTracked, stop, waitForLine } from "../processes";
+import { CF_BLOB, CF_BLOB_HEADER } from "../workerd/cf-blob";
 import { startWorkerd, type WorkerdServer } from "../workerd/server";
 import type { LoadRequest } from "./load";
 
-export type Target = "router" | "passThrough" | "origin";
-export const TARGETS: readonly Target[] = ["router", "passThrough", "origin"];
+/** routerUnlogged: the same router with REQUEST_LOG_SAMPLE_RATE = "0", so the cost of the request log line shows. */
+export type Target = "router" | "routerUnlogged" | "passThrough" | "origin";
+export const TARGETS: readonly Target[] = ["router", "routerUnlogged", "passThrough", "origin"];
 
 export interface StackOptions {
   readonly repoRoot: string;
@@ -65,6 +67,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       routerVars: { CONFIG_CACHE_TTL_SECONDS: "3600", HEALTH_MAX_PROBES_PER_RUN: "50" },
       originUrl,
       ...(options.inspector ? { inspector: true } : {}),
+      unloggedRouter: true,
     });
     const stored = JSON.stringify({ version: `bench-${options.ruleCount}`, appliedAt: new Date().toISOString(), config: generated.document });
     const put = await fetch(`${server.kvAdminUrl}/__bench/values/${encodeURIComponent(KV_KEYS.config)}`, { method: "PUT", body: stored, signal: AbortSignal.timeout(30_000) });
@@ -76,14 +79,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       .map((s, i) => ({
         method: "GET",
         path: s.pathAndQuery,
-        headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}` },
+        // request.cf as on Cloudflare (the origin target ignores the header).
+        headers: { host: s.host, "user-agent": "bench/1.0", accept: "*/*", "cf-connecting-ip": `198.51.100.${i + 1}`, [CF_BLOB_HEADER]: CF_BLOB },
       }));
     const kvAdminUrl = server.kvAdminUrl;
     const running = server;
     return {
       server,
       origin,
-      urls: { router: server.routerUrl, passThrough: server.passThroughUrl, origin: originUrl },
+      urls: { router: server.routerUrl, routerUnlogged: server.routerUnloggedUrl!, passThrough: server.passThroughUrl, origin: originUrl },
       requests,
       async kvReads() {
         const response = await fetch(`${kvAdminUrl}/__bench/stats`, { signal: AbortSignal.timeout(10_000) });

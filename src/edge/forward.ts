@@ -45,6 +45,35 @@ export interface ForwardOptions {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
+/**
+ * One try's deadlines and what ended it. A class rather than closures: the
+ * deployed bundle keeps function names (esbuild keepNames), which costs a
+ * property definition for every named closure made per request.
+ */
+type AttemptFailure = "timeout" | "upload-stalled" | "upload-aborted" | "body-too-large";
+
+class Attempt {
+  readonly controller = new AbortController();
+  failure: AttemptFailure | undefined = undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  fail(kind: AttemptFailure): void {
+    this.failure ??= kind;
+    this.controller.abort();
+  }
+
+  /** The response-header deadline starts once the request has been sent. */
+  startDeadline(): void {
+    if (this.timeoutMs > 0) this.timer = setTimeout(() => this.fail("timeout"), this.timeoutMs);
+  }
+
+  stopDeadline(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+}
+
 export async function forward(
   request: Request,
   origin: Origin,
@@ -53,53 +82,48 @@ export async function forward(
 ): Promise<ForwardResult> {
   // Timers, not AbortSignal.timeout: the deadline covers the wait for
   // headers only, and must not cut a long download once it has started.
-  const controller = new AbortController();
-  let failure: "timeout" | "upload-stalled" | "upload-aborted" | "body-too-large" | undefined;
-  const fail = (kind: NonNullable<typeof failure>) => {
-    failure ??= kind;
-    controller.abort();
-  };
-  let deadline: ReturnType<typeof setTimeout> | undefined;
-  const startDeadline = () => {
-    if (options.timeoutMs > 0) deadline = setTimeout(() => fail("timeout"), options.timeoutMs);
-  };
-  const requestDeadline = () => fail("timeout");
-  options.deadline?.addEventListener("abort", requestDeadline);
-  if (options.deadline?.aborted) requestDeadline();
+  const attempt = new Attempt(options.timeoutMs);
+  // The whole request's deadline (HTTPRoute timeouts.request), when it has one.
+  const requestDeadline = options.deadline;
+  const onRequestDeadline = requestDeadline ? () => attempt.fail("timeout") : undefined;
+  if (requestDeadline && onRequestDeadline) {
+    requestDeadline.addEventListener("abort", onRequestDeadline);
+    if (requestDeadline.aborted) onRequestDeadline();
+  }
   const upload = options.body
     ? watchUpload(options.body, announcedLength(request.headers), {
         idleTimeoutMs: options.uploadIdleTimeoutMs,
-        onSent: startDeadline,
-        onStall: (side) => fail(side === "client" ? "upload-stalled" : "timeout"),
-        onClientError: () => fail("upload-aborted"),
+        onSent: () => attempt.startDeadline(),
+        onStall: (side) => attempt.fail(side === "client" ? "upload-stalled" : "timeout"),
+        onClientError: () => attempt.fail("upload-aborted"),
         maxBytes: options.maxBodyBytes,
-        onTooLarge: () => fail("body-too-large"),
+        onTooLarge: () => attempt.fail("body-too-large"),
       })
     : undefined;
-  if (!upload) startDeadline();
+  if (!upload) attempt.startDeadline();
 
   let upstream: Response;
   try {
-    const { url, init } = target(origin, options);
+    const { url, cf } = target(origin, options);
     upstream = await fetchFn(url, {
-      ...init,
+      ...(cf === undefined ? undefined : { cf }),
       method: request.method,
       headers: options.headers,
       body: upload?.body ?? null,
       // The client must see the origin's redirects, and cookies or auth must
       // never follow a redirect to a host that is not a configured origin.
       redirect: "manual",
-      signal: controller.signal,
+      signal: attempt.controller.signal,
     });
     // Still waiting for the final response's headers: under the deadline.
     if (isInterimStatus(upstream.status)) upstream = await finalResponseAfterInterim(upstream.body, request.method);
   } catch (error) {
-    if (failure) return { kind: failure };
+    if (attempt.failure) return { kind: attempt.failure };
     if (error instanceof BadResponseError) return { kind: "bad-response", message: error.message };
     return { kind: classifyFetchError(error), message: (error as Error).message };
   } finally {
-    clearTimeout(deadline);
-    options.deadline?.removeEventListener("abort", requestDeadline);
+    attempt.stopDeadline();
+    if (requestDeadline && onRequestDeadline) requestDeadline.removeEventListener("abort", onRequestDeadline);
     upload?.stop();
   }
 
@@ -125,10 +149,10 @@ export async function forward(
  * own host instead (`cf.resolveOverride`; both must be hostnames in the
  * zone, which `edge-ingress validate` points out).
  */
-function target(origin: Origin, options: ForwardOptions): { url: string; init: RequestInit } {
-  if (options.upstreamHost === undefined) return { url: origin.url + options.pathAndQuery, init: {} };
+function target(origin: Origin, options: ForwardOptions): { url: string; cf?: { resolveOverride: string } } {
+  if (options.upstreamHost === undefined) return { url: origin.url + options.pathAndQuery };
   const url = new URL(origin.url);
   const resolveOverride = url.hostname;
   url.hostname = options.upstreamHost;
-  return { url: url.href.replace(/\/$/, "") + options.pathAndQuery, init: { cf: { resolveOverride } } as RequestInit };
+  return { url: url.href.replace(/\/$/, "") + options.pathAndQuery, cf: { resolveOverride } };
 }

@@ -25,7 +25,7 @@ export interface StickyRequest {
 /** The policy alone when no affinity applies (no state, no allocation per pick). */
 export function stickyPicker(runtime: Runtime, pool: string, policy: Policy, request: StickyRequest): StickyPicker {
   const affinity = affinityOf(runtime, request.route, request.backend, pool);
-  if (affinity === undefined) return { pick: (c) => policy.pick(c), setCookie: undefined };
+  if (affinity === undefined) return new PolicyPicker(policy);
   const context = { headers: request.headers, clientIp: request.clientIp, https: request.url.protocol === "https:", locationPath: cookiePath(request.route), nowMs: Date.now() };
   const picker = {
     setCookie: undefined as string | undefined,
@@ -36,6 +36,15 @@ export function stickyPicker(runtime: Runtime, pool: string, policy: Policy, req
     },
   };
   return picker;
+}
+
+/** The pool's policy alone: a class, so no closure (and no kept function name) is made per request. */
+class PolicyPicker implements StickyPicker {
+  readonly setCookie = undefined;
+  constructor(private readonly policy: Policy) {}
+  pick(candidates: readonly Origin[]): Origin {
+    return this.policy.pick(candidates);
+  }
 }
 
 /** A rule path's own affinity (its canary's, when the canary was chosen), else the pool's. */

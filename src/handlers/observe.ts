@@ -3,7 +3,7 @@
 // isolate's counters for the status page. Nothing here may fail a request:
 // a metrics write that throws is logged once and otherwise ignored.
 import type { IsolateStats } from "../core/ops/isolate-stats";
-import { dataPoint, levelOf, logFields, type RequestOutcome } from "../core/ops/request-record";
+import { alwaysLogged, dataPoint, levelOf, logFields, parseSampleRate, type RequestOutcome } from "../core/ops/request-record";
 import type { Env } from "../env";
 import type { Logger } from "../log";
 import type { RequestTrace } from "./trace";
@@ -12,10 +12,15 @@ export interface ObserverDeps {
   readonly stats: IsolateStats;
   readonly log: Logger;
   readonly nowMs: () => number;
+  /** Uniform in [0, 1): which successful requests keep their line under REQUEST_LOG_SAMPLE_RATE. */
+  readonly random: () => number;
 }
 
 export class RequestObserver {
   private metricsFailureLogged = false;
+  /** REQUEST_LOG_SAMPLE_RATE as last read, and what it means: parsed once per distinct value. */
+  private sampleRateText: string | undefined;
+  private sampleRate = 1;
 
   constructor(private readonly deps: ObserverDeps) {}
 
@@ -42,7 +47,8 @@ export class RequestObserver {
       ejected: trace.ejected,
       error: errorCode,
     };
-    this.deps.log[levelOf(outcome)](logFields(outcome));
+    const rate = this.rateOf(env.REQUEST_LOG_SAMPLE_RATE);
+    if (rate >= 1 || alwaysLogged(outcome) || this.deps.random() < rate) this.deps.log[levelOf(outcome)](logFields(outcome));
     this.deps.stats.recordRequest({
       originKey: trace.originKey,
       failedOriginKey: trace.failedOriginKey,
@@ -60,5 +66,14 @@ export class RequestObserver {
       this.metricsFailureLogged = true;
       this.deps.log.error({ event: "metrics.write_failed", message: (error as Error).message });
     }
+  }
+
+  private rateOf(text: string | undefined): number {
+    if (text === this.sampleRateText) return this.sampleRate;
+    this.sampleRateText = text;
+    const parsed = parseSampleRate(text);
+    if (!parsed.ok) this.deps.log.error({ event: "vars.invalid", name: "REQUEST_LOG_SAMPLE_RATE", message: parsed.message });
+    this.sampleRate = parsed.rate;
+    return this.sampleRate;
   }
 }

@@ -136,6 +136,43 @@ describe("the request log", () => {
   });
 });
 
+describe("REQUEST_LOG_SAMPLE_RATE", () => {
+  it("at 0 drops the lines of plain successes only; errors and retries keep theirs, and metrics still count every request", async () => {
+    const w = await startWorker({ analytics: true, vars: { REQUEST_LOG_SAMPLE_RATE: "0" } });
+    try {
+      await w.putConfig({ pools: { web: { origins: [{ url: a.url }] }, closed: { origins: [{ url: "http://127.0.0.1:1" }] } }, rules: [{ host: "closed.example.com", http: { paths: [route("closed")] } }, { http: { paths: [route("web")] } }] });
+      const points = () => w.logs.filter((l) => (l as { analyticsEngine?: unknown }).analyticsEngine !== undefined).length;
+      const before = points();
+      const ok = await send(w, "plain.example.com");
+      const failed = await send(w, "closed.example.com");
+      expect([ok.status, failed.status]).toEqual([200, 502]);
+      // The failure's line arrives after the success's would have: waiting for it bounds the wait for both.
+      expect(await linesOf(w, failed.id, 1)).toEqual([expect.objectContaining({ level: "error", status: 502 })]);
+      const deadline = Date.now() + 5_000;
+      while (points() < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(points() - before).toBe(2);
+      expect(w.logs.filter((l) => (l as Line).requestId === ok.id && (l as Line).event === "request")).toEqual([]);
+    } finally {
+      await w.dispose();
+    }
+  });
+
+  it("refuses a value that is not a share from 0 to 1, says so once, and keeps every line", async () => {
+    const w = await startWorker({ vars: { REQUEST_LOG_SAMPLE_RATE: "half" } });
+    try {
+      await w.putConfig({ pools: { web: { origins: [{ url: a.url }] } }, rules: [{ http: { paths: [route("web")] } }] });
+      const first = await send(w, "plain.example.com");
+      const second = await send(w, "plain.example.com");
+      expect(await linesOf(w, first.id, 1)).toHaveLength(1);
+      expect(await linesOf(w, second.id, 1)).toHaveLength(1);
+      const warnings = w.logs.filter((l) => (l as Line).event === "vars.invalid");
+      expect(warnings).toEqual([expect.objectContaining({ level: "error", name: "REQUEST_LOG_SAMPLE_RATE", message: expect.stringContaining('"half"') })]);
+    } finally {
+      await w.dispose();
+    }
+  });
+});
+
 describe("Analytics Engine", () => {
   it("gets one data point per request, with the documented columns", async () => {
     const { id } = await send(worker, "web.example.com", "/metrics-check");

@@ -44,7 +44,7 @@ const NOT_RUNTIME_OWNED = ["http2-settings", "proxy-authenticate", "proxy-author
  * `Connection: keep-alive`, and then a response passes through untouched.
  */
 export function needsHopByHopStrip(headers: Headers): boolean {
-  if (NOT_RUNTIME_OWNED.some((name) => headers.has(name))) return true;
+  for (const name of NOT_RUNTIME_OWNED) if (headers.has(name)) return true;
   const connection = headers.get("connection");
   if (!connection) return false;
   for (const token of connection.split(",")) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dataPoint, DATA_POINT_BLOBS, DATA_POINT_DOUBLES, levelOf, logFields, type RequestOutcome } from "./request-record";
+import { alwaysLogged, dataPoint, DATA_POINT_BLOBS, DATA_POINT_DOUBLES, levelOf, logFields, parseSampleRate, type RequestOutcome } from "./request-record";
 
 const outcome: RequestOutcome = {
   requestId: "r-1",
@@ -42,6 +42,31 @@ describe("the request log line", () => {
     expect(levelOf({ status: 500, error: undefined })).toBe("info"); // the origin's own 500, relayed
     expect(levelOf({ status: 404, error: "no-route" })).toBe("info");
     expect(levelOf({ status: 200, error: undefined })).toBe("info");
+  });
+});
+
+describe("sampling of request lines (REQUEST_LOG_SAMPLE_RATE)", () => {
+  const ok = { status: 200, error: undefined, retried: false, ejected: false };
+
+  it("samples only plain successes: errors, origin 5xx, retries and ejections are always logged", () => {
+    expect(alwaysLogged(ok)).toBe(false);
+    expect(alwaysLogged({ ...ok, status: 404 })).toBe(false); // the origin's own 404
+    expect(alwaysLogged({ ...ok, status: 404, error: "no-route" })).toBe(true);
+    expect(alwaysLogged({ ...ok, status: 500 })).toBe(true);
+    expect(alwaysLogged({ ...ok, retried: true })).toBe(true);
+    expect(alwaysLogged({ ...ok, ejected: true })).toBe(true);
+  });
+
+  it("reads a share from 0 to 1, defaults to 1, and refuses anything else with a message", () => {
+    expect(parseSampleRate(undefined)).toEqual({ ok: true, rate: 1 });
+    expect(parseSampleRate(" ")).toEqual({ ok: true, rate: 1 });
+    expect(parseSampleRate("0")).toEqual({ ok: true, rate: 0 });
+    expect(parseSampleRate("0.25")).toEqual({ ok: true, rate: 0.25 });
+    for (const bad of ["1.5", "-0.1", "half", "NaN", "Infinity"]) {
+      const parsed = parseSampleRate(bad);
+      expect(parsed).toMatchObject({ ok: false, rate: 1 });
+      expect(parsed.message).toContain(JSON.stringify(bad));
+    }
   });
 });
 

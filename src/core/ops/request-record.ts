@@ -35,6 +35,27 @@ export function levelOf(outcome: Pick<RequestOutcome, "status" | "error">): LogL
   return outcome.error !== undefined && outcome.status >= 500 ? "error" : "info";
 }
 
+/**
+ * Lines kept whatever REQUEST_LOG_SAMPLE_RATE says: every request that went
+ * wrong or was unusual (the router's own answers, an origin's 5xx, a retry,
+ * an ejection). Only plain successes are sampled.
+ */
+export function alwaysLogged(o: Pick<RequestOutcome, "status" | "error" | "retried" | "ejected">): boolean {
+  return o.error !== undefined || o.status >= 500 || o.retried || o.ejected;
+}
+
+/**
+ * REQUEST_LOG_SAMPLE_RATE: the share of successful requests whose line is
+ * written, a number from 0 to 1. Unset or empty: 1. Anything else is refused
+ * with a message, and every line is kept.
+ */
+export function parseSampleRate(text: string | undefined): { readonly ok: boolean; readonly rate: number; readonly message?: string } {
+  if (text === undefined || text.trim() === "") return { ok: true, rate: 1 };
+  const rate = Number(text);
+  if (Number.isFinite(rate) && rate >= 0 && rate <= 1) return { ok: true, rate };
+  return { ok: false, rate: 1, message: `must be a number from 0 to 1, got ${JSON.stringify(text)}; keeping every request line` };
+}
+
 /** The log line's fields (the logger adds `level`). */
 export function logFields(o: RequestOutcome): { event: "request" } & Record<string, unknown> {
   return {

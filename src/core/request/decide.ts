@@ -179,7 +179,12 @@ function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMa
     mirrors: [],
     random,
     clientIp: incoming.clientIp,
-    country: incoming.country,
-    asn: incoming.asn,
+    // Passed on unread: only an access list by country or network asks (see handlers/proxy.ts).
+    get country() {
+      return incoming.country;
+    },
+    get asn() {
+      return incoming.asn;
+    },
   };
 }

@@ -9,6 +9,8 @@ import type { Pool } from "../config/types";
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** With an HTTPRoute `retry`, idempotent methods too (RFC 9110 section 9.2.2). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+/** Shared by every plan without an HTTPRoute `retry` (read only). */
+const NO_STATUSES: ReadonlySet<number> = new Set();
 /** The longest wait between two tries, whatever the backoff doubling reaches. */
 export const MAX_BACKOFF_MS = 10_000;
 
@@ -33,7 +35,7 @@ export function retryPlan(action: RouteAction, pool: Pool, method: string, hasBo
   const policy = action.retry;
   if (policy === undefined) {
     const may = SAFE.has(method) && !hasBody;
-    return { ...base, maxTries: may ? 2 : 1, retryOn: new Set(), backoffMs: 0, connectFailuresOnly: true };
+    return { ...base, maxTries: may ? 2 : 1, retryOn: NO_STATUSES, backoffMs: 0, connectFailuresOnly: true };
   }
   const may = IDEMPOTENT.has(method) && !hasBody;
   return {
