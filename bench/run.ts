@@ -16,6 +16,11 @@ const HELP = `Usage: npm run bench -- [options]
   --round-seconds S       seconds per round (default 5)
   --connections N         autocannon connections (default 10)
   --no-e2e                skip the end-to-end part
+  --isolate-only          only the bundle and part 2 (fresh isolates, cron run, refresh in workerd)
+                          with its two profiles; no micro-benchmark, end to end or load profiles
+  --cold-sizes 10,1000    rule counts of the fresh-isolate part (default 10,1000,10000,100000)
+  --cold-samples N        fresh workerd processes per rule count (default 5)
+  --no-profile            skip every CPU profile
   --out FILE              where to write the report (default BENCHMARKS.md in full mode)
   --json FILE             also write the raw results as JSON
   --from-json FILE        render the report from results saved with --json, without measuring
@@ -32,6 +37,10 @@ const { values } = parseArgs({
     "round-seconds": { type: "string" },
     connections: { type: "string" },
     "no-e2e": { type: "boolean", default: false },
+    "isolate-only": { type: "boolean", default: false },
+    "cold-sizes": { type: "string" },
+    "cold-samples": { type: "string" },
+    "no-profile": { type: "boolean", default: false },
     out: { type: "string" },
     json: { type: "string" },
     "from-json": { type: "string" },
@@ -51,8 +60,9 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 const base = values.smoke ? SMOKE : FULL;
+const isolateOnly = values["isolate-only"];
 const e2e =
-  values["no-e2e"] || !base.e2e
+  values["no-e2e"] || isolateOnly || !base.e2e
     ? undefined
     : {
         ...base.e2e,
@@ -61,9 +71,17 @@ const e2e =
         roundSeconds: positive("round-seconds", values["round-seconds"], base.e2e.roundSeconds),
         connections: positive("connections", values.connections, base.e2e.connections),
       };
+const isolate = base.isolate && {
+  ...base.isolate,
+  coldSizes: values["cold-sizes"] ? values["cold-sizes"].split(",").map((s) => positive("cold-sizes", s, 0)) : base.isolate.coldSizes,
+  coldSamples: positive("cold-samples", values["cold-samples"], base.isolate.coldSamples),
+};
+const profile = values["no-profile"] || !base.profile ? undefined : isolateOnly ? { ...base.profile, node: [], workerd: [] } : base.profile;
 const options: BenchOptions = {
   ...base,
-  sizes: values.sizes ? values.sizes.split(",").map((s) => positive("sizes", s, 0)) : base.sizes,
+  sizes: isolateOnly ? [] : values.sizes ? values.sizes.split(",").map((s) => positive("sizes", s, 0)) : base.sizes,
+  isolate,
+  profile,
   e2e,
   repoRoot,
   log: (line) => process.stderr.write(`bench: ${line}\n`),
@@ -74,7 +92,8 @@ const results: BenchResults = values["from-json"]
   : await runBench(options);
 const markdown = renderMarkdown(results);
 process.stdout.write(`${markdown}\n`);
-const out = values.out ?? (results.mode === "smoke" ? undefined : join(repoRoot, "BENCHMARKS.md"));
+// A partial run (smoke, --isolate-only) writes BENCHMARKS.md only when asked to.
+const out = values.out ?? (results.mode === "smoke" || isolateOnly ? undefined : join(repoRoot, "BENCHMARKS.md"));
 if (out) {
   writeFileSync(out, markdown);
   process.stderr.write(`bench: wrote ${out}\n`);

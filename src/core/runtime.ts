@@ -5,7 +5,9 @@
 import { poolAction, type RouteAction } from "./action/action";
 import type { Config } from "./config/types";
 import { compileHostPolicies, type HostPolicyTable } from "./config/host-policies";
+import { preparedRoutesOf, type PreparedRoutes } from "./config/prepared";
 import { compileRoutes, type RouteTable } from "./routing";
+import { compileGroupedRoutes } from "./routing/table";
 import { createPolicy, type Policy, type PolicyDeps } from "./selection";
 import { createAffinity, type PoolAffinityPicker } from "./selection/affinity";
 
@@ -36,7 +38,9 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     poolActions.set(pool.name, poolAction(pool.name, `pools.${pool.name}`));
   }
   const routeAffinities = new Map<string, PoolAffinityPicker>();
-  for (const route of config.routes) {
+  // A prepared config's routes are built per host on first lookup; they carry no affinity (prepared.ts).
+  const prepared = preparedRoutesOf(config);
+  for (const route of prepared ? [] : config.routes) {
     if (route.affinity !== undefined) routeAffinities.set(route.source, createAffinity(route.affinity, deps));
     if (route.canary?.affinity !== undefined) routeAffinities.set(`${route.source} canary`, createAffinity(route.canary.affinity, deps));
   }
@@ -44,11 +48,20 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     version,
     ...(appliedAt === undefined ? {} : { appliedAt }),
     config,
-    table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
+    table: prepared ? compilePrepared(prepared, config) : compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
     policies,
     poolActions,
     ...(config.hostPolicies ? { hosts: compileHostPolicies(config.hostPolicies) } : {}),
     affinities,
     routeAffinities,
   });
+}
+
+function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
+  const grouping = {
+    byHost: prepared.byHost,
+    list: (group: readonly number[]) => group.map((index) => ({ route: prepared.route(index), index })),
+    anyLabels: () => false,
+  };
+  return compileGroupedRoutes(grouping, config.defaultBackend, config.pathNormalization, config.gatewayRoutes);
 }

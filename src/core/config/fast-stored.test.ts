@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { generateConfig } from "../../../bench/generate";
 import { claimedDigest, readFastStored, sha256Hex, storedText } from "./fast-stored";
 import { parseConfig } from "./parse";
-import { decodePrepared, encodePrepared } from "./prepared";
+import { compileRuntime } from "../runtime";
+import { decodePrepared, encodePrepared, preparedRoutesOf } from "./prepared";
 import { parseStoredConfig, STORED_FORMAT, type StoredConfig } from "./stored";
 
 const document = {
@@ -35,6 +36,17 @@ describe("the prepared form", () => {
       expect(prepared).toBeDefined();
       expect(decodePrepared(JSON.parse(JSON.stringify(prepared)))).toEqual(config);
     }
+  });
+
+  it("routes every request as the validated config does, building only the hosts asked for", () => {
+    const generated = generateConfig(3_000, { sampleCount: 400 });
+    const config = parsed(generated.document);
+    const decoded = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(config))))!;
+    expect(preparedRoutesOf(decoded)).toBeDefined();
+    const full = compileRuntime("v", config, { random: () => 0 }).table;
+    const fast = compileRuntime("v", decoded, { random: () => 0 }).table;
+    const requests = [...generated.samples.map((s) => [s.host, s.pathAndQuery.split("?")[0]!] as const), ["APP-0.zone-0.example.com", "/"] as const, ["unknown.example", "/x"] as const];
+    for (const [host, path] of requests) expect(fast.route(host, path), `${host}${path}`).toEqual(full.route(host, path));
   });
 
   it("is not made for a config holding a field it does not know, so nothing is dropped", () => {

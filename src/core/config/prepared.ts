@@ -67,31 +67,77 @@ export function encodePrepared(config: Config): Prepared | undefined {
 }
 
 /**
+ * The routes of a decoded prepared form, grouped by host without building
+ * them: a new isolate builds the Route objects of a host when its first
+ * request asks for it (see compileRuntime), not the whole config's.
+ */
+export interface PreparedRoutes {
+  /** Route numbers (declaration order) by lower-case host; undefined: the rules without host. */
+  readonly byHost: ReadonlyMap<string | undefined, number[]>;
+  /** The route with that number, built on first use and then kept. */
+  readonly route: (index: number) => Route;
+}
+
+const preparedRoutes = new WeakMap<Config, PreparedRoutes>();
+
+/** The grouped routes of a Config that decodePrepared made; undefined for any other Config. */
+export function preparedRoutesOf(config: Config): PreparedRoutes | undefined {
+  return preparedRoutes.get(config);
+}
+
+/**
  * The Config back from a prepared form that a digest showed `apply` wrote.
  * Only the outline is checked (a wrong shape would be a bug or a newer
  * writer, never a user's edit): undefined sends the value to the full path.
+ * `routes` is built when first read (status pages, tests); routing reads
+ * preparedRoutesOf(config) instead.
  */
 export function decodePrepared(value: unknown): Config | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const { v, s, r, pools, rest } = value as Partial<Prepared>;
   if (v !== PREPARED_FORMAT || !Array.isArray(s) || !Array.isArray(r) || r.length % 6 !== 0 || !Array.isArray(pools)) return undefined;
   if (typeof rest !== "object" || rest === null || typeof rest.statusPath !== "string") return undefined;
-  const routes: Route[] = new Array(r.length / 6);
-  for (let i = 0, at = 0; at < r.length; i++, at += 6) {
+  const count = r.length / 6;
+  // Grouped by interned host number first (one Map entry per host, not per route).
+  const byHostId = new Map<number, number[]>();
+  for (let i = 0, at = 0; i < count; i++, at += 6) {
+    if (PATH_TYPES[r[at + 2] as number] === undefined) return undefined;
     const host = r[at] as number;
-    const sourceRule = r[at + 4] as number;
-    const pathType = PATH_TYPES[r[at + 2] as number];
-    if (pathType === undefined) return undefined;
-    // Same property order in every route, host always present: one hidden class (see parse.ts).
-    routes[i] = {
-      host: host < 0 ? undefined : (s[host] as string),
-      path: s[r[at + 1] as number] as string,
-      pathType,
-      pool: s[r[at + 3] as number] as string,
-      source: sourceRule < 0 ? (s[-1 - sourceRule] as string) : `rules[${sourceRule}].http.paths[${r[at + 5] as number}]`,
-    };
+    const group = byHostId.get(host);
+    if (group) group.push(i);
+    else byHostId.set(host, [i]);
   }
+  const byHost = new Map<string | undefined, number[]>();
+  for (const [id, group] of byHostId) {
+    const host = id < 0 ? undefined : (s[id] as string).toLowerCase();
+    // Hosts are stored lower-case; were two to differ in case only, their rules merge in declaration order.
+    const merged = byHost.get(host);
+    byHost.set(host, merged ? [...merged, ...group].sort((a, b) => a - b) : group);
+  }
+  const built: Route[] = new Array(count);
+  const route = (i: number): Route => (built[i] ??= decodeRoute(s, r, i * 6));
   const poolMap = new Map<string, Pool>();
   for (const pool of pools) poolMap.set(pool.name, pool);
-  return { ...(rest as Omit<Config, "pools" | "routes">), pools: poolMap, routes };
+  let routes: Route[] | undefined;
+  const config: Config = { ...(rest as Omit<Config, "pools" | "routes">), pools: poolMap, routes: [] };
+  Object.defineProperty(config, "routes", {
+    enumerable: true,
+    configurable: false,
+    get: () => (routes ??= Array.from({ length: count }, (_, i) => route(i))),
+  });
+  preparedRoutes.set(config, { byHost, route });
+  return config;
+}
+
+function decodeRoute(s: readonly string[], r: readonly number[], at: number): Route {
+  const host = r[at] as number;
+  const sourceRule = r[at + 4] as number;
+  // Same property order in every route, host always present: one hidden class (see parse.ts).
+  return {
+    host: host < 0 ? undefined : (s[host] as string),
+    path: s[r[at + 1] as number] as string,
+    pathType: PATH_TYPES[r[at + 2] as number]!,
+    pool: s[r[at + 3] as number] as string,
+    source: sourceRule < 0 ? (s[-1 - sourceRule] as string) : `rules[${sourceRule}].http.paths[${r[at + 5] as number}]`,
+  };
 }

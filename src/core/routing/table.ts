@@ -18,31 +18,56 @@ import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
 
 type Indexed = { route: Route; index: number };
 
+/**
+ * Routes grouped by lower-case host (undefined: the rules without host), each
+ * group as a `T` that `list` turns into its routes with their declaration
+ * index, only when the group is built. compileRoutes groups a route list;
+ * a prepared config brings its own grouping (compileGroupedRoutes), so a new
+ * isolate builds no route object of a host it is not asked for.
+ */
+export interface HostGrouping<T> {
+  readonly byHost: ReadonlyMap<string | undefined, T>;
+  readonly list: (group: T) => readonly Indexed[];
+  /** Does some route of the group cover several labels with its wildcard (a Gateway API route)? */
+  readonly anyLabels: (group: T) => boolean;
+}
+
 export function compileRoutes(
   routes: readonly Route[],
   defaultBackend?: DefaultBackend,
   pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
   gatewayRoutes: readonly Route[] = [],
 ): RouteTable {
+  return compileGroupedRoutes(groupByHost(routes.map((route, index) => ({ route, index }))), defaultBackend, pathNormalization, gatewayRoutes, routes.length);
+}
+
+export function compileGroupedRoutes<T>(
+  ingressRoutes: HostGrouping<T>,
+  defaultBackend?: DefaultBackend,
+  pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
+  gatewayRoutes: readonly Route[] = [],
+  /** How many Ingress routes there are: HTTPRoute rules are declared after them. */
+  ingressCount = 0,
+): RouteTable {
   const fallbackFor = (hostMatch: HostMatch): RouteMatch | undefined =>
     defaultBackend && Object.freeze({ pool: defaultBackend.pool, hostMatch, decidedBy: "default-backend" as const });
   const fallbacks = { any: fallbackFor("any"), exact: fallbackFor("exact"), wildcard: fallbackFor("wildcard") };
 
   // Declaration index across both lists: on a full tie the first declared wins.
-  const ingress = buildIndex(routes.map((route, index) => ({ route, index })), fallbacks);
+  const ingress = buildIndex(ingressRoutes, fallbacks);
   const byListener = new Map<string, Indexed[]>();
   gatewayRoutes.forEach((route, i) => {
     for (const address of route.listeners ?? []) {
       const list = byListener.get(address);
-      if (list) list.push({ route, index: routes.length + i });
-      else byListener.set(address, [{ route, index: routes.length + i }]);
+      if (list) list.push({ route, index: ingressCount + i });
+      else byListener.set(address, [{ route, index: ingressCount + i }]);
     }
   });
   // A request no HTTPRoute rule matches gets the Gateway API's 404, not the
   // Ingress defaultBackend: only hosts no HTTPRoute claims fall back to it.
   const none = { any: undefined, exact: undefined, wildcard: undefined };
   const listeners = new Map<string, HostIndex>();
-  for (const [address, list] of byListener) listeners.set(address, buildIndex(list, none));
+  for (const [address, list] of byListener) listeners.set(address, buildIndex(groupByHost(list), none));
   const compiled: CompiledRoutes = Object.freeze({ ...ingress, listeners, defaultBackend, fallback: fallbacks.any });
 
   const match = (host: string, path: string, request: RequestFacts = PLAIN_GET): RouteMatch | undefined => {
@@ -67,7 +92,8 @@ export function compileRoutes(
   });
 }
 
-function buildIndex(list: readonly Indexed[], fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
+/** A route list grouped by lower-case host, each group in declaration order. */
+function groupByHost(list: readonly Indexed[]): HostGrouping<Indexed[]> {
   // Several rules (from several manifests) may share a host: merge them,
   // keeping each rule's global declaration index for the first-declared tie.
   const byHost = new Map<string | undefined, Indexed[]>();
@@ -77,20 +103,23 @@ function buildIndex(list: readonly Indexed[], fallbacks: Readonly<Record<HostMat
     if (group) group.push(item);
     else byHost.set(host, [item]);
   }
-  // Precise hosts are built on first lookup (lazy-groups.ts): a new isolate
-  // compiles the hosts it serves, not all of them. Wildcards are few, and
-  // lookup needs to know up front whether one covers several labels.
-  const exactHosts = new LazyHostGroups();
-  const wildcardHosts = new Map<string, HostGroup>();
+  return { byHost, list: (group) => group, anyLabels: (group) => group.some((item) => item.route.listeners !== undefined) };
+}
+
+function buildIndex<T>(grouping: HostGrouping<T>, fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
+  // Host groups are built on first lookup (lazy-groups.ts): a new isolate
+  // compiles the hosts it serves, not all of them. Whether a wildcard covers
+  // several labels is known up front, without building its group: lookup needs it.
+  const exactHosts = new LazyHostGroups<T>((host, group) => buildHostGroup("exact", host, grouping.list(group), fallbacks.exact));
+  const wildcardHosts = new LazyHostGroups<T>((suffix, group) => buildHostGroup("wildcard", `*.${suffix}`, grouping.list(group), fallbacks.wildcard));
   let hostless: HostGroup | undefined;
   let anyLabels = false;
-  for (const [host, group] of byHost) {
-    if (host === undefined) hostless = buildHostGroup("any", "", group, fallbacks.any);
+  for (const [host, group] of grouping.byHost) {
+    if (host === undefined) hostless = buildHostGroup("any", "", grouping.list(group), fallbacks.any);
     else if (host.startsWith("*.")) {
-      const built = buildHostGroup("wildcard", host, group, fallbacks.wildcard);
-      anyLabels ||= built.anyLabels;
-      wildcardHosts.set(host.slice(2), built);
-    } else exactHosts.defer(host, () => buildHostGroup("exact", host, group, fallbacks.exact));
+      anyLabels ||= grouping.anyLabels(group);
+      wildcardHosts.defer(host.slice(2), group);
+    } else exactHosts.defer(host, group);
   }
   return Object.freeze({ exactHosts, wildcardHosts, hostless, anyLabels });
 }
