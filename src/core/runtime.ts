@@ -58,10 +58,5 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
 }
 
 function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
-  const grouping = {
-    byHost: prepared.byHost,
-    list: (group: readonly number[]) => group.map((index) => ({ route: prepared.route(index), index })),
-    anyLabels: () => false,
-  };
-  return compileGroupedRoutes(grouping, config.defaultBackend, config.pathNormalization, config.gatewayRoutes);
+  return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, config.gatewayRoutes);
 }

@@ -11,7 +11,7 @@ import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } fro
 import { PLAIN_GET, type RequestFacts } from "./conditions";
 import { explainMatch } from "./explain";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
-import { LazyHostGroups } from "./lazy-groups";
+import { LazyHostGroups, type GroupSource } from "./lazy-groups";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes, type HostIndex } from "./lookup";
 import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
@@ -19,17 +19,22 @@ import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
 type Indexed = { route: Route; index: number };
 
 /**
- * Routes grouped by lower-case host (undefined: the rules without host), each
- * group as a `T` that `list` turns into its routes with their declaration
- * index, only when the group is built. compileRoutes groups a route list;
- * a prepared config brings its own grouping (compileGroupedRoutes), so a new
- * isolate builds no route object of a host it is not asked for.
+ * Routes grouped by host, each group as a `T` that `list` turns into its
+ * routes with their declaration index, only when the group is built.
+ * compileRoutes groups a route list; a prepared config brings its groups
+ * (compileGroupedRoutes), so a new isolate does no work per host or per rule
+ * for hosts it is not asked for.
  */
 export interface HostGrouping<T> {
-  readonly byHost: ReadonlyMap<string | undefined, T>;
-  readonly list: (group: T) => readonly Indexed[];
-  /** Does some route of the group cover several labels with its wildcard (a Gateway API route)? */
-  readonly anyLabels: (group: T) => boolean;
+  /** By lower-case host. */
+  readonly exact: GroupSource<T>;
+  /** By the lower-case suffix after "*.". */
+  readonly wildcard: GroupSource<T>;
+  readonly hostless: T | undefined;
+  /** Some wildcard covers several labels (a Gateway API route's). */
+  readonly anyLabels: boolean;
+  /** `host` is the group's as written in Route.host: "a.example.com", "*.example.com", or undefined. */
+  readonly list: (group: T, host: string | undefined) => readonly Indexed[];
 }
 
 export function compileRoutes(
@@ -96,30 +101,35 @@ export function compileGroupedRoutes<T>(
 function groupByHost(list: readonly Indexed[]): HostGrouping<Indexed[]> {
   // Several rules (from several manifests) may share a host: merge them,
   // keeping each rule's global declaration index for the first-declared tie.
-  const byHost = new Map<string | undefined, Indexed[]>();
+  const exact = new Map<string, Indexed[]>();
+  const wildcard = new Map<string, Indexed[]>();
+  let hostless: Indexed[] | undefined;
+  let anyLabels = false;
   for (const item of list) {
     const host = item.route.host?.toLowerCase();
-    const group = byHost.get(host);
+    if (host === undefined) {
+      (hostless ??= []).push(item);
+      continue;
+    }
+    const isWildcard = host.startsWith("*.");
+    if (isWildcard && item.route.listeners !== undefined) anyLabels = true;
+    const byHost = isWildcard ? wildcard : exact;
+    const key = isWildcard ? host.slice(2) : host;
+    const group = byHost.get(key);
     if (group) group.push(item);
-    else byHost.set(host, [item]);
+    else byHost.set(key, [item]);
   }
-  return { byHost, list: (group) => group, anyLabels: (group) => group.some((item) => item.route.listeners !== undefined) };
+  return { exact, wildcard, hostless, anyLabels, list: (group) => group };
 }
 
 function buildIndex<T>(grouping: HostGrouping<T>, fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
   // Host groups are built on first lookup (lazy-groups.ts): a new isolate
-  // compiles the hosts it serves, not all of them. Whether a wildcard covers
-  // several labels is known up front, without building its group: lookup needs it.
-  const exactHosts = new LazyHostGroups<T>((host, group) => buildHostGroup("exact", host, grouping.list(group), fallbacks.exact));
-  const wildcardHosts = new LazyHostGroups<T>((suffix, group) => buildHostGroup("wildcard", `*.${suffix}`, grouping.list(group), fallbacks.wildcard));
-  let hostless: HostGroup | undefined;
-  let anyLabels = false;
-  for (const [host, group] of grouping.byHost) {
-    if (host === undefined) hostless = buildHostGroup("any", "", grouping.list(group), fallbacks.any);
-    else if (host.startsWith("*.")) {
-      anyLabels ||= grouping.anyLabels(group);
-      wildcardHosts.defer(host.slice(2), group);
-    } else exactHosts.defer(host, group);
-  }
-  return Object.freeze({ exactHosts, wildcardHosts, hostless, anyLabels });
+  // compiles the hosts it serves, not all of them.
+  const { list } = grouping;
+  return Object.freeze({
+    exactHosts: new LazyHostGroups<T>(grouping.exact, (host, group) => buildHostGroup("exact", host, list(group, host), fallbacks.exact)),
+    wildcardHosts: new LazyHostGroups<T>(grouping.wildcard, (suffix, group) => buildHostGroup("wildcard", `*.${suffix}`, list(group, `*.${suffix}`), fallbacks.wildcard)),
+    hostless: grouping.hostless === undefined ? undefined : buildHostGroup("any", "", list(grouping.hostless, undefined), fallbacks.any),
+    anyLabels: grouping.anyLabels,
+  });
 }
