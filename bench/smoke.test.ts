@@ -50,7 +50,8 @@ describe("npm run bench --smoke", () => {
     expect(isolate.cold.map((c) => c.ruleCount)).toEqual(SMOKE.isolate!.coldSizes);
     for (const c of isolate.cold) {
       expect(c.read).toBe("prepared");
-      for (const v of [...c.cpuMs, ...c.secondCpuMs, ...c.passThroughCpuMs]) expectPositive(v, "CPU ms");
+      for (const v of [...c.cpuMs, ...c.secondCpuMs, ...c.passThroughCpuMs, ...c.kvReadCpuMs]) expectPositive(v, "CPU ms");
+      expect(c.kvReadCpuMs.length).toBe(c.cpuMs.length);
     }
     expect(isolate.cron.probesPerRun).toEqual(Array(SMOKE.isolate!.cronRuns).fill(SMOKE.isolate!.cronOrigins));
     for (const v of isolate.cron.cpuMs) expectPositive(v, "cron CPU ms");

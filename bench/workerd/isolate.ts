@@ -36,7 +36,7 @@ export interface ColdResult {
   readonly secondCpuMs: readonly number[];
   /** CPU of the first request of a fresh bare pass-through Worker (same process setup, same origin), ms: what workerd itself spends. */
   readonly passThroughCpuMs: readonly number[];
-  /** CPU of the first request of a fresh bare Worker that first reads the keys the router's first request reads (this value and the health state, one bulk get), ms: what the local KV service and workerd spend on that read. */
+  /** CPU of the first request of a fresh bare Worker that reads the keys the router's first request reads (this value and the health state, one bulk get), logs one line and proxies, ms: what the local KV service and workerd spend on that I/O. The router's own cost is the difference. */
   readonly kvReadCpuMs: readonly number[];
   /** How the isolate read the value, from its config.loaded log line: "prepared" (fast path) or "validated". */
   readonly read: string;
@@ -178,6 +178,7 @@ export async function measureCold(settings: IsolateSettings, originUrl: string, 
       await putValues(kvRead, values);
       const withRead = { ...request, headers: { ...request.headers, "x-bench-kv-keys": `${KV_KEYS.config},${KV_KEYS.health}` } };
       kvReadCpuMs.push(await cpuOf(kvRead, () => expectFromOrigin(kvRead.kvReadUrl, withRead)));
+      if ((await kvStats(kvRead)).byKey[KV_KEYS.config] !== 1) throw new Error("the bare KV read did not read the active value once");
     } finally {
       await stop(kvRead.child);
     }
