@@ -73,7 +73,7 @@ export function renderIsolate(results: BenchResults): string {
       "Inside workerd, Date.now() does not advance during CPU work, so the Worker cannot time itself.",
     "",
     "First request of a fresh isolate: one fresh workerd process per sample; median (every sample). The bare pass-through's first request, each in its own fresh workerd, is what workerd spends on a first proxied request without the router. " +
-      "The bare KV read is a bare Worker's first request (again in its own fresh workerd) that reads the same keys from the same KV service as the router's first request (the active value and the health state, one bulk get), writes one log line and proxies: what the local KV service and workerd spend on that I/O. The router's own cost is the first request minus it (medians); the targets are judged on it.",
+      "The bare KV read is a bare Worker's first request (again in its own fresh workerd) that reads the same keys from the same KV service as the router's first request (the active value and the health state, one get each, at once), writes one log line and proxies: what the local KV service and workerd spend on that I/O. The router's own cost is the first request minus it (medians); the targets are judged on it.",
     "",
     table(
       ["rules", "active value", "first request", "second request (same isolate)", "bare pass-through, first request", "bare KV read + log line + proxy, first request", "router's own", "read"],

@@ -36,7 +36,7 @@ export interface ColdResult {
   readonly secondCpuMs: readonly number[];
   /** CPU of the first request of a fresh bare pass-through Worker (same process setup, same origin), ms: what workerd itself spends. */
   readonly passThroughCpuMs: readonly number[];
-  /** CPU of the first request of a fresh bare Worker that reads the keys the router's first request reads (this value and the health state, one bulk get), logs one line and proxies, ms: what the local KV service and workerd spend on that I/O. The router's own cost is the difference. */
+  /** CPU of the first request of a fresh bare Worker that reads the keys the router's first request reads (this value and the health state, one get each), logs one line and proxies, ms: what the local KV service and workerd spend on that I/O. The router's own cost is the difference. */
   readonly kvReadCpuMs: readonly number[];
   /** How the isolate read the value, from its config.loaded log line: "prepared" (fast path) or "validated". */
   readonly read: string;

@@ -36,7 +36,7 @@ export interface WorkerdServer {
   readonly passThroughUrl: string;
   /** The KV service's admin socket (stats, values). */
   readonly kvAdminUrl: string;
-  /** A bare Worker that reads the KV keys of its x-bench-kv-keys header (one bulk get), logs a line and proxies (kv-read.js). */
+  /** A bare Worker that reads the KV keys of its x-bench-kv-keys header (one get per key), logs a line and proxies (kv-read.js). */
   readonly kvReadUrl: string;
   /** A request here runs the router's scheduled handler once (a cron run) and answers when it is done. */
   readonly cronUrl: string;
