@@ -59,6 +59,7 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
   });
 }
 
+/** A prepared config carries no HTTPRoute rules (prepared.ts), so no wildcard covers several labels. */
 function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
   return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, config.gatewayRoutes);
 }
