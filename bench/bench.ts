@@ -67,7 +67,8 @@ export interface BenchResults {
   readonly options: Omit<BenchOptions, "log" | "repoRoot">;
   readonly bundle: BundleResult;
   readonly micro: readonly MicroResult[];
-  readonly decision: DecisionResult;
+  /** Undefined when the run has no micro-benchmark (--isolate-only, --e2e-only). */
+  readonly decision: DecisionResult | undefined;
   readonly isolate?: { readonly cold: readonly ColdResult[]; readonly cron: CronResult; readonly refresh: RefreshResult };
   readonly e2e: E2eResult | undefined;
   readonly profiles: readonly ProfileResult[];
@@ -127,8 +128,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`micro-benchmark: ${size.toLocaleString("en-US")} rules`);
       micro.push(await microInChild(size, child));
     }
-    log(`per-request cost by kind of route: ${options.decisionRules.toLocaleString("en-US")} rules`);
-    const decision = await decisionInChild(options.decisionRules, child);
+    let decision: DecisionResult | undefined;
+    if (options.sizes.length > 0) {
+      log(`per-request cost by kind of route: ${options.decisionRules.toLocaleString("en-US")} rules`);
+      decision = await decisionInChild(options.decisionRules, child);
+    }
     const profiles: ProfileResult[] = [];
     let isolate: BenchResults["isolate"];
     if (options.isolate) {

@@ -6,6 +6,8 @@ import { median, type Target } from "./e2e/run";
 import { explainMisses } from "./explain";
 import { bytes, int, ms, table, us } from "./markdown";
 import type { TaskStats } from "./micro/measure";
+import { routerOwnMs } from "./targets";
+import type { ColdResult } from "./workerd/isolate";
 
 const TARGET_LABEL: Record<Target, string> = {
   router: "router (edge-ingress)",
@@ -51,7 +53,7 @@ export function renderMicro(results: BenchResults): string {
     ]),
   );
   const kinds = results.decision;
-  const byKind = table(
+  const byKind = kinds && table(
     ["route kind", "rules", "requests forwarded", "route + select", "decision (+ URL, headers)"],
     kinds.kinds.map((k) => [KIND_LABEL[k.kind], int(k.rules), `${int(k.forwarded)} of ${int(kinds.sampleCount)}`, perRequestCell(k.routeSelect), perRequestCell(k.decision)]),
   );
@@ -64,15 +66,22 @@ export function renderMicro(results: BenchResults): string {
     "",
     "`8 requests repeated`: route + select over the same 8 requests, so their data stays in the CPU caches; the difference to the column before it is the cost of cache misses.",
     "",
-    `By kind of route, ${int(kinds.ruleCount)} generated paths: as plain native paths; as HTTPRoute rules, with one path in four also given a rule that matches a header, a query parameter and the method and splits traffic across two pools by weight (half the requests carry that header and parameter); and as paths with an allow and deny list (AccessControl) on pools with cookie affinity (half the requests carry a session cookie). \`route + select\` is the table's route() with its conditions, the rule's action and backend, its request filters, availability and the pick through the affinity wrapper; \`decision\` is the Worker's code up to the fetch: decide() (which also copies the headers) and the pick.`,
-    "",
-    byKind,
-    "",
+    ...(kinds && byKind ? [
+      `By kind of route, ${int(kinds.ruleCount)} generated paths: as plain native paths; as HTTPRoute rules, with one path in four also given a rule that matches a header, a query parameter and the method and splits traffic across two pools by weight (half the requests carry that header and parameter); and as paths with an allow and deny list (AccessControl) on pools with cookie affinity (half the requests carry a session cookie). \`route + select\` is the table's route() with its conditions, the rule's action and backend, its request filters, availability and the pick through the affinity wrapper; \`decision\` is the Worker's code up to the fetch: decide() (which also copies the headers) and the pick.`,
+      "",
+      byKind,
+      "",
+    ] : []),
     "Loading a config: cold = the first run in a fresh process, as a new isolate pays it; warm = mean of repeated runs (tinybench). parse = `JSON.parse` + `parseConfig` (validation and normalization). Heap = retained after a full GC, per copy over enough copies to average out GC noise. Route shape changes: routes of `Config.routes` whose V8 hidden class differs from the route before them (V8's `%HaveSameMap`); few is good.",
     "",
     load,
   ].join("\n");
 }
+
+const routerOwnCell = (c: ColdResult) => {
+  const own = routerOwnMs(c);
+  return own === undefined ? "n/a" : ms(own, 1);
+};
 
 export function renderIsolate(results: BenchResults): string {
   const i = results.isolate;
@@ -83,11 +92,12 @@ export function renderIsolate(results: BenchResults): string {
       "CPU is the whole workerd process's (every thread, from /proc/<pid>/task/*/schedstat), from just before the request until the process is idle again; it includes workerd's HTTP server and client and the KV service Worker, which answers from values it holds JSON-encoded. " +
       "Inside workerd, Date.now() does not advance during CPU work, so the Worker cannot time itself.",
     "",
-    "First request of a fresh isolate: one fresh workerd process per sample; median (every sample). The bare pass-through's first request, each in its own fresh workerd, is what workerd spends on a first proxied request without the router.",
+    "First request of a fresh isolate: one fresh workerd process per sample; median (every sample). The bare pass-through's first request, each in its own fresh workerd, is what workerd spends on a first proxied request without the router. " +
+      "The bare KV read is a bare Worker's first request (again in its own fresh workerd) that reads the same keys from the same KV service as the router's first request (the active value and the health state, one get each, at once), writes one log line and proxies: what the local KV service and workerd spend on that I/O. The router's own cost is the first request minus it (medians); the targets are judged on it.",
     "",
     table(
-      ["rules", "active value", "first request", "second request (same isolate)", "bare pass-through, first request", "read"],
-      i.cold.map((c) => [int(c.ruleCount), bytes(c.valueBytes), cell(c.cpuMs), cell(c.secondCpuMs), cell(c.passThroughCpuMs), c.read]),
+      ["rules", "active value", "first request", "second request (same isolate)", "bare pass-through, first request", "bare KV read + log line + proxy, first request", "router's own", "read"],
+      i.cold.map((c) => [int(c.ruleCount), bytes(c.valueBytes), cell(c.cpuMs), cell(c.secondCpuMs), cell(c.passThroughCpuMs), c.kvReadCpuMs ? cell(c.kvReadCpuMs) : "n/a", routerOwnCell(c), c.read]),
     ),
     "",
     `Cron run: ${int(i.cron.ruleCount)} rules, health checks on ${i.cron.checkedOrigins} origins (all on the local origin server); ${i.cron.cpuMs.length} runs in one workerd, the first in a fresh isolate; probes per run ${i.cron.probesPerRun.join(", ")}; CPU per run ${cell(i.cron.cpuMs)}. The same number of concurrent GETs of the origin from a bare Worker (likewise, in one fresh workerd): ${cell(i.cron.fetchesOnlyCpuMs)}.`,

@@ -17,6 +17,11 @@ const HELP = `Usage: npm run bench -- [options]
   --connections N         autocannon connections (default 10)
   --no-e2e                skip the end-to-end part
   --e2e-only              only the end-to-end part (no micro-benchmark, fresh isolates or profiles); writes nothing unless --out is given
+  --isolate-only          only the bundle and part 2 (fresh isolates, cron run, refresh in workerd)
+                          with its two profiles; no micro-benchmark, end to end or load profiles
+  --cold-sizes 10,1000    rule counts of the fresh-isolate part (default 10,1000,10000,100000)
+  --cold-samples N        fresh workerd processes per rule count (default 5)
+  --no-profile            skip every CPU profile
   --out FILE              where to write the report (default BENCHMARKS.md in full mode)
   --json FILE             also write the raw results as JSON
   --from-json FILE        render the report from results saved with --json, without measuring
@@ -34,6 +39,10 @@ const { values } = parseArgs({
     connections: { type: "string" },
     "no-e2e": { type: "boolean", default: false },
     "e2e-only": { type: "boolean", default: false },
+    "isolate-only": { type: "boolean", default: false },
+    "cold-sizes": { type: "string" },
+    "cold-samples": { type: "string" },
+    "no-profile": { type: "boolean", default: false },
     out: { type: "string" },
     json: { type: "string" },
     "from-json": { type: "string" },
@@ -53,8 +62,9 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 const base = values.smoke ? SMOKE : FULL;
+const isolateOnly = values["isolate-only"];
 const e2e =
-  values["no-e2e"] || !base.e2e
+  values["no-e2e"] || isolateOnly || !base.e2e
     ? undefined
     : {
         ...base.e2e,
@@ -65,10 +75,20 @@ const e2e =
       };
 const e2eOnly = values["e2e-only"];
 if (e2eOnly && !e2e) throw new Error("--e2e-only and --no-e2e contradict each other");
+if (e2eOnly && isolateOnly) throw new Error("--e2e-only and --isolate-only contradict each other");
+const isolate = e2eOnly
+  ? undefined
+  : base.isolate && {
+      ...base.isolate,
+      coldSizes: values["cold-sizes"] ? values["cold-sizes"].split(",").map((s) => positive("cold-sizes", s, 0)) : base.isolate.coldSizes,
+      coldSamples: positive("cold-samples", values["cold-samples"], base.isolate.coldSamples),
+    };
+const profile = values["no-profile"] || e2eOnly || !base.profile ? undefined : isolateOnly ? { ...base.profile, node: [], workerd: [] } : base.profile;
 const options: BenchOptions = {
   ...base,
-  sizes: e2eOnly ? [] : values.sizes ? values.sizes.split(",").map((s) => positive("sizes", s, 0)) : base.sizes,
-  ...(e2eOnly ? { isolate: undefined, profile: undefined } : {}),
+  sizes: isolateOnly || e2eOnly ? [] : values.sizes ? values.sizes.split(",").map((s) => positive("sizes", s, 0)) : base.sizes,
+  isolate,
+  profile,
   e2e,
   repoRoot,
   log: (line) => process.stderr.write(`bench: ${line}\n`),
@@ -79,7 +99,8 @@ const results: BenchResults = values["from-json"]
   : await runBench(options);
 const markdown = renderMarkdown(results);
 process.stdout.write(`${markdown}\n`);
-const out = values.out ?? (results.mode === "smoke" || e2eOnly ? undefined : join(repoRoot, "BENCHMARKS.md"));
+// A partial run (smoke, --isolate-only, --e2e-only) writes BENCHMARKS.md only when asked to.
+const out = values.out ?? (results.mode === "smoke" || isolateOnly || e2eOnly ? undefined : join(repoRoot, "BENCHMARKS.md"));
 if (out) {
   writeFileSync(out, markdown);
   process.stderr.write(`bench: wrote ${out}\n`);

@@ -36,6 +36,8 @@ export interface ColdResult {
   readonly secondCpuMs: readonly number[];
   /** CPU of the first request of a fresh bare pass-through Worker (same process setup, same origin), ms: what workerd itself spends. */
   readonly passThroughCpuMs: readonly number[];
+  /** CPU of the first request of a fresh bare Worker that reads the keys the router's first request reads (this value and the health state, one get each), logs one line and proxies, ms: what the local KV service and workerd spend on that I/O. The router's own cost is the difference. */
+  readonly kvReadCpuMs: readonly number[];
   /** How the isolate read the value, from its config.loaded log line: "prepared" (fast path) or "validated". */
   readonly read: string;
 }
@@ -149,6 +151,7 @@ export async function measureCold(settings: IsolateSettings, originUrl: string, 
   const cpuMs: number[] = [];
   const secondCpuMs: number[] = [];
   const passThroughCpuMs: number[] = [];
+  const kvReadCpuMs: number[] = [];
   let read = "";
   for (let i = 0; i < samples; i++) {
     const dir = join(workDir, `cold-${ruleCount}-${i}`);
@@ -169,8 +172,18 @@ export async function measureCold(settings: IsolateSettings, originUrl: string, 
     } finally {
       await stop(baseline.child);
     }
+    // The first KV read without the router, in another fresh workerd.
+    const kvRead = await startWorkerd({ ...settings, workDir: dir, routerVars: {} });
+    try {
+      await putValues(kvRead, values);
+      const withRead = { ...request, headers: { ...request.headers, "x-bench-kv-keys": `${KV_KEYS.config},${KV_KEYS.health}` } };
+      kvReadCpuMs.push(await cpuOf(kvRead, () => expectFromOrigin(kvRead.kvReadUrl, withRead)));
+      if ((await kvStats(kvRead)).byKey[KV_KEYS.config] !== 1) throw new Error("the bare KV read did not read the active value once");
+    } finally {
+      await stop(kvRead.child);
+    }
   }
-  return { ruleCount, valueBytes: Buffer.byteLength(values[KV_KEYS.config]!), cpuMs, secondCpuMs, passThroughCpuMs, read };
+  return { ruleCount, valueBytes: Buffer.byteLength(values[KV_KEYS.config]!), cpuMs, secondCpuMs, passThroughCpuMs, kvReadCpuMs, read };
 }
 
 export async function measureRefresh(settings: IsolateSettings, originUrl: string, ruleCount: number, workDir: string): Promise<RefreshResult> {

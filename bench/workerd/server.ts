@@ -1,7 +1,8 @@
 // One workerd process serving the Workers of the benchmark, each on its own
 // 127.0.0.1 socket: the router bundle (with INGRESS_KV bound to the in-memory
 // KV service), the bare pass-through, the KV service's admin socket, and the
-// same bundle behind cron.js, which runs its scheduled handler on a request. The config is generated as Cap'n Proto text (schema:
+// same bundle behind cron.js, which runs its scheduled handler on a request,
+// and kv-read.js, a bare Worker that reads KV before proxying. The config is generated as Cap'n Proto text (schema:
 // node_modules/workerd/workerd.capnp); ports are picked by the OS and read
 // back from workerd's control pipe, as Miniflare does, so nothing races for a port.
 import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -40,13 +41,15 @@ export interface WorkerdServer {
   readonly passThroughUrl: string;
   /** The KV service's admin socket (stats, values). */
   readonly kvAdminUrl: string;
+  /** A bare Worker that reads the KV keys of its x-bench-kv-keys header (one get per key), logs a line and proxies (kv-read.js). */
+  readonly kvReadUrl: string;
   /** A request here runs the router's scheduled handler once (a cron run) and answers when it is done. */
   readonly cronUrl: string;
   /** Inspector port, when asked for. */
   readonly inspectorPort: number | undefined;
 }
 
-const SOCKETS = ["router", "pass-through", "kv-admin", "cron"] as const;
+const SOCKETS = ["router", "pass-through", "kv-admin", "cron", "kv-read"] as const;
 
 export function workerdBinary(): string {
   // The package's main export resolves the platform binary npm installed.
@@ -67,6 +70,7 @@ export function writeWorkerdConfig(options: WorkerdOptions): string {
   copyFileSync(join(here, "kv-service.js"), join(options.workDir, "kv-service.js"));
   copyFileSync(join(here, "pass-through.js"), join(options.workDir, "pass-through.js"));
   copyFileSync(join(here, "cron.js"), join(options.workDir, "cron.js"));
+  copyFileSync(join(here, "kv-read.js"), join(options.workDir, "kv-read.js"));
 
   const date = capnpString(options.compatibilityDate);
   const vars = Object.entries(options.routerVars)
@@ -124,6 +128,14 @@ const config :Workerd.Config = (
         globalOutbound = "loopback",
       ),
     ),
+    ( name = "kv-read",
+      worker = (
+        modules = [ (name = "kv-read.js", esModule = embed "kv-read.js") ],
+        compatibilityDate = ${date},
+        bindings = [ (name = "ORIGIN", text = ${capnpString(options.originUrl)}), (name = "KV", kvNamespace = "kv") ],
+        globalOutbound = "loopback",
+      ),
+    ),
     ( name = "kv",
       worker = (
         modules = [ (name = "kv-service.js", esModule = embed "kv-service.js") ],
@@ -138,7 +150,8 @@ const config :Workerd.Config = (
     ( name = "router", address = "127.0.0.1:0", http = ( cfBlobHeader = ${capnpString(CF_BLOB_HEADER)} ), service = "router" ),
     ( name = "pass-through", address = "127.0.0.1:0", http = ( cfBlobHeader = ${capnpString(CF_BLOB_HEADER)} ), service = "pass-through" ),
     ( name = "kv-admin", address = "127.0.0.1:0", http = (), service = "kv" ),
-    ( name = "cron", address = "127.0.0.1:0", http = (), service = "cron" ),${unloggedSocket}
+    ( name = "cron", address = "127.0.0.1:0", http = (), service = "cron" ),
+    ( name = "kv-read", address = "127.0.0.1:0", http = (), service = "kv-read" ),${unloggedSocket}
   ],
 );
 `;
@@ -178,5 +191,5 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   control.resume();
   const url = (socket: string) => `http://127.0.0.1:${ports.get(socket)}`;
   if (child.exitCode !== null) throw new Error(`workerd exited: ${outputTail(child)}`);
-  return { child, routerUrl: url("router"), routerUnloggedUrl: options.unloggedRouter ? url("router-unlogged") : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), inspectorPort: ports.get("inspector") };
+  return { child, routerUrl: url("router"), routerUnloggedUrl: options.unloggedRouter ? url("router-unlogged") : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector") };
 }

@@ -5,7 +5,10 @@
 import { poolAction, type RouteAction } from "./action/action";
 import type { Config } from "./config/types";
 import { compileHostPolicies, type HostPolicyTable } from "./config/host-policies";
+import { preparedRoutesOf, type PreparedRoutes } from "./config/prepared";
+import { PerPool, type PoolLookup } from "./per-pool";
 import { compileRoutes, type RouteTable } from "./routing";
+import { compileGroupedRoutes } from "./routing/table";
 import { createPolicy, type Policy, type PolicyDeps } from "./selection";
 import { createAffinity, type PoolAffinityPicker } from "./selection/affinity";
 
@@ -15,28 +18,31 @@ export interface Runtime {
   readonly appliedAt?: string;
   readonly config: Config;
   readonly table: RouteTable;
-  readonly policies: ReadonlyMap<string, Policy>;
-  /** The action of an Ingress path or defaultBackend naming each pool, built once. */
-  readonly poolActions: ReadonlyMap<string, RouteAction>;
+  readonly policies: PerPool<Policy>;
+  /** The action of an Ingress path or defaultBackend naming each pool, built on the pool's first lookup. */
+  readonly poolActions: PoolLookup<RouteAction>;
   /** Per-host policies; undefined when the config has none (then no request pays a lookup). */
   readonly hosts?: HostPolicyTable;
   /** Session affinity of the pools that have it, wrapping their policies. */
-  readonly affinities: ReadonlyMap<string, PoolAffinityPicker>;
+  readonly affinities: PoolLookup<PoolAffinityPicker>;
   /** Session affinity of rule paths, by Route.source (`${source} canary` for a canary's), over the pool's. */
   readonly routeAffinities: ReadonlyMap<string, PoolAffinityPicker>;
 }
 
 export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
-  const policies = new Map<string, Policy>();
-  const poolActions = new Map<string, RouteAction>();
-  const affinities = new Map<string, PoolAffinityPicker>();
-  for (const pool of config.pools.values()) {
-    if (pool.affinity !== undefined) affinities.set(pool.name, createAffinity(pool.affinity, deps));
-    policies.set(pool.name, createPolicy(pool.policy, deps, previous?.policies.get(pool.name)));
-    poolActions.set(pool.name, poolAction(pool.name, `pools.${pool.name}`));
-  }
+  // State carries over from the policies the previous runtime built (only those: no chain of runtimes is kept).
+  const before = previous ? new Map(previous.policies.built()) : undefined;
+  const policies = new PerPool<Policy>(config.pools, (pool) => {
+    const policy = createPolicy(pool.policy, deps, before?.get(pool.name));
+    before?.delete(pool.name);
+    return policy;
+  });
+  const poolActions = new PerPool<RouteAction>(config.pools, (pool) => poolAction(pool.name, `pools.${pool.name}`));
+  const affinities = new PerPool<PoolAffinityPicker>(config.pools, (pool) => (pool.affinity === undefined ? undefined : createAffinity(pool.affinity, deps)));
   const routeAffinities = new Map<string, PoolAffinityPicker>();
-  for (const route of config.routes) {
+  // A prepared config's routes are built per host on first lookup; they carry no affinity (prepared.ts).
+  const prepared = preparedRoutesOf(config);
+  for (const route of prepared ? [] : config.routes) {
     if (route.affinity !== undefined) routeAffinities.set(route.source, createAffinity(route.affinity, deps));
     if (route.canary?.affinity !== undefined) routeAffinities.set(`${route.source} canary`, createAffinity(route.canary.affinity, deps));
   }
@@ -44,11 +50,16 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     version,
     ...(appliedAt === undefined ? {} : { appliedAt }),
     config,
-    table: compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
+    table: prepared ? compilePrepared(prepared, config) : compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
     policies,
     poolActions,
     ...(config.hostPolicies ? { hosts: compileHostPolicies(config.hostPolicies) } : {}),
     affinities,
     routeAffinities,
   });
+}
+
+/** A prepared config carries no HTTPRoute rules (prepared.ts), so no wildcard covers several labels. */
+function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
+  return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, config.gatewayRoutes);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { generateConfig } from "../../../bench/generate";
 import { claimedDigest, readFastStored, sha256Hex, storedText } from "./fast-stored";
 import { parseConfig } from "./parse";
-import { decodePrepared, encodePrepared } from "./prepared";
+import { compileRuntime } from "../runtime";
+import { decodePrepared, encodePrepared, PREPARED_FORMAT, preparedRoutesOf } from "./prepared";
 import { parseStoredConfig, STORED_FORMAT, type StoredConfig } from "./stored";
 
 const document = {
@@ -37,6 +38,28 @@ describe("the prepared form", () => {
     }
   });
 
+  it("routes every request as the validated config does, precise, wildcard and host-less rules alike", () => {
+    const generated = generateConfig(3_000, { sampleCount: 400 });
+    const handmade = [["shop.example.com", "/api/v2/x"], ["SHOP.example.com:8080", "/"], ["a.example.com", "/exact"], ["a.b.example.com", "/exact"], ["other.test", "/.well-known/acme-challenge/x"], ["other.test", "/"]] as const;
+    const cases = [
+      { doc: generated.document, requests: [...generated.samples.map((s) => [s.host, s.pathAndQuery.split("?")[0]!] as const), ...handmade] },
+      { doc: document, requests: handmade },
+    ];
+    for (const { doc, requests } of cases) {
+      const config = parsed(doc);
+      const decoded = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(config))))!;
+      expect(preparedRoutesOf(decoded)).toBeDefined();
+      const full = compileRuntime("v", config, { random: () => 0 }).table;
+      const fast = compileRuntime("v", decoded, { random: () => 0 }).table;
+      for (const [host, path] of requests) expect(fast.route(host, path), `${host}${path}`).toEqual(full.route(host, path));
+    }
+  });
+
+  it("is not made for a route whose host is not in lower case (its group key is the host)", () => {
+    const config = parsed(document);
+    expect(encodePrepared({ ...config, routes: config.routes.map((r, i) => (i === 0 ? { ...r, host: "Shop.example.com" } : r)) })).toBeUndefined();
+  });
+
   it("is not made for a config holding a field it does not know, so nothing is dropped", () => {
     expect(encodePrepared({ ...parsed(document), somethingNew: [1] } as never)).toBeUndefined();
   });
@@ -48,8 +71,11 @@ describe("the prepared form", () => {
 
   it("refuses a shape it does not know", () => {
     const prepared = encodePrepared(parsed(document))!;
-    expect(decodePrepared({ ...prepared, v: 2 })).toBeUndefined();
-    expect(decodePrepared({ ...prepared, r: prepared.r.slice(1) })).toBeUndefined();
+    expect(decodePrepared({ ...prepared, v: PREPARED_FORMAT + 1 })).toBeUndefined();
+    // The first prepared form (one flat route array, not grouped by host): full path until the next apply.
+    expect(decodePrepared({ v: 1, s: prepared.s, r: [], pools: prepared.pools, rest: prepared.rest })).toBeUndefined();
+    expect(decodePrepared({ ...prepared, e: [] })).toBeUndefined();
+    expect(decodePrepared({ ...prepared, count: undefined })).toBeUndefined();
     expect(decodePrepared(null)).toBeUndefined();
   });
 });
@@ -75,7 +101,8 @@ describe("a value apply writes", () => {
     expect(await readFastStored(text.slice(0, -1))).toBeUndefined();
     expect(await readFastStored(JSON.stringify(stored))).toBeUndefined();
     // A consistent digest over a prepared form in a newer format: full path too.
-    const newer = text.replace('"v":1', '"v":9');
+    const newer = text.replace(`"v":${PREPARED_FORMAT}`, '"v":9');
+    expect(newer).not.toBe(text);
     const at = newer.indexOf('","preparedChars"');
     expect(await readFastStored(`{"digest":"${await sha256Hex(newer.slice(at))}${newer.slice(at)}`)).toBeUndefined();
   });

@@ -1,9 +1,9 @@
 // Probes against real HTTP servers on 127.0.0.1, with Node's own fetch.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { HealthCheckSpec, Origin } from "../config/types";
-import { MAX_PROBE_BODY_BYTES, probe, statusExpected } from "./probe";
+import { MAX_DRAINED_BODY_BYTES, MAX_PROBE_BODY_BYTES, probe, statusExpected } from "./probe";
 
 interface Seen {
   method: string;
@@ -147,6 +147,22 @@ describe("probe", () => {
 
   it("passes a stalled body when no body text is required (the body is cancelled, not read)", async () => {
     expect(await probe(origin(), spec({ path: "/hang-body", timeoutMs: 200 }), fetch)).toEqual({ ok: true });
+  });
+
+  it("reads a small body of announced length to its end instead of cancelling it, and cancels any other", async () => {
+    const answer = (body: BodyInit, headers: Record<string, string>) => {
+      const response = new Response(body, { headers });
+      return { response, read: vi.spyOn(response, "arrayBuffer"), cancel: vi.spyOn(response.body!, "cancel") };
+    };
+    const small = answer("ok", { "content-length": "2" });
+    expect(await probe(origin(), spec(), (async () => small.response) as typeof fetch)).toEqual({ ok: true });
+    expect([small.read.mock.calls.length, small.cancel.mock.calls.length]).toEqual([1, 0]);
+    const unknownLength = answer(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("ok")) }), {});
+    const large = answer("x", { "content-length": String(MAX_DRAINED_BODY_BYTES + 1) });
+    for (const { response, read, cancel } of [unknownLength, large]) {
+      expect(await probe(origin(), spec(), (async () => response) as typeof fetch)).toEqual({ ok: true });
+      expect([read.mock.calls.length, cancel.mock.calls.length]).toEqual([0, 1]);
+    }
   });
 
   it("reports a refused connection", async () => {

@@ -2,33 +2,55 @@
 // config up front is most of a new isolate's first request (BENCHMARKS.md:
 // tens of milliseconds at 10,000 rules), while an isolate usually serves a
 // few hosts: each group is built when a request first asks for its host, then
-// kept. Matching is unchanged: a group is the same object either way.
+// kept. Matching is unchanged: a group is the same object either way. What
+// a group is built from is looked up in `source` (a Map, or the record a
+// prepared config was parsed into), so registering 100,000 hosts costs
+// nothing per host.
 import type { HostGroup } from "./host-group";
 
-export class LazyHostGroups extends Map<string, HostGroup> {
-  private readonly builders = new Map<string, () => HostGroup>();
+/** What the groups are built from, by key; `size` counts every key. */
+export interface GroupSource<T> {
+  get(key: string): T | undefined;
+  readonly size: number;
+}
 
-  /** Registers how to build the group of `key`; nothing is built yet. */
-  defer(key: string, build: () => HostGroup): void {
-    this.builders.set(key, build);
+export class LazyHostGroups<T> extends Map<string, HostGroup> {
+  private readonly source: GroupSource<T>;
+  private readonly build: (key: string, from: T) => HostGroup;
+
+  constructor(source: GroupSource<T>, build: (key: string, from: T) => HostGroup) {
+    super();
+    this.source = source;
+    this.build = build;
   }
 
   override get(key: string): HostGroup | undefined {
     const built = super.get(key);
     if (built !== undefined) return built;
-    const build = this.builders.get(key);
-    if (build === undefined) return undefined;
-    const group = build();
+    const from = this.source.get(key);
+    if (from === undefined) return undefined;
+    const group = this.build(key, from);
     super.set(key, group);
     return group;
   }
 
   override has(key: string): boolean {
-    return this.builders.has(key);
+    return super.has(key) || this.source.get(key) !== undefined;
   }
 
   /** Every host, built or not. */
   override get size(): number {
-    return this.builders.size;
+    return this.source.size;
   }
+}
+
+/** A record (from JSON.parse) as a GroupSource: own keys only, so "__proto__" or "constructor" are hosts like any other. */
+export function recordSource<T>(record: Readonly<Record<string, T>>): GroupSource<T> {
+  let size: number | undefined;
+  return {
+    get: (key) => (Object.hasOwn(record, key) ? record[key] : undefined),
+    get size() {
+      return (size ??= Object.keys(record).length);
+    },
+  };
 }

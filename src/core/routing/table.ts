@@ -10,12 +10,31 @@ import type { DefaultBackend, Route } from "../config/types";
 import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { PLAIN_GET, type RequestFacts } from "./conditions";
 import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
-import { LazyHostGroups } from "./lazy-groups";
+import { LazyHostGroups, type GroupSource } from "./lazy-groups";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes, type HostIndex } from "./lookup";
 import type { HostMatch, RouteMatch, Routed, RouteTable } from "./types";
 
 type Indexed = { route: Route; index: number };
+
+/**
+ * Routes grouped by host, each group as a `T` that `list` turns into its
+ * routes with their declaration index, only when the group is built.
+ * compileRoutes groups a route list; a prepared config brings its groups
+ * (compileGroupedRoutes), so a new isolate does no work per host or per rule
+ * for hosts it is not asked for.
+ */
+export interface HostGrouping<T> {
+  /** By lower-case host. */
+  readonly exact: GroupSource<T>;
+  /** By the lower-case suffix after "*.". */
+  readonly wildcard: GroupSource<T>;
+  readonly hostless: T | undefined;
+  /** Some wildcard covers several labels (a Gateway API route's). */
+  readonly anyLabels: boolean;
+  /** `host` is the group's as written in Route.host: "a.example.com", "*.example.com", or undefined. */
+  readonly list: (group: T, host: string | undefined) => readonly Indexed[];
+}
 
 export function compileRoutes(
   routes: readonly Route[],
@@ -23,25 +42,36 @@ export function compileRoutes(
   pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
   gatewayRoutes: readonly Route[] = [],
 ): RouteTable {
+  return compileGroupedRoutes(groupByHost(routes.map((route, index) => ({ route, index }))), defaultBackend, pathNormalization, gatewayRoutes, routes.length);
+}
+
+export function compileGroupedRoutes<T>(
+  ingressRoutes: HostGrouping<T>,
+  defaultBackend?: DefaultBackend,
+  pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
+  gatewayRoutes: readonly Route[] = [],
+  /** How many Ingress routes there are: HTTPRoute rules are declared after them. */
+  ingressCount = 0,
+): RouteTable {
   const fallbackFor = (hostMatch: HostMatch): RouteMatch | undefined =>
     defaultBackend && Object.freeze({ pool: defaultBackend.pool, hostMatch, decidedBy: "default-backend" as const });
   const fallbacks = { any: fallbackFor("any"), exact: fallbackFor("exact"), wildcard: fallbackFor("wildcard") };
 
   // Declaration index across both lists: on a full tie the first declared wins.
-  const ingress = buildIndex(routes.map((route, index) => ({ route, index })), fallbacks);
+  const ingress = buildIndex(ingressRoutes, fallbacks);
   const byListener = new Map<string, Indexed[]>();
   gatewayRoutes.forEach((route, i) => {
     for (const address of route.listeners ?? []) {
       const list = byListener.get(address);
-      if (list) list.push({ route, index: routes.length + i });
-      else byListener.set(address, [{ route, index: routes.length + i }]);
+      if (list) list.push({ route, index: ingressCount + i });
+      else byListener.set(address, [{ route, index: ingressCount + i }]);
     }
   });
   // A request no HTTPRoute rule matches gets the Gateway API's 404, not the
   // Ingress defaultBackend: only hosts no HTTPRoute claims fall back to it.
   const none = { any: undefined, exact: undefined, wildcard: undefined };
   const listeners = new Map<string, HostIndex>();
-  for (const [address, list] of byListener) listeners.set(address, buildIndex(list, none));
+  for (const [address, list] of byListener) listeners.set(address, buildIndex(groupByHost(list), none));
   const compiled: CompiledRoutes = Object.freeze({ ...ingress, listeners, defaultBackend, fallback: fallbacks.any });
 
   const match = (host: string, path: string, request: RequestFacts = PLAIN_GET): RouteMatch | undefined => {
@@ -59,30 +89,39 @@ export function compileRoutes(
   return Object.freeze({ route, match, compiled, pathNormalization });
 }
 
-function buildIndex(list: readonly Indexed[], fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
+/** A route list grouped by lower-case host, each group in declaration order. */
+function groupByHost(list: readonly Indexed[]): HostGrouping<Indexed[]> {
   // Several rules (from several manifests) may share a host: merge them,
   // keeping each rule's global declaration index for the first-declared tie.
-  const byHost = new Map<string | undefined, Indexed[]>();
+  const exact = new Map<string, Indexed[]>();
+  const wildcard = new Map<string, Indexed[]>();
+  let hostless: Indexed[] | undefined;
+  let anyLabels = false;
   for (const item of list) {
     const host = item.route.host?.toLowerCase();
-    const group = byHost.get(host);
+    if (host === undefined) {
+      (hostless ??= []).push(item);
+      continue;
+    }
+    const isWildcard = host.startsWith("*.");
+    if (isWildcard && item.route.listeners !== undefined) anyLabels = true;
+    const byHost = isWildcard ? wildcard : exact;
+    const key = isWildcard ? host.slice(2) : host;
+    const group = byHost.get(key);
     if (group) group.push(item);
-    else byHost.set(host, [item]);
+    else byHost.set(key, [item]);
   }
-  // Precise hosts are built on first lookup (lazy-groups.ts): a new isolate
-  // compiles the hosts it serves, not all of them. Wildcards are few, and
-  // lookup needs to know up front whether one covers several labels.
-  const exactHosts = new LazyHostGroups();
-  const wildcardHosts = new Map<string, HostGroup>();
-  let hostless: HostGroup | undefined;
-  let anyLabels = false;
-  for (const [host, group] of byHost) {
-    if (host === undefined) hostless = buildHostGroup("any", "", group, fallbacks.any);
-    else if (host.startsWith("*.")) {
-      const built = buildHostGroup("wildcard", host, group, fallbacks.wildcard);
-      anyLabels ||= built.anyLabels;
-      wildcardHosts.set(host.slice(2), built);
-    } else exactHosts.defer(host, () => buildHostGroup("exact", host, group, fallbacks.exact));
-  }
-  return Object.freeze({ exactHosts, wildcardHosts, hostless, anyLabels });
+  return { exact, wildcard, hostless, anyLabels, list: (group) => group };
+}
+
+function buildIndex<T>(grouping: HostGrouping<T>, fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
+  // Host groups are built on first lookup (lazy-groups.ts): a new isolate
+  // compiles the hosts it serves, not all of them.
+  const { list } = grouping;
+  return Object.freeze({
+    exactHosts: new LazyHostGroups<T>(grouping.exact, (host, group) => buildHostGroup("exact", host, list(group, host), fallbacks.exact)),
+    wildcardHosts: new LazyHostGroups<T>(grouping.wildcard, (suffix, group) => buildHostGroup("wildcard", `*.${suffix}`, list(group, `*.${suffix}`), fallbacks.wildcard)),
+    hostless: grouping.hostless === undefined ? undefined : buildHostGroup("any", "", list(grouping.hostless, undefined), fallbacks.any),
+    anyLabels: grouping.anyLabels,
+  });
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "./config/parse";
+import type { Config } from "./config/types";
+import { compileRuntime } from "./runtime";
+
+function config(pools: Record<string, unknown>): Config {
+  const parsed = parseConfig({ pools, rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: Object.keys(pools)[0] } } }] } }] });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
+const web = { policy: "round-robin", origins: [{ url: "https://a.example.net" }, { url: "https://b.example.net" }, { url: "https://c.example.net" }] };
+
+describe("compileRuntime", () => {
+  it("builds a pool's policy on its first lookup, once, and none for a pool not in the config", () => {
+    const runtime = compileRuntime("v1", config({ web, api: web }), { random: () => 0 });
+    expect(runtime.policies.built().size).toBe(0);
+    const policy = runtime.policies.get("web");
+    expect(runtime.policies.get("web")).toBe(policy);
+    expect(runtime.policies.get("nope")).toBeUndefined();
+    expect([...runtime.policies.built().keys()]).toEqual(["web"]);
+    expect(runtime.poolActions.get("api")?.backends[0]?.pool).toBe("api");
+    expect(runtime.affinities.get("web")).toBeUndefined();
+  });
+
+  it("carries a pool's rotation over to the next version of the config", () => {
+    const first = compileRuntime("v1", config({ web }), { random: () => 0 });
+    const origins = first.config.pools.get("web")!.origins;
+    const picks = [first.policies.get("web")!.pick(origins).url];
+    const second = compileRuntime("v2", config({ web, api: web }), { random: () => 0 }, first);
+    picks.push(second.policies.get("web")!.pick(second.config.pools.get("web")!.origins).url);
+    expect(picks).toEqual(["https://a.example.net", "https://b.example.net"]);
+  });
+});
