@@ -154,13 +154,13 @@ describe("validate", () => {
     const all = await cli(["validate", files["list.yaml"]!]);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/^valid: 1 pool, 2 routes/);
-    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)`);
+    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API, ConfigMap and native documents are read)`);
 
     const edge = await cli(["validate", files["list.yaml"]!, "--ingress-class", "edge"]);
     expect(edge.code).toBe(0);
     expect(edge.stdout).toMatch(/^valid: 1 pool, 1 route/);
     expect(edge.stderr.split("\n")).toEqual([
-      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)`,
+      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API, ConfigMap and native documents are read)`,
       `note: ${files["list.yaml"]}[1]: items[2]: skipped Ingress "nginx-one" (class "nginx", not "edge")`,
     ]);
   });
