@@ -166,6 +166,37 @@ describe("validate", () => {
   });
 });
 
+describe("ConfigMaps", () => {
+  const manifests = (controllerData: Record<string, string>) => [
+    { pools: { web: { origins: [{ url: "https://web.example.net" }] } } },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "app", annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } },
+      spec: { rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
+    },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ingress-nginx-controller", namespace: "ingress-nginx" }, data: controllerData },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "custom-headers", namespace: "ingress-nginx" }, data: { "X-Request-Start": "t=${msec}" } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-root-ca.crt" }, data: { "ca.crt": "..." } },
+  ].map((d) => stringify(d)).join("---\n");
+
+  it("validate reads the controller ConfigMap, refuses its security settings by file and key, and notes what it does not read", async () => {
+    const files = await writeFiles(dir, { "cm.yaml": manifests({ "proxy-set-headers": "ingress-nginx/custom-headers", "whitelist-source-range": "10.0.0.0/8", "worker-processes": "4" }) });
+    const run = await cli(["validate", files["cm.yaml"]!]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${files["cm.yaml"]}[2]: data.whitelist-source-range (ConfigMap ingress-nginx/ingress-nginx-controller): refused (got "10.0.0.0/8")`);
+    expect(run.stderr).toContain(`note: ${files["cm.yaml"]}[2]: data (ConfigMap ingress-nginx/ingress-nginx-controller): not read (nginx tuning`);
+    expect(run.stderr).toContain(`note: ${files["cm.yaml"]}[4] (ConfigMap default/kube-root-ca.crt): not read: no setting or annotation names it`);
+  });
+
+  it("explain shows the headers the ConfigMap sets on an Ingress path", async () => {
+    const files = await writeFiles(dir, { "cm-ok.yaml": manifests({ "proxy-set-headers": "ingress-nginx/custom-headers" }) });
+    const run = await cli(["explain", files["cm-ok.yaml"]!, "--host", "app.example.com", "--path", "/"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("request header: set x-request-start: t=$msec");
+  });
+});
+
 describe("test and explain on the Kubernetes docs examples", async () => {
   const examples = JSON.parse(await readFile(new URL("../fixtures/conformance/ingress-docs-examples.json", import.meta.url), "utf8")) as DocsExample[];
 

@@ -70,8 +70,11 @@ function headersOf(source: ConfigMapEntry, reasons: Readonly<Record<string, stri
   const headers: Header[] = [];
   const entries = Object.entries(source.data);
   if (entries.length > MAX_HEADERS) addProblem(state, child(source.at, "data"), `must hold at most ${MAX_HEADERS} headers, got ${entries.length}`);
+  const seen = new Map<string, string>();
   for (const [name, value] of entries) {
-    const problem = headerNameProblem(name, reasons) ?? headerValueProblem(value);
+    const twice = seen.get(name.toLowerCase());
+    const problem = headerNameProblem(name, reasons) ?? headerValueProblem(value) ?? (twice === undefined ? undefined : `names the same header as ${JSON.stringify(twice)} (names compare case-insensitively)`);
+    seen.set(name.toLowerCase(), name);
     if (problem) addProblem(state, child(source.at, "data", name), `${problem} (a header ${what})`);
     else headers.push([name, value]);
   }

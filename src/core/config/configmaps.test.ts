@@ -107,6 +107,15 @@ describe("the controller ConfigMap", () => {
     ]);
   });
 
+  it("reaches the hosts server-alias adds, and refuses one header named twice in a ConfigMap", () => {
+    const alias = { "nginx.ingress.kubernetes.io/server-alias": "b.example.com" };
+    const ok = merge(pools, ingress("a", "a.example.com", alias), controller({ "add-headers": "h" }), configMap("ingress-nginx/h", { "X-A": "1" }));
+    expect(ok.problems).toEqual([]);
+    expect(headerFilters(ok.merged.document)).toEqual({ "a.example.com": { response: [{ name: "X-A", value: "1" }] }, "b.example.com": { response: [{ name: "X-A", value: "1" }] } });
+    const twice = merge(pools, ingress("a", "a.example.com"), controller({ "add-headers": "h" }), configMap("ingress-nginx/h", { "X-A": "1", "x-a": "2" }));
+    expect(twice.problems).toEqual([expect.stringContaining('data.x-a (ConfigMap ingress-nginx/h): names the same header as "X-A"')]);
+  });
+
   it("refuses a second controller ConfigMap", () => {
     const { problems } = merge(pools, controller({}), configMap("kube-system/ingress-nginx-controller", {}));
     expect(problems).toEqual([expect.stringContaining("a second controller ConfigMap (the first is ingress-nginx/ingress-nginx-controller)")]);
