@@ -66,6 +66,17 @@ describe("NginxHeaders", () => {
     expect(filter.onResponse).toBeUndefined();
   });
 
+  it("removes a header whose value is empty, as nginx's proxy_set_header and more_set_headers do", () => {
+    const filter = compile({ request: [{ name: "Accept-Encoding", value: "" }], response: [{ name: "X-Powered-By", value: "" }] });
+    const request_ = new Headers({ "accept-encoding": "gzip" });
+    filter.onRequest?.(request(request_));
+    expect(request_.has("accept-encoding")).toBe(false);
+    const response = new Headers({ "x-powered-by": "php" });
+    filter.onResponse?.({ status: 200, headers: response, request: request(new Headers()) });
+    expect(response.has("x-powered-by")).toBe(false);
+    expect(filter.describe()).toEqual(["request header: remove accept-encoding", "response header: remove x-powered-by"]);
+  });
+
   it("sets response headers, replacing the origin's", () => {
     const filter = compile({ response: [{ name: "Content-Type", value: "application/json" }] });
     const headers = new Headers({ "content-type": "text/html" });

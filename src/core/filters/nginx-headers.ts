@@ -2,7 +2,9 @@
 // and on every origin response, with nginx's value syntax: ingress-nginx's
 // controller ConfigMap keys proxy-set-headers (nginx proxy_set_header) and
 // add-headers, and the custom-headers annotation (both more_set_headers).
-// Each replaces any value already there, as those directives do. A value
+// Each replaces any value already there, as those directives do, and an
+// empty value removes the header (proxy_set_header then does not pass it,
+// more_set_headers clears it). A value
 // is text, plus the one nginx variable that needs no request state nginx
 // has and the Worker lacks: $msec (or ${msec}), the current time in
 // seconds with millisecond resolution ("1712345678.123"). Any other
@@ -65,8 +67,8 @@ const headerList = (what: string) => v.optional(v.pipe(
 
 const schema = v.strictObject(
   {
-    request: headerList("Headers set on every request to the origin (replacing any value). Values may use $msec (the time in seconds with millisecond resolution)."),
-    response: headerList("Headers set on every origin response (replacing any value). Values may use $msec."),
+    request: headerList("Headers set on every request to the origin (replacing any value; an empty value removes the header). Values may use $msec (the time in seconds with millisecond resolution)."),
+    response: headerList("Headers set on every origin response (replacing any value; an empty value removes the header). Values may use $msec."),
   },
   (i) => `must be an object with request and/or response, got ${got(i.input)}`,
 );
@@ -97,6 +99,11 @@ const compileValue = (value: string): Template => value.split(/\$\{msec\}|\$msec
 /** nginx's $msec: seconds since the epoch with three decimals. Workers' clock advances at I/O, which is when headers are set. */
 const render = (t: Template, nowMs: number): string => (t.length === 1 ? (t[0] as string) : t.join((nowMs / 1000).toFixed(3)));
 
+function setOrRemove(headers: Headers, name: string, t: Template, nowMs: number): void {
+  if (t.length === 1 && t[0] === "") headers.delete(name);
+  else headers.set(name, render(t, nowMs));
+}
+
 function compileList(list: Raw["request"]): readonly (readonly [string, Template])[] {
   return Object.freeze((list ?? []).map((h) => [h.name.toLowerCase(), compileValue(h.value)] as const));
 }
@@ -111,20 +118,20 @@ export const nginxHeaders = defineFilter<Raw>({
   compile(raw): Filter {
     const request = compileList(raw.request);
     const response = compileList(raw.response);
-    const describe = (what: string, list: typeof request) => list.map(([n, t]) => `${what}: set ${n}: ${t.join("$msec")}`);
+    const describe = (what: string, list: typeof request) => list.map(([n, t]) => (t.join("") === "" && t.length === 1 ? `${what}: remove ${n}` : `${what}: set ${n}: ${t.join("$msec")}`));
     return frozenFilter({
       type: "NginxHeaders",
       ...(request.length > 0 ? {
         onRequest(r) {
           const now = Date.now();
-          for (const [name, t] of request) r.headers.set(name, render(t, now));
+          for (const [name, t] of request) setOrRemove(r.headers, name, t, now);
           return undefined;
         },
       } : {}),
       ...(response.length > 0 ? {
         onResponse(r) {
           const now = Date.now();
-          for (const [name, t] of response) r.headers.set(name, render(t, now));
+          for (const [name, t] of response) setOrRemove(r.headers, name, t, now);
         },
       } : {}),
       describe: () => [...describe("request header", request), ...describe("response header", response)],
