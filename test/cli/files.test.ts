@@ -154,15 +154,46 @@ describe("validate", () => {
     const all = await cli(["validate", files["list.yaml"]!]);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/^valid: 1 pool, 2 routes/);
-    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)`);
+    expect(all.stderr).toBe(`note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API, ConfigMap and native documents are read)`);
 
     const edge = await cli(["validate", files["list.yaml"]!, "--ingress-class", "edge"]);
     expect(edge.code).toBe(0);
     expect(edge.stdout).toMatch(/^valid: 1 pool, 1 route/);
     expect(edge.stderr.split("\n")).toEqual([
-      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)`,
+      `note: ${files["list.yaml"]}[1]: items[1]: skipped Service "web" (only Ingress, Gateway API, ConfigMap and native documents are read)`,
       `note: ${files["list.yaml"]}[1]: items[2]: skipped Ingress "nginx-one" (class "nginx", not "edge")`,
     ]);
+  });
+});
+
+describe("ConfigMaps", () => {
+  const manifests = (controllerData: Record<string, string>) => [
+    { pools: { web: { origins: [{ url: "https://web.example.net" }] } } },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "app", annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } },
+      spec: { rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
+    },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ingress-nginx-controller", namespace: "ingress-nginx" }, data: controllerData },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "custom-headers", namespace: "ingress-nginx" }, data: { "X-Request-Start": "t=${msec}" } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-root-ca.crt" }, data: { "ca.crt": "..." } },
+  ].map((d) => stringify(d)).join("---\n");
+
+  it("validate reads the controller ConfigMap, refuses its security settings by file and key, and notes what it does not read", async () => {
+    const files = await writeFiles(dir, { "cm.yaml": manifests({ "proxy-set-headers": "ingress-nginx/custom-headers", "whitelist-source-range": "10.0.0.0/8", "worker-processes": "4" }) });
+    const run = await cli(["validate", files["cm.yaml"]!]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${files["cm.yaml"]}[2]: data.whitelist-source-range (ConfigMap ingress-nginx/ingress-nginx-controller): refused (got "10.0.0.0/8")`);
+    expect(run.stderr).toContain(`note: ${files["cm.yaml"]}[2]: data (ConfigMap ingress-nginx/ingress-nginx-controller): not read (nginx tuning`);
+    expect(run.stderr).toContain(`note: ${files["cm.yaml"]}[4] (ConfigMap default/kube-root-ca.crt): not read: no setting or annotation names it`);
+  });
+
+  it("explain shows the headers the ConfigMap sets on an Ingress path", async () => {
+    const files = await writeFiles(dir, { "cm-ok.yaml": manifests({ "proxy-set-headers": "ingress-nginx/custom-headers" }) });
+    const run = await cli(["explain", files["cm-ok.yaml"]!, "--host", "app.example.com", "--path", "/"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("request header: set x-request-start: t=$msec");
   });
 });
 

@@ -20,7 +20,7 @@ describe("schema/edge-ingress.schema.json", () => {
     const rule = native.properties.httpRoutes.items.properties.rules.items;
     expect(rule.properties.filters.items.description).toMatch(/RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS, .*, BasicAuth, ExternalAuth/);
     const filterTypes = rule.properties.filters.items.anyOf.map((f: { properties: { type: { const: string } } }) => f.properties.type.const);
-    expect(filterTypes).toEqual(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS", "RewriteTarget", "AppRoot", "StaticRedirect", "HTTPSRedirect", "AccessControl", "StrictTransportSecurity", "BasicAuth", "ExternalAuth", "NginxCORS", "RequestBodyLimit", "ErrorBackend", "BackendTimeouts"]);
+    expect(filterTypes).toEqual(["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS", "RewriteTarget", "AppRoot", "StaticRedirect", "HTTPSRedirect", "AccessControl", "StrictTransportSecurity", "BasicAuth", "ExternalAuth", "NginxCORS", "RequestBodyLimit", "ErrorBackend", "BackendTimeouts", "NginxHeaders"]);
     expect(native.additionalProperties).toBe(false);
     expect(native.properties.pools.additionalProperties.properties.policy.enum).toEqual(["random", "round-robin", "least-recent"]);
     expect(schema.if).toEqual({ type: "object", required: ["kind"] });

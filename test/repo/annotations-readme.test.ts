@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { NGINX_ANNOTATIONS } from "../../src/core/config/annotations";
+import { CONTROLLER_KEYS } from "../../src/core/config/controller-configmap";
 import { README_FILE, readmeWithTables } from "../../scripts/gen-annotations-table";
 
 describe("README's Ingress annotations section", () => {
@@ -18,6 +19,15 @@ describe("README's Ingress annotations section", () => {
       const line = readme.split("\n").find((l) => l.startsWith(`| \`${name}\` |`));
       expect(line, name).toBeDefined();
       expect(line, name).toContain(entry.reason);
+    }
+  });
+
+  it("has one row per controller ConfigMap key with a verdict", async () => {
+    const readme = await readFile(README_FILE, "utf8");
+    const table = readme.slice(readme.indexOf("The controller ConfigMap's keys"));
+    for (const [key, entry] of Object.entries(CONTROLLER_KEYS)) {
+      const line = table.split("\n").find((l) => l.startsWith(`| \`${key}\` |`));
+      expect(line, key).toContain(entry.reason);
     }
   });
 });

@@ -2,8 +2,9 @@
 // nginx-annotations-docs-examples.json) as edge-ingress config: each suite's
 // Ingress manifests, as a user would apply them, merged with one native
 // document holding a pool per service, through the CLI's own merge and
-// parser. A suite that needs a ConfigMap setting, or whose annotations are
-// refused, fails here with the reasons.
+// parser, with the ConfigMaps the suite names (the controller's settings as
+// the ingress-nginx-controller ConfigMap). A suite whose manifests are
+// refused fails here with the reasons.
 import { readFileSync } from "node:fs";
 import { mergeDocuments, type NativeDocument } from "../../src/core/config/manifests";
 import { parseConfig } from "../../src/core/config/parse";
@@ -16,8 +17,10 @@ export interface NginxSuite {
   readonly replicas?: Readonly<Record<string, number>>;
   readonly ingress?: IngressSpecOf;
   readonly ingresses?: readonly IngressSpecOf[];
-  /** ingress-nginx ConfigMap settings the suite needs. */
+  /** The ingress-nginx controller ConfigMap's settings the suite needs. */
   readonly configMap?: Readonly<Record<string, string>>;
+  /** Other ConfigMaps the settings or annotations name, by "namespace/name". */
+  readonly configMaps?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly requests: readonly NginxRequest[];
 }
 
@@ -91,7 +94,6 @@ export function nginxSuiteDocument(suite: NginxSuite, origins: (service: string)
   const listed = new Set(suite.services);
   // A service the suite does not list has no endpoints: one probe finds its origin down, and then it takes no traffic.
   const noEndpoints = { healthCheck: { path: "/", unhealthyThreshold: 1, healthyThreshold: 1 }, whenAllDown: 503 };
-  if (suite.configMap) throw new Error(`needs ingress-nginx ConfigMap settings (${Object.keys(suite.configMap).join(", ")}), which edge-ingress does not read`);
   // preserveHost: ingress-nginx sends the client's Host to the Service (proxy_set_header Host $best_http_host),
   // edge-ingress the origin's own host unless the pool asks otherwise; a migrated pool sets it.
   const pools = Object.fromEntries(
@@ -103,12 +105,26 @@ export function nginxSuiteDocument(suite: NginxSuite, origins: (service: string)
     metadata: i.metadata,
     spec: { ...(i.rules ? { rules: i.rules } : {}), ...(i.tls ? { tls: i.tls } : {}), ...(i.defaultBackend ? { defaultBackend: i.defaultBackend } : {}) },
   }));
-  const documents = [{ pools }, ...manifests].map((value, index) => ({ file: `${suite.name}.yaml`, index, value }));
+  const documents = [{ pools }, ...manifests, ...configMapManifests(suite)].map((value, index) => ({ file: `${suite.name}.yaml`, index, value }));
   const merged = mergeDocuments(documents);
   const parsed = parseConfig(merged.document);
   const problems = [...merged.problems.map((p) => `${p.path}: ${p.message}`), ...(parsed.ok ? [] : parsed.problems.map((p) => `${p.path}: ${p.message}`))];
   if (problems.length > 0) throw new Error(`edge-ingress refuses the suite's manifests:\n${problems.join("\n")}`);
   return merged.document;
+}
+
+/**
+ * The suite's ConfigMaps as manifests: its controller settings as the
+ * ConfigMap an ingress-nginx install names ingress-nginx-controller (in
+ * namespace ingress-nginx), and the ConfigMaps they name.
+ */
+function configMapManifests(suite: NginxSuite): unknown[] {
+  const manifest = (namespace: string, name: string, data: Readonly<Record<string, string>>) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data });
+  const named = Object.entries(suite.configMaps ?? {}).map(([ref, data]) => {
+    const [namespace, name] = ref.split("/") as [string, string];
+    return manifest(namespace, name, data);
+  });
+  return [...(suite.configMap ? [manifest("ingress-nginx", "ingress-nginx-controller", suite.configMap)] : []), ...named];
 }
 
 /** The transcriptions leave out service ports, which Kubernetes requires (and edge-ingress ignores): port 80 on each. */

@@ -33,7 +33,7 @@ export const AUTH_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "auth-keepalive-share-vars": ignored(KEEPALIVE, URL),
   "auth-keepalive-requests": ignored(KEEPALIVE, URL),
   "auth-keepalive-timeout": ignored(KEEPALIVE, URL),
-  "auth-proxy-set-headers": refused("names a ConfigMap of headers for the auth subrequest, and there are no ConfigMaps here: the auth service would not receive them. Remove it", URL),
+  "auth-proxy-set-headers": refused("names a ConfigMap of headers for the auth subrequest, which edge-ingress does not send: the auth service would not receive them. Remove it", URL),
   "auth-always-set-cookie": refused("passing the auth service's Set-Cookie to the client is not built: the client would not receive that cookie. Remove it", URL),
   "enable-global-auth": refused("global external authentication (global-auth-url in ingress-nginx's ConfigMap) is not built: requests would reach the origin unauthenticated. Put the route behind Cloudflare Access instead", { inert: ["false"] }),
   "auth-tls-secret": refused(CLIENT_CERT),

@@ -113,7 +113,7 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "disable-proxy-intercept-errors": honoured('"true": custom-http-errors is not applied (the origin\'s answers reach the client); default-backend still answers when the pool cannot', { inert: ["false"], requires: "custom-http-errors" }),
   "upstream-vhost": honoured("the Host the origin receives (a URLRewrite hostname filter); on Cloudflare it is sent with cf.resolveOverride, which needs that host and the origin's host in the zone (validate warns); a host name only, no port or nginx variable"),
   "x-forwarded-prefix": honoured("sends X-Forwarded-Prefix with this value to the origin (a RequestHeaderModifier filter)"),
-  "custom-headers": refused("adding response headers is not built yet: the headers (often security headers) would be missing. Use a Cloudflare response header transform rule"),
+  "custom-headers": honoured('names a ConfigMap ("namespace/name") of response headers set on the Ingress\'s paths (an NginxHeaders filter, over the controller ConfigMap\'s add-headers); only names the controller ConfigMap\'s global-allowed-response-headers lists, others refused as ingress-nginx refuses them; values may use $msec (README, ConfigMaps)'),
   "enable-cors": honoured(`"true": ${CORS_HONOURED}; defaults as ingress-nginx's: any origin, credentials, its methods and headers, max-age 1728000`, { inert: ["false"] }),
   "cors-allow-origin": honoured('with enable-cors: comma-separated origins ("*", scheme://host[:port], "*." for one label) the headers are sent to; others get none', { requires: "enable-cors" }),
   "cors-allow-methods": honoured("with enable-cors: Access-Control-Allow-Methods as written", { requires: "enable-cors" }),

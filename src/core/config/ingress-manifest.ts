@@ -18,6 +18,7 @@ import { annotationFilters, withPathFilters } from "./ingress-rewrites";
 import { readHostAnnotations } from "./ingress-hosts";
 import { ingressPathFilters, readBackendProtocol } from "./ingress-policies";
 import { isDnsSubdomain } from "./ingress-schema";
+import { recordHeaderTarget } from "./configmap-headers";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
 import { addDefaultBackend, addNote, addProblem, addRule, addWarning, type CanaryPath, type MergeState } from "./merge-state";
@@ -129,6 +130,8 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     const withTraffic = trafficFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
     const merged = withAffinity(rules.map((rule) => withPathFilters(rule, (p) => withTraffic([...policyFor(isRecord(rule) ? rule.host : undefined), ...auth], filtersFor(p)))), policies.affinity);
     merged.forEach((rule, i) => addRule(state, rule, child(at, "spec", "rules", i)));
+    // The ConfigMaps' headers (proxy-set-headers, add-headers, custom-headers) go on once every file is read.
+    recordHeaderTarget(annotations, merged, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
     readHostAnnotations(annotations, merged, at, state);
     readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);
     if (spec.defaultBackend !== undefined && auth.length > 0) {

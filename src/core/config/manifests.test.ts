@@ -102,8 +102,8 @@ describe("mergeDocuments", () => {
     expect(merge.document.rules).toHaveLength(2);
     expect(merge.ruleSources[1]).toEqual({ file: "all.yaml", index: 1, segments: ["items", 2, "items", 0, "spec", "rules", 0], ingress: "two" });
     expect(merge.notes).toEqual([
-      'all.yaml[1]: items[1]: skipped Service "web" (only Ingress, Gateway API and native documents are read)',
-      'all.yaml[2]: skipped Deployment "web" (only Ingress, Gateway API and native documents are read)',
+      'all.yaml[1]: items[1]: skipped Service "web" (only Ingress, Gateway API, ConfigMap and native documents are read)',
+      'all.yaml[2]: skipped Deployment "web" (only Ingress, Gateway API, ConfigMap and native documents are read)',
     ]);
   });
 

@@ -1,8 +1,9 @@
 // Merges the documents of one or more config files into the one native
 // document the Worker reads: native documents (no `kind`) give pools, rules
 // and a defaultBackend; Kubernetes networking.k8s.io/v1 Ingress manifests give
-// rules and a defaultBackend; `kind: List` is unpacked; other kinds are skipped
-// with a note. Every problem carries the file, the document index and the path
+// rules and a defaultBackend; ConfigMaps give the ingress-nginx controller's
+// settings and the headers they name (configmaps.ts); `kind: List` is
+// unpacked; other kinds are skipped with a note. Every problem carries the file, the document index and the path
 // inside that document, and locateProblem moves the problems parseConfig finds
 // in the merged document back to where they were written.
 import { got } from "./messages";
@@ -12,6 +13,8 @@ import { child, formatLocation, isRecord, splitPath, type DocLocation, type Loca
 import { checkIngressPairs } from "./ingress-pairs";
 import { checkHttpsBackends } from "./ingress-policies";
 import { applyHostAliases } from "./ingress-hosts";
+import { readConfigMap } from "./configmaps";
+import { applyConfigMapHeaders } from "./configmap-headers";
 import { addDefaultBackend, addDocumentSetting, addNote, addPool, addProblem, addRule, newMergeState, type LocatedWarning, type MergeOptions, type MergeState, type RuleSource } from "./merge-state";
 import type { IngressRecord, Problem } from "./types";
 
@@ -66,6 +69,7 @@ const NATIVE_KEYS = new Set(["$schema", "pools", "rules", "defaultBackend", "pat
 /** List kinds and the apiVersions they come with (`kubectl get -o yaml` prints `v1 List`). */
 const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
   List: ["v1", undefined],
+  ConfigMapList: ["v1"],
   IngressList: ["networking.k8s.io/v1"],
   GatewayList: ["gateway.networking.k8s.io/v1"],
   HTTPRouteList: ["gateway.networking.k8s.io/v1"],
@@ -79,6 +83,7 @@ export function mergeDocuments(documents: readonly SourceDocument[], options: Me
     addProblem(state, named.at, `must name a pool (a service), got ${got(named.pool)} (pools: ${Object.keys(state.pools).join(", ") || "none"})`);
     named.drop();
   }
+  applyConfigMapHeaders(state);
   checkIngressPairs(state);
   applyHostAliases(state);
   checkHttpsBackends(state);
@@ -122,10 +127,11 @@ function readDocument(value: unknown, at: DocLocation, state: MergeState): void 
   if (typeof kind !== "string") return addProblem(state, child(at, "kind"), `must be a string, got ${got(kind)}`);
   if (kind === "Ingress") return readIngress(value, at, state);
   if (GATEWAY_KINDS.has(kind)) return readGatewayApiObject(value, kind, at, state);
+  if (kind === "ConfigMap") return readConfigMap(value, at, state);
   const listVersions = LIST_KINDS[kind];
   if (listVersions) return readList(value, kind, listVersions, at, state);
   const name = isRecord(value.metadata) && typeof value.metadata.name === "string" ? ` ${JSON.stringify(value.metadata.name)}` : "";
-  addNote(state, at, `skipped ${kind}${name} (only Ingress, Gateway API and native documents are read)`);
+  addNote(state, at, `skipped ${kind}${name} (only Ingress, Gateway API, ConfigMap and native documents are read)`);
 }
 
 function readList(value: Record<string, unknown>, kind: string, versions: readonly (string | undefined)[], at: DocLocation, state: MergeState): void {

@@ -5,6 +5,8 @@ import { got } from "./messages";
 import { child, formatLocation, isRecord, type DocLocation, type LocatedProblem } from "./locations";
 import type { IngressRecord } from "./types";
 import type { ObjectSource } from "./gateway-manifest";
+import type { ConfigMapEntry } from "./configmaps";
+import type { HeaderTarget } from "./configmap-headers";
 
 export interface MergeOptions {
   /** Keep only Ingresses of this class (spec.ingressClassName or the kubernetes.io/ingress.class annotation). */
@@ -69,6 +71,10 @@ export interface MergeState {
   /** Pools named by annotations (default-backend), checked once every file is read; `drop` removes what named it. */
   annotationPools?: { readonly pool: string; readonly at: DocLocation; readonly drop: () => void }[];
   pathNormalization?: { readonly value: unknown; readonly at: DocLocation };
+  /** ConfigMaps by "namespace/name" (configmaps.ts). */
+  configMaps?: Map<string, ConfigMapEntry>;
+  /** Each Ingress's merged rules, which get the ConfigMaps' headers once every file is read (configmap-headers.ts). */
+  headerTargets?: HeaderTarget[];
   statusPath?: { readonly value: unknown; readonly at: DocLocation };
 }
 

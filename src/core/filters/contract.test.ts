@@ -25,6 +25,7 @@ const SAMPLES: Readonly<Record<string, unknown>> = {
   StaticRedirect: { location: "https://www.example.org/", statusCode: 308 },
   NginxCORS: { allowOrigin: ["https://app.example:4443", "http://*.example.com"], allowCredentials: false, maxAgeSeconds: 600 },
   RequestBodyLimit: { maxBytes: 8 * 1024 * 1024 },
+  NginxHeaders: { request: [{ name: "X-Request-Start", value: "t=${msec}" }], response: [{ name: "X-Frame-Options", value: "DENY" }] },
   BackendTimeouts: { responseMs: 5000, uploadIdleMs: 10000 },
   ErrorBackend: { backendRef: { name: "shadow" }, statusCodes: [404, 503], ingressName: "app" },
   BasicAuth: { secret: "USERS", realm: "Staff" },

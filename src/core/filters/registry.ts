@@ -13,6 +13,7 @@ import { externalAuth } from "./external-auth";
 import { httpsRedirect } from "./https-redirect";
 import type { FilterModule } from "./module";
 import { nginxCors } from "./nginx-cors";
+import { nginxHeaders } from "./nginx-headers";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
 import { requestRedirect } from "./request-redirect";
@@ -29,7 +30,9 @@ export const FILTERS: readonly FilterModule[] = Object.freeze([requestHeaderModi
   // The auth stage: an asynchronous request step (filter.ts).
   basicAuth, externalAuth,
   // ingress-nginx's CORS, proxy-body-size, default-backend/custom-http-errors and proxy-*-timeout.
-  nginxCors, requestBodyLimit, errorBackend, backendTimeouts]);
+  nginxCors, requestBodyLimit, errorBackend, backendTimeouts,
+  // The controller ConfigMap's proxy-set-headers and add-headers, and the custom-headers annotation.
+  nginxHeaders]);
 
 export const filtersByType: ReadonlyMap<string, FilterModule> = new Map(FILTERS.map((f) => [f.type, f]));
 
