@@ -10,6 +10,7 @@ import { startEchoOrigin, type EchoOrigin } from "./support/echo-origins";
 import { startOrigin, type TestOrigin } from "./support/origins";
 import { loadNginxSuites, replicaNames, suiteDocuments, type NginxRequest, type NginxSuite } from "./support/nginx-canary-affinity";
 import { startWorker, type TestWorker } from "./support/worker";
+import { samplesFor } from "./support/distribution";
 
 let worker: TestWorker;
 beforeAll(async () => {
@@ -72,7 +73,7 @@ async function check(r: NginxRequest, jars: Map<string, CookieJar>): Promise<voi
   const e = r.expect;
   const label = `${r.host}${r.path} ${JSON.stringify(r.headers ?? {})}`;
   if (e.backendDistribution) {
-    const samples = e.samples ?? 200;
+    const samples = samplesFor(Object.values(e.backendDistribution), e.tolerance ?? 0.1, e.samples ?? 200);
     const counts: Record<string, number> = {};
     for (let i = 0; i < samples; i++) {
       const a = await send(r.host, r.path, r.headers);

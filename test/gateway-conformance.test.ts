@@ -11,6 +11,7 @@ import { startEchoOrigin, type EchoOrigin } from "./support/echo-origins";
 import { deviation, loadGatewaySuites, suiteDocument, type GatewaySuite, type SuiteRequest } from "./support/gateway-suites";
 import { outboundViaResolveOverride } from "./support/outbound";
 import { startWorker, type TestWorker } from "./support/worker";
+import { samplesFor } from "./support/distribution";
 
 let worker: TestWorker;
 beforeAll(async () => {
@@ -114,8 +115,8 @@ async function check(suite: GatewaySuite, r: SuiteRequest, origins: ReadonlyMap<
 
 async function checkDistribution(r: SuiteRequest, label: string): Promise<void> {
   const e = r.expect;
-  const samples = e.samples ?? 500;
   const tolerance = e.tolerance ?? 0.05;
+  const samples = samplesFor([...Object.values(e.backendDistribution ?? {}), ...Object.values(e.statusDistribution ?? {})], tolerance, e.samples ?? 500);
   const backends: Record<string, number> = {};
   const statuses: Record<string, number> = {};
   // In batches of 25 at a time: the whole sample stays a few seconds.
