@@ -60,7 +60,13 @@ function withConditions(samples: readonly PreparedSample[]): PreparedSample[] {
 function kindBench(runtime: Runtime, samples: readonly PreparedSample[]) {
   const ejector = new PassiveEjector(Date.now);
   const random = seededRandom(7);
-  const parsed = samples.map((s) => ({ s, url: new URL(s.url), clientIp: s.headers.get("cf-connecting-ip") ?? undefined }));
+  const parsed = samples.map((s) => {
+    const url = new URL(s.url);
+    const clientIp = s.headers.get("cf-connecting-ip") ?? undefined;
+    // The filters' view of the request, without the header copy decide() makes (see "decision"); built here, as decide() builds it.
+    const request = { clientIp, headers: s.headers, clientHeaders: s.headers, scheme: "https", hostname: url.hostname, path: url.pathname, search: url.search, method: "GET" } as unknown as FilterRequest;
+    return { s, url, clientIp, request };
+  });
   const pick = (pool: string, url: URL, s: PreparedSample, clientIp: string | undefined, match: Parameters<typeof actionOf>[1], backend: ReturnType<typeof pickBackend>): number => {
     const choice = choosePool(runtime.config.pools, pool, emptySnapshot, ejector);
     if (choice.kind !== "origins") return 0;
@@ -72,15 +78,11 @@ function kindBench(runtime: Runtime, samples: readonly PreparedSample[]) {
   return {
     routeSelectAll(): number {
       let sum = 0;
-      for (const { s, url, clientIp } of parsed) {
+      next: for (const { s, url, clientIp, request } of parsed) {
         const routed = runtime.table.route(url.host, url.pathname, requestFacts("GET", url, s.headers));
         if (!routed.ok || routed.match === undefined) continue;
         const action = actionOf(runtime, routed.match);
-        if (action.filters.length > 0) {
-          // The filters' view of the request, without the header copy decide() makes (see "decision").
-          const request = { clientIp, headers: s.headers, clientHeaders: s.headers, scheme: "https", hostname: url.hostname, path: routed.path, search: url.search, method: "GET" } as unknown as FilterRequest;
-          if (action.filters.some((f) => f.onRequest?.(request) !== undefined)) continue;
-        }
+        for (const filter of action.filters) if (filter.onRequest?.(request) !== undefined) continue next;
         const backend = pickBackend(action, random);
         if (backend?.pool === undefined) continue;
         sum += pick(backend.pool, url, s, clientIp, routed.match, backend);

@@ -103,31 +103,52 @@ export const accessControl = defineFilter<Raw>({
     return problems;
   },
   compile(raw): Filter {
-    const ranges = compileRanges(raw).access;
-    const allowCountries = setOf(raw.allowCountries?.map((c) => c.toUpperCase()));
-    const denyCountries = setOf(raw.denyCountries?.map((c) => c.toUpperCase()));
-    const allowAsns = setOf(raw.allowAsns);
-    const denyAsns = setOf(raw.denyAsns);
-    const byAddress = ranges !== undefined && (ranges.allow !== undefined || ranges.deny !== undefined);
-    const allowed = (request: FilterRequest): boolean =>
-      (!byAddress || ranges.check(request.clientIp) === "allowed") &&
-      judge(request.country?.toUpperCase(), allowCountries, denyCountries) &&
-      judge(request.asn, allowAsns, denyAsns);
-    const lines: string[] = [];
-    const describeList = (verb: string, what: string, list: readonly (string | number)[] | undefined) => {
-      if (list !== undefined) lines.push(`${verb} ${what} ${list.length === 0 ? "(none)" : list.join(", ")}`);
-    };
-    describeList("allow only client addresses", "in", ranges?.allow?.entries);
-    describeList("deny client addresses", "in", ranges?.deny?.entries);
-    describeList("allow only countries", "", raw.allowCountries?.map((c) => c.toUpperCase()));
-    describeList("deny countries", "", raw.denyCountries?.map((c) => c.toUpperCase()));
-    describeList("allow only ASNs", "", raw.allowAsns);
-    describeList("deny ASNs", "", raw.denyAsns);
-    return frozenFilter({
-      type: "AccessControl",
-      stage: "access",
-      onRequest: (request: FilterRequest) => (allowed(request) ? undefined : FORBIDDEN),
-      describe: () => lines.map((l) => `${l.replace(/  +/g, " ")}; anything else: 403`),
-    });
+    // One compiled filter per distinct list: an Ingress's annotation puts the
+    // same list on each of its paths, and one shared object stays in the CPU
+    // caches where thousands of copies would not. The filter holds no state.
+    const key = JSON.stringify(raw);
+    let filter = COMPILED.get(key);
+    if (filter === undefined) {
+      if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
+      filter = compileAccess(raw);
+      COMPILED.set(key, filter);
+    }
+    return filter;
   },
 });
+
+/** Compiled filters by their config's JSON text, across config versions (bounded: a config rarely has more than a few distinct lists). */
+const COMPILED = new Map<string, Filter>();
+const MAX_COMPILED = 256;
+
+function compileAccess(raw: Raw): Filter {
+  const ranges = compileRanges(raw).access;
+  const allowCountries = setOf(raw.allowCountries?.map((c) => c.toUpperCase()));
+  const denyCountries = setOf(raw.denyCountries?.map((c) => c.toUpperCase()));
+  const allowAsns = setOf(raw.allowAsns);
+  const denyAsns = setOf(raw.denyAsns);
+  const byAddress = ranges !== undefined && (ranges.allow !== undefined || ranges.deny !== undefined);
+  // request.country and request.asn are read only when a list asks: the runtime parses request.cf on first access.
+  const byCountry = allowCountries !== undefined || denyCountries !== undefined;
+  const byNetwork = allowAsns !== undefined || denyAsns !== undefined;
+  const allowed = (request: FilterRequest): boolean =>
+    (!byAddress || ranges.check(request.clientIp) === "allowed") &&
+    (!byCountry || judge(request.country?.toUpperCase(), allowCountries, denyCountries)) &&
+    (!byNetwork || judge(request.asn, allowAsns, denyAsns));
+  const lines: string[] = [];
+  const describeList = (verb: string, what: string, list: readonly (string | number)[] | undefined) => {
+    if (list !== undefined) lines.push(`${verb} ${what} ${list.length === 0 ? "(none)" : list.join(", ")}`);
+  };
+  describeList("allow only client addresses", "in", ranges?.allow?.entries);
+  describeList("deny client addresses", "in", ranges?.deny?.entries);
+  describeList("allow only countries", "", raw.allowCountries?.map((c) => c.toUpperCase()));
+  describeList("deny countries", "", raw.denyCountries?.map((c) => c.toUpperCase()));
+  describeList("allow only ASNs", "", raw.allowAsns);
+  describeList("deny ASNs", "", raw.denyAsns);
+  return frozenFilter({
+    type: "AccessControl",
+    stage: "access",
+    onRequest: (request: FilterRequest) => (allowed(request) ? undefined : FORBIDDEN),
+    describe: () => lines.map((l) => `${l.replace(/  +/g, " ")}; anything else: 403`),
+  });
+}

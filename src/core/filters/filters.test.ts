@@ -94,3 +94,16 @@ describe("filters", () => {
     });
   });
 });
+
+describe("AccessControl", () => {
+  it("compiles one shared filter per distinct list (an Ingress's paths share its list), and a different one for another list", () => {
+    const a = build("AccessControl", { allowSourceRanges: ["10.0.0.0/8"], denySourceRanges: ["10.1.0.0/16"] });
+    const b = build("AccessControl", { allowSourceRanges: ["10.0.0.0/8"], denySourceRanges: ["10.1.0.0/16"] });
+    const c = build("AccessControl", { allowSourceRanges: ["10.0.0.0/8"] });
+    expect(a.problems).toEqual([]);
+    expect(b.filter).toBe(a.filter);
+    expect(c.filter).not.toBe(a.filter);
+    expect(a.filter.onRequest?.(request({ clientIp: "10.1.2.3" }))?.status).toBe(403);
+    expect(c.filter.onRequest?.(request({ clientIp: "10.1.2.3" }))).toBeUndefined();
+  });
+});

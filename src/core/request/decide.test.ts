@@ -36,10 +36,20 @@ function request(host: string, cf: { country?: string; asn?: number }) {
 }
 
 describe("the client's country and network", () => {
-  const runtime = runtimeOf([route("plain.test", []), route("geo.test", [{ type: "AccessControl", accessControl: { denyCountries: ["RU"], allowAsns: [64500] } }])]);
+  const runtime = runtimeOf([
+    route("plain.test", []),
+    route("geo.test", [{ type: "AccessControl", accessControl: { denyCountries: ["RU"], allowAsns: [64500] } }]),
+    route("address.test", [{ type: "AccessControl", accessControl: { allowSourceRanges: ["192.0.2.0/24"] } }]),
+  ]);
 
   it("are not read for a request no access list judges", () => {
     const { incoming, reads } = request("plain.test", { country: "DE", asn: 64500 });
+    expect(decide(runtime, incoming, () => 0)).toMatchObject({ kind: "forward", pool: "web" });
+    expect(reads.count).toBe(0);
+  });
+
+  it("are not read for a request only an address list judges", () => {
+    const { incoming, reads } = request("address.test", { country: "DE", asn: 64500 });
     expect(decide(runtime, incoming, () => 0)).toMatchObject({ kind: "forward", pool: "web" });
     expect(reads.count).toBe(0);
   });

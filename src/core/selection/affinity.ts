@@ -40,11 +40,13 @@ const MAX_KEY_CHARS = 1024;
 export function createAffinity(spec: PoolAffinity, deps: PolicyDeps): PoolAffinityPicker {
   if (spec.kind === "cookie") {
     const cookie = createCookieAffinity(spec.cookie, deps);
+    // The user agent matters only to a conditional SameSite=None cookie (affinityCookie).
+    const readsUserAgent = spec.cookie.sameSite === "None" && spec.cookie.conditionalSameSiteNone === true;
     return {
       pick: (policy, candidates, request) =>
         cookie.pick(policy, candidates, {
           cookie: readCookie(request.headers.get("cookie"), spec.cookie.cookieName),
-          userAgent: request.headers.get("user-agent"),
+          userAgent: readsUserAgent ? request.headers.get("user-agent") : null,
           https: request.https,
           locationPath: request.locationPath,
           nowMs: request.nowMs,
