@@ -21,7 +21,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import type { Origin } from "../config/types";
 import type { Policy } from "../selection/policy";
 import type { AffinitySpec } from "./affinity-config";
-import { rendezvousPick } from "./consistent-hash";
+import { keyPrefix, rendezvousPick } from "./consistent-hash";
 import { utf8 } from "./crypt-base64";
 
 export interface AffinityRequest {
@@ -54,6 +54,8 @@ export interface AffinityDeps {
 
 /** Upper bound on key draws for one new balanced session. */
 export const MAX_SESSION_KEY_DRAWS = 2048;
+/** A session key is 32 hex characters: 28 random, then 4 of a counter (MAX_SESSION_KEY_DRAWS fits in them). */
+const KEY_PREFIX_CHARS = 28;
 const COOKIE_VALUE = /^[0-9a-f]{32}$/;
 /** "00".."ff": a new session draws several keys, and formatting them is most of a draw's cost. */
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -85,9 +87,17 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
 
   const startSession = (chosen: Origin, candidates: readonly Origin[]): { origin: Origin; value: string } => {
     if (spec.mode === "persistent") return { origin: chosen, value: idOf(chosen) };
-    let key = newKey();
-    for (let draw = 1; draw < MAX_SESSION_KEY_DRAWS && rendezvousPick(candidates, key) !== chosen; draw++) key = newKey();
-    return { origin: rendezvousPick(candidates, key) ?? chosen, value: key };
+    // Keys are tried until one hashes onto the origin the policy chose: 112
+    // random bits, then a 16-bit counter, so the random part is hashed once
+    // and each try hashes only its last four characters.
+    const prefix = newKey().slice(0, KEY_PREFIX_CHARS);
+    const hashed = keyPrefix(prefix);
+    let suffix = "0000";
+    for (let draw = 0; draw < MAX_SESSION_KEY_DRAWS; draw++) {
+      suffix = HEX_BYTE[draw >>> 8]! + HEX_BYTE[draw & 0xff]!;
+      if (hashed.pick(candidates, suffix) === chosen) return { origin: chosen, value: prefix + suffix };
+    }
+    return { origin: hashed.pick(candidates, suffix) ?? chosen, value: prefix + suffix };
   };
 
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rendezvousPick, type Weighted } from "./consistent-hash";
+import { keyPrefix, rendezvousPick, type Weighted } from "./consistent-hash";
 
 const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
@@ -68,5 +68,17 @@ describe("rendezvousPick (weighted HRW)", () => {
     for (const key of [...keys(100), "", "\ud800", "x".repeat(10_000)]) expect(rendezvousPick(list, key)!.key).toBe("ok");
     expect(rendezvousPick([], "k")).toBeUndefined();
     expect(rendezvousPick(nodes({ a: 1 }), undefined as unknown as string)!.key).toBe("pool a");
+  });
+});
+
+describe("keyPrefix", () => {
+  it("picks what rendezvousPick picks for the whole key, for any split of it", () => {
+    const candidates = [1, 2, 3, 4, 5].map((i) => ({ key: `pool#${i} https://o${i}.example`, weight: i }));
+    const base = "0123456789abcdef0123456789ab";
+    for (let n = 0; n < 500; n++) {
+      const suffix = n.toString(16).padStart(4, "0");
+      expect(keyPrefix(base).pick(candidates, suffix), suffix).toBe(rendezvousPick(candidates, base + suffix));
+      expect(keyPrefix("").pick(candidates, base + suffix)).toBe(rendezvousPick(candidates, base + suffix));
+    }
   });
 });

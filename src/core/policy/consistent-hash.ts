@@ -17,10 +17,30 @@ export interface Weighted {
   readonly weight: number;
 }
 
+const KEY_SEED = 0x2545f491;
+const KEY_SEED_2 = 0x9e3779b9;
+
 /** The candidate that `key` maps to; undefined only for an empty list. Never throws. */
 export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
-  const keyHash = hashText(typeof key === "string" ? key : String(key), 0x2545f491);
-  const keyHash2 = hashText(typeof key === "string" ? key : String(key), 0x9e3779b9);
+  const text = typeof key === "string" ? key : String(key);
+  return pickByState(candidates, fnvContinue(fnvStart(KEY_SEED), text), fnvContinue(fnvStart(KEY_SEED_2), text));
+}
+
+/**
+ * A key's hashing, split so that keys sharing a prefix hash it once:
+ * `keyPrefix(prefix).pick(candidates, suffix)` is `rendezvousPick(candidates,
+ * prefix + suffix)` (FNV-1a reads the text left to right). A new affinity
+ * session tries many keys that differ only at the end.
+ */
+export function keyPrefix(prefix: string): { pick<T extends Weighted>(candidates: readonly T[], suffix: string): T | undefined } {
+  const state = fnvContinue(fnvStart(KEY_SEED), prefix);
+  const state2 = fnvContinue(fnvStart(KEY_SEED_2), prefix);
+  return { pick: (candidates, suffix) => pickByState(candidates, fnvContinue(state, suffix), fnvContinue(state2, suffix)) };
+}
+
+function pickByState<T extends Weighted>(candidates: readonly T[], state: number, state2: number): T | undefined {
+  const keyHash = fmix32(state);
+  const keyHash2 = fmix32(state2);
   let best: T | undefined;
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const candidate of candidates) {
@@ -59,12 +79,21 @@ function unitScore(key1: number, key2: number, node: number): number {
 
 /** FNV-1a over UTF-16 code units, then the MurmurHash3 finalizer for avalanche. */
 export function hashText(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
+  return fmix32(fnvContinue(fnvStart(seed), text));
+}
+
+function fnvStart(seed: number): number {
+  return (0x811c9dc5 ^ seed) >>> 0;
+}
+
+/** FNV-1a's state after `text`, from the state before it. */
+function fnvContinue(state: number, text: string): number {
+  let h = state;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return fmix32(h >>> 0);
+  return h >>> 0;
 }
 
 /** MurmurHash3's 32-bit finalizer. */

@@ -1,0 +1,34 @@
+import { generateConfig, seededRandom } from "./bench/generate";
+import { prepareSamples } from "./bench/micro/requests";
+import { documentOf } from "./bench/micro/route-kinds";
+import { parseConfig } from "./src/core/config/parse";
+import { compileRuntime } from "./src/core/runtime";
+import { actionOf } from "./src/core/request/decide";
+import { requestFacts } from "./src/core/request/facts";
+import { choosePool } from "./src/core/request/origins";
+import { pickBackend } from "./src/core/action/action";
+import { emptySnapshot, PassiveEjector } from "./src/core/health";
+import { stickyPicker } from "./src/edge/sticky";
+const g = generateConfig(10000, { sampleCount: 1024 });
+const p = parseConfig(documentOf("policies", g).document); if (!p.ok) throw new Error("bad");
+const rt = compileRuntime("b", p.config, { random: seededRandom(1) });
+const mode = process.argv[2];
+const samples = prepareSamples(g.samples).map((s, i) => { const url = new URL(s.url); const headers = new Headers(s.headers); if (mode === "sticky" || (mode === "half" && i % 2 === 0)) headers.set("cookie", `a=1; sid=${(i % 64).toString(16).padStart(32, "0")}`); const clientIp = headers.get("cf-connecting-ip") ?? undefined; return { s: { ...s, headers }, url, clientIp, request: { clientIp, headers, clientHeaders: headers } as any }; });
+const ej = new PassiveEjector(Date.now); const r = seededRandom(3);
+const stage = Number(process.argv[3] ?? 9);
+const run = () => { let sum = 0;
+  next: for (const { s, url, clientIp, request } of samples) {
+    const routed = rt.table.route(url.host, url.pathname, requestFacts("GET", url, s.headers));
+    if (!routed.ok || routed.match === undefined) continue;
+    const action = actionOf(rt, routed.match);
+    if (stage >= 1) for (const f of action.filters) if (stage === 5 ? f.type === "x" : f.onRequest?.(request) !== undefined) continue next;
+    const backend = pickBackend(action, r)!;
+    const c = choosePool(rt.config.pools, backend.pool!, emptySnapshot, ej); if (c.kind !== "origins") continue;
+    const policy = rt.policies.get(c.pool.name)!;
+    if (stage < 2) { sum += policy.pick(c.candidates).weight; continue; }
+    const st = stickyPicker(rt, c.pool.name, policy, { headers: s.headers, clientIp, url, route: routed.match.route, backend });
+    sum += st.pick(c.candidates).weight;
+  } return sum; };
+for (let i = 0; i < 300; i++) run();
+const c0 = process.cpuUsage(); const N = 1000; for (let i = 0; i < N; i++) run(); const c = process.cpuUsage(c0);
+console.log(mode, stage, ((c.user + c.system) * 1000 / (N * samples.length)).toFixed(0), "ns");
