@@ -4,7 +4,8 @@
 // the filters to run on the response. The Worker edge only carries it out:
 // picks origins (origins.ts), sends tries (retry.ts), relays the answer.
 import { pickBackend, poolAction, type Backend, type RouteAction } from "../action/action";
-import type { Filter, FilterRequest, LocalAnswer, RequestServices } from "../filters/filter";
+import type { ErrorBackendPlan } from "../filters/error-backend";
+import type { Filter, FilterRequest, LocalAnswer, MirrorTarget, RequestServices } from "../filters/filter";
 import { isWebSocketUpgrade, needsHopByHopStrip, setForwardingHeaders, stripHopByHop } from "../http/headers";
 import { decideCanary } from "../policy/canary";
 import { readCookie } from "../policy/cookies";
@@ -164,27 +165,54 @@ function upstreamRequest(incoming: IncomingRequest, path: string, match: RouteMa
   headers.delete("expect");
   setForwardingHeaders(headers, { clientIp: incoming.clientIp, proto, host: url.host, requestId: incoming.requestId });
   const route = match.route;
-  return {
-    method: incoming.method,
-    scheme: proto,
-    hostname: normalizeHost(url.host),
-    port: requestPort(url),
-    clientPath: url.pathname,
-    path,
-    search: url.search,
-    upstreamHost: undefined,
-    clientHeaders: incoming.headers,
-    headers,
-    matchedPrefix: route?.pathType === "Prefix" && route.action !== undefined ? route.path : undefined,
-    mirrors: [],
-    random,
-    clientIp: incoming.clientIp,
-    // Passed on unread: only an access list by country or network asks (see handlers/proxy.ts).
-    get country() {
-      return incoming.country;
-    },
-    get asn() {
-      return incoming.asn;
-    },
-  };
+  return new UpstreamRequest(incoming, proto, path, headers, route?.pathType === "Prefix" && route.action !== undefined ? route.path : undefined, random);
+}
+
+/**
+ * The request on its way to an origin, as filters see and change it. A
+ * class: every request makes one with the same shape, and the client's
+ * country and network stay getters on the prototype, passed on unread (only
+ * an access list by country or network asks; see handlers/proxy.ts), where
+ * an object literal would make two getter closures per request.
+ */
+class UpstreamRequest implements FilterRequest {
+  readonly method: string;
+  readonly hostname: string;
+  readonly port: number;
+  readonly clientPath: string;
+  readonly search: string;
+  upstreamHost: string | undefined = undefined;
+  readonly clientHeaders: Headers;
+  readonly mirrors: MirrorTarget[] = [];
+  readonly clientIp: string | undefined;
+  maxBodyBytes: number | undefined = undefined;
+  errorBackend: ErrorBackendPlan | undefined = undefined;
+  responseTimeoutMs: number | undefined = undefined;
+  uploadIdleTimeoutMs: number | undefined = undefined;
+
+  constructor(
+    private readonly incoming: IncomingRequest,
+    readonly scheme: string,
+    public path: string,
+    readonly headers: Headers,
+    readonly matchedPrefix: string | undefined,
+    readonly random: () => number,
+  ) {
+    const { url } = incoming;
+    this.method = incoming.method;
+    this.hostname = normalizeHost(url.host);
+    this.port = requestPort(url);
+    this.clientPath = url.pathname;
+    this.search = url.search;
+    this.clientHeaders = incoming.headers;
+    this.clientIp = incoming.clientIp;
+  }
+
+  get country(): string | undefined {
+    return this.incoming.country;
+  }
+
+  get asn(): number | undefined {
+    return this.incoming.asn;
+  }
 }
