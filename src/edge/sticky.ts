@@ -5,7 +5,7 @@
 import type { Backend } from "../core/action/action";
 import type { Origin, Route } from "../core/config/types";
 import type { Runtime } from "../core/runtime";
-import type { PoolAffinityPicker } from "../core/selection/affinity";
+import type { AffinityContext, PoolAffinityPicker } from "../core/selection/affinity";
 import type { Policy } from "../core/selection/policy";
 
 export interface StickyPicker {
@@ -27,15 +27,24 @@ export function stickyPicker(runtime: Runtime, pool: string, policy: Policy, req
   const affinity = affinityOf(runtime, request.route, request.backend, pool);
   if (affinity === undefined) return new PolicyPicker(policy);
   const context = { headers: request.headers, clientIp: request.clientIp, https: request.url.protocol === "https:", locationPath: cookiePath(request.route), nowMs: Date.now() };
-  const picker = {
-    setCookie: undefined as string | undefined,
-    pick(candidates: readonly Origin[]): Origin {
-      const sticky = affinity.pick(policy, candidates, context);
-      picker.setCookie = sticky.setCookie;
-      return sticky.origin;
-    },
-  };
-  return picker;
+  return new AffinityPicker(affinity, policy, context);
+}
+
+/** The pool's policy wrapped by an affinity; a class, so no closure is made per request. */
+class AffinityPicker implements StickyPicker {
+  setCookie: string | undefined = undefined;
+
+  constructor(
+    private readonly affinity: PoolAffinityPicker,
+    private readonly policy: Policy,
+    private readonly context: AffinityContext,
+  ) {}
+
+  pick(candidates: readonly Origin[]): Origin {
+    const sticky = this.affinity.pick(this.policy, candidates, this.context);
+    this.setCookie = sticky.setCookie;
+    return sticky.origin;
+  }
 }
 
 /** The pool's policy alone: a class, so no closure (and no kept function name) is made per request. */
