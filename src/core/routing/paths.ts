@@ -95,7 +95,5 @@ export function routeMatchesPath(route: Route, path: string, regex?: PathRegex):
       return (regex ?? compileRegexPath(route.path)).test(path);
     case "RegularExpression":
       return (regex ?? compileFullMatchRegex(route.path)).test(path);
-    case "RegularExpression":
-      return (regex ?? compileFullMatchRegex(route.path)).test(path);
   }
 }
