@@ -11,7 +11,7 @@ import { runE2e, type E2eResult } from "./e2e/run";
 import { currentLoadAverage, machineInfo, type MachineInfo } from "./machine";
 import { profileFresh, profileWorkerd } from "./e2e/profile-workerd";
 import { decisionInChild, microInChild, profileInChild, type ChildOptions, type ProfileMode } from "./micro/child";
-import type { DecisionResult } from "./micro/decision";
+import { medianOfProcesses, type DecisionResult } from "./micro/decision";
 import type { MicroResult } from "./micro/measure";
 import { stop, stopAll } from "./processes";
 import { startOrigin } from "./e2e/stack";
@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly sampleCount: number;
   /** Per-request cost by kind of route (plain, HTTPRoute, allow list + affinity) at this many rules. */
   readonly decisionRules: number;
+  /** Fresh processes for it (the median one counts). */
+  readonly decisionProcesses: number;
   /** The first request of a fresh isolate (per rule count), a cron run and refreshes, in workerd; undefined skips them. */
   readonly isolate: { readonly coldSizes: readonly number[]; readonly coldSamples: number; readonly cronRules: number; readonly cronOrigins: number; readonly cronRuns: number; readonly refreshRules: number } | undefined;
   /** Undefined skips the end-to-end part. */
@@ -82,6 +84,7 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   loadIterations: 5,
   sampleCount: 1024,
   decisionRules: 10_000,
+  decisionProcesses: 5,
   isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
   e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
   profile: {
@@ -102,6 +105,7 @@ export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
   loadIterations: 2,
   sampleCount: 64,
   decisionRules: 100,
+  decisionProcesses: 1,
   isolate: { coldSizes: [10], coldSamples: 1, cronRules: 10, cronOrigins: 2, cronRuns: 2, refreshRules: 10 },
   e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2 },
   profile: { nodeMs: 300, node: [{ mode: "route", ruleCount: 10 }], workerdSeconds: 1, workerdRuleCount: 10, workerd: ["router"] },
@@ -131,7 +135,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     let decision: DecisionResult | undefined;
     if (options.sizes.length > 0) {
       log(`per-request cost by kind of route: ${options.decisionRules.toLocaleString("en-US")} rules`);
-      decision = await decisionInChild(options.decisionRules, child);
+      const runs: DecisionResult[] = [];
+      for (let i = 0; i < options.decisionProcesses; i++) runs.push(await decisionInChild(options.decisionRules, child));
+      decision = medianOfProcesses(runs);
     }
     const profiles: ProfileResult[] = [];
     let isolate: BenchResults["isolate"];

@@ -39,7 +39,23 @@ export interface KindResult {
 export interface DecisionResult {
   readonly ruleCount: number;
   readonly sampleCount: number;
+  /** Fresh processes measured; each kind's figures are those of its median process (by route + select). */
+  readonly processes: number;
   readonly kinds: readonly KindResult[];
+}
+
+/**
+ * The median process per kind: the same code measured in fresh processes
+ * differs by up to 3x on a shared virtual machine (JIT and heap layout), far
+ * more than within one process, so one process is one sample.
+ */
+export function medianOfProcesses(runs: readonly DecisionResult[]): DecisionResult {
+  const first = runs[0]!;
+  const kinds = first.kinds.map((k) => {
+    const all = runs.map((r) => r.kinds.find((x) => x.kind === k.kind)!).sort((a, b) => a.routeSelect.meanNs - b.routeSelect.meanNs);
+    return all[Math.floor((all.length - 1) / 2)]!;
+  });
+  return { ...first, processes: runs.length, kinds };
 }
 
 /** Half the samples with the conditional rules' header and query, half (a different half) with a session cookie. */
@@ -132,5 +148,5 @@ export async function measureDecisions(ruleCount: number, requestTimeMs: number,
       decision: stats(task("decision"), samples.length),
     });
   }
-  return { ruleCount, sampleCount: samples.length, kinds };
+  return { ruleCount, sampleCount: samples.length, processes: 1, kinds };
 }
