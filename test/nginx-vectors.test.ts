@@ -15,17 +15,8 @@ import { startWorker, type TestWorker } from "./support/worker";
 import { samplesFor } from "./support/distribution";
 
 /**
- * Suites for features built on other branches of this work, which fail
- * here until those are merged: each is asserted to FAIL now (so this list
- * cannot silently rot), and is emptied once they are. Every feature the
- * fixture's suites need is built now (it has no authentication suite; that
- * is test/auth.test.ts's): nothing is pending.
- */
-export const PENDING_OTHER_BRANCHES: Readonly<Record<string, string>> = {};
-
-/**
- * Suites nobody has built: asserted to fail too, for the same reason, with
- * what each needs named. Every suite is built now (the ConfigMap ones read
+ * Suites nobody has built: each is asserted to FAIL (so this list cannot
+ * silently rot), with what it needs named. Every suite is built now (the ConfigMap ones read
  * their ConfigMaps as manifests: support/nginx-suites.ts).
  */
 export const NOT_BUILT: Readonly<Record<string, string>> = {};
@@ -240,7 +231,7 @@ async function checkDistribution(r: NginxRequest, label: string): Promise<void> 
 
 describe("ingress-nginx documentation vectors through the Worker", () => {
   for (const suite of loadNginxSuites()) {
-    const pending = PENDING_OTHER_BRANCHES[suite.name] ?? NOT_BUILT[suite.name];
+    const pending = NOT_BUILT[suite.name];
     const refused = REFUSED_AS_WRITTEN[suite.name];
     if (refused !== undefined) {
       it(`${suite.name} is refused as written, and passes as the refusal asks: ${refused.why}`, async () => {
@@ -257,9 +248,9 @@ describe("ingress-nginx documentation vectors through the Worker", () => {
 
   it("lists only suites that exist, and each once", () => {
     const names = new Set(loadNginxSuites().map((s) => s.name));
-    const listed = [...Object.keys(PENDING_OTHER_BRANCHES), ...Object.keys(NOT_BUILT), ...Object.keys(REFUSED_AS_WRITTEN), ...Object.keys(DEVIATIONS).map((k) => k.split("#")[0] as string)];
+    const listed = [...Object.keys(NOT_BUILT), ...Object.keys(REFUSED_AS_WRITTEN), ...Object.keys(DEVIATIONS).map((k) => k.split("#")[0] as string)];
     for (const name of listed) expect(names, name).toContain(name);
-    const lists = [PENDING_OTHER_BRANCHES, NOT_BUILT, REFUSED_AS_WRITTEN];
+    const lists = [NOT_BUILT, REFUSED_AS_WRITTEN];
     for (const name of names) expect(lists.filter((l) => name in l).length, `${name} is in at most one list`).toBeLessThanOrEqual(1);
   });
 

@@ -9,13 +9,13 @@
 // (htpasswd lines) or, for auth-map, a JSON object of user to hash. Every bad
 // value is a problem at its annotation.
 import { SECRET_NAME, SECRET_TYPES, type SecretType } from "../filters/basic-auth";
-import { externalAuthProblems, type ExternalAuthSpec } from "../filters/external-auth";
+import { AUTH_METHODS, externalAuthProblems, type ExternalAuthSpec } from "../filters/external-auth";
 import { NGINX_PREFIX } from "./annotations";
 import { child, type DocLocation } from "./locations";
 import { addProblem, type MergeState } from "./merge-state";
 import { got } from "./messages";
 
-const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const METHODS: ReadonlySet<string> = new Set(AUTH_METHODS);
 
 /** The filters the Ingress's auth annotations ask for ([] for none); problems go to `state`. */
 export function authFilters(annotations: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): Record<string, unknown>[] {

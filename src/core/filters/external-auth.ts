@@ -15,7 +15,8 @@ import { defineFilter, type FilterProblem } from "./module";
 
 export const DEFAULT_AUTH_TIMEOUT_MS = 5000;
 export const MAX_AUTH_TIMEOUT_MS = 60_000;
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+/** Methods the auth subrequest may use (ingress-nginx's auth-method accepts these). */
+export const AUTH_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Never sent to the auth service: it gets no body, is no upgrade (WebSocket), and the runtime owns these. */
 const NOT_SENT = ["content-length", "transfer-encoding", "host", "connection", "upgrade", "keep-alive", "te", "trailer", "expect"];
@@ -32,7 +33,7 @@ export interface ExternalAuthSpec {
 const schema = v.strictObject(
   {
     url: v.pipe(v.string((i) => `must be an absolute http(s) URL, got ${got(i.input)}`), v.description("The auth service: an absolute http(s) URL.")),
-    method: v.optional(v.pipe(v.picklist(METHODS, (i) => `must be one of ${METHODS.join(", ")}, got ${got(i.input)}`), v.description("Method of the auth subrequest; default GET."))),
+    method: v.optional(v.pipe(v.picklist(AUTH_METHODS, (i) => `must be one of ${AUTH_METHODS.join(", ")}, got ${got(i.input)}`), v.description("Method of the auth subrequest; default GET."))),
     signin: v.optional(v.pipe(v.string(), v.description("Where a 401 redirects the client instead (302), with the original URL in the `rd` query parameter."))),
     signinRedirectParam: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]+$/, (i) => `must be a query parameter name, got ${got(i.input)}`), v.description('Name of that parameter; default "rd".'))),
     responseHeaders: v.optional(
