@@ -21,7 +21,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import type { Origin } from "../config/types";
 import type { Policy } from "../selection/policy";
 import type { AffinitySpec } from "./affinity-config";
-import { keyPrefix, rendezvousPick } from "./consistent-hash";
+import { PrefixPicker, rendezvousPick } from "./consistent-hash";
 import { utf8 } from "./crypt-base64";
 
 export interface AffinityRequest {
@@ -91,37 +91,66 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
     // random bits, then a 16-bit counter, so the random part is hashed once
     // and each try hashes only its last four characters.
     const prefix = newKey().slice(0, KEY_PREFIX_CHARS);
-    const hashed = keyPrefix(prefix);
+    const hashed = new PrefixPicker(candidates, prefix);
     let suffix = "0000";
     for (let draw = 0; draw < MAX_SESSION_KEY_DRAWS; draw++) {
       suffix = HEX_BYTE[draw >>> 8]! + HEX_BYTE[draw & 0xff]!;
-      if (hashed.pick(candidates, suffix) === chosen) return { origin: chosen, value: prefix + suffix };
+      if (hashed.pick(suffix) === chosen) return { origin: chosen, value: prefix + suffix };
     }
-    return { origin: hashed.pick(candidates, suffix) ?? chosen, value: prefix + suffix };
+    return { origin: hashed.pick(suffix) ?? chosen, value: prefix + suffix };
   };
 
+  const setCookieFor = cachedCookie(spec);
   return {
     pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick {
       const sticky = stuck(candidates, request.cookie);
       if (sticky !== undefined) return { origin: sticky };
       const session = startSession(policy.pick(candidates), candidates);
-      return { origin: session.origin, setCookie: affinityCookie(spec, session.value, request) };
+      return { origin: session.origin, setCookie: setCookieFor(session.value, request) };
     },
   };
 }
 
 /** The Set-Cookie value for a new session. */
 export function affinityCookie(spec: AffinitySpec, value: string, request: Omit<AffinityRequest, "cookie">): string {
-  let cookie = `${spec.cookieName}=${value}`;
-  if (spec.expiresSeconds !== undefined) cookie += `; Expires=${new Date(request.nowMs + spec.expiresSeconds * 1000).toUTCString()}`;
+  return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneCompatible(request.userAgent))}`;
+}
+
+function expiresAttribute(spec: AffinitySpec, nowMs: number): string {
+  return spec.expiresSeconds === undefined ? "" : `; Expires=${new Date(nowMs + spec.expiresSeconds * 1000).toUTCString()}`;
+}
+
+/** Everything after Expires: the same for every session of one rule path and scheme. */
+function cookieAttributes(spec: AffinitySpec, https: boolean, locationPath: string, sameSiteNoneOk: boolean): string {
+  let cookie = "";
   if (spec.maxAgeSeconds !== undefined) cookie += `; Max-Age=${spec.maxAgeSeconds}`;
   if (spec.domain !== undefined) cookie += `; Domain=${spec.domain}`;
-  cookie += `; Path=${spec.path ?? safePath(request.locationPath)}`;
-  if (spec.secure ?? request.https) cookie += "; Secure";
+  cookie += `; Path=${spec.path ?? safePath(locationPath)}`;
+  if (spec.secure ?? https) cookie += "; Secure";
   cookie += "; HttpOnly";
-  const sameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone && !sameSiteNoneCompatible(request.userAgent) ? undefined : spec.sameSite;
+  const sameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone && !sameSiteNoneOk ? undefined : spec.sameSite;
   if (sameSite !== undefined) cookie += `; SameSite=${sameSite}`;
   return cookie;
+}
+
+/** Distinct attribute strings one affinity keeps (rule paths times schemes); past it the cache starts over. */
+const MAX_CACHED_ATTRIBUTES = 256;
+
+/** affinityCookie, with the attributes after Expires built once per rule path and scheme rather than per session. */
+function cachedCookie(spec: AffinitySpec): (value: string, request: AffinityRequest) => string {
+  const cache = new Map<string, string>();
+  const conditional = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
+  return (value, request) => {
+    const sameSiteNoneOk = !conditional || sameSiteNoneCompatible(request.userAgent);
+    const key = `${request.https ? "s" : "p"}${sameSiteNoneOk ? "y" : "n"}${request.locationPath}`;
+    let attributes = cache.get(key);
+    if (attributes === undefined) {
+      if (cache.size >= MAX_CACHED_ATTRIBUTES) cache.clear();
+      attributes = cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneOk);
+      cache.set(key, attributes);
+    }
+    return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${attributes}`;
+  };
 }
 
 /**

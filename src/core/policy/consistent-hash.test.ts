@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyPrefix, rendezvousPick, type Weighted } from "./consistent-hash";
+import { PrefixPicker, rendezvousPick, type Weighted } from "./consistent-hash";
 
 const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
@@ -63,6 +63,13 @@ describe("rendezvousPick (weighted HRW)", () => {
     expect(Math.abs(moved / 20_000 - 1 / 4)).toBeLessThan(0.015);
   });
 
+  it("picks with equal weights what the weighted formula picks (the logarithm is skipped only when it cannot change the winner)", () => {
+    const equal = nodes({ a: 3, b: 3, c: 3, d: 3, e: 3 });
+    // Weights a hair apart take the formula's path; the winner differs only where two scores are within 1e-12.
+    const almost = equal.map((n, i) => ({ key: n.key, weight: 3 + i * 1e-12 }));
+    for (const key of keys(5_000)) expect(rendezvousPick(equal, key)!.key, key).toBe(rendezvousPick(almost, key)!.key);
+  });
+
   it("never picks a non-positive or non-finite weight while another exists, and never throws", () => {
     const list = [{ key: "zero", weight: 0 }, { key: "nan", weight: Number.NaN }, { key: "neg", weight: -1 }, { key: "ok", weight: 1 }];
     for (const key of [...keys(100), "", "\ud800", "x".repeat(10_000)]) expect(rendezvousPick(list, key)!.key).toBe("ok");
@@ -71,14 +78,14 @@ describe("rendezvousPick (weighted HRW)", () => {
   });
 });
 
-describe("keyPrefix", () => {
+describe("PrefixPicker", () => {
   it("picks what rendezvousPick picks for the whole key, for any split of it", () => {
     const candidates = [1, 2, 3, 4, 5].map((i) => ({ key: `pool#${i} https://o${i}.example`, weight: i }));
     const base = "0123456789abcdef0123456789ab";
     for (let n = 0; n < 500; n++) {
       const suffix = n.toString(16).padStart(4, "0");
-      expect(keyPrefix(base).pick(candidates, suffix), suffix).toBe(rendezvousPick(candidates, base + suffix));
-      expect(keyPrefix("").pick(candidates, base + suffix)).toBe(rendezvousPick(candidates, base + suffix));
+      expect(new PrefixPicker(candidates, base).pick(suffix), suffix).toBe(rendezvousPick(candidates, base + suffix));
+      expect(new PrefixPicker(candidates, "").pick(base + suffix)).toBe(rendezvousPick(candidates, base + suffix));
     }
   });
 });

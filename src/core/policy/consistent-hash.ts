@@ -19,35 +19,71 @@ export interface Weighted {
 
 const KEY_SEED = 0x2545f491;
 const KEY_SEED_2 = 0x9e3779b9;
+const FNV_PRIME = 0x01000193;
 
 /** The candidate that `key` maps to; undefined only for an empty list. Never throws. */
 export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
   const text = typeof key === "string" ? key : String(key);
-  return pickByState(candidates, fnvContinue(fnvStart(KEY_SEED), text), fnvContinue(fnvStart(KEY_SEED_2), text));
+  // Both FNV states in one pass over the key (fnvContinue twice, fused).
+  let state = fnvStart(KEY_SEED);
+  let state2 = fnvStart(KEY_SEED_2);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    state = Math.imul(state ^ code, FNV_PRIME);
+    state2 = Math.imul(state2 ^ code, FNV_PRIME);
+  }
+  return pickByState(candidates, scoringOf(candidates), state >>> 0, state2 >>> 0);
 }
 
 /**
- * A key's hashing, split so that keys sharing a prefix hash it once:
- * `keyPrefix(prefix).pick(candidates, suffix)` is `rendezvousPick(candidates,
- * prefix + suffix)` (FNV-1a reads the text left to right). A new affinity
- * session tries many keys that differ only at the end.
+ * Keys sharing a prefix, scored against one list of candidates:
+ * `new PrefixPicker(candidates, prefix).pick(suffix)` is
+ * `rendezvousPick(candidates, prefix + suffix)` (FNV-1a reads the text left to
+ * right). A new affinity session tries many keys that differ only at the end;
+ * the prefix and the candidates' own hashes are computed once for all of them.
  */
-export function keyPrefix(prefix: string): { pick<T extends Weighted>(candidates: readonly T[], suffix: string): T | undefined } {
-  const state = fnvContinue(fnvStart(KEY_SEED), prefix);
-  const state2 = fnvContinue(fnvStart(KEY_SEED_2), prefix);
-  return { pick: (candidates, suffix) => pickByState(candidates, fnvContinue(state, suffix), fnvContinue(state2, suffix)) };
+export class PrefixPicker<T extends Weighted> {
+  private readonly scoring: Scoring;
+  private readonly state: number;
+  private readonly state2: number;
+
+  constructor(
+    private readonly candidates: readonly T[],
+    prefix: string,
+  ) {
+    this.scoring = scoringOf(candidates);
+    this.state = fnvContinue(fnvStart(KEY_SEED), prefix);
+    this.state2 = fnvContinue(fnvStart(KEY_SEED_2), prefix);
+  }
+
+  pick(suffix: string): T | undefined {
+    return pickByState(this.candidates, this.scoring, fnvContinue(this.state, suffix), fnvContinue(this.state2, suffix));
+  }
 }
 
-function pickByState<T extends Weighted>(candidates: readonly T[], state: number, state2: number): T | undefined {
+/** What a pick needs of the candidates besides the key: their own hashes, and whether all weigh the same. */
+interface Scoring {
+  readonly nodeHashes: Uint32Array;
+  /**
+   * Every weight is the same positive finite number: -w / ln(u) is then
+   * increasing in u, so the largest u wins and no logarithm is needed (the
+   * same winner, at a fraction of the cost).
+   */
+  readonly uniform: boolean;
+}
+
+function pickByState<T extends Weighted>(candidates: readonly T[], scoring: Scoring, state: number, state2: number): T | undefined {
   const keyHash = fmix32(state);
   const keyHash2 = fmix32(state2);
+  const nodeHashes = scoring.nodeHashes;
+  if (scoring.uniform) return pickUniform(candidates, nodeHashes, keyHash, keyHash2);
   let best: T | undefined;
   let bestScore = Number.NEGATIVE_INFINITY;
-  for (const candidate of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i]!;
     const weight = candidate.weight;
-    const u = unitScore(keyHash, keyHash2, nodeHash(candidate));
     // -w / ln(u): ln(u) < 0, so larger weights and larger u give larger scores.
-    const score = weight > 0 && Number.isFinite(weight) ? -weight / Math.log(u) : Number.NEGATIVE_INFINITY;
+    const score = weight > 0 && Number.isFinite(weight) ? -weight / Math.log(unitScore(keyHash, keyHash2, nodeHashes[i]!)) : Number.NEGATIVE_INFINITY;
     if (best === undefined || score > bestScore) {
       best = candidate;
       bestScore = score;
@@ -56,10 +92,46 @@ function pickByState<T extends Weighted>(candidates: readonly T[], state: number
   return best;
 }
 
-// A candidate's own hash, computed once per candidate object rather than on
-// every pick: origins live as long as their config version, and a new
-// balanced session scores them again for each key it draws.
+/**
+ * The largest u wins (equal weights). u's high 32 bits are the first mix
+ * (unitScore), so the second is computed only to break a tie in them.
+ */
+function pickUniform<T>(candidates: readonly T[], nodeHashes: Uint32Array, keyHash: number, keyHash2: number): T | undefined {
+  let bestIndex = 0;
+  let bestHigh = -1;
+  for (let i = 0; i < candidates.length; i++) {
+    const high = fmix32((keyHash ^ nodeHashes[i]!) >>> 0);
+    if (high > bestHigh || (high === bestHigh && unitScore(keyHash, keyHash2, nodeHashes[i]!) > unitScore(keyHash, keyHash2, nodeHashes[bestIndex]!))) {
+      bestIndex = i;
+      bestHigh = high;
+    }
+  }
+  return candidates[bestIndex];
+}
+
+// Computed once per list of candidates rather than on every pick: a pool's
+// origin list lives as long as its config version and is the list itself
+// whenever every origin is available; a list filtered by health is scored
+// from the per-candidate hashes below. Lists are read-only (readonly T[]):
+// nothing changes a list after handing it to a pick.
+const SCORINGS = new WeakMap<readonly Weighted[], Scoring>();
 const NODE_HASHES = new WeakMap<Weighted, number>();
+
+function scoringOf(candidates: readonly Weighted[]): Scoring {
+  let scoring = SCORINGS.get(candidates);
+  if (scoring === undefined) {
+    const nodeHashes = new Uint32Array(candidates.length);
+    const first = candidates[0]?.weight;
+    let uniform = first !== undefined && first > 0 && Number.isFinite(first);
+    for (let i = 0; i < candidates.length; i++) {
+      nodeHashes[i] = nodeHash(candidates[i]!);
+      if (candidates[i]!.weight !== first) uniform = false;
+    }
+    scoring = { nodeHashes, uniform };
+    SCORINGS.set(candidates, scoring);
+  }
+  return scoring;
+}
 
 function nodeHash(candidate: Weighted): number {
   let hash = NODE_HASHES.get(candidate);
@@ -91,7 +163,7 @@ function fnvContinue(state: number, text: string): number {
   let h = state;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
   }
   return h >>> 0;
 }

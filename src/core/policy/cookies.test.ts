@@ -8,6 +8,10 @@ describe("readCookie", () => {
     expect(readCookie('q="quoted"', "q")).toBe("quoted");
     expect(readCookie("e=", "e")).toBe("");
     expect(readCookie("v=a=b", "v")).toBe("a=b");
+    expect(readCookie(" \tsid \u00a0= 7 ;other=1", "sid")).toBe("7");
+    expect(readCookie("sidx=1; xsid=2; sid=3", "sid")).toBe("3");
+    expect(readCookie("novalue; sid=4", "sid")).toBe("4");
+    expect(readCookie("a=1;;sid=5;", "sid")).toBe("5");
   });
 
   it("finds nothing in odd headers, never throwing", () => {

@@ -34,19 +34,38 @@ export function isV4Mapped(value: bigint): boolean {
   return (value & V4_MAPPED_MASK) === V4_MAPPED_PREFIX;
 }
 
-/** "a.b.c.d" -> unsigned 32-bit number. */
+/**
+ * "a.b.c.d" -> unsigned 32-bit number. One pass over the characters, no
+ * split or regular expression: every request to a route with an address list
+ * parses CF-Connecting-IP.
+ */
 export function parseIpv4(text: string): number | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
   let value = 0;
-  for (const part of parts) {
-    if (!/^(?:0|[1-9]\d{0,2})$/.test(part)) return undefined;
-    const octet = Number(part);
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < DIGIT_0 || c > DIGIT_9) return undefined;
+    if (digits > 0 && octet === 0) return undefined; // a leading zero ("010")
+    octet = octet * 10 + (c - DIGIT_0);
     if (octet > 255) return undefined;
-    value = value * 256 + octet;
+    digits++;
   }
-  return value;
+  if (digits === 0 || dots !== 3) return undefined;
+  return value * 256 + octet;
 }
+
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 
 /** RFC 4291 text -> 128-bit bigint. */
 export function parseIpv6(text: string): bigint | undefined {
