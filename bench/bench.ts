@@ -34,7 +34,18 @@ export interface BenchOptions {
   /** The first request of a fresh isolate (per rule count), a cron run and refreshes, in workerd; undefined skips them. */
   readonly isolate: { readonly coldSizes: readonly number[]; readonly coldSamples: number; readonly cronRules: number; readonly cronOrigins: number; readonly cronRuns: number; readonly refreshRules: number } | undefined;
   /** Undefined skips the end-to-end part. */
-  readonly e2e: { readonly ruleCount: number; readonly rounds: number; readonly roundSeconds: number; readonly warmupSeconds: number; readonly connections: number } | undefined;
+  readonly e2e:
+    | {
+        readonly ruleCount: number;
+        readonly rounds: number;
+        readonly roundSeconds: number;
+        readonly warmupSeconds: number;
+        readonly connections: number;
+        /** The observability A/B (e2e/run.ts): pairs, and seconds per half of a pair. */
+        readonly observabilityPairs: number;
+        readonly observabilitySeconds: number;
+      }
+    | undefined;
   /** CPU profiles: code paths in Node (micro), and the Workers in workerd under load. */
   readonly profile:
     | {
@@ -86,7 +97,7 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   decisionRules: 10_000,
   decisionProcesses: 5,
   isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
-  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10 },
+  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10, observabilityPairs: 16, observabilitySeconds: 2 },
   profile: {
     nodeMs: 3000,
     node: [
@@ -107,7 +118,7 @@ export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
   decisionRules: 100,
   decisionProcesses: 1,
   isolate: { coldSizes: [10], coldSamples: 1, cronRules: 10, cronOrigins: 2, cronRuns: 2, refreshRules: 10 },
-  e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2 },
+  e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2, observabilityPairs: 2, observabilitySeconds: 0.5 },
   profile: { nodeMs: 300, node: [{ mode: "route", ruleCount: 10 }], workerdSeconds: 1, workerdRuleCount: 10, workerd: ["router"] },
 };
 

@@ -116,6 +116,25 @@ function unloggedNote(e2e: NonNullable<BenchResults["e2e"]>): string {
   return ` With the request log lines off (REQUEST_LOG_SAMPLE_RATE = 0): throughput ${(off.requestsPerSecond / pass.requestsPerSecond).toFixed(3)}, p50 ${(off.p50Ms / pass.p50Ms).toFixed(3)}${cpuLess}.`;
 }
 
+/** The observability A/B (e2e/run.ts): the log line and data point on and off, in pairs. */
+function renderObservability(e2e: NonNullable<BenchResults["e2e"]>): string[] {
+  const ab = e2e.observability;
+  if (!ab) return [];
+  const cpu = (r: { cpuUsPerRequest: Readonly<Record<string, number>> }) => (r.cpuUsPerRequest["workerd"] === undefined ? "n/a" : `${r.cpuUsPerRequest["workerd"]!.toFixed(0)} µs`);
+  const interval = (e: { ratio: number; low: number; high: number }) => `${e.ratio.toFixed(3)} x (95% interval ${e.low.toFixed(3)} to ${e.high.toFixed(3)})`;
+  const rows = ab.pairs.map((p, i) => [String(i + 1), i % 2 === 0 ? "with, then without" : "without, then with", int(p.with.requestsPerSecond), int(p.without.requestsPerSecond), (p.with.requestsPerSecond / p.without.requestsPerSecond).toFixed(3), cpu(p.with), cpu(p.without)]);
+  return [
+    "",
+    `Request log line and data point, on and off: the same bundle with its default log line per request and an Analytics Engine binding (a stand-in whose writeDataPoint takes the point and keeps a count: local workerd has no Analytics Engine, so this measures the router's own cost of building and handing over the point), against the bundle with neither (REQUEST_LOG_SAMPLE_RATE = 0, no binding). ${ab.pairs.length} pairs of ${ab.pairSeconds} s runs, the two halves of a pair back to back and their order alternating, so drift in the machine's load falls on both alike; the ratio is the geometric mean over pairs with its 95% interval (Student's t). Throughput with / without: ${interval(ab.throughput)}${ab.cpu ? `; workerd CPU per request with / without: ${interval(ab.cpu)}` : ""}.`,
+    "",
+    "<details><summary>Every pair</summary>",
+    "",
+    table(["pair", "order", "requests/s with", "requests/s without", "ratio", "workerd CPU / request with", "without"], rows),
+    "",
+    "</details>",
+  ];
+}
+
 export function renderE2e(results: BenchResults): string {
   const e2e = results.e2e;
   if (!e2e) return "Not run.";
@@ -144,6 +163,7 @@ export function renderE2e(results: BenchResults): string {
     table(["target", "round", "requests/s", "p50", "p99", "responses", "workerd CPU / request"], rounds),
     "",
     "</details>",
+    ...renderObservability(e2e),
   ].join("\n");
 }
 

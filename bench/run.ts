@@ -15,6 +15,7 @@ const HELP = `Usage: npm run bench -- [options]
   --rounds N              end-to-end rounds per target (default 5)
   --round-seconds S       seconds per round (default 5)
   --connections N         autocannon connections (default 10)
+  --ab-pairs N            pairs of the observability A/B (log line and data point on/off; default 16, 0 skips it)
   --no-e2e                skip the end-to-end part
   --e2e-only              only the end-to-end part (no micro-benchmark, fresh isolates or profiles); writes nothing unless --out is given
   --isolate-only          only the bundle and part 2 (fresh isolates, cron run, refresh in workerd)
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     smoke: { type: "boolean", default: false },
     sizes: { type: "string" },
     "e2e-rules": { type: "string" },
+    "ab-pairs": { type: "string" },
     rounds: { type: "string" },
     "round-seconds": { type: "string" },
     connections: { type: "string" },
@@ -72,6 +74,7 @@ const e2e =
         rounds: positive("rounds", values.rounds, base.e2e.rounds),
         roundSeconds: positive("round-seconds", values["round-seconds"], base.e2e.roundSeconds),
         connections: positive("connections", values.connections, base.e2e.connections),
+        observabilityPairs: values["ab-pairs"] === "0" ? 0 : positive("ab-pairs", values["ab-pairs"], base.e2e.observabilityPairs),
       };
 const e2eOnly = values["e2e-only"];
 if (e2eOnly && !e2e) throw new Error("--e2e-only and --no-e2e contradict each other");

@@ -97,6 +97,15 @@ describe("npm run bench --smoke", () => {
     expect(e2e.kvReads.atEnd - e2e.kvReads.afterWarmup).toBe(0);
   });
 
+  it("runs the observability A/B with data points reaching the stand-in binding", () => {
+    const ab = results.e2e!.observability!;
+    expect(ab.dataPointsSeen).toBe(true);
+    expect(ab.pairs.length).toBe(SMOKE.e2e!.observabilityPairs);
+    for (const pair of ab.pairs) for (const run of [pair.with, pair.without]) expect(run.non2xx + run.errors).toBe(0);
+    expectPositive(ab.throughput.ratio, "throughput ratio");
+    expect(ab.throughput.low).toBeLessThanOrEqual(ab.throughput.high);
+  });
+
   it("profiles in Node and in workerd", () => {
     expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["workerd:firstRequest", "workerd:cronRun", "node:route", "workerd:router"]);
     for (const p of results.profiles) {
@@ -106,11 +115,12 @@ describe("npm run bench --smoke", () => {
   });
 
   it("evaluates every target and renders every section", () => {
-    expect(results.targets.map((t) => t.id)).toEqual(["cold-1k", "cold-10k", "cold-100k", "cron", "refresh", "throughput", "p50", "route-scaling", "route-kinds", "bundle"]);
+    expect(results.targets.map((t) => t.id)).toEqual(["cold-1k", "cold-10k", "cold-100k", "cron", "refresh", "throughput", "p50", "route-scaling", "route-kinds", "observability", "bundle"]);
     for (const id of ["bundle", "cron", "refresh"]) expect(results.targets.find((t) => t.id === id)?.status).not.toBe("not measured");
     const markdown = renderMarkdown(results);
     for (const heading of ["## Machine", "## Targets", "## 1. Routing micro-benchmark", "## 2. Fresh isolates", "## 3. End to end in workerd", "## 4. Bundle", "## Targets not met"]) {
       expect(markdown).toContain(heading);
     }
+    expect(markdown).toContain("Request log line and data point, on and off");
   });
 });

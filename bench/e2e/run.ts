@@ -5,7 +5,9 @@
 // machine's load falls on all three alike. Medians over rounds are reported;
 // nothing is dropped. KV reads are counted by the KV service throughout.
 import { runLoad, type LoadStats } from "./load";
-import { getOnce, startStack, TARGETS, type StackOptions, type Target } from "./stack";
+import { pairedRatio, type PairedEstimate } from "./paired";
+import { workerdOutput } from "../workerd/server";
+import { getOnce, startStack, TARGETS, type Stack, type StackOptions, type Target } from "./stack";
 
 export type { Target } from "./stack";
 
@@ -16,6 +18,27 @@ export interface E2eOptions extends StackOptions {
   readonly connections: number;
   /** Per-round cap on requests, so a run is bounded in count as well as time. */
   readonly maxRequestsPerRound: number;
+  /** Pairs of the observability A/B (0: skip it), and seconds per half. */
+  readonly observabilityPairs: number;
+  readonly observabilitySeconds: number;
+}
+
+/**
+ * The request log line and the Analytics Engine data point, on and off:
+ * the router with both (its default line per request, and a METRICS stand-in
+ * binding) against the same bundle with neither (REQUEST_LOG_SAMPLE_RATE = 0,
+ * no METRICS), in pairs run back to back (paired.ts).
+ */
+export interface ObservabilityAb {
+  readonly pairSeconds: number;
+  /** The stand-in binding announced a data point from the "with" router (checked before the pairs). */
+  readonly dataPointsSeen: boolean;
+  /** Each pair's two runs. */
+  readonly pairs: readonly { readonly with: LoadStats; readonly without: LoadStats }[];
+  /** Requests per second, with / without. */
+  readonly throughput: PairedEstimate;
+  /** workerd CPU per request, with / without; undefined without /proc. */
+  readonly cpu: PairedEstimate | undefined;
 }
 
 export interface KvReads {
@@ -56,6 +79,8 @@ export interface E2eResult {
   readonly firstRequestMs: number;
   /** A single request through each, before the load. */
   readonly check: Readonly<Record<Target, { readonly status: number; readonly fromOrigin: boolean }>>;
+  /** Undefined when not run (results saved before it existed, or no pairs asked for). */
+  readonly observability?: ObservabilityAb;
 }
 
 export function median(values: readonly number[]): number {
@@ -80,8 +105,9 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     }
 
     const cpuProcesses = { workerd: stack.server.child.pid!, origin: stack.origin.pid! };
-    const load = (target: Target, seconds: number) =>
-      runLoad({ url: urls[target], requests, connections: options.connections, durationSeconds: seconds, maxRequests: options.maxRequestsPerRound, cpuProcesses });
+    const loadUrl = (url: string, seconds: number) =>
+      runLoad({ url, requests, connections: options.connections, durationSeconds: seconds, maxRequests: options.maxRequestsPerRound, cpuProcesses });
+    const load = (target: Target, seconds: number) => loadUrl(urls[target], seconds);
     if (options.warmupSeconds > 0) for (const target of TARGETS) await load(target, options.warmupSeconds);
     const afterWarmup = await stack.kvReads();
 
@@ -91,6 +117,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       for (const target of order) roundStats[target].push(await load(target, options.roundSeconds));
     }
     const atEnd = await stack.kvReads();
+    const observability = options.observabilityPairs > 0 ? await observabilityAb(stack, options, loadUrl) : undefined;
 
     const medians = {} as Record<Target, Median>;
     for (const target of TARGETS) medians[target] = summarize(roundStats[target]);
@@ -110,10 +137,49 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       kvReads: { beforeTraffic, afterFirstRequest, afterWarmup, atEnd },
       firstRequestMs: cold.ms,
       check,
+      ...(observability ? { observability } : {}),
     };
   } finally {
     await stack.close();
   }
+}
+
+/** The stand-in's line on its first data point (bench/workerd/metrics-stand-in.js). */
+const FIRST_POINT_MARKER = "metrics-stand-in: first data point";
+
+async function observabilityAb(stack: Stack, options: E2eOptions, load: (url: string, seconds: number) => Promise<LoadStats>): Promise<ObservabilityAb> {
+  const withUrl = stack.routerObservedUrl;
+  const withoutUrl = stack.urls.routerUnlogged;
+  const seconds = options.observabilitySeconds;
+  // One request, then the stand-in's announcement on workerd's output: the "with" router really writes data points.
+  await getOnce(withUrl, stack.requests[0]!);
+  let dataPointsSeen = false;
+  for (const until = Date.now() + 5000; !dataPointsSeen && Date.now() < until; ) {
+    dataPointsSeen = workerdOutput(stack.server).includes(FIRST_POINT_MARKER);
+    if (!dataPointsSeen) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // Each variant's isolate is warm (its config loaded) before the first pair.
+  await load(withUrl, Math.min(1, seconds));
+  await load(withoutUrl, Math.min(1, seconds));
+  const pairs: { with: LoadStats; without: LoadStats }[] = [];
+  for (let i = 0; i < options.observabilityPairs; i++) {
+    if (i % 2 === 0) {
+      const first = await load(withUrl, seconds);
+      pairs.push({ with: first, without: await load(withoutUrl, seconds) });
+    } else {
+      const first = await load(withoutUrl, seconds);
+      pairs.push({ with: await load(withUrl, seconds), without: first });
+    }
+  }
+  const cpuOf = (s: LoadStats) => s.cpuUsPerRequest["workerd"];
+  const cpuKnown = pairs.every((p) => cpuOf(p.with) !== undefined && cpuOf(p.without) !== undefined);
+  return {
+    pairSeconds: seconds,
+    dataPointsSeen,
+    pairs,
+    throughput: pairedRatio(pairs.map((p) => ({ with: p.with.requestsPerSecond, without: p.without.requestsPerSecond }))),
+    cpu: cpuKnown ? pairedRatio(pairs.map((p) => ({ with: cpuOf(p.with)!, without: cpuOf(p.without)! }))) : undefined,
+  };
 }
 
 function summarize(rounds: readonly LoadStats[]): Median {

@@ -31,6 +31,8 @@ export interface Stack {
   readonly server: WorkerdServer;
   readonly origin: ChildProcess;
   readonly urls: Readonly<Record<Target, string>>;
+  /** The router with its log lines and an Analytics Engine stand-in (a data point per request): the observability A/B's "with". */
+  readonly routerObservedUrl: string;
   /** Matching sample requests with browser-like headers; the same for every target. */
   readonly requests: readonly LoadRequest[];
   kvReads(): Promise<number>;
@@ -68,6 +70,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       originUrl,
       ...(options.inspector ? { inspector: true } : {}),
       unloggedRouter: true,
+      stdoutToFile: true,
     });
     const stored = JSON.stringify({ version: `bench-${options.ruleCount}`, appliedAt: new Date().toISOString(), config: generated.document });
     const put = await fetch(`${server.kvAdminUrl}/__bench/values/${encodeURIComponent(KV_KEYS.config)}`, { method: "PUT", body: stored, signal: AbortSignal.timeout(30_000) });
@@ -88,6 +91,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       server,
       origin,
       urls: { router: server.routerUrl, routerUnlogged: server.routerUnloggedUrl!, passThrough: server.passThroughUrl, origin: originUrl },
+      routerObservedUrl: server.routerObservedUrl!,
       requests,
       async kvReads() {
         const response = await fetch(`${kvAdminUrl}/__bench/stats`, { signal: AbortSignal.timeout(10_000) });

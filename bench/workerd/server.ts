@@ -5,7 +5,7 @@
 // and kv-read.js, a bare Worker that reads KV before proxying. The config is generated as Cap'n Proto text (schema:
 // node_modules/workerd/workerd.capnp); ports are picked by the OS and read
 // back from workerd's control pipe, as Miniflare does, so nothing races for a port.
-import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,8 +29,17 @@ export interface WorkerdOptions {
   readonly originUrl: string;
   /** Open the V8 inspector (for CPU profiles); never during measured runs. */
   readonly inspector?: boolean;
-  /** Also serve the router with its request log lines off (REQUEST_LOG_SAMPLE_RATE = "0"), to measure what the line costs. */
+  /**
+   * Also serve the router with its request log lines off (REQUEST_LOG_SAMPLE_RATE = "0"), and the router with an
+   * Analytics Engine binding (a stand-in, metrics-stand-in.js) besides its lines, to measure what the two cost.
+   */
   readonly unloggedRouter?: boolean;
+  /**
+   * workerd's stdout (the Workers' console.log lines) goes to a file in workDir rather than a pipe to this process.
+   * Under load the lines are megabytes: read through a pipe, they would cost this process CPU on the same cores
+   * and charge workerd for waking it, where on Cloudflare a line leaves through the runtime's own log export.
+   */
+  readonly stdoutToFile?: boolean;
 }
 
 export interface WorkerdServer {
@@ -38,6 +47,8 @@ export interface WorkerdServer {
   readonly routerUrl: string;
   /** The same router bundle without request log lines; undefined unless asked for. */
   readonly routerUnloggedUrl: string | undefined;
+  /** The same router bundle with its log lines and a METRICS binding (one data point per request); undefined unless asked for. */
+  readonly routerObservedUrl: string | undefined;
   readonly passThroughUrl: string;
   /** The KV service's admin socket (stats, values). */
   readonly kvAdminUrl: string;
@@ -47,9 +58,18 @@ export interface WorkerdServer {
   readonly cronUrl: string;
   /** Inspector port, when asked for. */
   readonly inspectorPort: number | undefined;
+  /** The file workerd's stdout goes to, when asked for (stdoutToFile). */
+  readonly stdoutPath: string | undefined;
+}
+
+/** What workerd wrote to stdout: the whole file when it goes to one, else the tail kept of the pipe (with stderr). */
+export function workerdOutput(server: WorkerdServer): string {
+  return server.stdoutPath === undefined ? outputTail(server.child) : readFileSync(server.stdoutPath, "utf8");
 }
 
 const SOCKETS = ["router", "pass-through", "kv-admin", "cron", "kv-read"] as const;
+/** The internal module name of the Analytics Engine stand-in (workerd wrapped bindings need one). */
+const METRICS_MODULE = "bench-internal:metrics";
 
 export function workerdBinary(): string {
   // The package's main export resolves the platform binary npm installed.
@@ -71,6 +91,7 @@ export function writeWorkerdConfig(options: WorkerdOptions): string {
   copyFileSync(join(here, "pass-through.js"), join(options.workDir, "pass-through.js"));
   copyFileSync(join(here, "cron.js"), join(options.workDir, "cron.js"));
   copyFileSync(join(here, "kv-read.js"), join(options.workDir, "kv-read.js"));
+  copyFileSync(join(here, "metrics-stand-in.js"), join(options.workDir, "metrics-stand-in.js"));
 
   const date = capnpString(options.compatibilityDate);
   const vars = Object.entries(options.routerVars)
@@ -80,8 +101,22 @@ export function writeWorkerdConfig(options: WorkerdOptions): string {
           (name = "INGRESS_KV", kvNamespace = "kv"),
           ${vars}
         ],`;
+  const flags = options.compatibilityFlags.map(capnpString).join(", ");
   const unlogged = options.unloggedRouter
     ? `
+    ( name = "router-observed",
+      worker = (
+        modules = [ (name = "router.js", esModule = embed "router.js") ],
+        compatibilityDate = ${date},
+        compatibilityFlags = [${flags}],
+        bindings = [
+          (name = "INGRESS_KV", kvNamespace = "kv"),
+          ${vars},
+          (name = "METRICS", wrapped = (moduleName = "${METRICS_MODULE}", innerBindings = []))
+        ],
+        globalOutbound = "loopback",
+      ),
+    ),
     ( name = "router-unlogged",
       worker = (
         modules = [ (name = "router.js", esModule = embed "router.js") ],
@@ -96,7 +131,10 @@ export function writeWorkerdConfig(options: WorkerdOptions): string {
       ),
     ),`
     : "";
-  const unloggedSocket = options.unloggedRouter ? `\n    ( name = "router-unlogged", address = "127.0.0.1:0", http = ( cfBlobHeader = ${capnpString(CF_BLOB_HEADER)} ), service = "router-unlogged" ),` : "";
+  const unloggedSocket = options.unloggedRouter
+    ? ["router-unlogged", "router-observed"].map((name) => `\n    ( name = "${name}", address = "127.0.0.1:0", http = ( cfBlobHeader = ${capnpString(CF_BLOB_HEADER)} ), service = "${name}" ),`).join("")
+    : "";
+  const extensions = options.unloggedRouter ? `\n  extensions = [ ( modules = [ ( name = "${METRICS_MODULE}", esModule = embed "metrics-stand-in.js", internal = true ) ] ) ],` : "";
   const config = `# Generated by bench/workerd/server.ts for \`npm run bench\`; do not edit.
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -152,7 +190,7 @@ const config :Workerd.Config = (
     ( name = "kv-admin", address = "127.0.0.1:0", http = (), service = "kv" ),
     ( name = "cron", address = "127.0.0.1:0", http = (), service = "cron" ),
     ( name = "kv-read", address = "127.0.0.1:0", http = (), service = "kv-read" ),${unloggedSocket}
-  ],
+  ],${extensions}
 );
 `;
   const path = join(options.workDir, "config.capnp");
@@ -165,13 +203,17 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   const configPath = writeWorkerdConfig(options);
   const args = ["serve", configPath, "config", "--control-fd=3"];
   if (options.inspector) args.push("--inspector-addr=127.0.0.1:0");
+  const stdoutPath = options.stdoutToFile ? join(options.workDir, "workerd-stdout.log") : undefined;
+  const stdoutFd = stdoutPath === undefined ? undefined : openSync(stdoutPath, "w");
   const child = spawnTracked(workerdBinary(), args, {
     cwd: options.workDir,
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    stdio: ["ignore", stdoutFd ?? "pipe", "pipe", "pipe"],
   });
+  // The child has its own copy of the descriptor.
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
   const control = child.stdio[3] as NodeJS.ReadableStream & import("node:stream").Readable;
   const ports = new Map<string, number>();
-  const required: string[] = [...SOCKETS, ...(options.inspector ? ["inspector"] : []), ...(options.unloggedRouter ? ["router-unlogged"] : [])];
+  const required: string[] = [...SOCKETS, ...(options.inspector ? ["inspector"] : []), ...(options.unloggedRouter ? ["router-unlogged", "router-observed"] : [])];
   await waitForLine(
     child,
     control,
@@ -191,5 +233,5 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   control.resume();
   const url = (socket: string) => `http://127.0.0.1:${ports.get(socket)}`;
   if (child.exitCode !== null) throw new Error(`workerd exited: ${outputTail(child)}`);
-  return { child, routerUrl: url("router"), routerUnloggedUrl: options.unloggedRouter ? url("router-unlogged") : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector") };
+  return { child, routerUrl: url("router"), routerUnloggedUrl: options.unloggedRouter ? url("router-unlogged") : undefined, routerObservedUrl: options.unloggedRouter ? url("router-observed") : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector"), stdoutPath };
 }
