@@ -137,6 +137,15 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
     });
   }
 
+  it("persistent gives an origin the same cookie value in every release, so an upgrade moves no session", () => {
+    // The first 16 bytes of SHA-256("edge-ingress affinity\0api https://a.test"),
+    // as 0.1.0 computed them (with @noble/hashes) and `sha256sum` agrees.
+    const affinity = createCookieAffinity(specOf({ affinity: "cookie", "affinity-mode": "persistent" }), { random: mulberry32(7) });
+    const [a] = makeOrigins({ a: 1 });
+    const start = affinity.pick(roundRobin(), [a!], request());
+    expect(readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE")).toBe("38f0330a190c0cbf34063bb258a7a606");
+  });
+
   it("persistent keeps every session when an origin is added; balanced moves about its share", () => {
     const pool = makeOrigins({ a: 1, b: 1, c: 1 });
     const grown: Origin[] = [...pool, ...makeOrigins({ d: 1 })];
