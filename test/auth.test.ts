@@ -18,6 +18,15 @@ let auth: EchoOrigin;
 const listeners = [{ name: "http", port: 80, protocol: "HTTP" }];
 const route = (host: string, filter: unknown) => ({ name: host.replace(/\./g, "-"), parentRefs: [{ name: "edge" }], hostnames: [host], rules: [{ filters: [filter], backendRefs: [{ name: "app" }] }] });
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+/** User -> [stored hash, its password], one user per scheme that is not bcrypt (the vectors of src/core/policy/*.test.ts). */
+const HASHED: Record<string, [string, string]> = {
+  sha256: ["$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5", "Hello world!"],
+  sha512: ["$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1", "Hello world!"],
+  apr1: ["$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1", "password"],
+  md5: ["$1$abcdefgh$G//4keteveJp0qb8z2DxG/", "password"],
+  sha1: ["{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", "password"],
+  ssha: ["{SSHA}Wcm1xEisNjqp921ALcHfuQ7avFdzYWx0MTIzNA==", "secret"],
+};
 /** Requests the app origin received carrying this key. */
 const reached = (key: string) => app.requests.filter((r) => r.headers["x-key"] === key);
 
@@ -29,6 +38,8 @@ beforeAll(async () => {
       APP_USERS: `# staff\nalice:${bcrypt.hashSync("right horse", 5)}\n`,
       MAP_USERS: JSON.stringify({ bob: bcrypt.hashSync("battery", 5) }),
       BROKEN_USERS: "alice:not-a-hash\n",
+      // Published vectors (Drepper's SHA-crypt spec, OpenSSL), checked by the Worker itself.
+      HASHED_USERS: Object.entries(HASHED).map(([user, [hash]]) => `${user}:${hash}`).join("\n"),
     },
   });
   const check = `${auth.url}/check?from=edge`;
@@ -58,6 +69,7 @@ beforeAll(async () => {
     gateways: [{ name: "edge", listeners }],
     httpRoutes: [
       route("basic.test", { type: "BasicAuth", basicAuth: { secret: "APP_USERS", realm: "Staff only" } }),
+      route("hashed.test", { type: "BasicAuth", basicAuth: { secret: "HASHED_USERS" } }),
       route("map.test", { type: "BasicAuth", basicAuth: { secret: "MAP_USERS", secretType: "auth-map" } }),
       route("unset.test", { type: "BasicAuth", basicAuth: { secret: "NO_SUCH_SECRET" } }),
       route("broken.test", { type: "BasicAuth", basicAuth: { secret: "BROKEN_USERS" } }),
@@ -101,6 +113,15 @@ describe("BasicAuth", () => {
     await vi.waitFor(() => expect(result(`${key}-2`)).toBeDefined());
     expect(result(`${key}-1`)).toBe("verified");
     expect(result(`${key}-2`)).toBe("cached");
+  });
+
+  it("verifies SHA-crypt, apr1/MD5-crypt, {SHA} and {SSHA} hashes in workerd, and refuses a wrong password for each", async () => {
+    for (const [user, [, password]] of Object.entries(HASHED)) {
+      const key = randomUUID();
+      expect((await worker.fetch("hashed.test", "/", { headers: { "x-key": key, authorization: basic(user, `${password}!`) } })).status, user).toBe(401);
+      expect((await worker.fetch("hashed.test", "/", { headers: { "x-key": key, authorization: basic(user, password) } })).status, user).toBe(200);
+      expect(reached(key), user).toHaveLength(1);
+    }
   });
 
   it("reads an auth-map secret (a JSON object of user to hash)", async () => {

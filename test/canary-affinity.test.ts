@@ -3,6 +3,7 @@
 // ingress-nginx documentation vectors, then what they do not cover
 // (stickiness with a cookie jar, re-pinning when the pinned origin goes
 // down, native header and client-address affinity).
+import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mergeDocuments } from "../src/core/config/manifests";
@@ -163,6 +164,11 @@ describe("session affinity and canaries beyond the vectors", () => {
       const jar = new CookieJar();
       const first = await get("sticky.test", jar);
       expect(first.setCookies).toEqual([expect.stringMatching(/^sid=[0-9a-f]{32}; Path=\/; HttpOnly$/)]);
+      if (mode === "persistent") {
+        // The origin's id: SHA-256 of its key (pool and URL), the same in workerd as in Node and in every release.
+        const id = createHash("sha256").update(`edge-ingress affinity\0web ${byName(first.origin).url}`).digest("hex").slice(0, 32);
+        expect(first.setCookies).toEqual([`sid=${id}; Path=/; HttpOnly`]);
+      }
       for (let i = 0; i < 20; i++) expect(await get("sticky.test", jar)).toEqual({ origin: first.origin, setCookies: [], status: 200 });
       // Without the cookie, round-robin spreads requests: stickiness is the cookie's doing.
       const spread = new Set<string | null>();
