@@ -9,8 +9,11 @@ export interface PoolLookup<V> {
   get(pool: string): V | undefined;
 }
 
+/** Stands for "this pool has no such value" in the table, so that finding it out is one lookup too. */
+const ABSENT: unique symbol = Symbol("absent");
+
 export class PerPool<V> implements PoolLookup<V> {
-  private readonly values = new Map<string, V | undefined>();
+  private readonly values = new Map<string, V | typeof ABSENT>();
 
   /** `make` answers undefined for a pool that has no such value (an affinity it does not set). */
   constructor(
@@ -18,17 +21,22 @@ export class PerPool<V> implements PoolLookup<V> {
     private readonly make: (pool: Pool) => V | undefined,
   ) {}
 
+  /** One Map lookup once the pool's value is built (every request asks for a few). */
   get(name: string): V | undefined {
-    if (this.values.has(name)) return this.values.get(name);
+    const value = this.values.get(name);
+    if (value === ABSENT) return undefined;
+    if (value !== undefined) return value;
     const pool = this.pools.get(name);
     if (pool === undefined) return undefined;
-    const value = this.make(pool);
-    this.values.set(name, value);
-    return value;
+    const made = this.make(pool);
+    this.values.set(name, made === undefined ? ABSENT : made);
+    return made;
   }
 
   /** The values built so far (what a next config's policies carry their state over from). */
-  built(): ReadonlyMap<string, V | undefined> {
-    return this.values;
+  built(): ReadonlyMap<string, V> {
+    const built = new Map<string, V>();
+    for (const [name, value] of this.values) if (value !== ABSENT) built.set(name, value);
+    return built;
   }
 }

@@ -54,61 +54,95 @@ export interface AffinityDeps {
 
 /** Upper bound on key draws for one new balanced session. */
 export const MAX_SESSION_KEY_DRAWS = 2048;
-/** A session key is 32 hex characters: 28 random, then 4 of a counter (MAX_SESSION_KEY_DRAWS fits in them). */
-const KEY_PREFIX_CHARS = 28;
+// A session key is 32 hex characters: 28 random (randomPrefix), then 4 of a
+// counter (MAX_SESSION_KEY_DRAWS fits in them).
 const COOKIE_VALUE = /^[0-9a-f]{32}$/;
 /** "00".."ff": a new session draws several keys, and formatting them is most of a draw's cost. */
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): CookieAffinity {
-  const ids = new Map<string, string>(); // Origin.key -> opaque id, computed once per origin
-  const idOf = (origin: Origin): string => {
-    let id = ids.get(origin.key);
-    if (id === undefined) {
-      id = toHex(sha256(utf8(`edge-ingress affinity\u0000${origin.key}`)).subarray(0, 16));
-      ids.set(origin.key, id);
-    }
-    return id;
-  };
-  const newKey = (): string => {
-    let key = "";
-    for (let i = 0; i < 4; i++) {
-      const word = Math.floor(clampUnit(deps.random()) * 2 ** 32) >>> 0;
-      key += HEX_BYTE[word >>> 24]! + HEX_BYTE[(word >>> 16) & 0xff]! + HEX_BYTE[(word >>> 8) & 0xff]! + HEX_BYTE[word & 0xff]!;
-    }
-    return key;
-  };
+  return new CookieSessions(spec, deps.random);
+}
 
-  const stuck = (candidates: readonly Origin[], cookie: string | undefined): Origin | undefined => {
-    if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) return undefined;
-    if (spec.mode === "balanced") return rendezvousPick(candidates, cookie);
-    return candidates.find((origin) => idOf(origin) === cookie);
-  };
+/**
+ * One pool's (or rule path's) cookie sessions. A class, not closures: every
+ * request to the pool reads it, and one object with its methods on a shared
+ * prototype touches fewer cache lines than a closure per step.
+ */
+class CookieSessions implements CookieAffinity {
+  /** Origin.key -> opaque id (persistent mode), computed once per origin. */
+  private readonly ids = new Map<string, string>();
+  /** Set-Cookie attributes after Expires, by scheme, SameSite=None verdict and rule path (cookieAttributes). */
+  private readonly attributes = new Map<string, string>();
+  /** The user agent matters only to a conditional SameSite=None cookie. */
+  private readonly conditionalSameSite: boolean;
 
-  const startSession = (chosen: Origin, candidates: readonly Origin[]): { origin: Origin; value: string } => {
-    if (spec.mode === "persistent") return { origin: chosen, value: idOf(chosen) };
+  constructor(
+    private readonly spec: AffinitySpec,
+    private readonly random: () => number,
+  ) {
+    this.conditionalSameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
+  }
+
+  pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick {
+    const sticky = this.stuck(candidates, request.cookie);
+    if (sticky !== undefined) return { origin: sticky };
+    const chosen = policy.pick(candidates);
+    if (this.spec.mode === "persistent") return { origin: chosen, setCookie: this.setCookie(this.idOf(chosen), request) };
     // Keys are tried until one hashes onto the origin the policy chose: 112
     // random bits, then a 16-bit counter, so the random part is hashed once
     // and each try hashes only its last four characters.
-    const prefix = newKey().slice(0, KEY_PREFIX_CHARS);
+    const prefix = this.randomPrefix();
     const hashed = new PrefixPicker(candidates, prefix);
     let suffix = "0000";
     for (let draw = 0; draw < MAX_SESSION_KEY_DRAWS; draw++) {
       suffix = HEX_BYTE[draw >>> 8]! + HEX_BYTE[draw & 0xff]!;
-      if (hashed.pick(suffix) === chosen) return { origin: chosen, value: prefix + suffix };
+      if (hashed.pick(suffix) === chosen) return { origin: chosen, setCookie: this.setCookie(prefix + suffix, request) };
     }
-    return { origin: hashed.pick(suffix) ?? chosen, value: prefix + suffix };
-  };
+    return { origin: hashed.pick(suffix) ?? chosen, setCookie: this.setCookie(prefix + suffix, request) };
+  }
 
-  const setCookieFor = cachedCookie(spec);
-  return {
-    pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick {
-      const sticky = stuck(candidates, request.cookie);
-      if (sticky !== undefined) return { origin: sticky };
-      const session = startSession(policy.pick(candidates), candidates);
-      return { origin: session.origin, setCookie: setCookieFor(session.value, request) };
-    },
-  };
+  /** The origin a valid cookie leads to among the candidates, if any. */
+  private stuck(candidates: readonly Origin[], cookie: string | undefined): Origin | undefined {
+    if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) return undefined;
+    if (this.spec.mode === "balanced") return rendezvousPick(candidates, cookie);
+    for (const origin of candidates) if (this.idOf(origin) === cookie) return origin;
+    return undefined;
+  }
+
+  private idOf(origin: Origin): string {
+    let id = this.ids.get(origin.key);
+    if (id === undefined) {
+      id = toHex(sha256(utf8(`edge-ingress affinity\u0000${origin.key}`)).subarray(0, 16));
+      this.ids.set(origin.key, id);
+    }
+    return id;
+  }
+
+  /** 28 random hex characters (112 bits): three words and the high half of a fourth. */
+  private randomPrefix(): string {
+    let key = "";
+    for (let i = 0; i < 4; i++) {
+      const word = Math.floor(clampUnit(this.random()) * 2 ** 32) >>> 0;
+      key += HEX_BYTE[word >>> 24]! + HEX_BYTE[(word >>> 16) & 0xff]!;
+      if (i < 3) key += HEX_BYTE[(word >>> 8) & 0xff]! + HEX_BYTE[word & 0xff]!;
+    }
+    return key;
+  }
+
+  /** affinityCookie, with the attributes after Expires built once per rule path and scheme rather than per session. */
+  private setCookie(value: string, request: AffinityRequest): string {
+    const spec = this.spec;
+    const sameSiteNoneOk = !this.conditionalSameSite || sameSiteNoneCompatible(request.userAgent);
+    const key = `${request.https ? "s" : "p"}${sameSiteNoneOk ? "y" : "n"}${request.locationPath}`;
+    let attributes = this.attributes.get(key);
+    if (attributes === undefined) {
+      if (this.attributes.size >= MAX_CACHED_ATTRIBUTES) this.attributes.clear();
+      attributes = cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneOk);
+      this.attributes.set(key, attributes);
+    }
+    return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${attributes}`;
+  }
 }
 
 /** The Set-Cookie value for a new session. */
@@ -135,23 +169,6 @@ function cookieAttributes(spec: AffinitySpec, https: boolean, locationPath: stri
 
 /** Distinct attribute strings one affinity keeps (rule paths times schemes); past it the cache starts over. */
 const MAX_CACHED_ATTRIBUTES = 256;
-
-/** affinityCookie, with the attributes after Expires built once per rule path and scheme rather than per session. */
-function cachedCookie(spec: AffinitySpec): (value: string, request: AffinityRequest) => string {
-  const cache = new Map<string, string>();
-  const conditional = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
-  return (value, request) => {
-    const sameSiteNoneOk = !conditional || sameSiteNoneCompatible(request.userAgent);
-    const key = `${request.https ? "s" : "p"}${sameSiteNoneOk ? "y" : "n"}${request.locationPath}`;
-    let attributes = cache.get(key);
-    if (attributes === undefined) {
-      if (cache.size >= MAX_CACHED_ATTRIBUTES) cache.clear();
-      attributes = cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneOk);
-      cache.set(key, attributes);
-    }
-    return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${attributes}`;
-  };
-}
 
 /**
  * False for user agents known to reject SameSite=None cookies (Chromium's

@@ -7,7 +7,7 @@
 // header and address keys hash onto the remaining origins, and only the
 // keys of the origin that left move (rendezvous hashing).
 import type { Origin, PoolAffinity } from "../config/types";
-import { createCookieAffinity } from "../policy/affinity";
+import { createCookieAffinity, type CookieAffinity } from "../policy/affinity";
 import { rendezvousPick } from "../policy/consistent-hash";
 import { readCookie } from "../policy/cookies";
 import type { Policy, PolicyDeps } from "./policy";
@@ -38,27 +38,38 @@ export interface PoolAffinityPicker {
 const MAX_KEY_CHARS = 1024;
 
 export function createAffinity(spec: PoolAffinity, deps: PolicyDeps): PoolAffinityPicker {
-  if (spec.kind === "cookie") {
-    const cookie = createCookieAffinity(spec.cookie, deps);
-    // The user agent matters only to a conditional SameSite=None cookie (affinityCookie).
-    const readsUserAgent = spec.cookie.sameSite === "None" && spec.cookie.conditionalSameSiteNone === true;
-    return {
-      pick: (policy, candidates, request) =>
-        cookie.pick(policy, candidates, {
-          cookie: readCookie(request.headers.get("cookie"), spec.cookie.cookieName),
-          userAgent: readsUserAgent ? request.headers.get("user-agent") : null,
-          https: request.https,
-          locationPath: request.locationPath,
-          nowMs: request.nowMs,
-        }),
-    };
+  if (spec.kind === "cookie") return new CookiePicker(createCookieAffinity(spec.cookie, deps), spec.cookie.cookieName, spec.cookie.sameSite === "None" && spec.cookie.conditionalSameSiteNone === true);
+  return new HashPicker(spec.kind === "header" ? spec.header : undefined);
+}
+
+/** Cookie sessions, reading the cookie (and the user agent, when it matters) from the request. Classes, not closures: see policy/affinity.ts. */
+class CookiePicker implements PoolAffinityPicker {
+  constructor(
+    private readonly cookie: CookieAffinity,
+    private readonly cookieName: string,
+    /** The user agent matters only to a conditional SameSite=None cookie (affinityCookie). */
+    private readonly readsUserAgent: boolean,
+  ) {}
+
+  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
+    return this.cookie.pick(policy, candidates, {
+      cookie: readCookie(request.headers.get("cookie"), this.cookieName),
+      userAgent: this.readsUserAgent ? request.headers.get("user-agent") : null,
+      https: request.https,
+      locationPath: request.locationPath,
+      nowMs: request.nowMs,
+    });
   }
-  const keyOf = spec.kind === "header" ? (r: AffinityContext) => r.headers.get(spec.header) ?? undefined : (r: AffinityContext) => r.clientIp;
-  return {
-    pick(policy, candidates, request) {
-      const key = keyOf(request);
-      const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? rendezvousPick(candidates, key) : undefined;
-      return { origin: hashed ?? policy.pick(candidates) };
-    },
-  };
+}
+
+/** A header's value or the client address, hashed onto the candidates; the policy picks when the request has no usable key. */
+class HashPicker implements PoolAffinityPicker {
+  /** @param header the header to hash; undefined: the client address */
+  constructor(private readonly header: string | undefined) {}
+
+  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
+    const key = this.header === undefined ? request.clientIp : (request.headers.get(this.header) ?? undefined);
+    const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? rendezvousPick(candidates, key) : undefined;
+    return { origin: hashed ?? policy.pick(candidates) };
+  }
 }
