@@ -72,8 +72,12 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
 class CookieSessions implements CookieAffinity {
   /** Origin.key -> opaque id (persistent mode), computed once per origin. */
   private readonly ids = new Map<string, string>();
-  /** Set-Cookie attributes after Expires, by scheme, SameSite=None verdict and rule path (cookieAttributes). */
-  private readonly attributes = new Map<string, string>();
+  /**
+   * Set-Cookie attributes after Expires (cookieAttributes), by rule path, one
+   * table per scheme and SameSite=None verdict: the rule path is a config
+   * string, so looking it up hashes nothing new.
+   */
+  private readonly attributes: readonly Map<string, string>[] = [new Map(), new Map(), new Map(), new Map()];
   /** The user agent matters only to a conditional SameSite=None cookie. */
   private readonly conditionalSameSite: boolean;
 
@@ -134,12 +138,12 @@ class CookieSessions implements CookieAffinity {
   private setCookie(value: string, request: AffinityRequest): string {
     const spec = this.spec;
     const sameSiteNoneOk = !this.conditionalSameSite || sameSiteNoneCompatible(request.userAgent);
-    const key = `${request.https ? "s" : "p"}${sameSiteNoneOk ? "y" : "n"}${request.locationPath}`;
-    let attributes = this.attributes.get(key);
+    const table = this.attributes[(request.https ? 1 : 0) + (sameSiteNoneOk ? 2 : 0)]!;
+    let attributes = table.get(request.locationPath);
     if (attributes === undefined) {
-      if (this.attributes.size >= MAX_CACHED_ATTRIBUTES) this.attributes.clear();
+      if (table.size >= MAX_CACHED_ATTRIBUTES) table.clear();
       attributes = cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneOk);
-      this.attributes.set(key, attributes);
+      table.set(request.locationPath, attributes);
     }
     return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${attributes}`;
   }
