@@ -1,0 +1,179 @@
+// The parts of a Config that are not plain JSON (route actions, filters,
+// canary rules with their patterns, host policies) in the prepared form: a
+// table of nodes, each an object, an array or a recipe (recipes.ts: what a
+// filter or a pattern was compiled from), which the Worker turns back into
+// objects one node at a time, on first use. An object reached twice (an
+// HTTPRoute rule's action, shared by the routes of its hostnames; an access
+// list interned across paths) is one node, decoded once.
+//
+// Node:  [OBJECT | FROZEN_OBJECT, {key: value}]  [ARRAY | FROZEN_ARRAY, value...]
+//        [FILTER, type, raw, ctx]                 [PATTERN, pattern, options]
+// Value: a JSON string, number, boolean or null as is; [] for undefined; [id] for node id.
+//
+// The writer refuses (throws Uncarried, naming where) anything else: a
+// function or class instance without a recipe, a Map, a RegExp, a getter, a
+// non-finite number. So nothing is dropped: a config it refuses has no
+// prepared form and takes the full path.
+import { filtersByType } from "../filters/registry";
+import { buildPattern } from "../routing/pattern";
+import { recipeOf, remember, type FilterRecipe, type Recipe } from "./recipes";
+
+const OBJECT = 0;
+const FROZEN_OBJECT = 1;
+const ARRAY = 2;
+const FROZEN_ARRAY = 3;
+const FILTER = 4;
+const PATTERN = 5;
+
+export type GraphNode = readonly unknown[];
+
+/** What the writer cannot carry, and where. */
+export class Uncarried extends Error {}
+
+export class GraphWriter {
+  readonly nodes: GraphNode[] = [];
+  /** Filter types the nodes compile: a reader that lacks one takes the full path. */
+  readonly filterTypes = new Set<string>();
+  private readonly ids = new Map<object, number>();
+  private readonly samePools = new WeakSet<ReadonlySet<string>>();
+  private readonly at: (string | number)[] = [];
+
+  constructor(private readonly poolNames: ReadonlySet<string>) {}
+
+  /** `v` as a node value; `at` names it in an Uncarried error. */
+  value(v: unknown, at: string | number): unknown {
+    if (v === undefined) return [];
+    if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+    this.at.push(at);
+    if (typeof v === "number" && Number.isFinite(v) && !Object.is(v, -0)) {
+      this.at.pop();
+      return v;
+    }
+    if (typeof v !== "object") throw this.refuse(`a ${typeof v}`);
+    const ref = [this.ref(v)];
+    this.at.pop();
+    return ref;
+  }
+
+  private ref(o: object): number {
+    const known = this.ids.get(o);
+    if (known !== undefined) return known;
+    const id = this.nodes.push([]) - 1;
+    this.ids.set(o, id);
+    this.nodes[id] = this.node(o);
+    return id;
+  }
+
+  private node(o: object): GraphNode {
+    const recipe = recipeOf(o);
+    if (recipe) return this.recipe(recipe);
+    const frozen = Object.isFrozen(o);
+    if (!frozen && !Object.isExtensible(o)) throw this.refuse("a sealed object");
+    if (Array.isArray(o)) {
+      // A hole or an extra property has no place in the node.
+      if (Object.getPrototypeOf(o) !== Array.prototype || Reflect.ownKeys(o).length !== o.length + 1) throw this.refuse("an array with holes or properties");
+      return [frozen ? FROZEN_ARRAY : ARRAY, ...o.map((item, i) => this.value(item, i))];
+    }
+    if (Object.getPrototypeOf(o) !== Object.prototype) throw this.refuse(`an instance of ${o.constructor?.name ?? "a class"} without a recipe`);
+    const fields: Record<string, unknown> = Object.create(null);
+    for (const key of Reflect.ownKeys(o)) {
+      const field = Object.getOwnPropertyDescriptor(o, key);
+      if (typeof key !== "string" || !field?.enumerable || !("value" in field)) throw this.refuse(`a symbol, hidden or computed property ${String(key)}`);
+      fields[key] = this.value(field.value, key);
+    }
+    return [frozen ? FROZEN_OBJECT : OBJECT, fields];
+  }
+
+  private recipe(recipe: Recipe): GraphNode {
+    if (recipe.kind === "pattern") return [PATTERN, recipe.pattern, this.value(recipe.options, "options")];
+    if (!this.samePools.has(recipe.pools)) {
+      const same = recipe.pools.size === this.poolNames.size && [...recipe.pools].every((name) => this.poolNames.has(name));
+      if (!same) throw this.refuse(`a ${recipe.type} filter compiled against other pools`);
+      this.samePools.add(recipe.pools);
+    }
+    this.filterTypes.add(recipe.type);
+    return [FILTER, recipe.type, this.value(recipe.raw, recipe.type), this.value(recipe.ctx, "ctx")];
+  }
+
+  private refuse(what: string): Uncarried {
+    return new Uncarried(`${what} at ${this.at.join(".")}`);
+  }
+}
+
+export class GraphReader {
+  private readonly made: unknown[] = [];
+  private readonly done: boolean[] = [];
+
+  /** `pools`: the config's pool names, asked for when a filter is built (its compile context). */
+  constructor(
+    private readonly nodes: readonly GraphNode[],
+    private readonly pools: () => ReadonlySet<string>,
+  ) {}
+
+  value(v: unknown): unknown {
+    if (!Array.isArray(v)) return v;
+    return v.length === 0 ? undefined : this.node(v[0] as number);
+  }
+
+  node(id: number): unknown {
+    if (this.done[id]) return this.made[id];
+    const node = this.nodes[id];
+    if (!Array.isArray(node)) throw new Error(`prepared form: no node ${id}`);
+    const tag = node[0];
+    if (tag === OBJECT || tag === FROZEN_OBJECT) {
+      const out: Record<string, unknown> = {};
+      this.keep(id, out);
+      const fields = node[1] as Record<string, unknown>;
+      // defineProperty: a key "__proto__" (a header name, say) is a field like any other.
+      for (const key of Object.keys(fields)) Object.defineProperty(out, key, { value: this.value(fields[key]), enumerable: true, writable: true, configurable: true });
+      return tag === FROZEN_OBJECT ? Object.freeze(out) : out;
+    }
+    if (tag === ARRAY || tag === FROZEN_ARRAY) {
+      const out: unknown[] = [];
+      this.keep(id, out);
+      for (let i = 1; i < node.length; i++) out.push(this.value(node[i]));
+      return tag === FROZEN_ARRAY ? Object.freeze(out) : out;
+    }
+    if (tag === FILTER) {
+      const [, type, rawValue, ctxValue] = node as [number, string, unknown, unknown];
+      const module = filtersByType.get(type);
+      if (module === undefined) throw new Error(`prepared form: no filter ${type}`);
+      const raw = this.value(rawValue);
+      const ctx = this.value(ctxValue) as FilterRecipe["ctx"];
+      const pools = this.pools();
+      return this.keep(id, remember(module.compile(raw, { ...ctx, pools }), { kind: "filter", type, raw, ctx, pools }));
+    }
+    if (tag === PATTERN) {
+      const options = this.value(node[2]) as { anchored?: boolean; caseInsensitive?: boolean };
+      return this.keep(id, buildPattern(node[1] as string, options));
+    }
+    throw new Error(`prepared form: unknown node ${String(tag)}`);
+  }
+
+  private keep<T>(id: number, value: T): T {
+    this.made[id] = value;
+    this.done[id] = true;
+    return value;
+  }
+}
+
+/** Whether `value` comes back from JSON.stringify then JSON.parse as it is (then it needs no node). */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== "object" || depth > 64) return false;
+  if (Array.isArray(value)) {
+    return Object.getPrototypeOf(value) === Array.prototype && Reflect.ownKeys(value).length === value.length + 1 && value.every((item) => isPlainJson(item, depth + 1));
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || recipeOf(value) !== undefined) return false;
+  for (const key of Reflect.ownKeys(value)) {
+    const field = Object.getOwnPropertyDescriptor(value, key);
+    if (typeof key !== "string" || key === "__proto__" || !field?.enumerable || !("value" in field) || !isPlainJson(field.value, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** The filter types this Worker can build: a prepared form naming another takes the full path. */
+export function knowsFilterTypes(types: unknown): boolean {
+  return Array.isArray(types) && types.every((type) => typeof type === "string" && filtersByType.has(type));
+}
