@@ -140,6 +140,18 @@ const RECORDING_DATASET = {
   }`,
 };
 
+let writeAs: "validated" | "prepared" = "validated";
+
+/**
+ * How putConfig writes from now on in this test file: "prepared" writes as
+ * `apply` does (putConfigAsCli), and dispose then fails unless the Worker
+ * read every such config it loaded from its prepared form. A suite's twin
+ * file (x.prepared.test.ts) sets it, then imports the suite.
+ */
+export function writeConfigsAs(writer: "validated" | "prepared"): void {
+  writeAs = writer;
+}
+
 export async function startWorker(options: WorkerOptions = {}): Promise<TestWorker> {
   const logs: unknown[] = [];
   const collect = (stream: Readable) => {
@@ -196,6 +208,21 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
 
   const kv = () => mf.getKVNamespace("INGRESS_KV") as unknown as Promise<KVNamespace>;
   let cliWritten = false;
+  const putAsCli = new Set<string>();
+  const loadedLine = (version: string) =>
+    logs.find((l) => (l as { event?: unknown } | null)?.event === "config.loaded" && (l as { version?: unknown }).version === version) as { read?: string } | undefined;
+  const putConfigAsCli = async (config: unknown): Promise<string> => {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`the config does not parse:\n${parsed.problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
+    const version = configVersion(config);
+    const { text } = await storedText({ format: STORED_FORMAT, version, appliedAt: new Date().toISOString(), config }, parsed.config);
+    const ns = await kv();
+    await ns.put(KV_KEYS.config, text);
+    await publishKeys({ put: (key, value) => ns.put(key, value) } as Kv, text, version, parsed.config);
+    cliWritten = true;
+    putAsCli.add(version);
+    return version;
+  };
   return {
     mf,
     logs,
@@ -208,6 +235,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     },
     kv,
     async putConfig(config) {
+      if (writeAs === "prepared") return putConfigAsCli(config);
       const version = configVersion(config);
       const ns = await kv();
       await ns.put(KV_KEYS.config, JSON.stringify({ version, appliedAt: new Date().toISOString(), config }));
@@ -215,23 +243,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       if (cliWritten) await ns.put(KV_KEYS.version, versionKeyText(version, ""));
       return version;
     },
-    async putConfigAsCli(config) {
-      const parsed = parseConfig(config);
-      if (!parsed.ok) throw new Error(`the config does not parse:\n${parsed.problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
-      const version = configVersion(config);
-      const { text } = await storedText({ format: STORED_FORMAT, version, appliedAt: new Date().toISOString(), config }, parsed.config);
-      const ns = await kv();
-      await ns.put(KV_KEYS.config, text);
-      await publishKeys({ put: (key, value) => ns.put(key, value) } as Kv, text, version, parsed.config);
-      cliWritten = true;
-      return version;
-    },
+    putConfigAsCli,
     async loadedAs(version) {
       // The Worker's stdout reaches the test process a little after the request that logged.
       const until = Date.now() + 5_000;
       for (;;) {
-        const line = logs.find((l) => (l as { event?: unknown } | null)?.event === "config.loaded" && (l as { version?: unknown }).version === version);
-        if (line !== undefined || Date.now() > until) return (line as { read?: string } | undefined)?.read;
+        const line = loadedLine(version);
+        if (line !== undefined || Date.now() > until) return line?.read;
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -239,7 +257,15 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
       if (!options.countKvReads) throw new Error("start the worker with countKvReads: true");
       return (await (await send(url, KV_READS_HOST, "/", {})).json()) as string[][];
     },
-    dispose: () => mf.dispose(),
+    async dispose() {
+      await mf.dispose();
+      // A suite run with writeConfigsAs("prepared") proves the fast path only if the Worker took it.
+      if (writeAs !== "prepared") return;
+      const loaded = [...putAsCli].map((version) => [version, loadedLine(version)] as const);
+      const slow = loaded.filter(([, line]) => line !== undefined && line.read !== "prepared");
+      if (slow.length > 0) throw new Error(`the Worker validated in full the configs ${slow.map(([v]) => v).join(", ")}, written as apply writes them`);
+      if (!loaded.some(([, line]) => line !== undefined)) throw new Error("the Worker never loaded a config written as apply writes it");
+    },
   };
 }
 
