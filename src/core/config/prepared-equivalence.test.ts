@@ -29,8 +29,10 @@ function comparable(value: unknown, depth = 0): unknown {
   if (depth > 40) throw new Error("too deep");
   if (typeof value === "function") return "(function)";
   if (typeof value !== "object" || value === null) return value;
+  // Route actions are compared as the objects they are (their filters by recipe).
   const recipe = recipeOf(value);
-  if (recipe) return recipe.kind === "filter" ? { filter: recipe.type, raw: comparable(recipe.raw, depth + 1), ctx: comparable(recipe.ctx, depth + 1), pools: [...recipe.pools].sort() } : { ...recipe };
+  if (recipe?.kind === "filter") return { filter: recipe.type, raw: comparable(recipe.raw, depth + 1), ctx: comparable(recipe.ctx, depth + 1), pools: [...recipe.pools].sort() };
+  if (recipe?.kind === "pattern") return { ...recipe };
   if (value instanceof Headers) return { headers: [...value] };
   if (value instanceof URL) return { url: value.href };
   if (value instanceof Map) return { map: [...value].map(([k, v]) => [k, comparable(v, depth + 1)]) };

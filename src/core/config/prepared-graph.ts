@@ -8,14 +8,20 @@
 //
 // Node:  [OBJECT | FROZEN_OBJECT, {key: value}]  [ARRAY | FROZEN_ARRAY, value...]
 //        [FILTER, type, raw, ctx]                 [PATTERN, pattern, options]
+//        [POOL_ACTION, pool, source, name, filters] [CANARY_ACTION, pool, canaryPool, rule, source]
+// Nodes are written children first; what only a compile step reads (a
+// filter's settings) is one node per distinct content.
 // Value: a JSON string, number, boolean or null as is; [] for undefined; [id] for node id.
 //
 // The writer refuses (throws Uncarried, naming where) anything else: a
 // function or class instance without a recipe, a Map, a RegExp, a getter, a
 // non-finite number. So nothing is dropped: a config it refuses has no
 // prepared form and takes the full path.
+import { canaryAction, poolAction } from "../action/action";
+import type { Filter } from "../filters/filter";
 import { filtersByType } from "../filters/registry";
-import { buildPattern } from "../routing/pattern";
+import type { CanaryRule } from "../policy/canary";
+import { buildPattern, type PatternOptions } from "../routing/pattern";
 import { recipeOf, remember, type FilterRecipe, type Recipe } from "./recipes";
 
 const OBJECT = 0;
@@ -24,6 +30,8 @@ const ARRAY = 2;
 const FROZEN_ARRAY = 3;
 const FILTER = 4;
 const PATTERN = 5;
+const POOL_ACTION = 6;
+const CANARY_ACTION = 7;
 
 export type GraphNode = readonly unknown[];
 
@@ -35,13 +43,20 @@ export class GraphWriter {
   /** Filter types the nodes compile: a reader that lacks one takes the full path. */
   readonly filterTypes = new Set<string>();
   private readonly ids = new Map<object, number>();
+  /** Nodes of what compile reads (a filter's settings), by content: one node for the same settings on a thousand paths. */
+  private readonly byContent = new Map<string, number>();
+  private readonly visiting = new Set<object>();
   private readonly samePools = new WeakSet<ReadonlySet<string>>();
   private readonly at: (string | number)[] = [];
 
   constructor(private readonly poolNames: ReadonlySet<string>) {}
 
-  /** `v` as a node value; `at` names it in an Uncarried error. */
-  value(v: unknown, at: string | number): unknown {
+  /**
+   * `v` as a node value; `at` names it in an Uncarried error. `shared`: plain
+   * data only a compile step reads (never compared by identity), so equal
+   * content may be one node.
+   */
+  value(v: unknown, at: string | number, shared = false): unknown {
     if (v === undefined) return [];
     if (v === null || typeof v === "string" || typeof v === "boolean") return v;
     this.at.push(at);
@@ -50,21 +65,29 @@ export class GraphWriter {
       return v;
     }
     if (typeof v !== "object") throw this.refuse(`a ${typeof v}`);
-    const ref = [this.ref(v)];
+    const ref = [this.ref(v, shared)];
     this.at.pop();
     return ref;
   }
 
-  private ref(o: object): number {
+  private ref(o: object, shared: boolean): number {
     const known = this.ids.get(o);
     if (known !== undefined) return known;
-    const id = this.nodes.push([]) - 1;
+    if (this.visiting.has(o)) throw this.refuse("a cycle");
+    this.visiting.add(o);
+    const node = this.node(o, shared);
+    this.visiting.delete(o);
+    const key = shared && node[0] !== FILTER && node[0] !== PATTERN ? JSON.stringify(node) : undefined;
+    let id = key === undefined ? undefined : this.byContent.get(key);
+    if (id === undefined) {
+      id = this.nodes.push(node) - 1;
+      if (key !== undefined) this.byContent.set(key, id);
+    }
     this.ids.set(o, id);
-    this.nodes[id] = this.node(o);
     return id;
   }
 
-  private node(o: object): GraphNode {
+  private node(o: object, shared: boolean): GraphNode {
     const recipe = recipeOf(o);
     if (recipe) return this.recipe(recipe);
     const frozen = Object.isFrozen(o);
@@ -72,27 +95,40 @@ export class GraphWriter {
     if (Array.isArray(o)) {
       // A hole or an extra property has no place in the node.
       if (Object.getPrototypeOf(o) !== Array.prototype || Reflect.ownKeys(o).length !== o.length + 1) throw this.refuse("an array with holes or properties");
-      return [frozen ? FROZEN_ARRAY : ARRAY, ...o.map((item, i) => this.value(item, i))];
+      return [frozen ? FROZEN_ARRAY : ARRAY, ...o.map((item, i) => this.value(item, i, shared))];
     }
     if (Object.getPrototypeOf(o) !== Object.prototype) throw this.refuse(`an instance of ${o.constructor?.name ?? "a class"} without a recipe`);
+    return [frozen ? FROZEN_OBJECT : OBJECT, this.fields(o, shared)];
+  }
+
+  /** An object's own fields as node values (a route's other fields too, prepared-routes.ts). */
+  fields(o: object, shared = false): Record<string, unknown> {
     const fields: Record<string, unknown> = Object.create(null);
     for (const key of Reflect.ownKeys(o)) {
       const field = Object.getOwnPropertyDescriptor(o, key);
       if (typeof key !== "string" || !field?.enumerable || !("value" in field)) throw this.refuse(`a symbol, hidden or computed property ${String(key)}`);
-      fields[key] = this.value(field.value, key);
+      fields[key] = this.value(field.value, key, shared);
     }
-    return [frozen ? FROZEN_OBJECT : OBJECT, fields];
+    return fields;
   }
 
   private recipe(recipe: Recipe): GraphNode {
-    if (recipe.kind === "pattern") return [PATTERN, recipe.pattern, this.value(recipe.options, "options")];
-    if (!this.samePools.has(recipe.pools)) {
-      const same = recipe.pools.size === this.poolNames.size && [...recipe.pools].every((name) => this.poolNames.has(name));
-      if (!same) throw this.refuse(`a ${recipe.type} filter compiled against other pools`);
-      this.samePools.add(recipe.pools);
+    switch (recipe.kind) {
+      case "pattern":
+        return [PATTERN, recipe.pattern, this.value(recipe.options, "options", true)];
+      case "poolAction":
+        return [POOL_ACTION, recipe.pool, recipe.source, recipe.name, this.value(recipe.filters, "filters")];
+      case "canaryAction":
+        return [CANARY_ACTION, recipe.pool, recipe.canaryPool, this.value(recipe.rule, "canary"), recipe.source];
+      case "filter":
+        if (!this.samePools.has(recipe.pools)) {
+          const same = recipe.pools.size === this.poolNames.size && [...recipe.pools].every((name) => this.poolNames.has(name));
+          if (!same) throw this.refuse(`a ${recipe.type} filter compiled against other pools`);
+          this.samePools.add(recipe.pools);
+        }
+        this.filterTypes.add(recipe.type);
+        return [FILTER, recipe.type, this.value(recipe.raw, recipe.type, true), this.value(recipe.ctx, "ctx", true)];
     }
-    this.filterTypes.add(recipe.type);
-    return [FILTER, recipe.type, this.value(recipe.raw, recipe.type), this.value(recipe.ctx, "ctx")];
   }
 
   private refuse(what: string): Uncarried {
@@ -115,39 +151,47 @@ export class GraphReader {
     return v.length === 0 ? undefined : this.node(v[0] as number);
   }
 
+  /** An object from fields a GraphWriter wrote (`fields`), each value decoded. */
+  assign(target: Record<string, unknown>, fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    // defineProperty: a key "__proto__" (a header name, say) is a field like any other.
+    for (const key of Object.keys(fields)) Object.defineProperty(target, key, { value: this.value(fields[key]), enumerable: true, writable: true, configurable: true });
+    return target;
+  }
+
   node(id: number): unknown {
     if (this.done[id]) return this.made[id];
     const node = this.nodes[id];
     if (!Array.isArray(node)) throw new Error(`prepared form: no node ${id}`);
-    const tag = node[0];
-    if (tag === OBJECT || tag === FROZEN_OBJECT) {
-      const out: Record<string, unknown> = {};
-      this.keep(id, out);
-      const fields = node[1] as Record<string, unknown>;
-      // defineProperty: a key "__proto__" (a header name, say) is a field like any other.
-      for (const key of Object.keys(fields)) Object.defineProperty(out, key, { value: this.value(fields[key]), enumerable: true, writable: true, configurable: true });
-      return tag === FROZEN_OBJECT ? Object.freeze(out) : out;
+    switch (node[0]) {
+      case OBJECT:
+      case FROZEN_OBJECT: {
+        const out = this.keep(id, this.assign({}, node[1] as Record<string, unknown>));
+        return node[0] === FROZEN_OBJECT ? Object.freeze(out) : out;
+      }
+      case ARRAY:
+      case FROZEN_ARRAY: {
+        const out: unknown[] = [];
+        for (let i = 1; i < node.length; i++) out.push(this.value(node[i]));
+        return this.keep(id, node[0] === FROZEN_ARRAY ? Object.freeze(out) : out);
+      }
+      case FILTER: {
+        const [, type, rawValue, ctxValue] = node as [number, string, unknown, unknown];
+        const module = filtersByType.get(type);
+        if (module === undefined) throw new Error(`prepared form: no filter ${type}`);
+        const raw = this.value(rawValue);
+        const ctx = this.value(ctxValue) as FilterRecipe["ctx"];
+        const pools = this.pools();
+        return this.keep(id, remember(module.compile(raw, { ...ctx, pools }), { kind: "filter", type, raw, ctx, pools }));
+      }
+      case PATTERN:
+        return this.keep(id, buildPattern(node[1] as string, this.value(node[2]) as PatternOptions));
+      case POOL_ACTION:
+        return this.keep(id, poolAction(node[1] as string, node[2] as string, node[3] as string, this.value(node[4]) as Filter[]));
+      case CANARY_ACTION:
+        return this.keep(id, canaryAction(node[1] as string, node[2] as string, this.value(node[3]) as CanaryRule, node[4] as string));
+      default:
+        throw new Error(`prepared form: unknown node ${String(node[0])}`);
     }
-    if (tag === ARRAY || tag === FROZEN_ARRAY) {
-      const out: unknown[] = [];
-      this.keep(id, out);
-      for (let i = 1; i < node.length; i++) out.push(this.value(node[i]));
-      return tag === FROZEN_ARRAY ? Object.freeze(out) : out;
-    }
-    if (tag === FILTER) {
-      const [, type, rawValue, ctxValue] = node as [number, string, unknown, unknown];
-      const module = filtersByType.get(type);
-      if (module === undefined) throw new Error(`prepared form: no filter ${type}`);
-      const raw = this.value(rawValue);
-      const ctx = this.value(ctxValue) as FilterRecipe["ctx"];
-      const pools = this.pools();
-      return this.keep(id, remember(module.compile(raw, { ...ctx, pools }), { kind: "filter", type, raw, ctx, pools }));
-    }
-    if (tag === PATTERN) {
-      const options = this.value(node[2]) as { anchored?: boolean; caseInsensitive?: boolean };
-      return this.keep(id, buildPattern(node[1] as string, options));
-    }
-    throw new Error(`prepared form: unknown node ${String(tag)}`);
   }
 
   private keep<T>(id: number, value: T): T {

@@ -1,6 +1,6 @@
 // Routes in the prepared form (prepared.ts): six numbers per route in the
 // group of its host, and, for a route holding more than host, path, type,
-// pool and source, the graph node of its other fields (prepared-graph.ts).
+// pool and source, its other fields as graph values (prepared-graph.ts).
 import type { GraphReader, GraphWriter } from "./prepared-graph";
 import type { PathType, Route } from "./types";
 
@@ -17,7 +17,7 @@ export interface Groups {
 export interface EncodedRoutes extends Groups {
   readonly s: readonly string[];
   readonly gl: Readonly<Record<string, Groups>>;
-  readonly x: Readonly<Record<string, number>>;
+  readonly x: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly a: Readonly<Record<string, unknown>>;
 }
 
@@ -37,7 +37,7 @@ export function encodeRoutes(routes: readonly Route[], gatewayRoutes: readonly R
     if (id === undefined) ids.set(text, (id = strings.push(text) - 1));
     return id;
   };
-  const x: Record<string, number> = Object.create(null);
+  const x: Record<string, Record<string, unknown>> = Object.create(null);
   const a: Record<string, unknown> = Object.create(null);
   /** The route's row, or why it cannot be carried. */
   const row = (route: Route, index: number, gateway: boolean): Rows | string => {
@@ -51,9 +51,9 @@ export function encodeRoutes(routes: readonly Route[], gatewayRoutes: readonly R
     // An Ingress route with listeners would make its wildcards cover several labels (routing/table.ts): never made by parseConfig.
     if (!gateway && route.listeners !== undefined) return `route ${index} is an Ingress route with listeners`;
     if (keys.length > 5) {
-      const other: Record<string, unknown> = {};
-      for (const key of keys.slice(5)) other[key] = route[key as keyof Route];
-      x[index] = (graph.value(other, source) as [number])[0];
+      const other: Record<string, unknown> = Object.create(null);
+      for (const key of keys.slice(5)) other[key] = graph.value(route[key as keyof Route], `${source}.${key}`);
+      x[index] = other;
     }
     if (!gateway && route.affinity !== undefined) a[source] = graph.value(route.affinity, `${source}.affinity`);
     if (!gateway && route.canary?.affinity !== undefined) a[`${source} canary`] = graph.value(route.canary.affinity, `${source}.canary.affinity`);
@@ -83,7 +83,7 @@ export function encodeRoutes(routes: readonly Route[], gatewayRoutes: readonly R
 }
 
 /** The route of `rows[at..]`, its other fields decoded from the graph. */
-export function decodeRoute(s: readonly string[], rows: Rows, at: number, host: string | undefined, x: Readonly<Record<string, number>>, graph: GraphReader): Route {
+export function decodeRoute(s: readonly string[], rows: Rows, at: number, host: string | undefined, x: EncodedRoutes["x"], graph: GraphReader): Route {
   const index = rows[at] as number;
   const sourceRule = rows[at + 4] as number;
   // Same property order in every route, host always present: one hidden class (see parse.ts).
@@ -95,7 +95,5 @@ export function decodeRoute(s: readonly string[], rows: Rows, at: number, host: 
     source: sourceRule < 0 ? (s[-1 - sourceRule] as string) : `rules[${sourceRule}].http.paths[${rows[at + 5] as number}]`,
   };
   if (!Object.hasOwn(x, index)) return route;
-  const other = graph.node(x[index] as number) as Record<string, unknown>;
-  for (const key of Object.keys(other)) (route as unknown as Record<string, unknown>)[key] = other[key];
-  return route;
+  return graph.assign(route as unknown as Record<string, unknown>, x[index] as Readonly<Record<string, unknown>>) as unknown as Route;
 }

@@ -34,8 +34,8 @@ export interface Prepared extends Groups {
   readonly gc?: number;
   /** HTTPRoute rules grouped by listener address ("http:80"), then by host as the routes are. */
   readonly gl: Readonly<Record<string, Groups>>;
-  /** The graph node holding a route's other fields, by the route's index. */
-  readonly x: Readonly<Record<string, number>>;
+  /** A route's other fields, as graph values, by the route's index. */
+  readonly x: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Route affinities by Route.source (`${source} canary` for a canary's), as graph values. */
   readonly a: Readonly<Record<string, unknown>>;
   /** As normalized; one that is not plain JSON as a graph value. */

@@ -3,7 +3,9 @@
 // without validating it (apply did). Kept beside the compiled object, never
 // in it: filters and patterns stay the small frozen objects the request path
 // reads. Every kind is registered by the one function that compiles it
-// (gateway/rules.ts compileFilters, routing/pattern.ts compilePattern); a
+// (gateway/rules.ts compileFilters, routing/pattern.ts compilePattern,
+// action/action.ts poolAction and canaryAction: one node for an Ingress
+// path's whole action, not one per object in it); a
 // compiled object without a recipe cannot be carried, and a config holding
 // one takes the full path.
 
@@ -24,7 +26,25 @@ export interface PatternRecipe {
   readonly options: { readonly anchored?: boolean; readonly caseInsensitive?: boolean };
 }
 
-export type Recipe = FilterRecipe | PatternRecipe;
+/** An Ingress or native path's action (action.ts poolAction): its pool, source, name and filters. */
+export interface PoolActionRecipe {
+  readonly kind: "poolAction";
+  readonly pool: string;
+  readonly source: string;
+  readonly name: string;
+  readonly filters: readonly unknown[];
+}
+
+/** A path's canary action (action.ts canaryAction). */
+export interface CanaryActionRecipe {
+  readonly kind: "canaryAction";
+  readonly pool: string;
+  readonly canaryPool: string;
+  readonly rule: unknown;
+  readonly source: string;
+}
+
+export type Recipe = FilterRecipe | PatternRecipe | PoolActionRecipe | CanaryActionRecipe;
 
 const recipes = new WeakMap<object, Recipe>();
 
