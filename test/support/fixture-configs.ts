@@ -2,7 +2,8 @@
 // the ingress-nginx annotation vectors (their Ingress manifests and
 // ConfigMaps), the Gateway API vectors, the Kubernetes Ingress examples, the
 // examples/ files, and one native document holding what the others do not
-// (host policies, a native canary with a header pattern, rule affinity).
+// (host policies, a native canary with a header pattern, rule affinity,
+// the filters no vector asks for).
 // The prepared form's tests walk them all (src/core/config/prepared-equivalence.test.ts).
 import { readFileSync } from "node:fs";
 import { mergeDocuments } from "../../src/core/config/manifests";
@@ -46,6 +47,16 @@ export const NATIVE_EXTRAS = {
         ],
       },
     },
+    {
+      host: "auth.test",
+      http: {
+        paths: [
+          { path: "/basic", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "BasicAuth", basicAuth: { secret: "USERS", realm: "Staff" } }] },
+          { path: "/ext", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "ExternalAuth", externalAuth: { url: "https://auth.example.com/check", responseHeaders: ["x-user"], timeoutMs: 300 } }] },
+          { path: "/slow", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "BackendTimeouts", backendTimeouts: { responseMs: 1500, uploadIdleMs: 2500 } }] },
+        ],
+      },
+    },
     { host: "www.hosted.test", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }] } },
     { host: "secure.test", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } } }] } },
   ],
@@ -60,6 +71,9 @@ const NATIVE_REQUESTS: SimulatedRequest[] = [
   { host: "www.hosted.test", path: "/", clientIp: "203.0.113.9" },
   { host: "www.hosted.test", path: "/", clientIp: "198.51.100.1", scheme: "https" },
   { host: "secure.test", path: "/a?b=c" },
+  { host: "auth.test", path: "/basic/x", headers: { authorization: "Basic YTpi" } },
+  { host: "auth.test", path: "/ext/x" },
+  { host: "auth.test", path: "/slow/x", method: "PUT" },
 ];
 
 export async function fixtureConfigs(): Promise<FixtureConfig[]> {

@@ -7,6 +7,7 @@ import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { fixtureConfigs, type FixtureConfig } from "../../../test/support/fixture-configs";
 import { seededRandom } from "../../../test/support/seeded-random";
 import { simulate, outcomeOf, type SimulatedRequest } from "../request/simulate";
+import { FILTERS } from "../filters/registry";
 import { explainRoute } from "../routing/explain";
 import { compileRuntime, type Runtime } from "../runtime";
 import { parseConfig } from "./parse";
@@ -76,6 +77,9 @@ describe("the prepared form of every fixture config", () => {
       return why === undefined ? [] : [`${fixture.name}: ${why}`];
     });
     expect(unprepared).toEqual([]);
+    // Every filter kind is carried by at least one of them.
+    const carried = new Set(configs.flatMap(({ config }) => encodePrepared(config)?.t ?? []));
+    expect(FILTERS.map((f) => f.type).filter((type) => !carried.has(type))).toEqual([]);
   });
 
   it("gives back the same config, compiled parts compared by what they were compiled from", () => {
