@@ -17,7 +17,8 @@
 // Anything the graph cannot carry leaves the config without a prepared form:
 // it then takes the full path, never a config with something missing.
 import { recordSource, type GroupSource } from "../routing/lazy-groups";
-import { GraphReader, GraphWriter, isPlainJson, knowsFilterTypes, Uncarried, type GraphNode } from "./prepared-graph";
+import { isPlainJson } from "./plain-json";
+import { GraphReader, GraphWriter, knowsFilterTypes, Uncarried, type GraphNode } from "./prepared-graph";
 import { decodeRoute, encodeRoutes, type Groups, type Rows } from "./prepared-routes";
 import type { Config, Pool, PoolAffinity, Route } from "./types";
 
