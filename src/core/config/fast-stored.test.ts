@@ -94,6 +94,17 @@ describe("the prepared form", () => {
     expect(unpreparedReason({ ...config, routes: [{ ...route, action: handmade }] })).toContain("a function at rules[0].http.paths[0].action.filters.0.describe");
   });
 
+  it("is made for a config whose access list another config shares (apply parses the active config after the new one)", () => {
+    const access = { type: "AccessControl", accessControl: { allowSourceRanges: ["10.9.8.0/24"] } };
+    const withAccess = (pools: object) => ({ ...document, pools, defaultBackend: undefined, rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [access] }] } }] });
+    const next = parsed(withAccess({ web: document.pools.web, api: document.pools.api }));
+    // The active config, with other pools: its AccessControl is the same compiled object (interned by its settings).
+    const active = parsed(withAccess({ web: document.pools.web }));
+    expect(active.routes[0]?.action?.filters[0]).toBe(next.routes[0]?.action?.filters[0]);
+    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(next))));
+    expect(fast?.routes[0]?.action?.filters.map((f) => f.describe())).toEqual(next.routes[0]?.action?.filters.map((f) => f.describe()));
+  });
+
   it("compiles nothing for a route until its host is asked for", () => {
     const twoHosts = { ...withFilters, rules: [withFilters.rules[0], { ...withFilters.rules[0], host: "b.example.com" }] };
     const compile = vi.spyOn(filtersByType.get("RequestBodyLimit")!, "compile");

@@ -32,7 +32,7 @@ function comparable(value: unknown, depth = 0): unknown {
   if (typeof value !== "object" || value === null) return value;
   // Route actions are compared as the objects they are (their filters by recipe).
   const recipe = recipeOf(value);
-  if (recipe?.kind === "filter") return { filter: recipe.type, raw: comparable(recipe.raw, depth + 1), ctx: comparable(recipe.ctx, depth + 1), pools: [...recipe.pools].sort() };
+  if (recipe?.kind === "filter") return { filter: recipe.type, raw: comparable(recipe.raw, depth + 1), ctx: comparable(recipe.ctx, depth + 1) };
   if (recipe?.kind === "pattern") return { ...recipe };
   if (value instanceof Headers) return { headers: [...value] };
   if (value instanceof URL) return { url: value.href };

@@ -46,10 +46,7 @@ export class GraphWriter {
   /** Nodes of what compile reads (a filter's settings), by content: one node for the same settings on a thousand paths. */
   private readonly byContent = new Map<string, number>();
   private readonly visiting = new Set<object>();
-  private readonly samePools = new WeakSet<ReadonlySet<string>>();
   private readonly at: (string | number)[] = [];
-
-  constructor(private readonly poolNames: ReadonlySet<string>) {}
 
   /**
    * `v` as a node value; `at` names it in an Uncarried error. `shared`: plain
@@ -121,11 +118,6 @@ export class GraphWriter {
       case "canaryAction":
         return [CANARY_ACTION, recipe.pool, recipe.canaryPool, this.value(recipe.rule, "canary"), recipe.source];
       case "filter":
-        if (!this.samePools.has(recipe.pools)) {
-          const same = recipe.pools.size === this.poolNames.size && [...recipe.pools].every((name) => this.poolNames.has(name));
-          if (!same) throw this.refuse(`a ${recipe.type} filter compiled against other pools`);
-          this.samePools.add(recipe.pools);
-        }
         this.filterTypes.add(recipe.type);
         return [FILTER, recipe.type, this.value(recipe.raw, recipe.type, true), this.value(recipe.ctx, "ctx", true)];
     }
@@ -181,7 +173,7 @@ export class GraphReader {
         const raw = this.value(rawValue);
         const ctx = this.value(ctxValue) as FilterRecipe["ctx"];
         const pools = this.pools();
-        return this.keep(id, remember(module.compile(raw, { ...ctx, pools }), { kind: "filter", type, raw, ctx, pools }));
+        return this.keep(id, remember(module.compile(raw, { ...ctx, pools }), { kind: "filter", type, raw, ctx }));
       }
       case PATTERN:
         return this.keep(id, buildPattern(node[1] as string, this.value(node[2]) as PatternOptions));

@@ -64,7 +64,7 @@ export function unpreparedReason(config: Config): string | undefined {
 }
 
 function tryEncode(config: Config): Prepared | string {
-  const graph = new GraphWriter(new Set(config.pools.keys()));
+  const graph = new GraphWriter();
   const rest: Record<string, unknown> = {};
   const g: Record<string, unknown> = {};
   try {

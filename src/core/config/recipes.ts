@@ -9,14 +9,19 @@
 // compiled object without a recipe cannot be carried, and a config holding
 // one takes the full path.
 
-/** A filter: its registry type, the config object its schema gave (valibot output), and the compile context without `pools`. */
+/**
+ * A filter: its registry type, the config object its schema gave (valibot
+ * output), and the compile context without `pools`: the decoder gives the
+ * config's own pool names, which is what parseConfig compiled it with (every
+ * pool the document names). A filter interned across configs (AccessControl,
+ * by its settings) keeps the recipe of its last compile, from whichever
+ * config: interning already means its compile depends on the settings alone.
+ */
 export interface FilterRecipe {
   readonly kind: "filter";
   readonly type: string;
   readonly raw: unknown;
   readonly ctx: { readonly matchPathTypes: readonly string[]; readonly namespace: string; readonly onBackendRef: boolean };
-  /** The pool names the filter was compiled against: the decoder gives the config's own, so they must be those. */
-  readonly pools: ReadonlySet<string>;
 }
 
 /** A regular expression compiled by compilePattern. */

@@ -145,7 +145,7 @@ export function compileFilters(raw: readonly Record<string, unknown>[], at: stri
     for (const p of checked) problems.push({ path: `${path}.${module.field}${p.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, message: p.message });
     if (!ok || checked.length > 0) return;
     const { matchPathTypes, namespace, onBackendRef } = ctx;
-    filters.push(remember(module.compile(parsed.output, ctx), { kind: "filter", type: module.type, raw: parsed.output, ctx: { matchPathTypes, namespace, onBackendRef }, pools: ctx.pools }));
+    filters.push(remember(module.compile(parsed.output, ctx), { kind: "filter", type: module.type, raw: parsed.output, ctx: { matchPathTypes, namespace, onBackendRef } }));
   });
   return inEvaluationOrder(Object.freeze(filters));
 }
