@@ -22,7 +22,11 @@ import { GraphReader, GraphWriter, knowsFilterTypes, Uncarried, type GraphNode }
 import { decodeRoute, encodeRoutes, type Groups, type Rows } from "./prepared-routes";
 import type { Config, Pool, PoolAffinity, Route } from "./types";
 
-/** Raised when the shape below changes; a Worker that does not know it takes the full path. */
+/**
+ * Raised when the shape below changes, or what a recipe's compile step reads
+ * (a filter's settings as its schema outputs them, recipes.ts): a Worker that
+ * does not know it takes the full path.
+ */
 export const PREPARED_FORMAT = 3;
 
 export interface Prepared extends Groups {
