@@ -63,12 +63,21 @@ async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
   return condition();
 }
 
-async function runSuite(suite: GatewaySuite): Promise<void> {
+/**
+ * How each suite's config reaches the Worker: as a plain StoredConfig it
+ * validates in full, and as `apply` writes it, read from its prepared form.
+ */
+const WRITERS = ["validated", "prepared"] as const;
+type Writer = (typeof WRITERS)[number];
+
+async function runSuite(suite: GatewaySuite, writer: Writer): Promise<void> {
   const origins = new Map<string, EchoOrigin>();
   await Promise.all(suite.services.map(async (s) => origins.set(s, await startEchoOrigin(s))));
   try {
-    await worker.putConfig(suiteDocument(suite, (s) => (origins.get(s) as EchoOrigin).url));
+    const document = suiteDocument(suite, (s) => (origins.get(s) as EchoOrigin).url);
+    const version = writer === "prepared" ? await worker.putConfigAsCli(document) : await worker.putConfig(document);
     for (const r of suite.requests) await check(suite, r, origins);
+    expect(await worker.loadedAs(version), `${suite.name}: how the Worker read the config`).toBe(writer);
   } finally {
     await Promise.all([...origins.values()].map((o) => o.close()));
   }
@@ -137,6 +146,6 @@ async function checkDistribution(r: SuiteRequest, label: string): Promise<void> 
   for (const name of Object.keys(backends)) expect(Object.keys(e.backendDistribution ?? {}), label).toContain(name);
 }
 
-describe("Gateway API documentation vectors through the Worker", () => {
-  for (const suite of loadGatewaySuites()) it(suite.name, () => runSuite(suite));
+for (const writer of WRITERS) describe(`Gateway API documentation vectors through the Worker, the config read ${writer}`, () => {
+  for (const suite of loadGatewaySuites()) it(suite.name, () => runSuite(suite, writer));
 });

@@ -77,6 +77,8 @@ type Jar = Map<string, string>;
 /** curl's default wait for 100 (Continue) before it sends the body anyway. */
 const EXPECT_CONTINUE_WAIT_MS = 1000;
 
+const quieted = new WeakSet<object>();
+
 function send(r: NginxRequest, key: string, jar: Jar | undefined): Promise<Answer> {
   const headers: Record<string, string> = { host: r.host, "x-echo-key": key, ...(r.headers ?? {}) };
   if (r.scheme === "https") headers["mf-original-url"] = `https://${r.host}${r.path}`;
@@ -117,7 +119,12 @@ function send(r: NginxRequest, key: string, jar: Jar | undefined): Promise<Answe
       res.on("end", () => finish?.());
     });
     req.on("error", (error) => (finish ? finish() : reject(error)));
-    req.on("socket", (socket) => socket.on("error", () => undefined));
+    // Once per socket: a kept-alive socket carries many requests.
+    req.on("socket", (socket) => {
+      if (quieted.has(socket)) return;
+      quieted.add(socket);
+      socket.on("error", () => undefined);
+    });
     if (!body) return void req.end();
     let sent = false;
     const sendBody = () => !sent && (sent = true) && req.end(body);
@@ -142,14 +149,21 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function runSuite(suite: NginxSuite): Promise<void> {
+/**
+ * How each suite's config reaches the Worker: as a plain StoredConfig it
+ * validates in full, and as `apply` writes it, read from its prepared form.
+ */
+const WRITERS = ["validated", "prepared"] as const;
+type Writer = (typeof WRITERS)[number];
+
+async function runSuite(suite: NginxSuite, writer: Writer): Promise<void> {
   const origins = new Map<string, EchoOrigin[]>();
   const listed = new Set(suite.services);
   const noEndpoints = `http://127.0.0.1:${await closedPort()}`;
   try {
     for (const s of suite.services) origins.set(s, await Promise.all(Array.from({ length: suite.replicas?.[s] ?? 1 }, () => startEchoOrigin(s))));
     const document = nginxSuiteDocument(suite, (s) => (listed.has(s) ? (origins.get(s) ?? []).map((o) => o.url) : [noEndpoints]));
-    await worker.putConfig(document);
+    const version = writer === "prepared" ? await worker.putConfigAsCli(document) : await worker.putConfig(document);
     // A service without endpoints: its pool's one origin is found down by a health check run, as the cron would.
     if (referencedServices(suite).some((s) => !listed.has(s))) await worker.scheduled();
     const jars = new Map<string, Jar>();
@@ -157,6 +171,7 @@ async function runSuite(suite: NginxSuite): Promise<void> {
       const jar = r.cookieJar === undefined ? undefined : jars.get(r.cookieJar) ?? jars.set(r.cookieJar, new Map()).get(r.cookieJar);
       await check(suite, index, r, [...origins.values()].flat(), jar);
     }
+    expect(await worker.loadedAs(version), `${suite.name}: how the Worker read the config`).toBe(writer);
   } finally {
     await Promise.all([...origins.values()].flat().map((o) => o.close()));
   }
@@ -229,23 +244,25 @@ async function checkDistribution(r: NginxRequest, label: string): Promise<void> 
   for (const name of Object.keys(backends)) expect(Object.keys(e.backendDistribution ?? {}), label).toContain(name);
 }
 
-describe("ingress-nginx documentation vectors through the Worker", () => {
+for (const writer of WRITERS) describe(`ingress-nginx documentation vectors through the Worker, the config read ${writer}`, () => {
   for (const suite of loadNginxSuites()) {
     const pending = NOT_BUILT[suite.name];
     const refused = REFUSED_AS_WRITTEN[suite.name];
     if (refused !== undefined) {
       it(`${suite.name} is refused as written, and passes as the refusal asks: ${refused.why}`, async () => {
-        const error = await runSuite(suite).then(() => undefined, (e: unknown) => e);
+        const error = await runSuite(suite, writer).then(() => undefined, (e: unknown) => e);
         expect(error, suite.name).toBeInstanceOf(Error);
         for (const problem of refused.refusedWith) expect((error as Error).message, suite.name).toContain(problem);
-        await runSuite(refused.migrated(suite));
+        await runSuite(refused.migrated(suite), writer);
       });
-    } else if (pending === undefined) it(suite.name, () => runSuite(suite));
+    } else if (pending === undefined) it(suite.name, () => runSuite(suite, writer));
     else it(`${suite.name} fails until built: ${pending}`, async () => {
-      await expect(runSuite(suite)).rejects.toThrow();
+      await expect(runSuite(suite, writer)).rejects.toThrow();
     });
   }
+});
 
+describe("ingress-nginx documentation vectors: the lists", () => {
   it("lists only suites that exist, and each once", () => {
     const names = new Set(loadNginxSuites().map((s) => s.name));
     const listed = [...Object.keys(NOT_BUILT), ...Object.keys(REFUSED_AS_WRITTEN), ...Object.keys(DEVIATIONS).map((k) => k.split("#")[0] as string)];

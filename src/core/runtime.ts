@@ -8,7 +8,9 @@ import { compileHostPolicies, type HostPolicyTable } from "./config/host-policie
 import { preparedRoutesOf, type PreparedRoutes } from "./config/prepared";
 import { PerPool, type PoolLookup } from "./per-pool";
 import { compileRoutes, type RouteTable } from "./routing";
-import { compileGroupedRoutes } from "./routing/table";
+import { compileGroupedRoutes, type HostGrouping } from "./routing/table";
+import { LazyHostGroups } from "./routing/lazy-groups";
+import type { Rows } from "./config/prepared-routes";
 import { createPolicy, type Policy, type PolicyDeps } from "./selection";
 import { createAffinity, type PoolAffinityPicker } from "./selection/affinity";
 
@@ -39,9 +41,9 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
   });
   const poolActions = new PerPool<RouteAction>(config.pools, (pool) => poolAction(pool.name, `pools.${pool.name}`));
   const affinities = new PerPool<PoolAffinityPicker>(config.pools, (pool) => (pool.affinity === undefined ? undefined : createAffinity(pool.affinity, deps)));
-  const routeAffinities = new Map<string, PoolAffinityPicker>();
-  // A prepared config's routes are built per host on first lookup; they carry no affinity (prepared.ts).
+  // A prepared config's routes are built per host on first lookup: their affinities too, on first use.
   const prepared = preparedRoutesOf(config);
+  const routeAffinities = prepared ? new LazyHostGroups(prepared.affinities, (_, spec) => createAffinity(spec, deps)) : new Map<string, PoolAffinityPicker>();
   for (const route of prepared ? [] : config.routes) {
     if (route.affinity !== undefined) routeAffinities.set(route.source, createAffinity(route.affinity, deps));
     if (route.canary?.affinity !== undefined) routeAffinities.set(`${route.source} canary`, createAffinity(route.canary.affinity, deps));
@@ -59,7 +61,10 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
   });
 }
 
-/** A prepared config carries no HTTPRoute rules (prepared.ts), so no wildcard covers several labels. */
+/** Only HTTPRoute rules' wildcards cover several labels (routing/table.ts groupByHost). */
 function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
-  return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, config.gatewayRoutes);
+  const { list } = prepared;
+  const listeners = new Map<string, HostGrouping<Rows>>();
+  for (const [address, groups] of prepared.listeners) listeners.set(address, { ...groups, anyLabels: groups.wildcard.size > 0, list });
+  return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, listeners, prepared.count);
 }

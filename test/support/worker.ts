@@ -6,8 +6,13 @@ import { request as httpRequest } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
-import { KV_KEYS } from "../../src/core/config/stored";
+import { KV_KEYS, STORED_FORMAT } from "../../src/core/config/stored";
+import { storedText } from "../../src/core/config/fast-stored";
+import { parseConfig } from "../../src/core/config/parse";
+import { versionKeyText } from "../../src/core/config/published";
 import { configVersion } from "../../src/cli/version";
+import { publishKeys } from "../../src/cli/publish";
+import type { Kv } from "../../src/cli/wrangler";
 
 const BUNDLE = "dist/test-worker/index.js";
 
@@ -20,8 +25,16 @@ export interface TestWorker {
   /** Fires the cron handler as Cloudflare would at `time`. */
   scheduled(time?: Date): Promise<void>;
   kv(): Promise<KVNamespace>;
-  /** Writes a native config document as the CLI does; returns its version. */
+  /** Writes a native config document as a plain StoredConfig, which the Worker validates in full; returns its version. */
   putConfig(config: unknown): Promise<string>;
+  /**
+   * Writes it exactly as `apply` does: the value with its digest and prepared
+   * form (fast-stored.ts), then the health plan and the version key
+   * (cli/publish.ts). Throws with the problems when the document does not parse.
+   */
+  putConfigAsCli(config: unknown): Promise<string>;
+  /** How the Worker read `version` ("prepared" or "validated", its config.loaded line), waiting a few seconds for the line; undefined when it never loaded it. */
+  loadedAs(version: string): Promise<string | undefined>;
   /** Log lines the Worker printed (stdout and stderr), parsed when JSON. */
   readonly logs: unknown[];
   /** With `countKvReads`: every `INGRESS_KV.get` the Worker made so far, each as the keys it asked for. */
@@ -127,6 +140,18 @@ const RECORDING_DATASET = {
   }`,
 };
 
+let writeAs: "validated" | "prepared" = "validated";
+
+/**
+ * How putConfig writes from now on in this test file: "prepared" writes as
+ * `apply` does (putConfigAsCli), and dispose then fails unless the Worker
+ * read every such config it loaded from its prepared form. A suite's twin
+ * file (x.prepared.test.ts) sets it, then imports the suite.
+ */
+export function writeConfigsAs(writer: "validated" | "prepared"): void {
+  writeAs = writer;
+}
+
 export async function startWorker(options: WorkerOptions = {}): Promise<TestWorker> {
   const logs: unknown[] = [];
   const collect = (stream: Readable) => {
@@ -182,6 +207,22 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
   const url = await mf.ready;
 
   const kv = () => mf.getKVNamespace("INGRESS_KV") as unknown as Promise<KVNamespace>;
+  let cliWritten = false;
+  const putAsCli = new Set<string>();
+  const loadedLine = (version: string) =>
+    logs.find((l) => (l as { event?: unknown } | null)?.event === "config.loaded" && (l as { version?: unknown }).version === version) as { read?: string } | undefined;
+  const putConfigAsCli = async (config: unknown): Promise<string> => {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`the config does not parse:\n${parsed.problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
+    const version = configVersion(config);
+    const { text } = await storedText({ format: STORED_FORMAT, version, appliedAt: new Date().toISOString(), config }, parsed.config);
+    const ns = await kv();
+    await ns.put(KV_KEYS.config, text);
+    await publishKeys({ put: (key, value) => ns.put(key, value) } as Kv, text, version, parsed.config);
+    cliWritten = true;
+    putAsCli.add(version);
+    return version;
+  };
   return {
     mf,
     logs,
@@ -194,15 +235,37 @@ export async function startWorker(options: WorkerOptions = {}): Promise<TestWork
     },
     kv,
     async putConfig(config) {
+      if (writeAs === "prepared") return putConfigAsCli(config);
       const version = configVersion(config);
-      await (await kv()).put(KV_KEYS.config, JSON.stringify({ version, appliedAt: new Date().toISOString(), config }));
+      const ns = await kv();
+      await ns.put(KV_KEYS.config, JSON.stringify({ version, appliedAt: new Date().toISOString(), config }));
+      // After a value with a digest, the Worker reads the version key first: as apply would, say this value has none.
+      if (cliWritten) await ns.put(KV_KEYS.version, versionKeyText(version, ""));
       return version;
+    },
+    putConfigAsCli,
+    async loadedAs(version) {
+      // The Worker's stdout reaches the test process a little after the request that logged.
+      const until = Date.now() + 5_000;
+      for (;;) {
+        const line = loadedLine(version);
+        if (line !== undefined || Date.now() > until) return line?.read;
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     async kvReads() {
       if (!options.countKvReads) throw new Error("start the worker with countKvReads: true");
       return (await (await send(url, KV_READS_HOST, "/", {})).json()) as string[][];
     },
-    dispose: () => mf.dispose(),
+    async dispose() {
+      await mf.dispose();
+      // A suite run with writeConfigsAs("prepared") proves the fast path only if the Worker took it.
+      if (writeAs !== "prepared") return;
+      const loaded = [...putAsCli].map((version) => [version, loadedLine(version)] as const);
+      const slow = loaded.filter(([, line]) => line !== undefined && line.read !== "prepared");
+      if (slow.length > 0) throw new Error(`the Worker validated in full the configs ${slow.map(([v]) => v).join(", ")}, written as apply writes them`);
+      if (loaded.length > 0 && !loaded.some(([, line]) => line !== undefined)) throw new Error("the Worker never loaded a config written as apply writes it");
+    },
   };
 }
 

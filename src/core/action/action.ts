@@ -4,6 +4,7 @@
 // decides which action; the action decides what happens (filters), where
 // (weighted backends), and how long and how often (timeouts, retry), as
 // Envoy's route action and the Gateway API's HTTPRouteRule separate them.
+import { remember } from "../config/recipes";
 import type { Filter } from "../filters/filter";
 import type { CanaryRule } from "../policy/canary";
 
@@ -70,6 +71,10 @@ export interface CanarySplit {
 
 /** The action of an Ingress path or a defaultBackend: one pool, and the path's filters (from annotations or native `filters`). */
 export function poolAction(pool: string, source: string, name = "", filters: readonly Filter[] = []): RouteAction {
+  return remember(freezePoolAction(pool, source, name, filters), { kind: "poolAction", pool, source, name, filters });
+}
+
+function freezePoolAction(pool: string, source: string, name: string, filters: readonly Filter[]): RouteAction {
   return Object.freeze({
     rule: Object.freeze({ kind: "Ingress" as const, name, ruleIndex: 0, source }),
     filters: Object.freeze([...filters]),
@@ -83,10 +88,11 @@ export function poolAction(pool: string, source: string, name = "", filters: rea
 
 /** An Ingress or native path with a canary: the main pool, and the canary pool as the alternative. */
 export function canaryAction(pool: string, canaryPool: string, rule: CanaryRule, source: string): RouteAction {
-  return Object.freeze({
-    ...poolAction(pool, source),
+  const action = Object.freeze({
+    ...freezePoolAction(pool, source, "", []),
     canary: Object.freeze({ rule, backend: Object.freeze({ name: canaryPool, pool: canaryPool, weight: 1, filters: Object.freeze([]) }) }),
   });
+  return remember(action, { kind: "canaryAction", pool, canaryPool, rule, source });
 }
 
 /**

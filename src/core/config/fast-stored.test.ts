@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { generateConfig } from "../../../bench/generate";
 import { claimedDigest, readFastStored, sha256Hex, storedText } from "./fast-stored";
 import { parseConfig } from "./parse";
 import { compileRuntime } from "../runtime";
-import { decodePrepared, encodePrepared, PREPARED_FORMAT, preparedRoutesOf } from "./prepared";
+import { decodePrepared, encodePrepared, PREPARED_FORMAT, preparedRoutesOf, unpreparedReason } from "./prepared";
+import { filtersByType } from "../filters/registry";
 import { parseStoredConfig, STORED_FORMAT, type StoredConfig } from "./stored";
 
 const document = {
@@ -18,6 +19,11 @@ const document = {
   ],
   defaultBackend: { service: { name: "web" } },
   pathNormalization: { mergeSlashes: false },
+};
+
+const withFilters = {
+  ...document,
+  rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 10 } }, { type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "x-a", value: "1" }] } }] }] } }],
 };
 
 const stored: StoredConfig = { format: STORED_FORMAT, version: "0123456789ab", appliedAt: "2026-01-02T03:04:05.000Z", config: document };
@@ -60,13 +66,58 @@ describe("the prepared form", () => {
     expect(encodePrepared({ ...config, routes: config.routes.map((r, i) => (i === 0 ? { ...r, host: "Shop.example.com" } : r)) })).toBeUndefined();
   });
 
-  it("is not made for a config holding a field it does not know, so nothing is dropped", () => {
-    expect(encodePrepared({ ...parsed(document), somethingNew: [1] } as never)).toBeUndefined();
+  it("carries a field it does not know as it is when it is plain JSON, and is not made when it is not", () => {
+    const config = parsed(document);
+    const unknown = { ...config, somethingNew: [1, { a: "b" }] } as never;
+    expect(decodePrepared(JSON.parse(JSON.stringify(encodePrepared(unknown))))).toEqual(unknown);
+    class Rules {
+      readonly list = [1];
+    }
+    for (const value of [new Map([["a", 1]]), /re/, () => 1, new Rules(), [Number.NaN], new Set([1]), new Date(0)]) {
+      expect(encodePrepared({ ...config, somethingNew: value } as never), String(value)).toBeUndefined();
+      expect(unpreparedReason({ ...config, somethingNew: { deeper: [value] } } as never)).toContain("somethingNew.deeper.0");
+    }
   });
 
-  it("is not made for a path with filters (compiled actions are not carried), so the filters are never dropped", () => {
-    const withFilters = { ...document, rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 10 } }] }] } }] };
-    expect(encodePrepared(parsed(withFilters))).toBeUndefined();
+  it("carries a path's filters, compiled again from what they were compiled from", () => {
+    const config = parsed(withFilters);
+    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(config))))!;
+    const filters = fast.routes[0]?.action?.filters ?? [];
+    expect(filters.map((f) => [f.type, f.describe()])).toEqual(config.routes[0]?.action?.filters.map((f) => [f.type, f.describe()]));
+    expect(filters.length).toBe(2);
+  });
+
+  it("is not made for a filter it cannot compile again (one not built through the registry), so it is never dropped", () => {
+    const config = parsed(withFilters);
+    const route = config.routes[0]!;
+    const handmade = { ...route.action!, filters: [{ type: "RequestBodyLimit", describe: () => ["by hand"] }] };
+    expect(unpreparedReason({ ...config, routes: [{ ...route, action: handmade }] })).toContain("a function at rules[0].http.paths[0].action.filters.0.describe");
+  });
+
+  it("is made for a config whose access list another config shares (apply parses the active config after the new one)", () => {
+    const access = { type: "AccessControl", accessControl: { allowSourceRanges: ["10.9.8.0/24"] } };
+    const withAccess = (pools: object) => ({ ...document, pools, defaultBackend: undefined, rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [access] }] } }] });
+    const next = parsed(withAccess({ web: document.pools.web, api: document.pools.api }));
+    // The active config, with other pools: its AccessControl is the same compiled object (interned by its settings).
+    const active = parsed(withAccess({ web: document.pools.web }));
+    expect(active.routes[0]?.action?.filters[0]).toBe(next.routes[0]?.action?.filters[0]);
+    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(next))));
+    expect(fast?.routes[0]?.action?.filters.map((f) => f.describe())).toEqual(next.routes[0]?.action?.filters.map((f) => f.describe()));
+  });
+
+  it("compiles nothing for a route until its host is asked for", () => {
+    const twoHosts = { ...withFilters, rules: [withFilters.rules[0], { ...withFilters.rules[0], host: "b.example.com" }] };
+    const compile = vi.spyOn(filtersByType.get("RequestBodyLimit")!, "compile");
+    try {
+      const prepared = JSON.parse(JSON.stringify(encodePrepared(parsed(twoHosts))));
+      compile.mockClear();
+      const runtime = compileRuntime("v", decodePrepared(prepared)!, { random: () => 0 });
+      expect(compile).not.toHaveBeenCalled();
+      expect(runtime.table.route("b.example.com", "/x")).toMatchObject({ ok: true, match: { pool: "web" } });
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
   });
 
   it("refuses a shape it does not know", () => {
@@ -74,6 +125,10 @@ describe("the prepared form", () => {
     expect(decodePrepared({ ...prepared, v: PREPARED_FORMAT + 1 })).toBeUndefined();
     // The first prepared form (one flat route array, not grouped by host): full path until the next apply.
     expect(decodePrepared({ v: 1, s: prepared.s, r: [], pools: prepared.pools, rest: prepared.rest })).toBeUndefined();
+    // The form before filters were carried: full path until the next apply.
+    expect(decodePrepared({ ...prepared, v: 2 })).toBeUndefined();
+    // A filter type this Worker does not have (written by a newer CLI): full path, where it is refused by name.
+    expect(decodePrepared({ ...prepared, t: ["SomethingNew"] })).toBeUndefined();
     expect(decodePrepared({ ...prepared, e: [] })).toBeUndefined();
     expect(decodePrepared({ ...prepared, count: undefined })).toBeUndefined();
     expect(decodePrepared(null)).toBeUndefined();

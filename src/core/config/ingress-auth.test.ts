@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mergeDocuments, locateProblem } from "./manifests";
 import { parseConfig } from "./parse";
-import { encodePrepared } from "./prepared";
+import { decodePrepared, encodePrepared } from "./prepared";
 
 const pools = { pools: { web: { origins: [{ url: "https://web.example.net" }] } } };
 const nginx = (name: string) => `nginx.ingress.kubernetes.io/${name}`;
@@ -30,8 +30,9 @@ describe("Ingress authentication annotations", () => {
     expect(paths?.[0]?.filters).toEqual([{ type: "BasicAuth", basicAuth: { secret: "basic-auth", secretType: "auth-map", realm: "Staff" } }]);
     if (!parsed.ok) return;
     expect(parsed.config.routes[0]?.action?.filters.map((f) => f.type)).toEqual(["BasicAuth"]);
-    // The prepared form cannot carry compiled filters: such a config must take the full path, never lose them.
-    expect(encodePrepared(parsed.config)).toBeUndefined();
+    // The prepared form carries them: compiled again from what they were compiled from.
+    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(parsed.config))));
+    expect(fast?.routes[0]?.action?.filters.map((f) => [f.type, f.describe()])).toEqual(parsed.config.routes[0]?.action?.filters.map((f) => [f.type, f.describe()]));
   });
 
   it("turn auth-url and its companions into an ExternalAuth filter", () => {

@@ -117,7 +117,7 @@ describe("server-alias and from-to-www-redirect", () => {
 });
 
 describe("the prepared form apply stores beside the document", () => {
-  it("carries the pool's and origin's Host settings, and leaves paths with filters to the full path", async () => {
+  it("carries the pool's and origin's Host settings, and paths with filters", async () => {
     const { encodePrepared, decodePrepared } = await import("./prepared");
     const hosts = parseConfig({ pools: { web: { origins: [{ url: "http://web.test", hostHeader: "o.example.com" }], preserveHost: true } }, rules: [rule("a.example.com", "/")] });
     if (!hosts.ok) throw new Error("invalid");
@@ -126,7 +126,10 @@ describe("the prepared form apply stores beside the document", () => {
     const { merged } = load([pools, ingress({ "nginx.ingress.kubernetes.io/x-forwarded-prefix": "/p" }, [rule("a.example.com", "/")])]);
     const filtered = parseConfig(merged.document);
     if (!filtered.ok) throw new Error("invalid");
-    expect(encodePrepared(filtered.config)).toBeUndefined();
+    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(filtered.config))))!;
+    const ask = (config: typeof fast) => outcomeOf(compileRuntime("v", config, { random: () => 0 }), simulate(compileRuntime("v", config, { random: () => 0 }), { host: "a.example.com", path: "/x" }).decision);
+    expect(ask(fast)).toEqual(ask(filtered.config));
+    expect(fast.routes[0]?.action?.filters.map((f) => f.type)).toEqual(["RequestHeaderModifier"]);
   });
 });
 

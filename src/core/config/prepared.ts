@@ -7,78 +7,95 @@
 // Routes are grouped by host as the Worker looks them up: a record of
 // precise hosts, one of wildcard suffixes, and the rules without host, each
 // group a flat array of numbers (six per route) indexing one table of
-// interned strings. JSON.parse builds the records' hash tables natively, so a
-// new isolate does nothing per host or per rule until a host is asked for
-// (routing/lazy-groups.ts). Pools are stored as normalized. A config holding
-// anything this codec does not know (a field added later, Gateway API rules
-// with compiled filters) gets no prepared form: such a value simply takes the
-// full path.
+// interned strings; HTTPRoute rules the same, per listener address. JSON.parse
+// builds the records' hash tables natively, so a new isolate does nothing per
+// host or per rule until a host is asked for (routing/lazy-groups.ts). What a
+// route holds besides host, path, type, pool and source (filters, an
+// HTTPRoute action, a canary, affinity, conditions) is a node of the graph
+// (prepared-graph.ts), decoded with its route; filters and patterns are
+// compiled again from what they were compiled from, without validation.
+// Anything the graph cannot carry leaves the config without a prepared form:
+// it then takes the full path, never a config with something missing.
 import { recordSource, type GroupSource } from "../routing/lazy-groups";
-import type { Config, PathType, Pool, Route } from "./types";
+import { isPlainJson } from "./plain-json";
+import { GraphReader, GraphWriter, knowsFilterTypes, Uncarried, type GraphNode } from "./prepared-graph";
+import { decodeRoute, encodeRoutes, type Groups, type Rows } from "./prepared-routes";
+import type { Config, Pool, PoolAffinity, Route } from "./types";
 
-/** Raised when the shape below changes; a Worker that does not know it takes the full path. */
-export const PREPARED_FORMAT = 2;
+/**
+ * Raised when the shape below changes, or what a recipe's compile step reads
+ * (a filter's settings as its schema outputs them, recipes.ts): a Worker that
+ * does not know it takes the full path.
+ */
+export const PREPARED_FORMAT = 3;
 
-/** Six numbers per route: declaration index, path, path type, pool, then source rule r and path i (r = -1 - k: source is s[k]). */
-type Rows = number[];
-
-export interface Prepared {
+export interface Prepared extends Groups {
   readonly v: number;
   /** Interned strings: paths, pool names, sources that are not `rules[r].http.paths[i]`. */
   readonly s: readonly string[];
-  /** Routes by precise host (lower-case, as in Route.host). */
-  readonly e: Readonly<Record<string, Rows>>;
-  /** Routes by wildcard host, keyed by the suffix after "*.". */
-  readonly w: Readonly<Record<string, Rows>>;
-  /** The routes without host. */
-  readonly n: Rows;
   /** How many routes in all. */
   readonly count: number;
-  readonly pools: readonly Pool[];
-  /** Every other field of Config, as normalized (JSON values only). */
+  /** HTTPRoute rules: how many (declared after the routes, so their indexes start at `count`); absent when Config.gatewayRoutes is. */
+  readonly gc?: number;
+  /** HTTPRoute rules grouped by listener address ("http:80"), then by host as the routes are. */
+  readonly gl: Readonly<Record<string, Groups>>;
+  /** A route's other fields, as graph values, by the route's index. */
+  readonly x: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Route affinities by Route.source (`${source} canary` for a canary's), as graph values. */
+  readonly a: Readonly<Record<string, unknown>>;
+  /** As normalized; one that is not plain JSON as a graph value. */
+  readonly pools: readonly (Pool | [number])[];
+  /** The other Config fields that are plain JSON, as they are. */
   readonly rest: Readonly<Record<string, unknown>>;
+  /** The other Config fields, as graph values. */
+  readonly g: Readonly<Record<string, unknown>>;
+  /** The graph's nodes. */
+  readonly o: readonly GraphNode[];
+  /** The filter types the graph compiles. */
+  readonly t: readonly string[];
 }
-
-const PATH_TYPES: readonly PathType[] = ["Exact", "Prefix", "ImplementationSpecific"];
-const ROUTE_KEYS = "host,path,pathType,pool,source";
-/** The Config fields besides pools and routes this codec carries as they are. */
-const REST_KEYS = new Set(["defaultBackend", "ingresses", "pathNormalization", "statusPath", "warnings"]);
-const SOURCE = /^rules\[(\d+)\]\.http\.paths\[(\d+)\]$/;
 
 /** The prepared form of a parsed config, or undefined when the config holds something it cannot carry. */
 export function encodePrepared(config: Config): Prepared | undefined {
+  const result = tryEncode(config);
+  return typeof result === "string" ? undefined : result;
+}
+
+/** Why a config has no prepared form (for tests and diagnostics); undefined when it has one. */
+export function unpreparedReason(config: Config): string | undefined {
+  const result = tryEncode(config);
+  return typeof result === "string" ? result : undefined;
+}
+
+function tryEncode(config: Config): Prepared | string {
+  const graph = new GraphWriter();
   const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key === "pools" || key === "routes") continue;
-    if (!REST_KEYS.has(key)) {
-      // gatewayRoutes: [] (no HTTPRoute documents) carries nothing.
-      if (Array.isArray(value) && value.length === 0) continue;
-      return undefined;
+  const g: Record<string, unknown> = {};
+  try {
+    // A pool that is not plain JSON (an affinity's settings left undefined) is a graph value, [id].
+    const pools = [...config.pools.values()].map((pool) => (isPlainJson(pool) ? pool : (graph.value(pool, `pools.${pool.name}`) as [number])));
+    for (const [key, value] of Object.entries(config)) {
+      if (key === "pools" || key === "routes" || key === "gatewayRoutes") continue;
+      if (isPlainJson(value)) rest[key] = value;
+      else g[key] = graph.value(value, key);
     }
-    rest[key] = value;
+    const routes = encodeRoutes(config.routes, config.gatewayRoutes, graph);
+    if (typeof routes === "string") return routes;
+    return {
+      v: PREPARED_FORMAT,
+      ...routes,
+      ...(config.gatewayRoutes && { gc: config.gatewayRoutes.length }),
+      count: config.routes.length,
+      pools,
+      rest,
+      g,
+      o: graph.nodes,
+      t: [...graph.filterTypes],
+    };
+  } catch (error) {
+    if (error instanceof Uncarried) return error.message;
+    throw error;
   }
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  const intern = (text: string): number => {
-    let id = ids.get(text);
-    if (id === undefined) ids.set(text, (id = strings.push(text) - 1));
-    return id;
-  };
-  // Without a prototype, so that a host named "__proto__" is a key like any other.
-  const exact: Record<string, Rows> = Object.create(null);
-  const wildcard: Record<string, Rows> = Object.create(null);
-  const hostless: Rows = [];
-  for (const [index, route] of config.routes.entries()) {
-    const pathType = PATH_TYPES.indexOf(route.pathType);
-    if (Object.keys(route).join(",") !== ROUTE_KEYS || pathType < 0) return undefined;
-    const host = route.host;
-    // The group key is the host itself: one not in lower case (never made by parseConfig) is not carried.
-    if (host !== undefined && host !== host.toLowerCase()) return undefined;
-    const rows = host === undefined ? hostless : host.startsWith("*.") ? (wildcard[host.slice(2)] ??= []) : (exact[host] ??= []);
-    const source = SOURCE.exec(route.source);
-    rows.push(index, intern(route.path), pathType, intern(route.pool), source ? Number(source[1]) : -1 - intern(route.source), source ? Number(source[2]) : 0);
-  }
-  return { v: PREPARED_FORMAT, s: strings, e: exact, w: wildcard, n: hostless, count: config.routes.length, pools: [...config.pools.values()], rest };
 }
 
 /**
@@ -91,8 +108,14 @@ export interface PreparedRoutes {
   /** By the suffix after "*.". */
   readonly wildcard: GroupSource<Rows>;
   readonly hostless: Rows | undefined;
+  /** How many Ingress and native routes: HTTPRoute rules are declared after them. */
+  readonly count: number;
+  /** HTTPRoute rules by listener address, grouped by host as the routes are. */
+  readonly listeners: ReadonlyMap<string, { readonly exact: GroupSource<Rows>; readonly wildcard: GroupSource<Rows>; readonly hostless: Rows | undefined }>;
   /** The routes of a group (of `host`, as in Route.host) with their declaration index, each built on first use and then kept. */
   readonly list: (rows: Rows, host: string | undefined) => { route: Route; index: number }[];
+  /** Route affinities by Route.source (`${source} canary` for a canary's), each decoded on first use. */
+  readonly affinities: GroupSource<PoolAffinity>;
 }
 
 const preparedRoutes = new WeakMap<Config, PreparedRoutes>();
@@ -106,52 +129,67 @@ export function preparedRoutesOf(config: Config): PreparedRoutes | undefined {
  * The Config back from a prepared form that a digest showed `apply` wrote.
  * Only the outline is checked (a wrong shape would be a bug or a newer
  * writer, never a user's edit): undefined sends the value to the full path.
- * `routes` is built when first read (status pages, tests); routing reads
- * preparedRoutesOf(config) instead.
+ * `routes` and `gatewayRoutes` are built when first read (status pages,
+ * tests); routing reads preparedRoutesOf(config) instead.
  */
 export function decodePrepared(value: unknown): Config | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const { v, s, e, w, n, count, pools, rest } = value as Partial<Prepared>;
+  const { v, s, e, w, n, count, gc, gl, x, a, pools, rest, g, o, t } = value as Partial<Prepared>;
   if (v !== PREPARED_FORMAT || !Array.isArray(s) || !isRecord(e) || !isRecord(w) || !Array.isArray(n) || !Number.isSafeInteger(count) || !Array.isArray(pools)) return undefined;
-  if (!isRecord(rest) || typeof rest.statusPath !== "string") return undefined;
-  const built: Route[] = new Array(count);
+  if (!isRecord(rest) || typeof rest.statusPath !== "string" || !isRecord(g) || !isRecord(x) || !isRecord(a) || !isRecord(gl) || !Array.isArray(o) || !knowsFilterTypes(t)) return undefined;
+  if (gc !== undefined && !Number.isSafeInteger(gc)) return undefined;
+  const poolMap = new Map<string, Pool>();
+  let poolNames: ReadonlySet<string> | undefined;
+  const graph = new GraphReader(o, () => (poolNames ??= new Set(poolMap.keys())));
+  for (const value of pools) {
+    const pool = (Array.isArray(value) ? graph.value(value) : value) as Pool;
+    poolMap.set(pool.name, pool);
+  }
+  const built: Route[] = new Array((count as number) + (gc ?? 0));
   const list = (rows: Rows, host: string | undefined) => {
     const group: { route: Route; index: number }[] = [];
     for (let at = 0; at < rows.length; at += 6) {
       const index = rows[at] as number;
-      group.push({ route: (built[index] ??= decodeRoute(s, rows, at, host)), index });
+      group.push({ route: (built[index] ??= decodeRoute(s, rows, at, host, x, graph)), index });
     }
     return group;
   };
-  const poolMap = new Map<string, Pool>();
-  for (const pool of pools) poolMap.set(pool.name, pool);
-  let routes: Route[] | undefined;
-  const config: Config = { ...(rest as unknown as Omit<Config, "pools" | "routes">), pools: poolMap, routes: [] };
-  Object.defineProperty(config, "routes", {
-    enumerable: true,
-    configurable: false,
-    get: () => {
-      if (routes) return routes;
-      list(n, undefined);
-      for (const host of Object.keys(e)) list(e[host]!, host);
-      for (const suffix of Object.keys(w)) list(w[suffix]!, `*.${suffix}`);
-      return (routes = built);
-    },
+  const other: Record<string, unknown> = {};
+  for (const key of Object.keys(g)) other[key] = graph.value(g[key]);
+  const config: Config = { ...(rest as unknown as Omit<Config, "pools" | "routes">), ...other, pools: poolMap, routes: [] };
+  const listeners = new Map<string, { exact: GroupSource<Rows>; wildcard: GroupSource<Rows>; hostless: Rows | undefined }>();
+  for (const address of Object.keys(gl)) {
+    const groups = gl[address] as unknown as Partial<Groups>;
+    if (!isRecord(groups) || !isRecord(groups.e) || !isRecord(groups.w) || !Array.isArray(groups.n)) return undefined;
+    listeners.set(address, { exact: recordSource(groups.e), wildcard: recordSource(groups.w), hostless: groups.n.length > 0 ? groups.n : undefined });
+  }
+  // Every route of a group list, in declaration order (indexes from..to-1).
+  const all = (groups: Iterable<Partial<Groups>>, from: number, to: number) => {
+    for (const { e: exact, w: wildcard, n: hostless } of groups) {
+      list(hostless as Rows, undefined);
+      for (const host of Object.keys(exact!)) list(exact![host]!, host);
+      for (const suffix of Object.keys(wildcard!)) list(wildcard![suffix]!, `*.${suffix}`);
+    }
+    return built.slice(from, to);
+  };
+  lazyField(config, "routes", () => all([{ e, w, n }], 0, count as number));
+  if (gc !== undefined) lazyField(config, "gatewayRoutes", () => all(Object.values(gl), count as number, (count as number) + gc));
+  const affinities = recordSource(a);
+  preparedRoutes.set(config, {
+    exact: recordSource(e),
+    wildcard: recordSource(w),
+    hostless: n.length > 0 ? n : undefined,
+    count: count as number,
+    listeners,
+    list,
+    affinities: { get: (source) => graph.value(affinities.get(source)) as PoolAffinity | undefined, get size() { return affinities.size; } },
   });
-  preparedRoutes.set(config, { exact: recordSource(e), wildcard: recordSource(w), hostless: n.length > 0 ? n : undefined, list });
   return config;
 }
 
-const isRecord = (value: unknown): value is Record<string, Rows & unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
-function decodeRoute(s: readonly string[], rows: Rows, at: number, host: string | undefined): Route {
-  const sourceRule = rows[at + 4] as number;
-  // Same property order in every route, host always present: one hidden class (see parse.ts).
-  return {
-    host,
-    path: s[rows[at + 1] as number] as string,
-    pathType: PATH_TYPES[rows[at + 2] as number] as PathType,
-    pool: s[rows[at + 3] as number] as string,
-    source: sourceRule < 0 ? (s[-1 - sourceRule] as string) : `rules[${sourceRule}].http.paths[${rows[at + 5] as number}]`,
-  };
+function lazyField(config: Config, key: "routes" | "gatewayRoutes", build: () => Route[]): void {
+  let routes: Route[] | undefined;
+  Object.defineProperty(config, key, { enumerable: true, configurable: false, get: () => (routes ??= build()) });
 }
+
+const isRecord = (value: unknown): value is Record<string, Rows & unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import type { Backend, RouteAction } from "../action/action";
 import { got, issuesToProblems } from "../config/messages";
+import { remember } from "../config/recipes";
 import type { MatchConditions, PathType, Problem, ValueCondition } from "../config/types";
 import { referenceProblems } from "../filters/backend-ref";
 import type { Filter } from "../filters/filter";
@@ -142,7 +143,9 @@ export function compileFilters(raw: readonly Record<string, unknown>[], at: stri
     }
     const checked = module.check?.(parsed.output, ctx) ?? [];
     for (const p of checked) problems.push({ path: `${path}.${module.field}${p.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`, message: p.message });
-    if (ok && checked.length === 0) filters.push(module.compile(parsed.output, ctx));
+    if (!ok || checked.length > 0) return;
+    const { matchPathTypes, namespace, onBackendRef } = ctx;
+    filters.push(remember(module.compile(parsed.output, ctx), { kind: "filter", type: module.type, raw: parsed.output, ctx: { matchPathTypes, namespace, onBackendRef } }));
   });
   return inEvaluationOrder(Object.freeze(filters));
 }

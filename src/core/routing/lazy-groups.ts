@@ -14,17 +14,18 @@ export interface GroupSource<T> {
   readonly size: number;
 }
 
-export class LazyHostGroups<T> extends Map<string, HostGroup> {
+/** Also for other values built on first lookup (a prepared config's route affinities, runtime.ts). */
+export class LazyHostGroups<T, V = HostGroup> extends Map<string, V> {
   private readonly source: GroupSource<T>;
-  private readonly build: (key: string, from: T) => HostGroup;
+  private readonly build: (key: string, from: T) => V;
 
-  constructor(source: GroupSource<T>, build: (key: string, from: T) => HostGroup) {
+  constructor(source: GroupSource<T>, build: (key: string, from: T) => V) {
     super();
     this.source = source;
     this.build = build;
   }
 
-  override get(key: string): HostGroup | undefined {
+  override get(key: string): V | undefined {
     const built = super.get(key);
     if (built !== undefined) return built;
     const from = this.source.get(key);

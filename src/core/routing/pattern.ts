@@ -4,6 +4,7 @@
 // linear-time RE2-style engine) without touching its callers. Patterns are
 // checked with checkRegexPath first: same length limit, syntax check and
 // catastrophic-backtracking refusal as route paths.
+import { remember } from "../config/recipes";
 import { checkRegexPath } from "./regex";
 
 export interface CompiledPattern {
@@ -28,13 +29,20 @@ export function compilePattern(pattern: string, options: PatternOptions = {}): C
   if (typeof pattern !== "string") return "must be a regular expression";
   const problem = checkRegexPath(pattern);
   if (problem !== undefined) return problem;
-  let regex: RegExp;
   try {
-    regex = new RegExp(options.anchored ? `^(?:${pattern})` : pattern, options.caseInsensitive ? "i" : "");
+    return buildPattern(pattern, options);
   } catch (error) {
     return `invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return Object.freeze({
+}
+
+/**
+ * A pattern compilePattern accepted, built again without its checks (the
+ * prepared form, config/prepared-graph.ts). Throws on a syntax error.
+ */
+export function buildPattern(pattern: string, options: PatternOptions): CompiledPattern {
+  const regex = new RegExp(options.anchored ? `^(?:${pattern})` : pattern, options.caseInsensitive ? "i" : "");
+  const compiled: CompiledPattern = Object.freeze({
     test: (text: string) => typeof text === "string" && regex.test(text),
     captures: (text: string) => {
       if (typeof text !== "string") return undefined;
@@ -42,4 +50,6 @@ export function compilePattern(pattern: string, options: PatternOptions = {}): C
       return match === null ? undefined : Array.from(match, (group) => group ?? "");
     },
   });
+  const kept = { ...(options.anchored !== undefined && { anchored: options.anchored }), ...(options.caseInsensitive !== undefined && { caseInsensitive: options.caseInsensitive }) };
+  return remember(compiled, { kind: "pattern", pattern, options: kept });
 }

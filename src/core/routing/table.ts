@@ -45,11 +45,14 @@ export function compileRoutes(
   return compileGroupedRoutes(groupByHost(routes.map((route, index) => ({ route, index }))), defaultBackend, pathNormalization, gatewayRoutes, routes.length);
 }
 
+/** HTTPRoute rules already grouped by listener address, then by host (a prepared config's). */
+export type ListenerGroupings<T> = ReadonlyMap<string, HostGrouping<T>>;
+
 export function compileGroupedRoutes<T>(
   ingressRoutes: HostGrouping<T>,
   defaultBackend?: DefaultBackend,
   pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
-  gatewayRoutes: readonly Route[] = [],
+  gatewayRoutes: readonly Route[] | ListenerGroupings<T> = [],
   /** How many Ingress routes there are: HTTPRoute rules are declared after them. */
   ingressCount = 0,
 ): RouteTable {
@@ -59,19 +62,21 @@ export function compileGroupedRoutes<T>(
 
   // Declaration index across both lists: on a full tie the first declared wins.
   const ingress = buildIndex(ingressRoutes, fallbacks);
-  const byListener = new Map<string, Indexed[]>();
-  gatewayRoutes.forEach((route, i) => {
-    for (const address of route.listeners ?? []) {
-      const list = byListener.get(address);
-      if (list) list.push({ route, index: ingressCount + i });
-      else byListener.set(address, [{ route, index: ingressCount + i }]);
-    }
-  });
   // A request no HTTPRoute rule matches gets the Gateway API's 404, not the
   // Ingress defaultBackend: only hosts no HTTPRoute claims fall back to it.
   const none = { any: undefined, exact: undefined, wildcard: undefined };
   const listeners = new Map<string, HostIndex>();
-  for (const [address, list] of byListener) listeners.set(address, buildIndex(groupByHost(list), none));
+  if (Array.isArray(gatewayRoutes)) {
+    const byListener = new Map<string, Indexed[]>();
+    gatewayRoutes.forEach((route, i) => {
+      for (const address of route.listeners ?? []) {
+        const list = byListener.get(address);
+        if (list) list.push({ route, index: ingressCount + i });
+        else byListener.set(address, [{ route, index: ingressCount + i }]);
+      }
+    });
+    for (const [address, list] of byListener) listeners.set(address, buildIndex(groupByHost(list), none));
+  } else for (const [address, grouping] of gatewayRoutes as ListenerGroupings<T>) listeners.set(address, buildIndex(grouping, none));
   const compiled: CompiledRoutes = Object.freeze({ ...ingress, listeners, defaultBackend, fallback: fallbacks.any });
 
   const match = (host: string, path: string, request: RequestFacts = PLAIN_GET): RouteMatch | undefined => {
