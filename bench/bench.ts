@@ -97,7 +97,7 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   decisionRules: 10_000,
   decisionProcesses: 5,
   isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
-  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10, observabilityPairs: 16, observabilitySeconds: 2 },
+  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10, observabilityPairs: 24, observabilitySeconds: 2 },
   profile: {
     nodeMs: 3000,
     node: [

@@ -15,7 +15,7 @@ const HELP = `Usage: npm run bench -- [options]
   --rounds N              end-to-end rounds per target (default 5)
   --round-seconds S       seconds per round (default 5)
   --connections N         autocannon connections (default 10)
-  --ab-pairs N            pairs of the observability A/B (log line and data point on/off; default 16, 0 skips it)
+  --ab-pairs N            pairs of the observability A/B (log line and data point on/off; default 24, 0 skips it)
   --no-e2e                skip the end-to-end part
   --e2e-only              only the end-to-end part (no micro-benchmark, fresh isolates or profiles); writes nothing unless --out is given
   --isolate-only          only the bundle and part 2 (fresh isolates, cron run, refresh in workerd)
