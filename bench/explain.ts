@@ -60,7 +60,7 @@ function explainE2e(results: BenchResults, targets: readonly TargetResult[]): st
   if (unlogged?.workerdCpuUs !== undefined && routerCpu !== undefined && pass.workerdCpuUs !== undefined) {
     const lineUs = routerCpu - unlogged.workerdCpuUs;
     lines.push(
-      `- The request log line (one console.log of a JSON string per request): the same bundle in the same workerd with \`REQUEST_LOG_SAMPLE_RATE = "0"\` (no line for a plain success) used ${fmt(unlogged.workerdCpuUs, 0)} µs per request, ${fmt(unlogged.workerdCpuUs - pass.workerdCpuUs, 0)} µs more than the pass-through, and reached ${fmt(unlogged.requestsPerSecond / pass.requestsPerSecond, 2)} x its throughput (p50 ${fmt(unlogged.p50Ms / pass.p50Ms, 2)} x): the line accounts for about ${fmt(lineUs, 0)} µs of the ${fmt(routerCpu - pass.workerdCpuUs, 0)} µs. Local workerd writes every line to its stdout (a file in this run, not a pipe to the benchmark's own process); on Cloudflare the line goes to Workers Logs instead, at a cost this run cannot see. The default stays one line per request (README, "Request logs").`,
+      `- The request log line (one console.log of a JSON string per request): the same bundle in the same workerd with \`REQUEST_LOG_SAMPLE_RATE = "0"\` (no line for a plain success) used ${fmt(unlogged.workerdCpuUs, 0)} µs per request, ${fmt(unlogged.workerdCpuUs - pass.workerdCpuUs, 0)} µs more than the pass-through, and reached ${fmt(unlogged.requestsPerSecond / pass.requestsPerSecond, 2)} x its throughput (p50 ${fmt(unlogged.p50Ms / pass.p50Ms, 2)} x): the line accounts for about ${fmt(lineUs, 0)} µs of the ${fmt(routerCpu - pass.workerdCpuUs, 0)} µs. Local workerd writes every line to its stdout, which this run discards (writing each line to a file costs local workerd about 15 µs per request, a cost of running locally); on Cloudflare the line goes to Workers Logs instead, at a cost this run cannot see. The default stays one line per request (README, "Request logs").`,
     );
   }
   const profile = results.profiles.find((p) => p.runtime === "workerd" && p.mode === "router");
@@ -123,7 +123,7 @@ function explainObservability(results: BenchResults, target: TargetResult): stri
     const without = median(ab.pairs.map((p) => p.without.cpuUsPerRequest["workerd"] ?? Number.NaN));
     lines.push(
       `- With both on, workerd used ${fmt(ab.cpu.ratio, 3)} x the CPU per request (95% interval ${fmt(ab.cpu.low, 3)} to ${fmt(ab.cpu.high, 3)}), about ${fmt((ab.cpu.ratio - 1) * without, 1)} µs of the ${fmt(without, 0)} µs a request costs without them (median over pairs). ` +
-        "The line is one JSON.stringify of a dozen small fields and one console.log, which local workerd turns into a write(2) to its stdout per line (a file here); on Cloudflare the line goes to Workers Logs instead, a cost no local run can see. The data point is a handful of short strings handed to the binding.",
+        "The line is one JSON.stringify of a dozen small fields and one console.log; local workerd writes it to its stdout, which this run discards (to a file, that write alone costs about 15 µs per request); on Cloudflare the line goes to Workers Logs instead, a cost no local run can see. The data point is a handful of short strings handed to the binding.",
     );
   }
   lines.push(

@@ -122,14 +122,15 @@ function renderObservability(e2e: NonNullable<BenchResults["e2e"]>): string[] {
   if (!ab) return [];
   const cpu = (r: { cpuUsPerRequest: Readonly<Record<string, number>> }) => (r.cpuUsPerRequest["workerd"] === undefined ? "n/a" : `${r.cpuUsPerRequest["workerd"]!.toFixed(0)} µs`);
   const interval = (e: { ratio: number; low: number; high: number }) => `${e.ratio.toFixed(3)} x (95% interval ${e.low.toFixed(3)} to ${e.high.toFixed(3)})`;
-  const rows = ab.pairs.map((p, i) => [String(i + 1), i % 2 === 0 ? "with, then without" : "without, then with", int(p.with.requestsPerSecond), int(p.without.requestsPerSecond), (p.with.requestsPerSecond / p.without.requestsPerSecond).toFixed(3), cpu(p.with), cpu(p.without)]);
+  // Results saved before placement and order were recorded lack them.
+  const rows = ab.pairs.map((p, i) => [String(i + 1), p.observedService === undefined ? "-" : `with in service ${p.observedService}`, (p.withFirst ?? i % 2 === 0) ? "with, then without" : "without, then with", int(p.with.requestsPerSecond), int(p.without.requestsPerSecond), (p.with.requestsPerSecond / p.without.requestsPerSecond).toFixed(3), cpu(p.with), cpu(p.without)]);
   return [
     "",
-    `Request log line and data point, on and off: the same bundle with its default log line per request and an Analytics Engine binding (a stand-in whose writeDataPoint takes the point and keeps a count: local workerd has no Analytics Engine, so this measures the router's own cost of building and handing over the point), against the bundle with neither (REQUEST_LOG_SAMPLE_RATE = 0, no binding). ${ab.pairs.length} pairs of ${ab.pairSeconds} s runs, the two halves of a pair back to back and their order alternating, so drift in the machine's load falls on both alike; the ratio is the geometric mean over pairs with its 95% interval (Student's t). Throughput with / without: ${interval(ab.throughput)}${ab.cpu ? `; workerd CPU per request with / without: ${interval(ab.cpu)}` : ""}.`,
+    `Request log line and data point, on and off: the same bundle with its default log line per request and an Analytics Engine binding (a stand-in whose writeDataPoint takes the point and keeps a count: local workerd has no Analytics Engine, so this measures the router's own cost of building and handing over the point), against the bundle with neither (REQUEST_LOG_SAMPLE_RATE = 0, no binding). ${ab.pairs.length} pairs of ${ab.pairSeconds} s runs, the two halves of a pair back to back and their order alternating, so drift in the machine's load falls on both alike; the two variants run as two services of one workerd, and half the pairs run in a second workerd with their places swapped (two identical services differed by about 5% in CPU per request, a difference of place that the swap cancels); the ratio is the geometric mean over pairs with its 95% interval (Student's t). Throughput with / without: ${interval(ab.throughput)}${ab.cpu ? `; workerd CPU per request with / without: ${interval(ab.cpu)}` : ""}.`,
     "",
     "<details><summary>Every pair</summary>",
     "",
-    table(["pair", "order", "requests/s with", "requests/s without", "ratio", "workerd CPU / request with", "without"], rows),
+    table(["pair", "placement", "order", "requests/s with", "requests/s without", "ratio", "workerd CPU / request with", "without"], rows),
     "",
     "</details>",
   ];
@@ -148,7 +149,7 @@ export function renderE2e(results: BenchResults): string {
   );
   const kv = e2e.kvReads;
   return [
-    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation, each with a request.cf the size of Cloudflare's (workerd's cfBlobHeader; the runtime parses it when a Worker first reads it); autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves every Worker, one target at a time).`,
+    `Config: ${int(e2e.ruleCount)} generated rules; ${e2e.requestMix} different matching requests in rotation, each with a request.cf the size of Cloudflare's (workerd's cfBlobHeader; the runtime parses it when a Worker first reads it); autocannon, ${e2e.connections} keep-alive connections, ${e2e.rounds} round(s) of ${e2e.roundSeconds} s per target, order alternating each round. Medians over rounds; CPU per request from /proc (workerd serves every Worker, one target at a time). workerd's stdout, where the router's request log lines go locally, is discarded (on Cloudflare they go to Workers Logs; writing them to a local file costs workerd about 15 µs per request).`,
     "",
     table(["target", "requests/s", "p50", "p99", "workerd CPU / request", "origin CPU / request", "non-2xx", "errors"], rows),
     "",

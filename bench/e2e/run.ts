@@ -27,14 +27,15 @@ export interface E2eOptions extends StackOptions {
  * The request log line and the Analytics Engine data point, on and off:
  * the router with both (its default line per request, and a METRICS stand-in
  * binding) against the same bundle with neither (REQUEST_LOG_SAMPLE_RATE = 0,
- * no METRICS), in pairs run back to back (paired.ts).
+ * no METRICS), in pairs run back to back (paired.ts); half the pairs run in
+ * a second workerd with the two variants' places swapped (server.ts).
  */
 export interface ObservabilityAb {
   readonly pairSeconds: number;
   /** The stand-in binding announced a data point from the "with" router (checked before the pairs). */
   readonly dataPointsSeen: boolean;
-  /** Each pair's two runs. */
-  readonly pairs: readonly { readonly with: LoadStats; readonly without: LoadStats }[];
+  /** Each pair's two runs, in the order run. */
+  readonly pairs: readonly AbPair[];
   /** Requests per second, with / without. */
   readonly throughput: PairedEstimate;
   /** workerd CPU per request, with / without; undefined without /proc. */
@@ -92,6 +93,8 @@ export function median(values: readonly number[]): number {
 
 export async function runE2e(options: E2eOptions): Promise<E2eResult> {
   const stack = await startStack(options);
+  let result: E2eResult;
+  let firstHalf: AbHalf | undefined;
   try {
     const { urls, requests } = stack;
     const first = requests[0]!;
@@ -117,11 +120,12 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       for (const target of order) roundStats[target].push(await load(target, options.roundSeconds));
     }
     const atEnd = await stack.kvReads();
-    const observability = options.observabilityPairs > 0 ? await observabilityAb(stack, options, loadUrl) : undefined;
+    // The first half of the A/B on this workerd; the second on a new one with the two variants' places swapped.
+    if (options.observabilityPairs > 0) firstHalf = await observabilityPairs(stack, 1, Math.ceil(options.observabilityPairs / 2), options, loadUrl);
 
     const medians = {} as Record<Target, Median>;
     for (const target of TARGETS) medians[target] = summarize(roundStats[target]);
-    return {
+    result = {
       ruleCount: options.ruleCount,
       connections: options.connections,
       rounds: options.rounds,
@@ -137,49 +141,78 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       kvReads: { beforeTraffic, afterFirstRequest, afterWarmup, atEnd },
       firstRequestMs: cold.ms,
       check,
-      ...(observability ? { observability } : {}),
     };
   } finally {
     await stack.close();
   }
+  if (!firstHalf) return result;
+  const swapped = await startStack({ ...options, observedService: 2 });
+  try {
+    const cpuProcesses = { workerd: swapped.server.child.pid!, origin: swapped.origin.pid! };
+    const loadUrl = (url: string, seconds: number) =>
+      runLoad({ url, requests: swapped.requests, connections: options.connections, durationSeconds: seconds, maxRequests: options.maxRequestsPerRound, cpuProcesses });
+    const secondHalf = await observabilityPairs(swapped, 2, options.observabilityPairs - firstHalf.pairs.length, options, loadUrl);
+    return { ...result, observability: summarizeAb([firstHalf, secondHalf], options.observabilitySeconds) };
+  } finally {
+    await swapped.close();
+  }
+}
+
+export interface AbPair {
+  readonly with: LoadStats;
+  readonly without: LoadStats;
+  readonly withFirst: boolean;
+  /** Which workerd service held the observed variant (server.ts observedService). */
+  readonly observedService: 1 | 2;
+}
+
+interface AbHalf {
+  readonly dataPointsSeen: boolean;
+  readonly pairs: readonly AbPair[];
+}
+
+function summarizeAb(halves: readonly AbHalf[], pairSeconds: number): ObservabilityAb {
+  const pairs = halves.flatMap((h) => h.pairs);
+  const cpuOf = (s: LoadStats) => s.cpuUsPerRequest["workerd"];
+  const cpuKnown = pairs.every((p) => cpuOf(p.with) !== undefined && cpuOf(p.without) !== undefined);
+  return {
+    pairSeconds,
+    dataPointsSeen: halves.every((h) => h.dataPointsSeen),
+    pairs,
+    throughput: pairedRatio(pairs.map((p) => ({ with: p.with.requestsPerSecond, without: p.without.requestsPerSecond }))),
+    cpu: cpuKnown ? pairedRatio(pairs.map((p) => ({ with: cpuOf(p.with)!, without: cpuOf(p.without)! }))) : undefined,
+  };
 }
 
 /** The stand-in's line on its first data point (bench/workerd/metrics-stand-in.js). */
 const FIRST_POINT_MARKER = "metrics-stand-in: first data point";
 
-async function observabilityAb(stack: Stack, options: E2eOptions, load: (url: string, seconds: number) => Promise<LoadStats>): Promise<ObservabilityAb> {
+/** `count` pairs of the observability A/B on one workerd (its two A/B services as they are placed). */
+async function observabilityPairs(stack: Stack, observedService: 1 | 2, count: number, options: E2eOptions, load: (url: string, seconds: number) => Promise<LoadStats>): Promise<AbHalf> {
   const withUrl = stack.routerObservedUrl;
   const withoutUrl = stack.urls.routerUnlogged;
   const seconds = options.observabilitySeconds;
-  // One request, then the stand-in's announcement on workerd's output: the "with" router really writes data points.
+  // One request, then the stand-in's announcement on workerd's stderr: the "with" router really writes data points.
   await getOnce(withUrl, stack.requests[0]!);
   let dataPointsSeen = false;
   for (const until = Date.now() + 5000; !dataPointsSeen && Date.now() < until; ) {
     dataPointsSeen = workerdOutput(stack.server).includes(FIRST_POINT_MARKER);
     if (!dataPointsSeen) await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  // Each variant's isolate is warm (its config loaded) before the first pair.
-  await load(withUrl, Math.min(1, seconds));
-  await load(withoutUrl, Math.min(1, seconds));
-  const pairs: { with: LoadStats; without: LoadStats }[] = [];
-  for (let i = 0; i < options.observabilityPairs; i++) {
-    if (i % 2 === 0) {
+  // Each variant's isolate is warm (its config loaded, its code compiled) before the first pair.
+  for (const url of [withUrl, withoutUrl]) await load(url, Math.min(2, Math.max(seconds, options.warmupSeconds)));
+  const pairs: AbPair[] = [];
+  for (let i = 0; i < count; i++) {
+    const withFirst = i % 2 === 0;
+    if (withFirst) {
       const first = await load(withUrl, seconds);
-      pairs.push({ with: first, without: await load(withoutUrl, seconds) });
+      pairs.push({ with: first, without: await load(withoutUrl, seconds), withFirst, observedService });
     } else {
       const first = await load(withoutUrl, seconds);
-      pairs.push({ with: await load(withUrl, seconds), without: first });
+      pairs.push({ with: await load(withUrl, seconds), without: first, withFirst, observedService });
     }
   }
-  const cpuOf = (s: LoadStats) => s.cpuUsPerRequest["workerd"];
-  const cpuKnown = pairs.every((p) => cpuOf(p.with) !== undefined && cpuOf(p.without) !== undefined);
-  return {
-    pairSeconds: seconds,
-    dataPointsSeen,
-    pairs,
-    throughput: pairedRatio(pairs.map((p) => ({ with: p.with.requestsPerSecond, without: p.without.requestsPerSecond }))),
-    cpu: cpuKnown ? pairedRatio(pairs.map((p) => ({ with: cpuOf(p.with)!, without: cpuOf(p.without)! }))) : undefined,
-  };
+  return { dataPointsSeen, pairs };
 }
 
 function summarize(rounds: readonly LoadStats[]): Median {

@@ -25,6 +25,8 @@ export interface StackOptions {
   readonly compatibilityFlags: readonly string[];
   readonly ruleCount: number;
   readonly inspector?: boolean;
+  /** Which of workerd's two A/B services gets the observed variant (server.ts); default 1. */
+  readonly observedService?: 1 | 2;
 }
 
 export interface Stack {
@@ -70,7 +72,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       originUrl,
       ...(options.inspector ? { inspector: true } : {}),
       unloggedRouter: true,
-      stdoutToFile: true,
+      discardStdout: true,
+      ...(options.observedService ? { observedService: options.observedService } : {}),
     });
     const stored = JSON.stringify({ version: `bench-${options.ruleCount}`, appliedAt: new Date().toISOString(), config: generated.document });
     const put = await fetch(`${server.kvAdminUrl}/__bench/values/${encodeURIComponent(KV_KEYS.config)}`, { method: "PUT", body: stored, signal: AbortSignal.timeout(30_000) });

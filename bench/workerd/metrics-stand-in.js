@@ -3,8 +3,9 @@
 // a count. What it measures is the router's own cost of building and handing
 // over one data point per request; what Cloudflare does with the point after
 // the call is outside any local measurement.
-// The first point is announced on workerd's output, so the benchmark can
-// check that the binding is in place before it measures.
+// The first point is announced on workerd's stderr (the benchmark discards
+// its stdout), so the benchmark can check that the binding is in place
+// before it measures.
 export const FIRST_POINT_MARKER = "metrics-stand-in: first data point";
 
 export default function metricsStandIn() {
@@ -12,7 +13,7 @@ export default function metricsStandIn() {
   return {
     writeDataPoint(point) {
       if (point === undefined) return;
-      if (points++ === 0) console.log(`${FIRST_POINT_MARKER} ${JSON.stringify(point)}`);
+      if (points++ === 0) console.error(`${FIRST_POINT_MARKER} ${JSON.stringify(point)}`);
     },
     get points() {
       return points;

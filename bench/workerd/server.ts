@@ -5,7 +5,7 @@
 // and kv-read.js, a bare Worker that reads KV before proxying. The config is generated as Cap'n Proto text (schema:
 // node_modules/workerd/workerd.capnp); ports are picked by the OS and read
 // back from workerd's control pipe, as Miniflare does, so nothing races for a port.
-import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,11 +35,14 @@ export interface WorkerdOptions {
    */
   readonly unloggedRouter?: boolean;
   /**
-   * workerd's stdout (the Workers' console.log lines) goes to a file in workDir rather than a pipe to this process.
-   * Under load the lines are megabytes: read through a pipe, they would cost this process CPU on the same cores
-   * and charge workerd for waking it, where on Cloudflare a line leaves through the runtime's own log export.
+   * Discard workerd's stdout (the Workers' console.log lines; console.error's go to stderr, which is kept). On
+   * Cloudflare a line leaves through the runtime's own log export; local workerd writes each to its stdout, and
+   * that write is a cost of running locally (to a file, about 15 µs of workerd CPU per request that logs, measured
+   * with a Worker that only logs; to a pipe more, and this process would spend CPU reading megabytes of lines).
    */
-  readonly stdoutToFile?: boolean;
+  readonly discardStdout?: boolean;
+  /** Which of the two A/B services ("router-ab-1" or "router-ab-2") is the observed one; default 1. */
+  readonly observedService?: 1 | 2;
 }
 
 export interface WorkerdServer {
@@ -58,13 +61,11 @@ export interface WorkerdServer {
   readonly cronUrl: string;
   /** Inspector port, when asked for. */
   readonly inspectorPort: number | undefined;
-  /** The file workerd's stdout goes to, when asked for (stdoutToFile). */
-  readonly stdoutPath: string | undefined;
 }
 
-/** What workerd wrote to stdout: the whole file when it goes to one, else the tail kept of the pipe (with stderr). */
+/** What workerd last wrote to stderr, and to stdout unless discarded. */
 export function workerdOutput(server: WorkerdServer): string {
-  return server.stdoutPath === undefined ? outputTail(server.child) : readFileSync(server.stdoutPath, "utf8");
+  return outputTail(server.child);
 }
 
 const SOCKETS = ["router", "pass-through", "kv-admin", "cron", "kv-read"] as const;
@@ -102,9 +103,15 @@ export function writeWorkerdConfig(options: WorkerdOptions): string {
           ${vars}
         ],`;
   const flags = options.compatibilityFlags.map(capnpString).join(", ");
-  const unlogged = options.unloggedRouter
-    ? `
-    ( name = "router-observed",
+  // The two variants of the observability A/B sit in two services at fixed
+  // places ("router-ab-1" first); observedService says which one gets the log
+  // lines and the METRICS stand-in, so a run can swap them and cancel whatever
+  // the place itself costs (an A/A run of two identical services differed by
+  // about 5% in CPU per request).
+  const abService = (slot: 1 | 2) => {
+    const observed = slot === (options.observedService ?? 1);
+    return `
+    ( name = "router-ab-${slot}",
       worker = (
         modules = [ (name = "router.js", esModule = embed "router.js") ],
         compatibilityDate = ${date},
@@ -112,27 +119,15 @@ export function writeWorkerdConfig(options: WorkerdOptions): string {
         bindings = [
           (name = "INGRESS_KV", kvNamespace = "kv"),
           ${vars},
-          (name = "METRICS", wrapped = (moduleName = "${METRICS_MODULE}", innerBindings = []))
+          ${observed ? `(name = "METRICS", wrapped = (moduleName = "${METRICS_MODULE}", innerBindings = []))` : '(name = "REQUEST_LOG_SAMPLE_RATE", text = "0")'}
         ],
         globalOutbound = "loopback",
       ),
-    ),
-    ( name = "router-unlogged",
-      worker = (
-        modules = [ (name = "router.js", esModule = embed "router.js") ],
-        compatibilityDate = ${date},
-        compatibilityFlags = [${options.compatibilityFlags.map(capnpString).join(", ")}],
-        bindings = [
-          (name = "INGRESS_KV", kvNamespace = "kv"),
-          ${vars},
-          (name = "REQUEST_LOG_SAMPLE_RATE", text = "0")
-        ],
-        globalOutbound = "loopback",
-      ),
-    ),`
-    : "";
+    ),`;
+  };
+  const unlogged = options.unloggedRouter ? abService(1) + abService(2) : "";
   const unloggedSocket = options.unloggedRouter
-    ? ["router-unlogged", "router-observed"].map((name) => `\n    ( name = "${name}", address = "127.0.0.1:0", http = ( cfBlobHeader = ${capnpString(CF_BLOB_HEADER)} ), service = "${name}" ),`).join("")
+    ? ["router-ab-1", "router-ab-2"].map((name) => `\n    ( name = "${name}", address = "127.0.0.1:0", http = ( cfBlobHeader = ${capnpString(CF_BLOB_HEADER)} ), service = "${name}" ),`).join("")
     : "";
   const extensions = options.unloggedRouter ? `\n  extensions = [ ( modules = [ ( name = "${METRICS_MODULE}", esModule = embed "metrics-stand-in.js", internal = true ) ] ) ],` : "";
   const config = `# Generated by bench/workerd/server.ts for \`npm run bench\`; do not edit.
@@ -203,17 +198,13 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   const configPath = writeWorkerdConfig(options);
   const args = ["serve", configPath, "config", "--control-fd=3"];
   if (options.inspector) args.push("--inspector-addr=127.0.0.1:0");
-  const stdoutPath = options.stdoutToFile ? join(options.workDir, "workerd-stdout.log") : undefined;
-  const stdoutFd = stdoutPath === undefined ? undefined : openSync(stdoutPath, "w");
   const child = spawnTracked(workerdBinary(), args, {
     cwd: options.workDir,
-    stdio: ["ignore", stdoutFd ?? "pipe", "pipe", "pipe"],
+    stdio: ["ignore", options.discardStdout ? "ignore" : "pipe", "pipe", "pipe"],
   });
-  // The child has its own copy of the descriptor.
-  if (stdoutFd !== undefined) closeSync(stdoutFd);
   const control = child.stdio[3] as NodeJS.ReadableStream & import("node:stream").Readable;
   const ports = new Map<string, number>();
-  const required: string[] = [...SOCKETS, ...(options.inspector ? ["inspector"] : []), ...(options.unloggedRouter ? ["router-unlogged", "router-observed"] : [])];
+  const required: string[] = [...SOCKETS, ...(options.inspector ? ["inspector"] : []), ...(options.unloggedRouter ? ["router-ab-1", "router-ab-2"] : [])];
   await waitForLine(
     child,
     control,
@@ -232,6 +223,7 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   );
   control.resume();
   const url = (socket: string) => `http://127.0.0.1:${ports.get(socket)}`;
+  const observed = options.observedService ?? 1;
   if (child.exitCode !== null) throw new Error(`workerd exited: ${outputTail(child)}`);
-  return { child, routerUrl: url("router"), routerUnloggedUrl: options.unloggedRouter ? url("router-unlogged") : undefined, routerObservedUrl: options.unloggedRouter ? url("router-observed") : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector"), stdoutPath };
+  return { child, routerUrl: url("router"), routerUnloggedUrl: options.unloggedRouter ? url(`router-ab-${observed === 1 ? 2 : 1}`) : undefined, routerObservedUrl: options.unloggedRouter ? url(`router-ab-${observed}`) : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector") };
 }
