@@ -152,6 +152,9 @@ export function writeConfigsAs(writer: "validated" | "prepared"): void {
   writeAs = writer;
 }
 
+/** Sockets already given an error listener (send below). */
+const QUIETED_SOCKETS = new WeakSet<object>();
+
 export async function startWorker(options: WorkerOptions = {}): Promise<TestWorker> {
   const logs: unknown[] = [];
   const collect = (stream: Readable) => {
@@ -301,7 +304,12 @@ function send(base: URL, host: string, path: string, init: ClientInit): Promise<
     req.on("error", reject);
     // The router may answer and close the connection while the client is
     // still sending (a refused upload); the answer has been delivered by then.
-    req.on("socket", (socket) => socket.on("error", () => undefined));
+    // Once per socket: Node's agent keeps sockets alive across requests.
+    req.on("socket", (socket) => {
+      if (QUIETED_SOCKETS.has(socket)) return;
+      QUIETED_SOCKETS.add(socket);
+      socket.on("error", () => undefined);
+    });
     const body = init.body;
     if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) return void req.end(body);
     (async () => {
