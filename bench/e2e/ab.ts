@@ -83,7 +83,7 @@ const config :Workerd.Config = (
 );
 `,
   );
-  const child = spawnTracked(workerdBinary(), ["serve", join(work, "config.capnp"), "config", "--control-fd=3"], { cwd: work, stdio: ["ignore", "pipe", "pipe", "pipe"] });
+  const child = spawnTracked(workerdBinary(), ["serve", join(work, "config.capnp"), "config", "--control-fd=3"], { cwd: work, stdio: ["ignore", "ignore", "pipe", "pipe"] });
   const ports = new Map<string, number>();
   const required = [...variants.map((_, i) => `r${i}`), "pass-through", "kv-admin"];
   const control = child.stdio[3] as import("node:stream").Readable;
