@@ -20,6 +20,16 @@ afterEach(async () => {
   await origin?.close();
 });
 
+/** A worker of its own whose APP_USERS secret holds alice, password "test" ({SHA}, as `htpasswd -s` writes it). */
+async function withAuthWorker(test: (worker: TestWorker) => Promise<void>): Promise<void> {
+  const own = await startWorker({ secrets: { APP_USERS: "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=" } });
+  try {
+    await test(own);
+  } finally {
+    await own.dispose();
+  }
+}
+
 /** An Ingress with these annotations (nginx prefix added) for host app.example.com, merged as the CLI does. */
 function ingressDocument(annotations: Record<string, string>, pools: Record<string, unknown>) {
   const ingress = {
@@ -80,9 +90,7 @@ describe("enable-cors", () => {
   });
 
   it("answers a preflight before authentication, as ingress-nginx does (browsers send none with credentials); other requests still need them", async () => {
-    // alice's password is "test" ({SHA}, as `htpasswd -s` writes it).
-    const own = await startWorker({ secrets: { APP_USERS: "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=" } });
-    try {
+    await withAuthWorker(async (own) => {
       await own.putConfig(ingressDocument({ "enable-cors": "true", "cors-allow-origin": "https://web.example", "auth-type": "basic", "auth-secret": "APP_USERS" }, { web: { origins: [{ url: origin.url }] } }));
       const preflight = await own.fetch("app.example.com", "/api", { method: "OPTIONS", headers: { origin: "https://web.example", "access-control-request-method": "PUT" } });
       expect(preflight.status).toBe(204);
@@ -95,14 +103,11 @@ describe("enable-cors", () => {
       await signedIn.arrayBuffer();
       expect(signedIn.status).toBe(200);
       expect(signedIn.headers.get("access-control-allow-origin")).toBe("https://web.example");
-    } finally {
-      await own.dispose();
-    }
+    });
   });
 
   it("answers the Gateway API CORS filter's preflights before authentication too", async () => {
-    const own = await startWorker({ secrets: { APP_USERS: "alice:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=" } });
-    try {
+    await withAuthWorker(async (own) => {
       await own.putConfig({
         pools: { web: { origins: [{ url: origin.url }] } },
         gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
@@ -124,9 +129,7 @@ describe("enable-cors", () => {
       await anonymous.arrayBuffer();
       expect(anonymous.status).toBe(401);
       expect(origin.requests).toEqual([]);
-    } finally {
-      await own.dispose();
-    }
+    });
   });
 
   it("is an NginxCORS filter on an HTTPRoute rule too", async () => {

@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       routerVars: { CONFIG_CACHE_TTL_SECONDS: "3600", HEALTH_MAX_PROBES_PER_RUN: "50" },
       originUrl,
       ...(options.inspector ? { inspector: true } : {}),
-      unloggedRouter: true,
+      abRouters: true,
       discardStdout: true,
       ...(options.observedService ? { observedService: options.observedService } : {}),
     });

@@ -19,20 +19,11 @@ export interface Weighted {
 
 const KEY_SEED = 0x2545f491;
 const KEY_SEED_2 = 0x9e3779b9;
-const FNV_PRIME = 0x01000193;
 
 /** The candidate that `key` maps to; undefined only for an empty list. Never throws. */
 export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
   const text = typeof key === "string" ? key : String(key);
-  // Both FNV states in one pass over the key (fnvContinue twice, fused).
-  let state = fnvStart(KEY_SEED);
-  let state2 = fnvStart(KEY_SEED_2);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    state = Math.imul(state ^ code, FNV_PRIME);
-    state2 = Math.imul(state2 ^ code, FNV_PRIME);
-  }
-  return pickByState(candidates, scoringOf(candidates), state >>> 0, state2 >>> 0);
+  return pickByState(candidates, scoringOf(candidates), fnvContinue(fnvStart(KEY_SEED), text), fnvContinue(fnvStart(KEY_SEED_2), text));
 }
 
 /**
@@ -163,7 +154,7 @@ function fnvContinue(state: number, text: string): number {
   let h = state;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
+    h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
