@@ -16,6 +16,7 @@ import type { MicroResult } from "./micro/measure";
 import { stop, stopAll } from "./processes";
 import { startOrigin } from "./e2e/stack";
 import { cliValues, cronDocument, expectFromOrigin, measureCold, measureCron, measureRefresh, sampleRequest, type ColdResult, type CronResult, type RefreshResult } from "./workerd/isolate";
+import { measureRuntimeCalls, type RuntimeCall } from "./workerd/calls";
 import { generateConfig } from "./generate";
 import type { ProfileSummary } from "./profile";
 import { evaluateTargets, type TargetResult } from "./targets";
@@ -44,6 +45,9 @@ export interface BenchOptions {
         /** The observability A/B (e2e/run.ts): pairs, and seconds per half of a pair. */
         readonly observabilityPairs: number;
         readonly observabilitySeconds: number;
+        /** The runtime calls' costs (workerd/calls.ts): calls per measured request, and runs per call. */
+        readonly callsPerRun: number;
+        readonly callRuns: number;
       }
     | undefined;
   /** CPU profiles: code paths in Node (micro), and the Workers in workerd under load. */
@@ -84,6 +88,8 @@ export interface BenchResults {
   readonly decision: DecisionResult | undefined;
   readonly isolate?: { readonly cold: readonly ColdResult[]; readonly cron: CronResult; readonly refresh: RefreshResult };
   readonly e2e: E2eResult | undefined;
+  /** What each runtime call of a proxied request costs inside workerd; undefined without the end-to-end part. */
+  readonly runtimeCalls?: readonly RuntimeCall[];
   readonly profiles: readonly ProfileResult[];
   readonly targets: readonly TargetResult[];
 }
@@ -97,7 +103,7 @@ export const FULL: Omit<BenchOptions, "repoRoot" | "log"> = {
   decisionRules: 10_000,
   decisionProcesses: 5,
   isolate: { coldSizes: [10, 1_000, 10_000, 100_000], coldSamples: 5, cronRules: 1_000, cronOrigins: 50, cronRuns: 6, refreshRules: 10_000 },
-  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10, observabilityPairs: 24, observabilitySeconds: 2 },
+  e2e: { ruleCount: 10_000, rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10, observabilityPairs: 24, observabilitySeconds: 2, callsPerRun: 50_000, callRuns: 5 },
   profile: {
     nodeMs: 3000,
     node: [
@@ -118,7 +124,7 @@ export const SMOKE: Omit<BenchOptions, "repoRoot" | "log"> = {
   decisionRules: 100,
   decisionProcesses: 1,
   isolate: { coldSizes: [10], coldSamples: 1, cronRules: 10, cronOrigins: 2, cronRuns: 2, refreshRules: 10 },
-  e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2, observabilityPairs: 2, observabilitySeconds: 0.5 },
+  e2e: { ruleCount: 10, rounds: 1, roundSeconds: 1, warmupSeconds: 0.5, connections: 2, observabilityPairs: 2, observabilitySeconds: 0.5, callsPerRun: 5_000, callRuns: 2 },
   profile: { nodeMs: 300, node: [{ mode: "route", ruleCount: 10 }], workerdSeconds: 1, workerdRuleCount: 10, workerd: ["router"] },
 };
 
@@ -194,6 +200,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
 
     let e2e: E2eResult | undefined;
+    let runtimeCalls: RuntimeCall[] | undefined;
     if (options.e2e) {
       const o = options.e2e;
       log(`end to end in workerd: ${o.rounds} round(s) x ${o.roundSeconds} s per target, ${o.connections} connections`);
@@ -206,6 +213,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         workDir: join(tmp, "workerd"),
         maxRequestsPerRound: Math.max(10_000, o.roundSeconds * 200_000),
       });
+      log(`runtime calls in workerd: ${o.callsPerRun.toLocaleString("en-US")} per request, ${o.callRuns} runs each`);
+      runtimeCalls = await measureRuntimeCalls(join(tmp, "calls"), settings.compatibilityDate, o.callsPerRun, o.callRuns);
     }
 
     const p = options.profile;
@@ -242,6 +251,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       micro,
       decision,
       e2e,
+      ...(runtimeCalls ? { runtimeCalls } : {}),
       profiles,
       isolate,
       targets: evaluateTargets(micro, decision, e2e, bundle, isolate),

@@ -5,31 +5,9 @@ import type { BenchResults, ProfileResult } from "./bench";
 import { median } from "./e2e/run";
 import { bytes, fixed as fmt, int, table } from "./markdown";
 import type { MicroResult } from "./micro/measure";
-import type { ProfileEntry } from "./profile";
+import { renderProfile } from "./profile";
 import { routerOwnMs, type TargetResult } from "./targets";
-
-const PROFILED: Record<ProfileResult["mode"], string> = {
-  route: "Routing + selection (match, pool, availability, pick) over every sample request, in a loop",
-  request: "The full per-request path in Node (URL, match, select, upstream headers and URL), in a loop",
-  router: "The router Worker in workerd under autocannon load",
-  passThrough: "The bare pass-through Worker in workerd under autocannon load",
-  firstRequest: "The first request of a fresh router isolate in workerd (KV read, digest, prepared form, compile, the proxied request, its log line)",
-  cronRun: "A cron run in a fresh isolate in workerd (KV read of the plan, the probes, the state write)",
-};
-
-export function renderProfile(p: ProfileResult): string {
-  // No time per request: the profiler slows workerd down, most of all on JavaScript-heavy paths, so only shares compare.
-  const cells = (e: ProfileEntry) => [fmt(e.selfMs), `${fmt(e.percent)}%`];
-  const timeHeader = ["self ms", "share"];
-  const how = p.runtime === "node" ? "V8 CPU profiler via node:inspector" : "workerd's V8 inspector, Profiler domain";
-  return [
-    `${PROFILED[p.mode]}; ${int(p.ruleCount)} rules; ${p.ms ? `${p.ms} ms profiled ` : ""}(${how}, a sample every 100 µs); ${fmt(p.summary.totalMs, 0)} ms of samples${p.responses ? ` over ${int(p.responses)} requests` : ""}. Self time; \`(program)\` is native code outside JavaScript, other \`(native)\` rows are runtime built-ins called from JavaScript.${p.runtime === "workerd" ? " With the inspector attached, workerd also sends every console.log line to it, so the share of the functions that log (src/log.ts, observe.ts's finish) is likely larger here than without it." : ""}`,
-    "",
-    table(["function", "where", ...timeHeader], p.summary.topFunctions.map((e) => [`\`${e.name}\``, `\`${e.where}\``, ...cells(e)])),
-    "",
-    table(["package or folder", ...timeHeader], p.summary.parts.slice(0, 12).map((e) => [`\`${e.name}\``, ...cells(e)])),
-  ].join("\n");
-}
+import { HOT_PATH_TRIED, runtimeCallsLine } from "./workerd/calls";
 
 /** Share of a profile's samples (percent) in the parts matching `predicate`. */
 function partShare(p: ProfileResult, predicate: (name: string) => boolean): number {
@@ -72,9 +50,12 @@ function explainE2e(results: BenchResults, targets: readonly TargetResult[]): st
       ["garbage collection", partShare(profile, (n) => n === "(garbage collector)")],
     ];
     lines.push(
-      `- Where a router request's CPU goes in workerd (profile below; shares of its samples, which cover the thread running the Worker, applied to the ${fmt(routerCpu, 0)} µs measured without the profiler, so the µs are estimates): ${parts.map(([what, share]) => `${what} ${fmt(share, 0)}% (about ${fmt((share * routerCpu) / 100, 0)} µs)`).join(", ")}. The native work includes the runtime calls the router makes and the pass-through does not, all of them needed for correct proxying: copying the request \`Headers\` to add X-Forwarded-* and X-Request-Id, looking up the hop-by-hop fields of both messages (a response that has none the runtime leaves to us passes through untouched), and an AbortController with a timer for the pool's response-header deadline.`,
+      `- Where a router request's CPU goes in workerd (profile below; shares of its samples, which cover the thread running the Worker, applied to the ${fmt(routerCpu, 0)} µs measured without the profiler, so the µs are estimates): ${parts.map(([what, share]) => `${what} ${fmt(share, 0)}% (about ${fmt((share * routerCpu) / 100, 0)} µs)`).join(", ")}.`,
     );
   }
+  const callsLine = runtimeCallsLine(results, routerCpu !== undefined && pass.workerdCpuUs !== undefined ? routerCpu - pass.workerdCpuUs : undefined);
+  if (callsLine) lines.push(callsLine);
+  lines.push(HOT_PATH_TRIED);
   const micro10k = results.micro.find((m) => m.ruleCount === 10_000) ?? results.micro.at(-1);
   const extraUs = router.workerdCpuUs !== undefined && pass.workerdCpuUs !== undefined ? router.workerdCpuUs - pass.workerdCpuUs : undefined;
   if (micro10k && extraUs !== undefined && micro10k.perRequest.routeSelect.meanNs / 1000 < extraUs / 10) {
@@ -98,8 +79,8 @@ function explainIsolate(results: BenchResults, targets: readonly TargetResult[])
   if (smallest && smallestOwn !== undefined) {
     const first = median(smallest.cpuMs);
     lines.push(
-      `- The first request of a fresh isolate costs ${fmt(first, 1)} ms with ${int(smallest.ruleCount)} rules, against ${fmt(median(smallest.kvReadCpuMs!), 1)} ms for a bare Worker's first request that reads the same KV keys, logs a line and proxies (${fmt(median(smallest.passThroughCpuMs), 1)} ms without the KV read and the log line: workerd's first console.log alone costs about 2 ms) and ${fmt(median(smallest.secondCpuMs), 1)} ms for the router's second request. ` +
-        `About ${fmt(smallestOwn, 1)} ms is the router's own and paid whatever the config: V8 compiling and first running the code a request goes through (Hono, the config store, the proxy path), before the config's own cost: ` +
+      `- The first request of a fresh isolate costs ${fmt(first, 1)} ms with ${int(smallest.ruleCount)} rules, against ${fmt(median(smallest.kvReadCpuMs!), 1)} ms for a bare Worker's first request that reads the same KV keys, logs a line and proxies (${fmt(median(smallest.passThroughCpuMs), 1)} ms without the KV read and the log line: workerd's first console.log in an isolate alone costs 2 to 3 ms) and ${fmt(median(smallest.secondCpuMs), 1)} ms for the router's second request. ` +
+        `About ${fmt(smallestOwn, 1)} ms is the router's own and paid whatever the config: V8 compiling and first running the code a request goes through (the config store, the proxy path, the log line), before the config's own cost: ` +
         i.cold.slice(1).map((c) => `${int(c.ruleCount)} rules ${signed((routerOwnMs(c) ?? 0) - smallestOwn)} ms of the router's own (a ${bytes(c.valueBytes)} value, whose bare KV read costs ${fmt(median(c.kvReadCpuMs ?? [0]), 1)} ms)`).join(", ") +
         " (differences of a few ms are noise). Per rule, what is left is the digest over the whole value (Web Crypto SHA-256, native, about 2 ms per megabyte in Node) and JSON.parse of the prepared form (routes grouped by host, pools, interned strings); no route object is built for a host no request asked for. The profiles below (first request, cron run) show where it goes; shares only, as the profiler slows the isolate down.",
     );

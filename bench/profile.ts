@@ -2,6 +2,8 @@
 // source file, so BENCHMARKS.md can say where the time goes when a target is
 // missed. Self time is the sum of the sampling intervals that landed in the
 // function itself (timeDeltas), not in its callees.
+import type { ProfileResult } from "./bench";
+import { fixed as fmt, int, table } from "./markdown";
 import { partOf } from "./workerd/bundle-map";
 
 interface ProfileNode {
@@ -87,3 +89,26 @@ export function summarizeProfile(profile: CpuProfile, locate: Locate, count = 12
 }
 
 export type { CpuProfile };
+
+const PROFILED: Record<ProfileResult["mode"], string> = {
+  route: "Routing + selection (match, pool, availability, pick) over every sample request, in a loop",
+  request: "The full per-request path in Node (URL, match, select, upstream headers and URL), in a loop",
+  router: "The router Worker in workerd under autocannon load",
+  passThrough: "The bare pass-through Worker in workerd under autocannon load",
+  firstRequest: "The first request of a fresh router isolate in workerd (KV read, digest, prepared form, compile, the proxied request, its log line)",
+  cronRun: "A cron run in a fresh isolate in workerd (KV read of the plan, the probes, the state write)",
+};
+
+export function renderProfile(p: ProfileResult): string {
+  // No time per request: the profiler slows workerd down, most of all on JavaScript-heavy paths, so only shares compare.
+  const cells = (e: ProfileEntry) => [fmt(e.selfMs), `${fmt(e.percent)}%`];
+  const timeHeader = ["self ms", "share"];
+  const how = p.runtime === "node" ? "V8 CPU profiler via node:inspector" : "workerd's V8 inspector, Profiler domain";
+  return [
+    `${PROFILED[p.mode]}; ${int(p.ruleCount)} rules; ${p.ms ? `${p.ms} ms profiled ` : ""}(${how}, a sample every 100 µs); ${fmt(p.summary.totalMs, 0)} ms of samples${p.responses ? ` over ${int(p.responses)} requests` : ""}. Self time; \`(program)\` is native code outside JavaScript, other \`(native)\` rows are runtime built-ins called from JavaScript.${p.runtime === "workerd" ? " With the inspector attached, workerd also sends every console.log line to it, so the share of the functions that log (src/log.ts, observe.ts's finish) is likely larger here than without it." : ""}`,
+    "",
+    table(["function", "where", ...timeHeader], p.summary.topFunctions.map((e) => [`\`${e.name}\``, `\`${e.where}\``, ...cells(e)])),
+    "",
+    table(["package or folder", ...timeHeader], p.summary.parts.slice(0, 12).map((e) => [`\`${e.name}\``, ...cells(e)])),
+  ].join("\n");
+}

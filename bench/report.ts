@@ -165,7 +165,21 @@ export function renderE2e(results: BenchResults): string {
     "",
     "</details>",
     ...renderObservability(e2e),
+    ...renderRuntimeCalls(results),
   ].join("\n");
+}
+
+/** What the runtime calls of a proxied request cost inside workerd (workerd/calls.ts). */
+function renderRuntimeCalls(results: BenchResults): string[] {
+  const calls = results.runtimeCalls;
+  if (!calls) return [];
+  const us = (ns: number) => `${(ns / 1000).toFixed(3)} µs`;
+  return [
+    "",
+    `Runtime calls inside workerd: each call run ${int(results.options.e2e?.callsPerRun ?? 0)} times in one request with a browser's fields and a request.cf, less a one-call request's CPU; median of ${results.options.e2e?.callRuns ?? 0} runs (bench/workerd/calls-worker.js). What a proxied request's work costs without any I/O around it:`,
+    "",
+    table(["call", "CPU per call", "runs"], calls.map((c) => [c.call, us(c.ns), c.runs.map((r) => (r / 1000).toFixed(2)).join(", ")])),
+  ];
 }
 
 export function renderMarkdown(results: BenchResults): string {

@@ -106,6 +106,17 @@ describe("npm run bench --smoke", () => {
     expect(ab.throughput.low).toBeLessThanOrEqual(ab.throughput.high);
   });
 
+  it("measures every runtime call of the proxy path inside workerd", () => {
+    const calls = results.runtimeCalls!;
+    for (const c of calls) {
+      expect(c.runs.length, c.call).toBe(SMOKE.e2e!.callRuns);
+      expect(c.ns, c.call).toBeGreaterThanOrEqual(0);
+    }
+    // A copy of a browser's fields costs microseconds, the empty loop next to nothing: far apart even at smoke sizes.
+    const ns = (call: string) => calls.find((c) => c.call === call)!.ns;
+    expect(ns("new Headers(request.headers)")).toBeGreaterThan(ns("loop alone"));
+  });
+
   it("profiles in Node and in workerd", () => {
     expect(results.profiles.map((p) => `${p.runtime}:${p.mode}`)).toEqual(["workerd:firstRequest", "workerd:cronRun", "node:route", "workerd:router"]);
     for (const p of results.profiles) {
@@ -122,5 +133,6 @@ describe("npm run bench --smoke", () => {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain("Request log line and data point, on and off");
+    expect(markdown).toContain("Runtime calls inside workerd");
   });
 });

@@ -59,6 +59,16 @@ describe("timeouts", () => {
     );
   });
 
+  it("lets go of the origin's connection once it has timed out", async () => {
+    await worker.putConfig(onlyPool("slow-pool", { timeoutMs: 300, origins: [{ url: a.url }] }));
+    a.mode = { kind: "hang" };
+    const response = await worker.fetch("slow.example.com", "/");
+    expect(response.status).toBe(504);
+    await response.arrayBuffer();
+    // The origin never answered; the router must not keep its request open.
+    await vi.waitFor(() => expect(a.abandoned).toBe(1), { timeout: 5_000 });
+  });
+
   it("starts the deadline once the request is sent: an upload slower than timeoutMs still succeeds", async () => {
     await worker.putConfig(onlyPool("web", { timeoutMs: 300, origins: [{ url: a.url }] }));
     // 8 x 4 KiB, 100 ms apart: the upload alone takes longer than timeoutMs.

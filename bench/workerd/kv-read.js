@@ -2,7 +2,7 @@
 // KV keys named by the x-bench-kv-keys header (comma-separated; one get per
 // key, at once, as the router's first request reads the active value and the
 // health state), writes one log line (the router logs one per request;
-// workerd's first console.log costs about 2 ms), and then proxies like
+// workerd's first console.log in an isolate costs 2 to 3 ms), and then proxies like
 // pass-through.js. Its first request in a fresh workerd is what the local KV
 // service and workerd spend on that I/O, without the router's own code: the
 // router's own cost is the difference.

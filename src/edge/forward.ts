@@ -45,11 +45,7 @@ export interface ForwardOptions {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
-/**
- * One try's deadlines and what ended it. A class rather than closures: the
- * deployed bundle keeps function names (esbuild keepNames), which costs a
- * property definition for every named closure made per request.
- */
+/** One try's deadlines and what ended it: one object per try, not a closure per step. */
 type AttemptFailure = "timeout" | "upload-stalled" | "upload-aborted" | "body-too-large";
 
 class Attempt {

@@ -31,6 +31,8 @@ export interface TestOrigin {
   /** "http://127.0.0.1:PORT" */
   readonly url: string;
   readonly requests: SeenRequest[];
+  /** Requests whose connection closed before this origin answered them (the router gave up on them). */
+  abandoned: number;
   mode: OriginMode;
   /** Body text of health answers (path /healthz). */
   healthBody: string;
@@ -63,6 +65,7 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
     port: 0,
     url: "",
     requests: [],
+    abandoned: 0,
     mode: { kind: "ok" },
     healthBody: "ok",
     healthAuthorization: undefined,
@@ -79,6 +82,9 @@ export async function startOrigin(name: string): Promise<TestOrigin> {
   };
 
   const server: Server = createServer((req, res) => {
+    res.on("close", () => {
+      if (!res.writableFinished) origin.abandoned++;
+    });
     if (origin.mode.kind === "no-read") {
       origin.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawHeaders: req.rawHeaders, bodyBytes: 0 });
       req.pause();
