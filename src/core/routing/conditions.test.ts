@@ -99,4 +99,14 @@ describe("HTTPRoute conditions in the table", () => {
     // A host no listener claims on this port goes where Ingress sends it: the defaultBackend.
     expect(t.match("app.example.com", "/", facts("GET", {}, "", "http:8080"))?.pool).toBe("default");
   });
+
+  it("works out the request's listener only when some HTTPRoute names one", () => {
+    let reads = 0;
+    const counted: RequestFacts = { ...facts(), get listener() { reads++; return "http:80"; } };
+    const ingress: Route = { host: "legacy.example.com", path: "/", pathType: "Prefix", pool: "legacy", source: "rules[0].http.paths[0]" };
+    expect(compileRoutes([ingress]).match("legacy.example.com", "/", counted)?.pool).toBe("legacy");
+    expect(reads).toBe(0);
+    expect(compileRoutes([ingress], undefined, undefined, [gw("app.example.com", "Prefix", "/", "app")]).match("app.example.com", "/", counted)?.pool).toBe("app");
+    expect(reads).toBe(1);
+  });
 });

@@ -29,7 +29,7 @@ export function explainMatch(
   match: RouteMatch | undefined,
 ): Explanation {
   const host = normalizeHost(hostHeader);
-  const group = findHostGroup(compiled, host, request.listener);
+  const group = findHostGroup(compiled, host, request);
   const entries = group?.entries ?? [];
   const matchPath = normalized.ok ? normalized.matchPath : undefined;
   const routes: ExplainedRoute[] = entries.map((e) =>

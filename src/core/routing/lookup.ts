@@ -7,6 +7,7 @@
 // both), and the more specific of the two indexes' answers wins. Shared by
 // match and explain so both choose alike.
 import type { DefaultBackend } from "../config/types";
+import type { RequestFacts } from "./conditions";
 import type { HostGroup } from "./host-group";
 import { wildcardKey } from "./host";
 import type { RouteMatch } from "./types";
@@ -28,11 +29,15 @@ export interface CompiledRoutes extends HostIndex {
   readonly fallback: RouteMatch | undefined;
 }
 
-/** `host` must already be normalized (normalizeHost). */
-export function findHostGroup(compiled: CompiledRoutes, host: string, listener?: string): HostGroup | undefined {
+/**
+ * `host` must already be normalized (normalizeHost). The request's listener
+ * is read only when some HTTPRoute names one: working it out builds a string
+ * from the URL, which a config without listeners never needs.
+ */
+export function findHostGroup(compiled: CompiledRoutes, host: string, request: Pick<RequestFacts, "listener">): HostGroup | undefined {
   const ingress = findInIndex(compiled, host);
-  if (compiled.listeners.size === 0 || listener === undefined) return ingress;
-  const index = compiled.listeners.get(listener);
+  if (compiled.listeners.size === 0) return ingress;
+  const index = compiled.listeners.get(request.listener);
   const gateway = index === undefined ? undefined : findInIndex(index, host);
   if (gateway === undefined) return ingress;
   if (ingress === undefined) return gateway;

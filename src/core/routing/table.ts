@@ -80,7 +80,7 @@ export function compileGroupedRoutes<T>(
   const compiled: CompiledRoutes = Object.freeze({ ...ingress, listeners, defaultBackend, fallback: fallbacks.any });
 
   const match = (host: string, path: string, request: RequestFacts = PLAIN_GET): RouteMatch | undefined => {
-    const group = findHostGroup(compiled, normalizeHost(host), request.listener);
+    const group = findHostGroup(compiled, normalizeHost(host), request);
     if (group === undefined) return compiled.fallback;
     return matchHostGroup(group, path, request)?.result ?? group.fallback;
   };
