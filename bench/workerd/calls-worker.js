@@ -5,7 +5,8 @@
 // sends through Cloudflare (calls.ts), so the copies copy what they would.
 // Each call is what the router does (src/core/http/headers.ts,
 // src/core/request/decide.ts, src/edge/forward.ts, src/log.ts) or the
-// alternative issue 11 asked about (a new Request instead of a new Headers).
+// alternative to one of them (a new Request built from the client's, instead of a
+// new Headers).
 const LINE = { level: "info", event: "request", requestId: "6f1c2a9e-1b7d-4c1e-9a53-0e8f3c2d7b41", method: "GET", host: "www.example.com", path: "/app/items/42", rule: "rules[12].http.paths[0]", pool: "web", origin: "https://10.0.0.12:8443", status: 200, durationMs: 12, retried: false, ejected: false, error: null };
 
 const CALLS = {

@@ -117,7 +117,7 @@ export function runtimeCallsLine(results: BenchResults, extraUs: number | undefi
     `- The runtime calls a plain proxied GET makes and the pass-through does not (section 3, runtime calls inside workerd): one copy of the request's Headers (${fmt(copyUs, 1)} µs), ` +
     `17 lookups, 5 removals and 7 sets of fields (the forwarding fields, the hop-by-hop checks of both messages, whether there is a body), an AbortController and a timer for the response-header deadline, a request id and the request log line: about ${fmt(totalUs, 0)} µs of the ${fmt(extraUs, 0)} µs. ` +
     `These are loop figures, with the call's code and data in the CPU caches; inside a request the same calls cost more. The rest is the router's own JavaScript (routing, filters, the tries, the request's trace and counters), spread over many functions, as the router's profile in workerd shows when the run has one. ` +
-    (Number.isFinite(requestUs) ? `Building the upstream request as \`new Request(url, request)\` instead of copying the Headers, an alternative issue 11 asked about, costs ${fmt(requestUs, 1)} µs against the copy's ${fmt(copyUs, 1)} µs.` : "")
+    (Number.isFinite(requestUs) ? `Building the upstream request as \`new Request(url, request)\` instead of copying the Headers (the other way to get headers one can edit) costs ${fmt(requestUs, 1)} µs against the copy's ${fmt(copyUs, 1)} µs.` : "")
   );
 }
 
