@@ -107,6 +107,16 @@ function explainObservability(results: BenchResults, target: TargetResult): stri
         "The line is one JSON.stringify of a dozen small fields and one console.log; local workerd writes it to its stdout, which this run discards (to a file, that write alone costs about 15 µs per request); on Cloudflare the line goes to Workers Logs instead, a cost no local run can see. The data point is a handful of short strings handed to the binding.",
     );
   }
+  const control = ab?.control;
+  if (control?.cpu && control.pairs.length > 0) {
+    const without = median(control.pairs.map((p) => p.without.cpuUsPerRequest["workerd"] ?? Number.NaN));
+    const calls = results.runtimeCalls?.find((c) => c.call === "console.log of the request line");
+    lines.push(
+      `- The control, run beside it in the same workerd processes: the bare pass-through writing one line of the same size per request, against itself without it (bench/workerd/log-line.js), ${control.pairs.length} pairs: throughput ${fmt(control.throughput.ratio, 3)} x (95% interval ${fmt(control.throughput.low, 3)} to ${fmt(control.throughput.high, 3)}), CPU per request ${fmt(control.cpu.ratio, 3)} x (${fmt(control.cpu.low, 3)} to ${fmt(control.cpu.high, 3)}), about ${fmt((control.cpu.ratio - 1) * without, 1)} µs of its ${fmt(without, 0)} µs. ` +
+        `That is what one console.log per request costs local workerd whatever Worker writes it${calls ? `, against ${fmt(calls.ns / 1000, 1)} µs per line when one request writes many (section 3, runtime calls): most of it is paid once per request that logs at all` : ""}.` +
+        (control.cpu.low > 1 ? " Locally, then, no Worker that writes a line for every request (which the request logs must) leaves the proxy path's CPU per request unchanged by a measurable amount." : ""),
+    );
+  }
   lines.push(
     "- For a team where that share matters, `REQUEST_LOG_SAMPLE_RATE` keeps every error line and a share of the success lines (README, \"Request logs\"); the data point and the status page still count every request.",
   );
@@ -120,6 +130,7 @@ function explainBundle(results: BenchResults, target: TargetResult): string {
   const ours = share((n) => n.startsWith("src"));
   const lines = [
     `- ${fmt(ours, 0)}% of the deployed build is the router's own code (section 4). ${fmt(validation, 0)}% is the config's full validation and translation (src/core/config, src/core/gateway, valibot: the native format, Ingress manifests and annotations, Gateway API documents, ConfigMaps), which a new isolate runs only for a value \`apply\` did not write, but which the Worker must hold so that such a value is still served (or refused with every problem) rather than taking traffic down.`,
+    `- Kept: the deployed build minified (${bytes(b.unminifiedGzipBytes)} gzipped without it, this run) and without esbuild's keep_names wrappers, which wrangler adds by default (one call per function and class; about 5 KiB gzipped when measured); the status page on Hono's tiny preset (its smallest router); the password schemes from two small, well-kept libraries (bcryptjs, @noble/hashes) rather than code of our own.`,
     "- Tried and not kept: the runtime's `node:crypto` (the `nodejs_compat` flag) for the SHA-1, SHA-2 and MD5 of the password schemes instead of @noble/hashes: 6 KiB gzipped less (87.8 to 81.8 KiB), but every deployment would need the flag, and workerd's createHash costs about 3 µs per digest, so an apr1 check took 1.8 x and a SHA-512-crypt check 1.13 x as long in workerd (medians of 9 runs; figures from that A/B, not this run).",
   ];
   return `### ${target.target}: ${target.measured}\n\n${lines.join("\n")}`;

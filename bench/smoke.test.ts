@@ -104,6 +104,9 @@ describe("npm run bench --smoke", () => {
     for (const pair of ab.pairs) for (const run of [pair.with, pair.without]) expect(run.non2xx + run.errors).toBe(0);
     expectPositive(ab.throughput.ratio, "throughput ratio");
     expect(ab.throughput.low).toBeLessThanOrEqual(ab.throughput.high);
+    expect(ab.control!.pairs.length).toBe(SMOKE.e2e!.observabilityPairs);
+    for (const pair of ab.control!.pairs) for (const run of [pair.with, pair.without]) expect(run.non2xx + run.errors).toBe(0);
+    expectPositive(ab.control!.throughput.ratio, "control throughput ratio");
   });
 
   it("measures every runtime call of the proxy path inside workerd", () => {

@@ -40,6 +40,14 @@ export interface ObservabilityAb {
   readonly throughput: PairedEstimate;
   /** workerd CPU per request, with / without; undefined without /proc. */
   readonly cpu: PairedEstimate | undefined;
+  /** The control, run beside it: the bare pass-through with one log line per request against itself without (workerd/log-line.js). */
+  readonly control?: PairedAb;
+}
+
+export interface PairedAb {
+  readonly pairs: readonly AbPair[];
+  readonly throughput: PairedEstimate;
+  readonly cpu: PairedEstimate | undefined;
 }
 
 export interface KvReads {
@@ -169,18 +177,25 @@ export interface AbPair {
 interface AbHalf {
   readonly dataPointsSeen: boolean;
   readonly pairs: readonly AbPair[];
+  readonly controlPairs: readonly AbPair[];
 }
 
-function summarizeAb(halves: readonly AbHalf[], pairSeconds: number): ObservabilityAb {
-  const pairs = halves.flatMap((h) => h.pairs);
+function paired(pairs: readonly AbPair[]): PairedAb {
   const cpuOf = (s: LoadStats) => s.cpuUsPerRequest["workerd"];
   const cpuKnown = pairs.every((p) => cpuOf(p.with) !== undefined && cpuOf(p.without) !== undefined);
   return {
-    pairSeconds,
-    dataPointsSeen: halves.every((h) => h.dataPointsSeen),
     pairs,
     throughput: pairedRatio(pairs.map((p) => ({ with: p.with.requestsPerSecond, without: p.without.requestsPerSecond }))),
     cpu: cpuKnown ? pairedRatio(pairs.map((p) => ({ with: cpuOf(p.with)!, without: cpuOf(p.without)! }))) : undefined,
+  };
+}
+
+function summarizeAb(halves: readonly AbHalf[], pairSeconds: number): ObservabilityAb {
+  return {
+    pairSeconds,
+    dataPointsSeen: halves.every((h) => h.dataPointsSeen),
+    ...paired(halves.flatMap((h) => h.pairs)),
+    control: paired(halves.flatMap((h) => h.controlPairs)),
   };
 }
 
@@ -199,20 +214,27 @@ async function observabilityPairs(stack: Stack, observedService: 1 | 2, count: n
     dataPointsSeen = workerdOutput(stack.server).includes(FIRST_POINT_MARKER);
     if (!dataPointsSeen) await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  // Each variant's isolate is warm (its config loaded, its code compiled) before the first pair.
-  for (const url of [withUrl, withoutUrl]) await load(url, Math.min(2, Math.max(seconds, options.warmupSeconds)));
+  const run = (urls: { with: string; without: string }) => abPairs(urls, observedService, count, seconds, Math.min(2, Math.max(seconds, options.warmupSeconds)), load);
+  const pairs = await run({ with: withUrl, without: withoutUrl });
+  const controlPairs = await run({ with: stack.server.bareLoggedUrl!, without: stack.server.bareUnloggedUrl! });
+  return { dataPointsSeen, pairs, controlPairs };
+}
+
+/** `count` pairs of two variants' runs back to back, the order alternating; each variant warmed up first (its code compiled, a router's config loaded). */
+async function abPairs(urls: { with: string; without: string }, observedService: 1 | 2, count: number, seconds: number, warmupSeconds: number, load: (url: string, seconds: number) => Promise<LoadStats>): Promise<AbPair[]> {
+  for (const url of [urls.with, urls.without]) await load(url, warmupSeconds);
   const pairs: AbPair[] = [];
   for (let i = 0; i < count; i++) {
     const withFirst = i % 2 === 0;
     if (withFirst) {
-      const first = await load(withUrl, seconds);
-      pairs.push({ with: first, without: await load(withoutUrl, seconds), withFirst, observedService });
+      const first = await load(urls.with, seconds);
+      pairs.push({ with: first, without: await load(urls.without, seconds), withFirst, observedService });
     } else {
-      const first = await load(withoutUrl, seconds);
-      pairs.push({ with: await load(withUrl, seconds), without: first, withFirst, observedService });
+      const first = await load(urls.without, seconds);
+      pairs.push({ with: await load(urls.with, seconds), without: first, withFirst, observedService });
     }
   }
-  return { dataPointsSeen, pairs };
+  return pairs;
 }
 
 function summarize(rounds: readonly LoadStats[]): Median {

@@ -45,9 +45,9 @@ export interface ForwardOptions {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
-/** One try's deadlines and what ended it: one object per try, not a closure per step. */
 type AttemptFailure = "timeout" | "upload-stalled" | "upload-aborted" | "body-too-large";
 
+/** One try's deadlines and what ended it: one object per try, not a closure per step. */
 class Attempt {
   readonly controller = new AbortController();
   failure: AttemptFailure | undefined = undefined;
