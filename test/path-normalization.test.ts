@@ -112,6 +112,11 @@ describe("default normalization", () => {
     expect(await seen(worker, "/adminx/y")).toMatchObject({ origin: "web", url: "/adminx/y" });
   });
 
+  it("sees a path as the URL parser encodes it: a raw ^ arrives as %5E, a raw | as it is", async () => {
+    // What `edge-ingress validate` relies on when it flags a rule path with "^" (src/core/routing/unreachable.ts).
+    expect(await seen(worker, "/x^y|z")).toMatchObject({ origin: "web", url: "/x%5Ey|z" });
+  });
+
   it("matches regexes in linear time: adversarial paths get the right answer", async () => {
     // 40 digits then "!": (\w|\d)* has 2^40 ways to fail on a backtracking engine.
     expect(await seen(worker, `/api/${"1".repeat(40)}!`)).toMatchObject({ origin: "web" });

@@ -134,7 +134,8 @@ export function requestPath(path: string): string {
   if (!path.startsWith("/")) throw new CliError(`--path must start with "/", got ${JSON.stringify(path)}`);
   // Appended to an origin, not resolved against one: "//admin" is a path here,
   // as in a request line, not a scheme-relative URL naming host "admin".
-  return new URL(`http://edge-ingress.invalid${path}`).pathname;
+  // workerd's URL parser also encodes "^", which Node's before 24 leaves.
+  return new URL(`http://edge-ingress.invalid${path}`).pathname.replaceAll("^", "%5E");
 }
 
 export function describeCandidates(config: Config, poolName: string, health: HealthSnapshot | undefined): string[] {

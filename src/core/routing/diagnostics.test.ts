@@ -126,18 +126,20 @@ describe("findUnreachableRoutes", () => {
   });
 
   it("flags characters a request path always carries percent-encoded, as the URL parser does", () => {
-    for (const char of [" ", '"', "<", ">", "`", "{", "}", "\u007f", "\u0001", "é", "😀"]) {
+    for (const char of [" ", '"', "<", ">", "^", "`", "{", "}", "\u007f", "\u0001", "é", "😀"]) {
       const path = `/x${char}y`;
-      // The claim holds only if the URL parser really encodes it.
-      expect(new URL(`https://h${path}`).pathname, JSON.stringify(char)).not.toContain(char);
+      // The claim holds only if the URL parser really encodes it. Node before 24 leaves "^"; workerd, where the
+      // rules are matched, encodes it (test/path-normalization.test.ts checks it there).
+      if (char !== "^") expect(new URL(`https://h${path}`).pathname, JSON.stringify(char)).not.toContain(char);
       const [found] = findUnreachableRoutes([route(undefined, "Prefix", path)]);
       expect(found?.reason, JSON.stringify(char)).toMatch(/always carries percent-encoded/);
     }
     expect(findUnreachableRoutes([route(undefined, "Exact", "/caf\u00e9")])[0]?.reason).toContain("(write %C3%A9)");
+    expect(findUnreachableRoutes([route(undefined, "Exact", "/x^y")])[0]?.reason).toContain("(write %5E)");
   });
 
   it("does not flag characters that arrive as written", () => {
-    for (const char of ["^", "|", "[", "]", "%20", "~", ":", "@"]) {
+    for (const char of ["|", "[", "]", "%20", "~", ":", "@"]) {
       const path = `/x${char}y`;
       expect(new URL(`https://h${path}`).pathname).toBe(path);
       expect(findUnreachableRoutes([route(undefined, "Exact", path)]), char).toEqual([]);
