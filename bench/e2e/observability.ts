@@ -15,23 +15,21 @@ import { getOnce, type Stack } from "./stack";
  * no METRICS), in pairs run back to back (paired.ts); half the pairs run in
  * a second workerd with the two variants' places swapped (server.ts).
  */
-export interface ObservabilityAb {
+export interface ObservabilityAb extends PairedAb {
   readonly pairSeconds: number;
   /** The stand-in binding announced a data point from the "with" router (checked before the pairs). */
   readonly dataPointsSeen: boolean;
-  /** Each pair's two runs, in the order run. */
-  readonly pairs: readonly AbPair[];
-  /** Requests per second, with / without. */
-  readonly throughput: PairedEstimate;
-  /** workerd CPU per request, with / without; undefined without /proc. */
-  readonly cpu: PairedEstimate | undefined;
   /** The control, run beside it: the bare pass-through with one log line per request against itself without (workerd/log-line.js). */
   readonly control?: PairedAb;
 }
 
+/** Pairs of one A/B and their ratios, with / without. */
 export interface PairedAb {
+  /** Each pair's two runs, in the order run. */
   readonly pairs: readonly AbPair[];
+  /** Requests per second. */
   readonly throughput: PairedEstimate;
+  /** workerd CPU per request; undefined without /proc. */
   readonly cpu: PairedEstimate | undefined;
 }
 

@@ -241,6 +241,8 @@ export async function startWorkerd(options: WorkerdOptions, timeoutMs = 30_000):
   control.resume();
   const url = (socket: string) => `http://127.0.0.1:${ports.get(socket)}`;
   const observed = options.observedService ?? 1;
+  const other = observed === 1 ? 2 : 1;
+  const ab = (name: string) => (options.abRouters ? url(name) : undefined);
   if (child.exitCode !== null) throw new Error(`workerd exited: ${outputTail(child)}`);
-  return { child, routerUrl: url("router"), routerUnloggedUrl: options.abRouters ? url(`router-ab-${observed === 1 ? 2 : 1}`) : undefined, routerObservedUrl: options.abRouters ? url(`router-ab-${observed}`) : undefined, bareLoggedUrl: options.abRouters ? url(`bare-ab-${observed}`) : undefined, bareUnloggedUrl: options.abRouters ? url(`bare-ab-${observed === 1 ? 2 : 1}`) : undefined, passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector") };
+  return { child, routerUrl: url("router"), routerUnloggedUrl: ab(`router-ab-${other}`), routerObservedUrl: ab(`router-ab-${observed}`), bareLoggedUrl: ab(`bare-ab-${observed}`), bareUnloggedUrl: ab(`bare-ab-${other}`), passThroughUrl: url("pass-through"), kvAdminUrl: url("kv-admin"), cronUrl: url("cron"), kvReadUrl: url("kv-read"), inspectorPort: ports.get("inspector") };
 }

@@ -12,6 +12,7 @@ import type { RouteAction } from "../core/action/action";
 import { outcomeOf, simulate } from "../core/request/simulate";
 import { actionOf } from "../core/request/decide";
 import { requestFacts } from "../core/request/facts";
+import { parseAsWorkerd } from "../core/http/path";
 import { explainRoute } from "../core/routing/explain";
 import { compileRuntime } from "../core/runtime";
 import { describeHealthCheck, whenAllDown } from "./diff";
@@ -134,8 +135,7 @@ export function requestPath(path: string): string {
   if (!path.startsWith("/")) throw new CliError(`--path must start with "/", got ${JSON.stringify(path)}`);
   // Appended to an origin, not resolved against one: "//admin" is a path here,
   // as in a request line, not a scheme-relative URL naming host "admin".
-  // workerd's URL parser also encodes "^", which Node's before 24 leaves.
-  return new URL(`http://edge-ingress.invalid${path}`).pathname.replaceAll("^", "%5E");
+  return parseAsWorkerd(`http://edge-ingress.invalid${path}`).pathname;
 }
 
 export function describeCandidates(config: Config, poolName: string, health: HealthSnapshot | undefined): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizePath, type PathNormalization } from "./path";
+import { normalizePath, parseAsWorkerd, type PathNormalization } from "./path";
 
 const KEEP: PathNormalization = { escapedSlashes: "keep", mergeSlashes: true };
 const NO_MERGE: PathNormalization = { escapedSlashes: "reject", mergeSlashes: false };
@@ -91,5 +91,14 @@ describe("normalizePath", () => {
 
   it("refuses a path that does not start with a slash", () => {
     expect(normalizePath("admin")).toEqual({ ok: false, reason: 'the path must start with "/"' });
+  });
+});
+
+describe("parseAsWorkerd", () => {
+  it("encodes ^ in the path as workerd does, and leaves the query and other characters alone", () => {
+    const url = parseAsWorkerd("https://h.example/x^y|z?q=^");
+    expect(url.pathname).toBe("/x%5Ey|z");
+    expect(url.search).toBe("?q=^");
+    expect(parseAsWorkerd("https://h.example/a/../b").pathname).toBe("/b");
   });
 });

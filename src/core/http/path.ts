@@ -130,3 +130,14 @@ function isUnreserved(byte: number): boolean {
 function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
+
+/**
+ * A URL parsed as workerd parses request.url, for the CLI's simulations in
+ * Node: workerd's URL parser also percent-encodes "^" in the path (the WHATWG
+ * URL standard's current path set), which Node's before 24 leaves as it is.
+ */
+export function parseAsWorkerd(href: string): URL {
+  const url = new URL(href);
+  if (url.pathname.includes("^")) url.pathname = url.pathname.replaceAll("^", "%5E");
+  return url;
+}

@@ -2,6 +2,7 @@
 // query, method, headers, scheme): what the CLI's explain and test ask,
 // through the very function the Worker runs, and what comes out of it in
 // terms a user checks (status, pool, Location, what the origin receives).
+import { parseAsWorkerd } from "../http/path";
 import type { Runtime } from "../runtime";
 import { decide, type Decision } from "./decide";
 import { upstreamHostFor } from "./upstream-host";
@@ -36,7 +37,7 @@ export interface Outcome {
 }
 
 export function simulate(runtime: Runtime, request: SimulatedRequest, random: () => number = () => 0): { decision: Decision; url: URL } {
-  const url = new URL(`${request.scheme ?? "http"}://${request.host}${request.path}`);
+  const url = parseAsWorkerd(`${request.scheme ?? "http"}://${request.host}${request.path}`);
   const headers = new Headers({ host: request.host, ...(request.headers ?? {}) });
   return { decision: decide(runtime, { method: (request.method ?? "GET").toUpperCase(), url, headers, clientIp: request.clientIp, country: request.country, asn: request.asn, requestId: "edge-ingress-cli" }, random), url };
 }

@@ -17,7 +17,8 @@ export interface UnreachableRoute {
  * WHATWG URL standard's current one): C0 controls, space, " < > ^ ` { } and
  * DEL; plus every non-ASCII character. "^" joined the set lately: older URL
  * parsers (Node before 24) leave it, workerd encodes it
- * (test/path-normalization.test.ts).
+ * (test/path-normalization.test.ts; the CLI's simulations parse as workerd
+ * does, src/core/http/path.ts parseAsWorkerd).
  */
 const ALWAYS_ENCODED = /[\u0000-\u0020"<>^`{}\u007f-\u{10ffff}]/u;
 /** "." and ".." in any spelling the URL parser removes (it decodes %2e for this). */
