@@ -79,6 +79,18 @@ describe("a new isolate", () => {
     expect(loaded(worker)).toEqual(["validated"]);
   });
 
+  it("reads the prepared form of a config holding text beyond ASCII (counted in bytes)", async () => {
+    worker = await startWorker();
+    const note = { type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "x-note", value: "café crème" }] } };
+    const base = doc(a.url);
+    await apply(worker, { ...base, rules: [{ ...base.rules[0], http: { paths: [{ ...base.rules[0]!.http.paths[0], filters: [note] }] } }] });
+    const seen = a.requests.length;
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    expect(loaded(worker)).toEqual(["prepared"]);
+    // The origin reads header bytes as Latin-1; workerd sent the value as UTF-8.
+    expect(Buffer.from(a.requests[seen]!.headers["x-note"] as string, "latin1").toString("utf8")).toBe("café crème");
+  });
+
   it("refuses an edited value that no longer validates, though its prepared form would decode, and serves the history's version", async () => {
     worker = await startWorker();
     await apply(worker, doc(a.url));
@@ -115,6 +127,25 @@ describe("a warm isolate", () => {
     }
     expect(next).toBe("b");
     expect(loaded(worker)).toEqual(["prepared", "prepared"]);
+  });
+});
+
+describe("an isolate serving a value apply wrote", () => {
+  it("validates it in full once someone edits it by hand, its digest left in place, on its next full read", async () => {
+    // A TTL of 0 refreshes on every request; every 10th refresh reads the value itself.
+    worker = await startWorker({ ttlSeconds: 0 });
+    await apply(worker, doc(a.url));
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    const kv = await worker.kv();
+    const text = (await kv.get(KV_KEYS.config))!;
+    const { version } = JSON.parse(text) as { version: string };
+    // A new version too: an isolate compiles a config once per version (README, "Config loading and KV").
+    await kv.put(KV_KEYS.config, text.replaceAll(a.url, b.url).replaceAll(`"version":"${version}"`, '"version":"edited-by-hand"'));
+    const seen: (string | null)[] = [];
+    for (let i = 0; i < 30 && seen.at(-1) !== "b"; i++) seen.push(await originOf(await worker.fetch("cold.example.com", "/")));
+    expect(seen.at(-1)).toBe("b");
+    expect(seen.length).toBeLessThanOrEqual(10);
+    expect(loaded(worker)).toEqual(["prepared", "validated"]);
   });
 });
 

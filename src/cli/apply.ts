@@ -12,6 +12,7 @@ import { EMPTY_STATE, openKv, readConfigState, type ConfigState, type KvDeps, ty
 import { loadConfigFiles, type LoadOptions } from "./load";
 import { CliError, EXIT_INVALID, type Io } from "./output";
 import { keysPublished, publishKeys, reportRepaired } from "./publish";
+import { storedText } from "../core/config/fast-stored";
 import { switchConfig } from "./switch-config";
 import { reportLoaded, summarize } from "./validate";
 import { configVersion } from "./version";
@@ -36,7 +37,12 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   const { current } = seen;
   refuseNewerFormat(current, kv.where, options.force);
   if (seen !== EMPTY_STATE) say(current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`);
-  if (current?.version === version) {
+  // The same version, stored otherwise than this CLI stores it (by an earlier edge-ingress, whose prepared form
+  // a new Worker does not read, or by hand): written again as it is, so that new isolates skip validating it.
+  // Its own document is kept (the file's content, maybe in another key order), with its own parse.
+  const same = current?.version === version ? { stored: { ...current, format: STORED_FORMAT }, parsed: parseConfig(current.config) } : undefined;
+  const rewrite = same !== undefined && same.parsed.ok && (await storedText(same.stored, same.parsed.config)).text !== seen.configText;
+  if (current?.version === version && !rewrite) {
     if (!options.dryRun && !(await keysPublished(kv, seen.configText, version))) {
       await publishKeys(kv, seen.configText!, version, config);
       reportRepaired(io, version);
@@ -46,11 +52,15 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     if (options.dryRun) io.out("[]");
     return 0;
   }
-  say(`new version ${version}: ${summarize(config)}`);
-  for (const line of diffConfigs(activeConfig(current, io), config)) say(`  ${line}`);
+  if (rewrite) {
+    say(`version ${version} is already active, stored otherwise than this edge-ingress stores it (by another version, or by hand): ${options.dryRun ? "would write" : "writing"} it again, unchanged, with this version's prepared form`);
+  } else {
+    say(`new version ${version}: ${summarize(config)}`);
+    for (const line of diffConfigs(activeConfig(current, io), config)) say(`  ${line}`);
+  }
 
-  const entry: StoredConfig = { format: STORED_FORMAT, version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
-  const history = pushHistory(entry, current, seen.history);
+  const entry: StoredConfig = rewrite ? same!.stored : { format: STORED_FORMAT, version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
+  const history = rewrite ? seen.history : pushHistory(entry, current, seen.history);
   if (options.dryRun) {
     // Printed in the order apply writes them, not written: plain-text
     // credentials are redacted (secret references are names only).
@@ -67,8 +77,9 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     io.err("dry run: nothing was written");
     return 0;
   }
-  await switchConfig(kv, { command: "apply", seen, config: entry, parsed: config, history }, io);
-  io.out(`applied version ${version} to ${kv.where}`);
+  const parsed = rewrite && same!.parsed.ok ? same!.parsed.config : config;
+  await switchConfig(kv, { command: "apply", seen, config: entry, parsed, history }, io);
+  io.out(rewrite ? `wrote version ${version} again to ${kv.where}` : `applied version ${version} to ${kv.where}`);
   return 0;
 }
 

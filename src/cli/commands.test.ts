@@ -72,6 +72,29 @@ describe("apply", () => {
     expect(io.stdout.at(-1)).toContain(`wrote ${KV_KEYS.healthPlan} and ${KV_KEYS.version} for version ${version}`);
   });
 
+  it("writes the same version again when it is stored otherwise (by another edge-ingress version, or by hand), keeping its history and applied time", async () => {
+    const kv = new MemoryKv();
+    expect(await applyCommand([files.v1], {}, capture(), deps(kv))).toBe(0);
+    const written = kv.data.get(KV_KEYS.config)!;
+    const envelope = stored(kv, KV_KEYS.config)!;
+    const history = kv.data.get(KV_KEYS.history);
+    // As an earlier CLI (or a hand) would have stored it: the envelope alone, no digest, no prepared form.
+    kv.data.set(KV_KEYS.config, JSON.stringify(envelope));
+    const io = capture();
+    expect(await applyCommand([files.v1], {}, io, deps(kv))).toBe(0);
+    expect(io.stdout).toContain(`version ${envelope.version} is already active, stored otherwise than this edge-ingress stores it (by another version, or by hand): writing it again, unchanged, with this version's prepared form`);
+    expect(io.stdout.at(-1)).toBe(`wrote version ${envelope.version} again to memory`);
+    expect(kv.data.get(KV_KEYS.config)).toBe(written);
+    expect(kv.data.get(KV_KEYS.history)).toBe(history);
+    expect(readVersionKey(kv.data.get(KV_KEYS.version))?.digest).toBe(claimedDigest(written));
+
+    const again = capture();
+    const writes = kv.writes.length;
+    expect(await applyCommand([files.v1], {}, again, deps(kv))).toBe(0);
+    expect(again.stdout.at(-1)).toBe(`version ${envelope.version} is already active; nothing was written`);
+    expect(kv.writes).toHaveLength(writes);
+  });
+
   it("--dry-run prints the keys and values as JSON on stdout and writes nothing", async () => {
     const kv = new MemoryKv();
     await applyCommand([files.v1], {}, capture(), deps(kv));

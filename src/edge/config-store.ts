@@ -7,7 +7,7 @@
 // good config of its own (a cold start) serves the newest valid version of the
 // history instead, as chooseServedConfig decides: the history key is read only
 // then, once per distinct bad value.
-import { readFastStored } from "../core/config/fast-stored";
+import { readFastStored, verifiedDigest } from "../core/config/fast-stored";
 import { readVersionKey } from "../core/config/published";
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig, type ValidStored } from "../core/config/stored";
@@ -37,7 +37,8 @@ export class ConfigStore {
   private view: View = { runtime: undefined, health: emptySnapshot };
   private loaded = false;
   private loadedAtMs = 0;
-  private rawConfig: string | null = null;
+  /** What the last active value judged was: its verified digest (a value `apply` wrote), else its text; null when there was none. */
+  private judgedConfig: string | null = null;
   private rawHealth: string | null = null;
   /** The digest of the active value served, when it came from `apply` (its prepared form); else undefined. */
   private servedDigest: string | undefined;
@@ -71,23 +72,26 @@ export class ConfigStore {
   }
 
   private async load(kv: KVNamespace): Promise<void> {
-    let configText: string | null | undefined;
+    let configBytes: ArrayBuffer | null | undefined;
     let healthText: string | null;
     try {
-      ({ configText, healthText } = await this.read(kv));
+      ({ configBytes, healthText } = await this.read(kv));
     } catch (error) {
       this.deps.log.error({ event: "kv.read_failed", message: (error as Error).message });
       this.markLoaded();
       return;
     }
     let { runtime, health } = this.view;
-    if (configText !== undefined && configText !== this.rawConfig) {
-      if (configText === null) this.servedDigest = undefined;
-      const next = configText === null ? undefined : await this.runtimeFor(kv, configText);
-      // Not remembered as judged when the history could not be read: the next refresh tries again.
-      if (next !== RETRY) {
-        this.rawConfig = configText;
-        runtime = next ?? runtime;
+    if (configBytes !== undefined) {
+      const value = configBytes === null ? null : await ActiveValue.of(new Uint8Array(configBytes));
+      if ((value?.identity ?? null) !== this.judgedConfig) {
+        if (value === null) this.servedDigest = undefined;
+        const next = value === null ? undefined : await this.runtimeFor(kv, value);
+        // Not remembered as judged when the history could not be read: the next refresh tries again.
+        if (next !== RETRY) {
+          this.judgedConfig = value?.identity ?? null;
+          runtime = next ?? runtime;
+        }
       }
     }
     if (healthText !== this.rawHealth) {
@@ -103,26 +107,27 @@ export class ConfigStore {
    * state. An isolate serving a value `apply` wrote reads the version key
    * first, and the active value only when that names another digest.
    */
-  private async read(kv: KVNamespace): Promise<{ configText: string | null | undefined; healthText: string | null }> {
+  private async read(kv: KVNamespace): Promise<{ configBytes: ArrayBuffer | null | undefined; healthText: string | null }> {
     const versionFirst = this.servedDigest !== undefined && ++this.refreshes % FULL_READ_EVERY !== 0;
     if (!versionFirst) {
       // Two gets rather than one bulk get: workerd returns a bulk get's values
       // inside one JSON document, and decoding a large value from it costs
       // the isolate several times a plain get of it (measured in local
-      // workerd: about 150 against 60 ms of CPU for a 16 MiB value).
-      const [configText, healthText] = await Promise.all([kv.get(KV_KEYS.config, "text"), kv.get(KV_KEYS.health, "text")]);
-      return { configText, healthText };
+      // workerd: about 150 against 60 ms of CPU for a 16 MiB value). The
+      // active value as bytes: see ActiveValue.
+      const [configBytes, healthText] = await Promise.all([kv.get(KV_KEYS.config, "arrayBuffer"), kv.get(KV_KEYS.health, "text")]);
+      return { configBytes, healthText };
     }
     const first = await kv.get([KV_KEYS.version, KV_KEYS.health], "text");
     const healthText = first.get(KV_KEYS.health) ?? null;
-    if (readVersionKey(first.get(KV_KEYS.version))?.digest === this.servedDigest) return { configText: undefined, healthText };
-    return { configText: await kv.get(KV_KEYS.config, "text"), healthText };
+    if (readVersionKey(first.get(KV_KEYS.version))?.digest === this.servedDigest) return { configBytes: undefined, healthText };
+    return { configBytes: await kv.get(KV_KEYS.config, "arrayBuffer"), healthText };
   }
 
   /** The runtime for a new active value: undefined keeps the current one. */
-  private async runtimeFor(kv: KVNamespace, text: string): Promise<Runtime | undefined | typeof RETRY> {
-    const fast = await readFastStored(text);
-    const active = fast ?? parseStoredConfig(text);
+  private async runtimeFor(kv: KVNamespace, value: ActiveValue): Promise<Runtime | undefined | typeof RETRY> {
+    const fast = value.digest === undefined ? undefined : await readFastStored(value.bytes, value.digest);
+    const active = fast ?? parseStoredConfig(value.text());
     if (active.ok) {
       this.servedDigest = fast?.digest;
       if (active.version === this.view.runtime?.version) return undefined;
@@ -169,5 +174,36 @@ export class ConfigStore {
   private markLoaded(): void {
     this.loaded = true;
     this.loadedAtMs = this.deps.nowMs();
+  }
+}
+
+/**
+ * The active value, read as bytes. A value `apply` wrote is known by its
+ * digest, checked over its bytes (native) and never decoded whole: only its
+ * prepared form is (fast-stored.ts). Any other value is known by its text,
+ * decoded once, as the full path reads it. Reading the value as text and
+ * encoding it again for the digest cost a new isolate more than the digest
+ * (BENCHMARKS.md).
+ */
+class ActiveValue {
+  private decoded: string | undefined;
+
+  private constructor(
+    readonly bytes: Uint8Array,
+    /** Verified: the value is the one `apply` wrote. */
+    readonly digest: string | undefined,
+  ) {}
+
+  static async of(bytes: Uint8Array): Promise<ActiveValue> {
+    return new ActiveValue(bytes, await verifiedDigest(bytes));
+  }
+
+  /** What tells this value from another: its digest, else its text. */
+  get identity(): string {
+    return this.digest === undefined ? this.text() : `sha-256 ${this.digest}`;
+  }
+
+  text(): string {
+    return (this.decoded ??= new TextDecoder().decode(this.bytes));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { generateConfig } from "../../../bench/generate";
-import { claimedDigest, readFastStored, sha256Hex, storedText } from "./fast-stored";
+import { claimedDigest, claimedDigestOf, readFastStored, sha256Hex, storedText, verifiedDigest } from "./fast-stored";
 import { parseConfig } from "./parse";
 import { compileRuntime } from "../runtime";
 import { decodePrepared, encodePrepared, PREPARED_FORMAT, preparedRoutesOf, unpreparedReason } from "./prepared";
@@ -28,6 +28,11 @@ const withFilters = {
 
 const stored: StoredConfig = { format: STORED_FORMAT, version: "0123456789ab", appliedAt: "2026-01-02T03:04:05.000Z", config: document };
 
+/** A config with its pools as a plain Map (a prepared config's is a PreparedPools), so that toEqual compares their entries in order. */
+const plainPools = <T extends { pools: ReadonlyMap<string, unknown> } | undefined>(config: T): T => (config === undefined ? config : { ...config, pools: new Map(config.pools) });
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
 function parsed(doc: unknown) {
   const result = parseConfig(doc);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -40,7 +45,7 @@ describe("the prepared form", () => {
       const config = parsed(doc);
       const prepared = encodePrepared(config);
       expect(prepared).toBeDefined();
-      expect(decodePrepared(JSON.parse(JSON.stringify(prepared)))).toEqual(config);
+      expect(plainPools(decodePrepared(JSON.parse(JSON.stringify(prepared))))).toEqual(config);
     }
   });
 
@@ -69,7 +74,7 @@ describe("the prepared form", () => {
   it("carries a field it does not know as it is when it is plain JSON, and is not made when it is not", () => {
     const config = parsed(document);
     const unknown = { ...config, somethingNew: [1, { a: "b" }] } as never;
-    expect(decodePrepared(JSON.parse(JSON.stringify(encodePrepared(unknown))))).toEqual(unknown);
+    expect(plainPools(decodePrepared(JSON.parse(JSON.stringify(encodePrepared(unknown)))))).toEqual(unknown);
     class Rules {
       readonly list = [1];
     }
@@ -146,20 +151,50 @@ describe("a value apply writes", () => {
   it("is read from its prepared form when its digest matches", async () => {
     const { text, digest } = await storedText(stored, parsed(document));
     expect(claimedDigest(text)).toBe(digest);
-    expect(await readFastStored(text)).toEqual({ ok: true, version: stored.version, appliedAt: stored.appliedAt, config: parsed(document), digest });
+    const fast = await readFastStored(bytes(text));
+    expect({ ...fast, config: plainPools(fast?.config) }).toEqual({ ok: true, version: stored.version, appliedAt: stored.appliedAt, config: parsed(document), digest });
+  });
+
+  it("counts its prepared form in bytes, so text beyond ASCII is read from it too", async () => {
+    const doc = { ...document, ingresses: [{ name: "shop", namespace: "web", annotations: { note: "café ☕ 日本 \u{1F600}" } }] };
+    const { text, digest } = await storedText(stored, parsed(doc));
+    const fast = await readFastStored(bytes(text));
+    expect(fast?.digest).toBe(digest);
+    expect(plainPools(fast?.config)).toEqual(parsed(doc));
+  });
+
+  it("has its digest verified over its bytes", async () => {
+    const { text, digest } = await storedText(stored, parsed(document));
+    expect(await verifiedDigest(bytes(text))).toBe(digest);
+    expect(claimedDigestOf(bytes(text))).toBe(digest);
+    const edited = bytes(text.replace("web-2.example.net", "web-3.example.net"));
+    expect(claimedDigestOf(edited)).toBe(digest);
+    expect(await verifiedDigest(edited)).toBeUndefined();
+    expect(await verifiedDigest(bytes(JSON.stringify(stored)))).toBeUndefined();
+    expect(await verifiedDigest(new Uint8Array())).toBeUndefined();
+  });
+
+  it("takes the full path when written with the previous head (its prepared form counted in characters)", async () => {
+    const { text } = await storedText(stored, parsed(document));
+    const older = text.replace('","preparedBytes":', '","preparedChars":');
+    const at = older.indexOf('","preparedChars"');
+    const resigned = `{"digest":"${await sha256Hex(older.slice(at))}${older.slice(at)}`;
+    expect(claimedDigestOf(bytes(resigned))).toBeUndefined();
+    expect(await readFastStored(bytes(resigned))).toBeUndefined();
+    expect(parseStoredConfig(resigned).ok).toBe(true);
   });
 
   it("takes the full path when edited anywhere after the digest, or written without one", async () => {
     const { text } = await storedText(stored, parsed(document));
-    expect(await readFastStored(text.replace("web-2.example.net", "web-3.example.net"))).toBeUndefined();
-    expect(await readFastStored(text.replace('"version":"0123456789ab"', '"version":"0123456789ac"'))).toBeUndefined();
-    expect(await readFastStored(text.slice(0, -1))).toBeUndefined();
-    expect(await readFastStored(JSON.stringify(stored))).toBeUndefined();
+    expect(await readFastStored(bytes(text.replace("web-2.example.net", "web-3.example.net")))).toBeUndefined();
+    expect(await readFastStored(bytes(text.replace('"version":"0123456789ab"', '"version":"0123456789ac"')))).toBeUndefined();
+    expect(await readFastStored(bytes(text.slice(0, -1)))).toBeUndefined();
+    expect(await readFastStored(bytes(JSON.stringify(stored)))).toBeUndefined();
     // A consistent digest over a prepared form in a newer format: full path too.
     const newer = text.replace(`"v":${PREPARED_FORMAT}`, '"v":9');
     expect(newer).not.toBe(text);
-    const at = newer.indexOf('","preparedChars"');
-    expect(await readFastStored(`{"digest":"${await sha256Hex(newer.slice(at))}${newer.slice(at)}`)).toBeUndefined();
+    const at = newer.indexOf('","preparedBytes"');
+    expect(await readFastStored(bytes(`{"digest":"${await sha256Hex(newer.slice(at))}${newer.slice(at)}`))).toBeUndefined();
   });
 
   it("is plain JSON without a digest when the config has no prepared form", async () => {

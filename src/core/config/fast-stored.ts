@@ -2,22 +2,29 @@
 // any reader that knows only {format, version, appliedAt, config} reads it
 // as before), led by a digest and the prepared form:
 //
-//   {"digest":"<sha-256 hex>","preparedChars":N,"prepared":{...},"format":1,"version":...,"config":{...}}
+//   {"digest":"<sha-256 hex>","preparedBytes":N,"prepared":{...},"format":1,"version":...,"config":{...}}
 //
-// The digest covers every character after its own field, so a value edited by
-// hand (or truncated, or written by something else) fails it and goes through
-// full validation, as before; a value that passes was written by `apply`,
-// which validated it, and only its prepared form is parsed (the N characters
-// after `"prepared":`), never the native document. Hashing is native (Web
-// Crypto) and costs about a millisecond per megabyte.
+// The digest covers every byte (UTF-8) after its own field, so a value edited
+// by hand (or truncated, or written by something else) fails it and goes
+// through full validation, as before; a value that passes was written by
+// `apply`, which validated it, and only its prepared form is parsed (the N
+// bytes after `"prepared":`), never the native document. The Worker reads the
+// value as bytes: hashing them is native (Web Crypto), and only the prepared
+// form is decoded to text. In workerd, decoding a whole value to text and
+// encoding it back for the hash cost more than the hash itself
+// (BENCHMARKS.md).
 import { decodePrepared, encodePrepared } from "./prepared";
 import { STORED_FORMAT, type StoredConfig, type ValidStored } from "./stored";
 import type { Config } from "./types";
 
 const HEAD = '{"digest":"';
 const DIGEST_HEX = 64;
-const CHARS = '","preparedChars":';
+const SIZE = '","preparedBytes":';
 const PREPARED = ',"prepared":';
+/** Where the digest's coverage starts. */
+const GUARDED_AT = HEAD.length + DIGEST_HEX;
+/** Longer than any head: `preparedBytes` is a safe integer. */
+const MAX_HEAD_BYTES = GUARDED_AT + SIZE.length + 16 + PREPARED.length;
 
 /** A CLI-written value, checked and decoded without validation. */
 export interface FastStored extends ValidStored {
@@ -34,35 +41,48 @@ export async function storedText(stored: StoredConfig, config: Config | undefine
   if (!prepared) return { text: JSON.stringify(stored), digest: undefined };
   const preparedText = JSON.stringify({ ...prepared, format: stored.format ?? 1, version: stored.version, appliedAt: stored.appliedAt });
   const envelope = JSON.stringify(stored);
-  const guarded = `${CHARS}${preparedText.length}${PREPARED}${preparedText},${envelope.slice(1)}`;
-  const digest = await sha256Hex(guarded);
+  const guarded = `${SIZE}${utf8.encode(preparedText).length}${PREPARED}${preparedText},${envelope.slice(1)}`;
+  const digest = await sha256Hex(utf8.encode(guarded));
   return { text: `${HEAD}${digest}${guarded}`, digest };
 }
 
 /** The digest a value claims in its first characters (not checked), or undefined when it has none. */
 export function claimedDigest(text: string): string | undefined {
-  if (!text.startsWith(HEAD) || !text.startsWith(CHARS, HEAD.length + DIGEST_HEX)) return undefined;
-  return text.slice(HEAD.length, HEAD.length + DIGEST_HEX);
+  return claimedDigestOf(utf8.encode(text.slice(0, MAX_HEAD_BYTES)));
+}
+
+/** claimedDigest of a value read as bytes. */
+export function claimedDigestOf(bytes: Uint8Array): string | undefined {
+  const head = ascii(bytes, 0, Math.min(bytes.length, MAX_HEAD_BYTES));
+  if (!head.startsWith(HEAD) || !head.startsWith(SIZE, GUARDED_AT)) return undefined;
+  return head.slice(HEAD.length, GUARDED_AT);
+}
+
+/** The digest of a value read as bytes when it is the digest the value claims, else undefined (no digest, or a value changed since). */
+export async function verifiedDigest(bytes: Uint8Array): Promise<string | undefined> {
+  const claimed = claimedDigestOf(bytes);
+  if (claimed === undefined) return undefined;
+  return (await sha256Hex(bytes.subarray(GUARDED_AT))) === claimed ? claimed : undefined;
 }
 
 /**
  * The config of a value `apply` wrote, read from its prepared form; undefined
  * for any other value (no digest, a digest that does not match, a prepared
  * form this Worker does not know): the caller then validates it in full.
+ * `digest` is verifiedDigest(bytes), when the caller has it already.
  */
-export async function readFastStored(text: string): Promise<FastStored | undefined> {
-  const digest = claimedDigest(text);
-  if (digest === undefined) return undefined;
-  const guardedAt = HEAD.length + DIGEST_HEX;
-  const countAt = guardedAt + CHARS.length;
-  const countEnd = text.indexOf(",", countAt);
-  const chars = Number(text.slice(countAt, countEnd));
-  if (countEnd < 0 || !Number.isSafeInteger(chars) || !text.startsWith(PREPARED, countEnd)) return undefined;
-  if ((await sha256Hex(text.slice(guardedAt))) !== digest) return undefined;
-  const preparedAt = countEnd + PREPARED.length;
+export async function readFastStored(bytes: Uint8Array, digest?: string): Promise<FastStored | undefined> {
+  const verified = digest ?? (await verifiedDigest(bytes));
+  if (verified === undefined) return undefined;
+  const head = ascii(bytes, 0, Math.min(bytes.length, MAX_HEAD_BYTES));
+  const sizeAt = GUARDED_AT + SIZE.length;
+  const sizeEnd = head.indexOf(",", sizeAt);
+  const size = Number(head.slice(sizeAt, sizeEnd));
+  if (sizeEnd < 0 || !Number.isSafeInteger(size) || !head.startsWith(PREPARED, sizeEnd)) return undefined;
+  const preparedAt = sizeEnd + PREPARED.length;
   let value: unknown;
   try {
-    value = JSON.parse(text.slice(preparedAt, preparedAt + chars));
+    value = JSON.parse(utf8Decoder.decode(bytes.subarray(preparedAt, preparedAt + size)));
   } catch {
     return undefined;
   }
@@ -70,12 +90,20 @@ export async function readFastStored(text: string): Promise<FastStored | undefin
   const { format, version, appliedAt } = value as { format?: unknown; version?: unknown; appliedAt?: unknown };
   // A newer format is refused by name on the full path.
   if (format !== STORED_FORMAT || !config || typeof version !== "string" || typeof appliedAt !== "string") return undefined;
-  return { ok: true, version, appliedAt, config, digest };
+  return { ok: true, version, appliedAt, config, digest: verified };
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", typeof data === "string" ? utf8.encode(data) : data));
   let hex = "";
   for (const byte of hash) hex += (byte < 16 ? "0" : "") + byte.toString(16);
   return hex;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** bytes[from, to) as text, one character per byte: the head is ASCII in any value that has one. */
+function ascii(bytes: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...bytes.subarray(from, to));
 }

@@ -2,20 +2,22 @@
 // group of its host, and, for a route holding more than host, path, type,
 // pool and source, its other fields as graph values (prepared-graph.ts).
 import type { GraphReader, GraphWriter } from "./prepared-graph";
+import { packGroups, packText, type PackedRecord, type PackedStrings, type PackedText, type Rows } from "./prepared-packed";
 import type { PathType, Route } from "./types";
 
 /** Six numbers per route: declaration index, path, path type, pool, then source rule r and path i (r = -1 - k: source is s[k]). */
-export type Rows = number[];
+export type { Rows };
 
 /** Routes by host: precise hosts, wildcard suffixes (after "*."), and the routes without host. */
 export interface Groups {
-  readonly e: Readonly<Record<string, Rows>>;
-  readonly w: Readonly<Record<string, Rows>>;
+  readonly e: PackedRecord;
+  readonly w: PackedRecord;
   readonly n: Rows;
 }
 
 export interface EncodedRoutes extends Groups {
-  readonly s: readonly string[];
+  /** The interned strings, packed (prepared-packed.ts). */
+  readonly s: PackedText;
   readonly gl: Readonly<Record<string, Groups>>;
   readonly x: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly a: Readonly<Record<string, unknown>>;
@@ -60,7 +62,7 @@ export function encodeRoutes(routes: readonly Route[], gatewayRoutes: readonly R
     const sourceRule = SOURCE.exec(source);
     return [index, intern(path), pathType, intern(pool), sourceRule ? Number(sourceRule[1]) : -1 - intern(source), sourceRule ? Number(sourceRule[2]) : 0];
   };
-  const add = (into: ReturnType<typeof groups>, host: string | undefined, cells: Rows) => {
+  const add = (into: Unpacked, host: string | undefined, cells: Rows) => {
     const rows = host === undefined ? into.n : host.startsWith("*.") ? (into.w[host.slice(2)] ??= []) : (into.e[host] ??= []);
     rows.push(...cells);
   };
@@ -70,7 +72,7 @@ export function encodeRoutes(routes: readonly Route[], gatewayRoutes: readonly R
     if (typeof cells === "string") return cells;
     add(main, route.host, cells);
   }
-  const gl: Record<string, ReturnType<typeof groups>> = Object.create(null);
+  const gl: Record<string, Unpacked> = Object.create(null);
   for (const [i, route] of gatewayRoutes.entries()) {
     const index = routes.length + i;
     const listeners = route.listeners;
@@ -79,20 +81,26 @@ export function encodeRoutes(routes: readonly Route[], gatewayRoutes: readonly R
     if (typeof cells === "string") return cells;
     for (const address of new Set(listeners)) add((gl[address] ??= groups()), route.host, cells);
   }
-  return { s: strings, ...main, gl, x, a };
+  const packedListeners: Record<string, Groups> = Object.create(null);
+  for (const [address, listener] of Object.entries(gl)) packedListeners[address] = pack(listener);
+  return { s: packText(strings), ...pack(main), gl: packedListeners, x, a };
 }
 
+type Unpacked = ReturnType<typeof groups>;
+
+const pack = (into: Unpacked): Groups => ({ e: packGroups(into.e), w: packGroups(into.w), n: into.n });
+
 /** The route of `rows[at..]`, its other fields decoded from the graph. */
-export function decodeRoute(s: readonly string[], rows: Rows, at: number, host: string | undefined, x: EncodedRoutes["x"], graph: GraphReader): Route {
+export function decodeRoute(s: PackedStrings, rows: Rows, at: number, host: string | undefined, x: EncodedRoutes["x"], graph: GraphReader): Route {
   const index = rows[at] as number;
   const sourceRule = rows[at + 4] as number;
   // Same property order in every route, host always present: one hidden class (see parse.ts).
   const route: Route = {
     host,
-    path: s[rows[at + 1] as number] as string,
+    path: s.at(rows[at + 1] as number),
     pathType: PATH_TYPES[rows[at + 2] as number] as PathType,
-    pool: s[rows[at + 3] as number] as string,
-    source: sourceRule < 0 ? (s[-1 - sourceRule] as string) : `rules[${sourceRule}].http.paths[${rows[at + 5] as number}]`,
+    pool: s.at(rows[at + 3] as number),
+    source: sourceRule < 0 ? s.at(-1 - sourceRule) : `rules[${sourceRule}].http.paths[${rows[at + 5] as number}]`,
   };
   if (!Object.hasOwn(x, index)) return route;
   return graph.assign(route as unknown as Record<string, unknown>, x[index] as Readonly<Record<string, unknown>>) as unknown as Route;

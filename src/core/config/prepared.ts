@@ -4,12 +4,14 @@
 // (fast-stored.ts guards it with a digest), so a new isolate skips the
 // schema checks, which cost most of its first request (BENCHMARKS.md).
 //
-// Routes are grouped by host as the Worker looks them up: a record of
-// precise hosts, one of wildcard suffixes, and the rules without host, each
-// group a flat array of numbers (six per route) indexing one table of
-// interned strings; HTTPRoute rules the same, per listener address. JSON.parse
-// builds the records' hash tables natively, so a new isolate does nothing per
-// host or per rule until a host is asked for (routing/lazy-groups.ts). What a
+// Routes are grouped by host as the Worker looks them up: precise hosts,
+// wildcard suffixes, and the rules without host, each group a flat list of
+// numbers (six per route) indexing one table of interned strings; HTTPRoute
+// rules the same, per listener address. The host groups and the strings are
+// packed into a few long strings (prepared-packed.ts), which JSON.parse
+// copies without building anything per host or per string, so a new isolate
+// does nothing per host or per rule until a host is asked for
+// (routing/lazy-groups.ts). What a
 // route holds besides host, path, type, pool and source (filters, an
 // HTTPRoute action, a canary, affinity, conditions) is a node of the graph
 // (prepared-graph.ts), decoded with its route; filters and patterns are
@@ -17,8 +19,10 @@
 // Anything the graph cannot carry leaves the config without a prepared form:
 // it then takes the full path, never a config with something missing.
 import { recordSource, type GroupSource } from "../routing/lazy-groups";
+import { isOffsets, isPackedRecord, PackedGroupSource, PackedStrings, type PackedText } from "./prepared-packed";
 import { isPlainJson } from "./plain-json";
 import { GraphReader, GraphWriter, knowsFilterTypes, Uncarried, type GraphNode } from "./prepared-graph";
+import { isPackedPools, packPools, PreparedPools, type PackedPools } from "./prepared-pools";
 import { decodeRoute, encodeRoutes, type Groups, type Rows } from "./prepared-routes";
 import type { Config, Pool, PoolAffinity, Route } from "./types";
 
@@ -27,12 +31,12 @@ import type { Config, Pool, PoolAffinity, Route } from "./types";
  * (a filter's settings as its schema outputs them, recipes.ts): a Worker that
  * does not know it takes the full path.
  */
-export const PREPARED_FORMAT = 3;
+export const PREPARED_FORMAT = 4;
 
 export interface Prepared extends Groups {
   readonly v: number;
-  /** Interned strings: paths, pool names, sources that are not `rules[r].http.paths[i]`. */
-  readonly s: readonly string[];
+  /** Interned strings: paths, pool names, sources that are not `rules[r].http.paths[i]`; packed. */
+  readonly s: PackedText;
   /** How many routes in all. */
   readonly count: number;
   /** HTTPRoute rules: how many (declared after the routes, so their indexes start at `count`); absent when Config.gatewayRoutes is. */
@@ -43,8 +47,8 @@ export interface Prepared extends Groups {
   readonly x: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Route affinities by Route.source (`${source} canary` for a canary's), as graph values. */
   readonly a: Readonly<Record<string, unknown>>;
-  /** As normalized; one that is not plain JSON as a graph value. */
-  readonly pools: readonly (Pool | [number])[];
+  /** As normalized, each parsed on first lookup; one that is not plain JSON as a graph value. */
+  readonly pools: PackedPools;
   /** The other Config fields that are plain JSON, as they are. */
   readonly rest: Readonly<Record<string, unknown>>;
   /** The other Config fields, as graph values. */
@@ -73,7 +77,10 @@ function tryEncode(config: Config): Prepared | string {
   const g: Record<string, unknown> = {};
   try {
     // A pool that is not plain JSON (an affinity's settings left undefined) is a graph value, [id].
-    const pools = [...config.pools.values()].map((pool) => (isPlainJson(pool) ? pool : (graph.value(pool, `pools.${pool.name}`) as [number])));
+    const pools = packPools(
+      [...config.pools.keys()],
+      [...config.pools.values()].map((pool) => (isPlainJson(pool) ? pool : (graph.value(pool, `pools.${pool.name}`) as unknown[]))),
+    );
     for (const [key, value] of Object.entries(config)) {
       if (key === "pools" || key === "routes" || key === "gatewayRoutes") continue;
       if (isPlainJson(value)) rest[key] = value;
@@ -104,14 +111,14 @@ function tryEncode(config: Config): Prepared | string {
  * that host's first request.
  */
 export interface PreparedRoutes {
-  readonly exact: GroupSource<Rows>;
+  readonly exact: PackedGroupSource;
   /** By the suffix after "*.". */
-  readonly wildcard: GroupSource<Rows>;
+  readonly wildcard: PackedGroupSource;
   readonly hostless: Rows | undefined;
   /** How many Ingress and native routes: HTTPRoute rules are declared after them. */
   readonly count: number;
   /** HTTPRoute rules by listener address, grouped by host as the routes are. */
-  readonly listeners: ReadonlyMap<string, { readonly exact: GroupSource<Rows>; readonly wildcard: GroupSource<Rows>; readonly hostless: Rows | undefined }>;
+  readonly listeners: ReadonlyMap<string, { readonly exact: PackedGroupSource; readonly wildcard: PackedGroupSource; readonly hostless: Rows | undefined }>;
   /** The routes of a group (of `host`, as in Route.host) with their declaration index, each built on first use and then kept. */
   readonly list: (rows: Rows, host: string | undefined) => { route: Route; index: number }[];
   /** Route affinities by Route.source (`${source} canary` for a canary's), each decoded on first use. */
@@ -135,50 +142,47 @@ export function preparedRoutesOf(config: Config): PreparedRoutes | undefined {
 export function decodePrepared(value: unknown): Config | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const { v, s, e, w, n, count, gc, gl, x, a, pools, rest, g, o, t } = value as Partial<Prepared>;
-  if (v !== PREPARED_FORMAT || !Array.isArray(s) || !isRecord(e) || !isRecord(w) || !Array.isArray(n) || !Number.isSafeInteger(count) || !Array.isArray(pools)) return undefined;
+  if (v !== PREPARED_FORMAT || !isPackedText(s) || !isPackedRecord(e) || !isPackedRecord(w) || !Array.isArray(n) || !Number.isSafeInteger(count) || !isPackedPools(pools)) return undefined;
   if (!isRecord(rest) || typeof rest.statusPath !== "string" || !isRecord(g) || !isRecord(x) || !isRecord(a) || !isRecord(gl) || !Array.isArray(o) || !knowsFilterTypes(t)) return undefined;
   if (gc !== undefined && !Number.isSafeInteger(gc)) return undefined;
-  const poolMap = new Map<string, Pool>();
   let poolNames: ReadonlySet<string> | undefined;
-  const graph = new GraphReader(o, () => (poolNames ??= new Set(poolMap.keys())));
-  for (const value of pools) {
-    const pool = (Array.isArray(value) ? graph.value(value) : value) as Pool;
-    poolMap.set(pool.name, pool);
-  }
+  const graph: GraphReader = new GraphReader(o, (): ReadonlySet<string> => (poolNames ??= new Set(poolMap.keys())));
+  const poolMap: PreparedPools = new PreparedPools(pools, graph);
+  const strings = new PackedStrings(s);
   const built: Route[] = new Array((count as number) + (gc ?? 0));
   const list = (rows: Rows, host: string | undefined) => {
     const group: { route: Route; index: number }[] = [];
     for (let at = 0; at < rows.length; at += 6) {
       const index = rows[at] as number;
-      group.push({ route: (built[index] ??= decodeRoute(s, rows, at, host, x, graph)), index });
+      group.push({ route: (built[index] ??= decodeRoute(strings, rows, at, host, x, graph)), index });
     }
     return group;
   };
   const other: Record<string, unknown> = {};
   for (const key of Object.keys(g)) other[key] = graph.value(g[key]);
   const config: Config = { ...(rest as unknown as Omit<Config, "pools" | "routes">), ...other, pools: poolMap, routes: [] };
-  const listeners = new Map<string, { exact: GroupSource<Rows>; wildcard: GroupSource<Rows>; hostless: Rows | undefined }>();
+  type Sources = { exact: PackedGroupSource; wildcard: PackedGroupSource; hostless: Rows | undefined };
+  const listeners = new Map<string, Sources>();
   for (const address of Object.keys(gl)) {
     const groups = gl[address] as unknown as Partial<Groups>;
-    if (!isRecord(groups) || !isRecord(groups.e) || !isRecord(groups.w) || !Array.isArray(groups.n)) return undefined;
-    listeners.set(address, { exact: recordSource(groups.e), wildcard: recordSource(groups.w), hostless: groups.n.length > 0 ? groups.n : undefined });
+    if (!isRecord(groups) || !isPackedRecord(groups.e) || !isPackedRecord(groups.w) || !Array.isArray(groups.n)) return undefined;
+    listeners.set(address, { exact: new PackedGroupSource(groups.e), wildcard: new PackedGroupSource(groups.w), hostless: groups.n.length > 0 ? groups.n : undefined });
   }
+  const main: Sources = { exact: new PackedGroupSource(e), wildcard: new PackedGroupSource(w), hostless: n.length > 0 ? n : undefined };
   // Every route of a group list, in declaration order (indexes from..to-1).
-  const all = (groups: Iterable<Partial<Groups>>, from: number, to: number) => {
-    for (const { e: exact, w: wildcard, n: hostless } of groups) {
-      list(hostless as Rows, undefined);
-      for (const host of Object.keys(exact!)) list(exact![host]!, host);
-      for (const suffix of Object.keys(wildcard!)) list(wildcard![suffix]!, `*.${suffix}`);
+  const all = (groups: Iterable<Sources>, from: number, to: number) => {
+    for (const { exact, wildcard, hostless } of groups) {
+      if (hostless) list(hostless, undefined);
+      for (const host of exact.keys()) list(exact.get(host)!, host);
+      for (const suffix of wildcard.keys()) list(wildcard.get(suffix)!, `*.${suffix}`);
     }
     return built.slice(from, to);
   };
-  lazyField(config, "routes", () => all([{ e, w, n }], 0, count as number));
-  if (gc !== undefined) lazyField(config, "gatewayRoutes", () => all(Object.values(gl), count as number, (count as number) + gc));
+  lazyField(config, "routes", () => all([main], 0, count as number));
+  if (gc !== undefined) lazyField(config, "gatewayRoutes", () => all(listeners.values(), count as number, (count as number) + gc));
   const affinities = recordSource(a);
   preparedRoutes.set(config, {
-    exact: recordSource(e),
-    wildcard: recordSource(w),
-    hostless: n.length > 0 ? n : undefined,
+    ...main,
     count: count as number,
     listeners,
     list,
@@ -191,5 +195,7 @@ function lazyField(config: Config, key: "routes" | "gatewayRoutes", build: () =>
   let routes: Route[] | undefined;
   Object.defineProperty(config, key, { enumerable: true, configurable: false, get: () => (routes ??= build()) });
 }
+
+const isPackedText = (value: unknown): value is PackedText => isRecord(value) && typeof value.text === "string" && isOffsets(value.at, value.text);
 
 const isRecord = (value: unknown): value is Record<string, Rows & unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
