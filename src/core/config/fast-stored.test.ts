@@ -3,7 +3,8 @@ import { generateConfig } from "../../../bench/generate";
 import { claimedDigest, claimedDigestOf, readFastStored, sha256Hex, storedText, verifiedDigest } from "./fast-stored";
 import { parseConfig } from "./parse";
 import { compileRuntime } from "../runtime";
-import { decodePrepared, encodePrepared, PREPARED_FORMAT, preparedRoutesOf, unpreparedReason } from "./prepared";
+import { decodePrepared, encodePrepared, PREPARED_FORMAT, preparedRoundTrip, preparedRoutesOf, unpreparedReason } from "./prepared";
+import { lazyItemsOf } from "./prepared-packed";
 import { filtersByType } from "../filters/registry";
 import { parseStoredConfig, STORED_FORMAT, type StoredConfig } from "./stored";
 
@@ -45,7 +46,7 @@ describe("the prepared form", () => {
       const config = parsed(doc);
       const prepared = encodePrepared(config);
       expect(prepared).toBeDefined();
-      expect(plainPools(decodePrepared(JSON.parse(JSON.stringify(prepared))))).toEqual(config);
+      expect(plainPools(preparedRoundTrip(config))).toEqual(config);
     }
   });
 
@@ -58,7 +59,7 @@ describe("the prepared form", () => {
     ];
     for (const { doc, requests } of cases) {
       const config = parsed(doc);
-      const decoded = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(config))))!;
+      const decoded = preparedRoundTrip(config)!;
       expect(preparedRoutesOf(decoded)).toBeDefined();
       const full = compileRuntime("v", config, { random: () => 0 }).table;
       const fast = compileRuntime("v", decoded, { random: () => 0 }).table;
@@ -74,7 +75,7 @@ describe("the prepared form", () => {
   it("carries a field it does not know as it is when it is plain JSON, and is not made when it is not", () => {
     const config = parsed(document);
     const unknown = { ...config, somethingNew: [1, { a: "b" }] } as never;
-    expect(plainPools(decodePrepared(JSON.parse(JSON.stringify(encodePrepared(unknown)))))).toEqual(unknown);
+    expect(plainPools(preparedRoundTrip(unknown))).toEqual(unknown);
     class Rules {
       readonly list = [1];
     }
@@ -86,7 +87,7 @@ describe("the prepared form", () => {
 
   it("carries a path's filters, compiled again from what they were compiled from", () => {
     const config = parsed(withFilters);
-    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(config))))!;
+    const fast = preparedRoundTrip(config)!;
     const filters = fast.routes[0]?.action?.filters ?? [];
     expect(filters.map((f) => [f.type, f.describe()])).toEqual(config.routes[0]?.action?.filters.map((f) => [f.type, f.describe()]));
     expect(filters.length).toBe(2);
@@ -106,7 +107,7 @@ describe("the prepared form", () => {
     // The active config, with other pools: its AccessControl is the same compiled object (interned by its settings).
     const active = parsed(withAccess({ web: document.pools.web }));
     expect(active.routes[0]?.action?.filters[0]).toBe(next.routes[0]?.action?.filters[0]);
-    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(next))));
+    const fast = preparedRoundTrip(next);
     expect(fast?.routes[0]?.action?.filters.map((f) => f.describe())).toEqual(next.routes[0]?.action?.filters.map((f) => f.describe()));
   });
 
@@ -114,9 +115,9 @@ describe("the prepared form", () => {
     const twoHosts = { ...withFilters, rules: [withFilters.rules[0], { ...withFilters.rules[0], host: "b.example.com" }] };
     const compile = vi.spyOn(filtersByType.get("RequestBodyLimit")!, "compile");
     try {
-      const prepared = JSON.parse(JSON.stringify(encodePrepared(parsed(twoHosts))));
+      const config = parsed(twoHosts);
       compile.mockClear();
-      const runtime = compileRuntime("v", decodePrepared(prepared)!, { random: () => 0 });
+      const runtime = compileRuntime("v", preparedRoundTrip(config)!, { random: () => 0 });
       expect(compile).not.toHaveBeenCalled();
       expect(runtime.table.route("b.example.com", "/x")).toMatchObject({ ok: true, match: { pool: "web" } });
       expect(compile).toHaveBeenCalledTimes(1);
@@ -126,17 +127,20 @@ describe("the prepared form", () => {
   });
 
   it("refuses a shape it does not know", () => {
-    const prepared = encodePrepared(parsed(document))!;
-    expect(decodePrepared({ ...prepared, v: PREPARED_FORMAT + 1 })).toBeUndefined();
+    const { head: prepared, lazy } = encodePrepared(parsed(document))!;
+    const items = lazyItemsOf(new TextEncoder().encode(lazy), 0);
+    expect(decodePrepared(prepared, items)).toBeDefined();
+    expect(decodePrepared({ ...prepared, v: PREPARED_FORMAT + 1 }, items)).toBeUndefined();
     // The first prepared form (one flat route array, not grouped by host): full path until the next apply.
-    expect(decodePrepared({ v: 1, s: prepared.s, r: [], pools: prepared.pools, rest: prepared.rest })).toBeUndefined();
-    // The form before filters were carried: full path until the next apply.
-    expect(decodePrepared({ ...prepared, v: 2 })).toBeUndefined();
+    expect(decodePrepared({ v: 1, r: [], pools: prepared.pools, rest: prepared.rest }, items)).toBeUndefined();
+    // The forms before filters were carried, before the lazy area: full path until the next apply.
+    for (const v of [2, 3, 4]) expect(decodePrepared({ ...prepared, v }, items)).toBeUndefined();
     // A filter type this Worker does not have (written by a newer CLI): full path, where it is refused by name.
-    expect(decodePrepared({ ...prepared, t: ["SomethingNew"] })).toBeUndefined();
-    expect(decodePrepared({ ...prepared, e: [] })).toBeUndefined();
-    expect(decodePrepared({ ...prepared, count: undefined })).toBeUndefined();
-    expect(decodePrepared(null)).toBeUndefined();
+    expect(decodePrepared({ ...prepared, t: ["SomethingNew"] }, items)).toBeUndefined();
+    expect(decodePrepared({ ...prepared, e: [] }, items)).toBeUndefined();
+    expect(decodePrepared({ ...prepared, n: [1, 2] }, items)).toBeUndefined();
+    expect(decodePrepared({ ...prepared, count: undefined }, items)).toBeUndefined();
+    expect(decodePrepared(null, items)).toBeUndefined();
   });
 });
 

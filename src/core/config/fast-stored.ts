@@ -1,19 +1,21 @@
 // The active value as `apply` writes it: still a StoredConfig (format 1, so
 // any reader that knows only {format, version, appliedAt, config} reads it
-// as before), led by a digest and the prepared form:
+// as before), led by a digest and the prepared form (prepared.ts), its head
+// and then its lazy area:
 //
-//   {"digest":"<sha-256 hex>","preparedBytes":N,"prepared":{...},"format":1,"version":...,"config":{...}}
+//   {"digest":"<sha-256 hex>","preparedBytes":N,"prepared":{...},"lazy":[...],"format":1,"version":...,"config":{...}}
 //
 // The digest covers every byte (UTF-8) after its own field, so a value edited
 // by hand (or truncated, or written by something else) fails it and goes
 // through full validation, as before; a value that passes was written by
-// `apply`, which validated it, and only its prepared form is parsed (the N
-// bytes after `"prepared":`), never the native document. The Worker reads the
-// value as bytes: hashing them is native (Web Crypto), and only the prepared
-// form is decoded to text. In workerd, decoding a whole value to text and
-// encoding it back for the hash cost more than the hash itself
-// (BENCHMARKS.md).
+// `apply`, which validated it. The Worker reads the value as bytes, hashes
+// them (Web Crypto, native) and decodes and parses only the head (the N bytes
+// after `"prepared":`); the lazy area's items are decoded one by one when
+// first used, and the native document never. In workerd, decoding a whole
+// value to text and encoding it back for the hash cost more than the hash
+// itself (BENCHMARKS.md).
 import { decodePrepared, encodePrepared } from "./prepared";
+import { lazyItemsOf } from "./prepared-packed";
 import { STORED_FORMAT, type StoredConfig, type ValidStored } from "./stored";
 import type { Config } from "./types";
 
@@ -21,6 +23,7 @@ const HEAD = '{"digest":"';
 const DIGEST_HEX = 64;
 const SIZE = '","preparedBytes":';
 const PREPARED = ',"prepared":';
+const LAZY = ',"lazy":';
 /** Where the digest's coverage starts. */
 const GUARDED_AT = HEAD.length + DIGEST_HEX;
 /** Longer than any head: `preparedBytes` is a safe integer. */
@@ -39,9 +42,9 @@ export interface FastStored extends ValidStored {
 export async function storedText(stored: StoredConfig, config: Config | undefined): Promise<{ readonly text: string; readonly digest: string | undefined }> {
   const prepared = config && encodePrepared(config);
   if (!prepared) return { text: JSON.stringify(stored), digest: undefined };
-  const preparedText = JSON.stringify({ ...prepared, format: stored.format ?? 1, version: stored.version, appliedAt: stored.appliedAt });
+  const preparedText = JSON.stringify({ ...prepared.head, format: stored.format ?? 1, version: stored.version, appliedAt: stored.appliedAt });
   const envelope = JSON.stringify(stored);
-  const guarded = `${SIZE}${utf8.encode(preparedText).length}${PREPARED}${preparedText},${envelope.slice(1)}`;
+  const guarded = `${SIZE}${utf8.encode(preparedText).length}${PREPARED}${preparedText}${LAZY}${prepared.lazy},${envelope.slice(1)}`;
   const digest = await sha256Hex(utf8.encode(guarded));
   return { text: `${HEAD}${digest}${guarded}`, digest };
 }
@@ -80,13 +83,15 @@ export async function readFastStored(bytes: Uint8Array, digest?: string): Promis
   const size = Number(head.slice(sizeAt, sizeEnd));
   if (sizeEnd < 0 || !Number.isSafeInteger(size) || !head.startsWith(PREPARED, sizeEnd)) return undefined;
   const preparedAt = sizeEnd + PREPARED.length;
+  const lazyAt = preparedAt + size + LAZY.length;
+  if (ascii(bytes, preparedAt + size, lazyAt) !== LAZY) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(utf8Decoder.decode(bytes.subarray(preparedAt, preparedAt + size)));
   } catch {
     return undefined;
   }
-  const config = decodePrepared(value);
+  const config = decodePrepared(value, lazyItemsOf(bytes, lazyAt));
   const { format, version, appliedAt } = value as { format?: unknown; version?: unknown; appliedAt?: unknown };
   // A newer format is refused by name on the full path.
   if (format !== STORED_FORMAT || !config || typeof version !== "string" || typeof appliedAt !== "string") return undefined;
@@ -103,7 +108,7 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
-/** bytes[from, to) as text, one character per byte: the head is ASCII in any value that has one. */
+/** bytes[from, to) as text (native: a new isolate runs JavaScript in its interpreter); the head is ASCII in any value that has one. */
 function ascii(bytes: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode(...bytes.subarray(from, to));
+  return utf8Decoder.decode(bytes.subarray(from, to));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mergeDocuments, locateProblem } from "./manifests";
 import { parseConfig } from "./parse";
-import { decodePrepared, encodePrepared } from "./prepared";
+import { preparedRoundTrip } from "./prepared";
 
 const pools = { pools: { web: { origins: [{ url: "https://web.example.net" }] } } };
 const nginx = (name: string) => `nginx.ingress.kubernetes.io/${name}`;
@@ -31,7 +31,7 @@ describe("Ingress authentication annotations", () => {
     if (!parsed.ok) return;
     expect(parsed.config.routes[0]?.action?.filters.map((f) => f.type)).toEqual(["BasicAuth"]);
     // The prepared form carries them: compiled again from what they were compiled from.
-    const fast = decodePrepared(JSON.parse(JSON.stringify(encodePrepared(parsed.config))));
+    const fast = preparedRoundTrip(parsed.config);
     expect(fast?.routes[0]?.action?.filters.map((f) => [f.type, f.describe()])).toEqual(parsed.config.routes[0]?.action?.filters.map((f) => [f.type, f.describe()]));
   });
 

@@ -1,64 +1,77 @@
 import { describe, expect, it } from "vitest";
 import { GraphReader, GraphWriter } from "./prepared-graph";
-import { isPackedRecord, packGroups, packRecord, packText, PackedGroupSource, PackedStrings, PackedValues } from "./prepared-packed";
+import { isPackedRecord, LazyWriter, lazyItemsOf, packRecord, packText, PackedValues, type PackedRecord } from "./prepared-packed";
 import { isPackedPools, packPools, PreparedPools } from "./prepared-pools";
 import type { Pool } from "./types";
 
 /** As KV gives it back. */
 const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const itemsOf = (lazy: LazyWriter) => lazyItemsOf(new TextEncoder().encode(lazy.text()), 0);
+
+/** A record of `values` by `keys`, after some other record's items, read back as a Worker reads it. */
+function packed<T>(keys: readonly string[], values: readonly T[]): { record: PackedRecord; lazy: LazyWriter } {
+  const lazy = new LazyWriter();
+  packRecord(["before"], [{ other: "items first" }], lazy);
+  const record = roundTrip(packRecord(keys, values, lazy));
+  packRecord(["after"], [["and after"]], lazy);
+  return { record, lazy };
+}
 
 describe("packed records", () => {
   // Keys a binary search could get wrong: prefixes of each other, upper case before lower, past the BMP, and keys an object would treat specially.
   const keys = ["b.example.com", "a.example.com", "a.example.co", "A.example.com", "\u{1F600}.example", "é.example", "__proto__", "constructor", ""];
 
-  it("finds every key, and no other, after a JSON round trip", () => {
-    const packed = roundTrip(packRecord(keys, keys.map((key) => `<${key}>`)));
-    expect(isPackedRecord(packed)).toBe(true);
-    const values = new PackedValues(packed, (text) => text);
+  it("finds every key, and no other, its item decoded from bytes, text beyond ASCII included", () => {
+    const { record, lazy } = packed(keys, keys.map((key) => ({ key, text: `<${key}> "quoted" \\ ☕` })));
+    expect(JSON.parse(lazy.text())).toHaveLength(keys.length + 2);
+    expect(isPackedRecord(record)).toBe(true);
+    const values = new PackedValues(record, itemsOf(lazy), (item) => item as { key: string; text: string });
     expect(values.size).toBe(keys.length);
-    for (const key of keys) expect(values.get(key), key).toBe(`<${key}>`);
-    for (const miss of ["c.example.com", "a.example.c", "a.example.comm", "toString", "B.example.com", "\u{1F601}.example"]) expect(values.get(miss), miss).toBeUndefined();
+    for (const key of keys) expect(values.get(key), key).toEqual({ key, text: `<${key}> "quoted" \\ ☕` });
+    for (const miss of ["c.example.com", "a.example.c", "a.example.comm", "toString", "B.example.com", "\u{1F601}.example", "before", "after"]) expect(values.get(miss), miss).toBeUndefined();
     expect([...values.keys()].sort()).toEqual([...keys].sort());
   });
 
-  it("parses a value once, on its first lookup", () => {
-    const parsed: string[] = [];
-    const values = new PackedValues(packRecord(["x", "y"], ["1", "2"]), (text) => (parsed.push(text), Number(text)));
-    expect(parsed).toEqual([]);
+  it("parses an item once, on its first lookup", () => {
+    const built: unknown[] = [];
+    const { record, lazy } = packed(["x", "y"], [1, 2]);
+    const values = new PackedValues(record, itemsOf(lazy), (item) => (built.push(item), Number(item)));
+    expect(built).toEqual([]);
     expect(values.get("y")).toBe(2);
     expect(values.get("y")).toBe(2);
-    expect(parsed).toEqual(["2"]);
+    expect(built).toEqual([2]);
+  });
+
+  it("answers undefined for an item it cannot read, and reads it again next time", () => {
+    const { record, lazy } = packed(["x"], [1]);
+    const broken = { parse: () => JSON.parse("{") as unknown };
+    expect(new PackedValues(record, broken, (item) => item).get("x")).toBeUndefined();
+    const refused = new PackedValues(record, itemsOf(lazy), () => undefined);
+    expect(refused.get("x")).toBeUndefined();
   });
 
   it("holds an empty record", () => {
-    const values = new PackedValues(roundTrip(packRecord([], [])), (text) => text);
+    const { record, lazy } = packed([], []);
+    const values = new PackedValues(record, itemsOf(lazy), (item) => item);
     expect(values.size).toBe(0);
     expect(values.get("")).toBeUndefined();
     expect([...values.keys()]).toEqual([]);
   });
 
-  it("gives each host group its rows as numbers", () => {
-    const groups = new PackedGroupSource(roundTrip(packGroups({ "b.example": [1, 2, 0, 3, -4, 0], "a.example": [0, 1, 1, 2, 0, 7, 5, 6, 1, 2, 3, 4] })));
-    expect(groups.get("a.example")).toEqual([0, 1, 1, 2, 0, 7, 5, 6, 1, 2, 3, 4]);
-    expect(groups.get("b.example")).toEqual([1, 2, 0, 3, -4, 0]);
-  });
-
-  it("refuses an outline whose offsets do not span its text", () => {
-    const packed = packRecord(["a", "b"], ["1", "2"]);
-    expect(isPackedRecord({ ...packed, ko: [0, 1] })).toBe(false);
-    expect(isPackedRecord({ ...packed, ro: [0, 1, 3] })).toBe(false);
-    expect(isPackedRecord({ ...packed, k: 7 })).toBe(false);
+  it("refuses an outline whose offsets do not span its keys", () => {
+    const { record } = packed(["a", "b"], [1, 2]);
+    expect(isPackedRecord({ ...record, ko: [0, 1] })).toBe(false);
+    expect(isPackedRecord({ ...record, at: [1] })).toBe(false);
+    expect(isPackedRecord({ ...record, k: 7 })).toBe(false);
     expect(isPackedRecord([])).toBe(false);
   });
 });
 
-describe("packed strings", () => {
-  it("gives back each string, including empty ones and line breaks, and nothing outside the table", () => {
+describe("packed text", () => {
+  it("gives each string's bounds", () => {
     const texts = ["/api", "", "pool-1", "a\nb", "/\u{1F600}"];
-    const strings = new PackedStrings(roundTrip(packText(texts)));
-    texts.forEach((text, i) => expect(strings.at(i)).toBe(text));
-    expect(strings.at(texts.length)).toBe("");
-    expect(strings.at(-1)).toBe("");
+    const { text, at } = packText(texts);
+    texts.forEach((t, i) => expect(text.slice(at[i], at[i + 1])).toBe(t));
   });
 });
 
@@ -69,15 +82,16 @@ describe("a prepared config's pools", () => {
     { name: "admin", policy: "least-recent", origins: [] },
   ] as unknown as Pool[];
   const graph = new GraphWriter();
-  const packed = roundTrip(packPools(pools.map((p) => p.name), pools));
-  const map = () => new PreparedPools(packed, new GraphReader(graph.nodes, () => new Set()));
+  const lazy = new LazyWriter();
+  const packed = roundTrip(packPools(pools.map((p) => p.name), pools, lazy));
+  const map = () => new PreparedPools(packed, itemsOf(lazy), new GraphReader(graph.nodes, () => new Set()));
 
   it("is a read-only Map in declaration order, each pool parsed on first lookup", () => {
     expect(isPackedPools(packed)).toBe(true);
     // Stored without what the name gives: the name, an origin key made from it.
-    expect(packed.byName.r).not.toContain('"name"');
-    expect(packed.byName.r).not.toContain("web https://web.example.net");
-    expect(packed.byName.r).toContain("not what the name gives");
+    expect(lazy.text()).not.toContain('"name"');
+    expect(lazy.text()).not.toContain("web https://web.example.net");
+    expect(lazy.text()).toContain("not what the name gives");
     const prepared = map();
     expect(prepared).toBeInstanceOf(Map);
     expect(prepared.size).toBe(3);

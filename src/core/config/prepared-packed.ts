@@ -1,27 +1,52 @@
-// The prepared form's large tables packed into long strings and arrays of
-// offsets into them, which JSON.parse builds natively without an object per
-// host or a string per interned path or pool name. A new isolate runs its
-// JavaScript in the interpreter, so nothing here loops over every host or
-// string at load: a host is found by binary search over the sorted keys, its
-// group's rows are parsed on its first lookup, and a string is sliced out
-// when a route that holds it is built. Measured in a fresh workerd at 10,000
-// rules, records of host groups and the array of interned strings were most
-// of the prepared form's parse (BENCHMARKS.md).
+// How the prepared form keeps a new isolate from parsing what its first
+// requests do not use. The stored value holds a small head, parsed at load,
+// and after it the lazy area: a JSON array of items (a host's routes, a
+// pool), each found by its byte offsets and decoded and parsed on first use.
+// The head holds, per table, the sorted keys packed into one string with
+// their offsets, and each key's item offsets: JSON.parse builds them natively
+// without an object per key, and a key is found by binary search (a new
+// isolate runs its JavaScript in the interpreter, so nothing here loops over
+// every key at load). Measured in a fresh workerd at 10,000 rules
+// (BENCHMARKS.md): decoding the whole value to text, and building records of
+// host groups and arrays of strings, were most of a first request's config
+// cost.
 import type { GroupSource } from "../routing/lazy-groups";
 
-/** Six numbers per route (prepared-routes.ts). */
-export type Rows = number[];
+/** Items of the lazy area by byte offsets within it: [from, to). */
+export interface LazyItems {
+  parse(from: number, to: number): unknown;
+}
 
-/**
- * Texts by key, sorted by key: key i is k[ko[i], ko[i + 1]), its text
- * r[ro[i], ro[i + 1]). Host groups: a host (or a wildcard's suffix) and its
- * rows, numbers separated by ","; pools: a name and the pool as JSON.
- */
-export interface PackedRecord {
-  readonly k: string;
-  readonly ko: readonly number[];
-  readonly r: string;
-  readonly ro: readonly number[];
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** The lazy area of a value read as bytes, starting at byte `at`. Throws on a range that is not JSON (never written by apply). */
+export function lazyItemsOf(bytes: Uint8Array, at: number): LazyItems {
+  return { parse: (from, to) => JSON.parse(utf8Decoder.decode(bytes.subarray(at + from, at + to))) };
+}
+
+/** Builds the lazy area. */
+export class LazyWriter {
+  private readonly items: string[] = [];
+  /** Where the next item starts: after "[", then after each item and its comma. */
+  private end = 1;
+
+  /** Adds a JSON text; returns where it starts. */
+  add(json: string): number {
+    const at = this.end;
+    this.items.push(json);
+    this.end += utf8.encode(json).length + 1;
+    return at;
+  }
+
+  /** One past the comma after the last item added: where item i ends is the start of item i + 1 (or this), minus one. */
+  get next(): number {
+    return this.end;
+  }
+
+  text(): string {
+    return `[${this.items.join(",")}]`;
+  }
 }
 
 /** Strings: string i is `text[at[i], at[i + 1])`. */
@@ -37,24 +62,30 @@ export function packText(strings: readonly string[]): PackedText {
   return { text: strings.join(""), at };
 }
 
-/** `texts` by `keys` (no key twice), sorted as `<` compares strings (UTF-16 code units), which the search below uses. */
-export function packRecord(keys: readonly string[], texts: readonly string[]): PackedRecord {
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  const k = packText(order.map((i) => keys[i]!));
-  const r = packText(order.map((i) => texts[i]!));
-  return { k: k.text, ko: k.at, r: r.text, ro: r.at };
+/**
+ * Items by key, sorted by key: key i is k[ko[i], ko[i + 1]), its item the
+ * lazy area's bytes [at[i], at[i + 1] - 1).
+ */
+export interface PackedRecord {
+  readonly k: string;
+  readonly ko: readonly number[];
+  readonly at: readonly number[];
 }
 
-export function packGroups(groups: Readonly<Record<string, Rows>>): PackedRecord {
-  const keys = Object.keys(groups);
-  return packRecord(keys, keys.map((key) => groups[key]!.join(",")));
+/** `values` (JSON values) by `keys` (no key twice), sorted as `<` compares strings (UTF-16 code units), which the search below uses. */
+export function packRecord(keys: readonly string[], values: readonly unknown[], lazy: LazyWriter): PackedRecord {
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const k = packText(order.map((i) => keys[i]!));
+  const at = order.map((i) => lazy.add(JSON.stringify(values[i])));
+  at.push(lazy.next);
+  return { k: k.text, ko: k.at, at };
 }
 
 /** Is `value` a PackedRecord, as far as its outline shows? */
 export function isPackedRecord(value: unknown): value is PackedRecord {
   if (typeof value !== "object" || value === null) return false;
-  const { k, ko, r, ro } = value as Partial<PackedRecord>;
-  return typeof k === "string" && typeof r === "string" && isOffsets(ko, k) && isOffsets(ro, r) && ko.length === ro.length;
+  const { k, ko, at } = value as Partial<PackedRecord>;
+  return typeof k === "string" && isOffsets(ko, k) && Array.isArray(at) && at.length === ko.length;
 }
 
 /** Offsets into `text`: at least [0, text.length]; each one is only read when used, so only the ends are checked. */
@@ -62,13 +93,15 @@ export function isOffsets(value: unknown, text: string): value is readonly numbe
   return Array.isArray(value) && value.length >= 1 && value[0] === 0 && value[value.length - 1] === text.length;
 }
 
-/** A packed record's values by key: a key is found by binary search, its value parsed on first lookup and kept. */
+/** A packed record's values by key: a key is found by binary search, its item parsed on first lookup and kept. */
 export class PackedValues<T> implements GroupSource<T> {
   private readonly parsed = new Map<string, T>();
 
   constructor(
     private readonly packed: PackedRecord,
-    private readonly parse: (text: string, key: string) => T,
+    private readonly lazy: LazyItems,
+    /** The value of a key from its item; undefined when the item is not what the writer writes (a bug, never an edit: the digest covers it). */
+    private readonly build: (item: unknown, key: string) => T | undefined,
   ) {}
 
   get(key: string): T | undefined {
@@ -76,9 +109,15 @@ export class PackedValues<T> implements GroupSource<T> {
     if (done !== undefined) return done;
     const i = this.find(key);
     if (i < 0) return undefined;
-    const { r, ro } = this.packed;
-    const value = this.parse(r.slice(ro[i], ro[i + 1]), key);
-    this.parsed.set(key, value);
+    const { at } = this.packed;
+    let item: unknown;
+    try {
+      item = this.lazy.parse(at[i]!, at[i + 1]! - 1);
+    } catch {
+      return undefined;
+    }
+    const value = this.build(item, key);
+    if (value !== undefined) this.parsed.set(key, value);
     return value;
   }
 
@@ -108,35 +147,5 @@ export class PackedValues<T> implements GroupSource<T> {
       else high = mid - 1;
     }
     return -1;
-  }
-}
-
-/** Host groups: a group's rows are parsed on its first lookup. */
-export class PackedGroupSource extends PackedValues<Rows> {
-  constructor(packed: PackedRecord) {
-    super(packed, parseRows);
-  }
-}
-
-/** Numbers separated by ","; a bad cell is NaN, which matches no route (never written by apply). */
-function parseRows(text: string): Rows {
-  return text.split(",").map(Number);
-}
-
-/** The interned strings of a packed text, each sliced out on first use and then kept. */
-export class PackedStrings {
-  private readonly cut: (string | undefined)[];
-
-  constructor(private readonly packed: PackedText) {
-    this.cut = new Array<string | undefined>(Math.max(0, packed.at.length - 1));
-  }
-
-  /** The i-th string; "" outside the table (a row written by a bug, never by apply). */
-  at(i: number): string {
-    const done = this.cut[i];
-    if (done !== undefined) return done;
-    const { text, at } = this.packed;
-    if (!(i >= 0 && i < at.length - 1)) return "";
-    return (this.cut[i] = text.slice(at[i], at[i + 1]));
   }
 }

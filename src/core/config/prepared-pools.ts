@@ -6,19 +6,19 @@
 // is stored without what its name gives: the name itself, and each origin's
 // key (`${name} ${url}`, as normalize.ts makes it), about a third of a pool.
 import type { GraphReader } from "./prepared-graph";
-import { isOffsets, isPackedRecord, packRecord, packText, PackedValues, type PackedRecord, type PackedText } from "./prepared-packed";
+import { isOffsets, isPackedRecord, packRecord, packText, PackedValues, type LazyItems, type LazyWriter, type PackedRecord, type PackedText } from "./prepared-packed";
 import type { Origin, Pool } from "./types";
 
 export interface PackedPools {
-  /** Each pool as JSON (a graph value, [id], when it is not plain JSON), by name. */
+  /** Each pool as an item of the lazy area (a graph value, [id], when it is not plain JSON), by name. */
   readonly byName: PackedRecord;
   /** The names in declaration order. */
   readonly names: PackedText;
 }
 
 /** `encoded` is each pool, or its graph value ([id]) when it is not plain JSON, in declaration order. */
-export function packPools(names: readonly string[], encoded: readonly (Pool | readonly unknown[])[]): PackedPools {
-  return { byName: packRecord(names, encoded.map((pool) => JSON.stringify(Array.isArray(pool) ? pool : withoutName(pool as Pool)))), names: packText(names) };
+export function packPools(names: readonly string[], encoded: readonly (Pool | readonly unknown[])[], lazy: LazyWriter): PackedPools {
+  return { byName: packRecord(names, encoded.map((pool) => (Array.isArray(pool) ? pool : withoutName(pool as Pool))), lazy), names: packText(names) };
 }
 
 /** A pool as stored: no name, and an origin's key only when the name does not give it. */
@@ -52,11 +52,12 @@ export class PreparedPools extends Map<string, Pool> {
 
   constructor(
     private readonly packed: PackedPools,
+    lazy: LazyItems,
     graph: GraphReader,
   ) {
     super();
-    this.pools = new PackedValues(packed.byName, (text, name) => {
-      const value: unknown = JSON.parse(text);
+    this.pools = new PackedValues(packed.byName, lazy, (value, name) => {
+      if (typeof value !== "object" || value === null) return undefined;
       return Array.isArray(value) ? (graph.value(value) as Pool) : withName(name, value as StoredPool);
     });
   }

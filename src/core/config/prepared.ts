@@ -4,14 +4,14 @@
 // (fast-stored.ts guards it with a digest), so a new isolate skips the
 // schema checks, which cost most of its first request (BENCHMARKS.md).
 //
-// Routes are grouped by host as the Worker looks them up: precise hosts,
-// wildcard suffixes, and the rules without host, each group a flat list of
-// numbers (six per route) indexing one table of interned strings; HTTPRoute
-// rules the same, per listener address. The host groups and the strings are
-// packed into a few long strings (prepared-packed.ts), which JSON.parse
-// copies without building anything per host or per string, so a new isolate
-// does nothing per host or per rule until a host is asked for
-// (routing/lazy-groups.ts). What a
+// It has two parts (prepared-packed.ts): a small head, parsed when the
+// config is loaded, and the lazy area, a JSON array of items each decoded
+// on first use. Routes are grouped by host as the Worker looks them up:
+// precise hosts, wildcard suffixes (each group one item, found by binary
+// search over the head's sorted keys), and the rules without host (in the
+// head); HTTPRoute rules the same, per listener address. Pools are items
+// too. So a new isolate does nothing per host, per rule or per pool until
+// one is asked for (routing/lazy-groups.ts). What a
 // route holds besides host, path, type, pool and source (filters, an
 // HTTPRoute action, a canary, affinity, conditions) is a node of the graph
 // (prepared-graph.ts), decoded with its route; filters and patterns are
@@ -19,11 +19,11 @@
 // Anything the graph cannot carry leaves the config without a prepared form:
 // it then takes the full path, never a config with something missing.
 import { recordSource, type GroupSource } from "../routing/lazy-groups";
-import { isOffsets, isPackedRecord, PackedGroupSource, PackedStrings, type PackedText } from "./prepared-packed";
+import { isPackedRecord, LazyWriter, lazyItemsOf, PackedValues, type LazyItems, type PackedRecord } from "./prepared-packed";
 import { isPlainJson } from "./plain-json";
 import { GraphReader, GraphWriter, knowsFilterTypes, Uncarried, type GraphNode } from "./prepared-graph";
 import { isPackedPools, packPools, PreparedPools, type PackedPools } from "./prepared-pools";
-import { decodeRoute, encodeRoutes, type Groups, type Rows } from "./prepared-routes";
+import { CELLS_PER_ROUTE, decodeRoute, encodeRoutes, rowsOf, type Groups, type Rows } from "./prepared-routes";
 import type { Config, Pool, PoolAffinity, Route } from "./types";
 
 /**
@@ -31,20 +31,17 @@ import type { Config, Pool, PoolAffinity, Route } from "./types";
  * (a filter's settings as its schema outputs them, recipes.ts): a Worker that
  * does not know it takes the full path.
  */
-export const PREPARED_FORMAT = 4;
+export const PREPARED_FORMAT = 5;
 
+/** The head: what a new isolate parses when it loads the config. */
 export interface Prepared extends Groups {
   readonly v: number;
-  /** Interned strings: paths, pool names, sources that are not `rules[r].http.paths[i]`; packed. */
-  readonly s: PackedText;
   /** How many routes in all. */
   readonly count: number;
   /** HTTPRoute rules: how many (declared after the routes, so their indexes start at `count`); absent when Config.gatewayRoutes is. */
   readonly gc?: number;
   /** HTTPRoute rules grouped by listener address ("http:80"), then by host as the routes are. */
   readonly gl: Readonly<Record<string, Groups>>;
-  /** A route's other fields, as graph values, by the route's index. */
-  readonly x: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Route affinities by Route.source (`${source} canary` for a canary's), as graph values. */
   readonly a: Readonly<Record<string, unknown>>;
   /** As normalized, each parsed on first lookup; one that is not plain JSON as a graph value. */
@@ -59,8 +56,14 @@ export interface Prepared extends Groups {
   readonly t: readonly string[];
 }
 
+/** The head and the lazy area's text (a JSON array). */
+export interface EncodedPrepared {
+  readonly head: Prepared;
+  readonly lazy: string;
+}
+
 /** The prepared form of a parsed config, or undefined when the config holds something it cannot carry. */
-export function encodePrepared(config: Config): Prepared | undefined {
+export function encodePrepared(config: Config): EncodedPrepared | undefined {
   const result = tryEncode(config);
   return typeof result === "string" ? undefined : result;
 }
@@ -71,8 +74,15 @@ export function unpreparedReason(config: Config): string | undefined {
   return typeof result === "string" ? result : undefined;
 }
 
-function tryEncode(config: Config): Prepared | string {
+/** The Config back from its prepared form, through the stored text as a Worker reads it (for tests and the CLI's checks). */
+export function preparedRoundTrip(config: Config): Config | undefined {
+  const encoded = encodePrepared(config);
+  return encoded && decodePrepared(JSON.parse(JSON.stringify(encoded.head)), lazyItemsOf(new TextEncoder().encode(encoded.lazy), 0));
+}
+
+function tryEncode(config: Config): EncodedPrepared | string {
   const graph = new GraphWriter();
+  const lazy = new LazyWriter();
   const rest: Record<string, unknown> = {};
   const g: Record<string, unknown> = {};
   try {
@@ -80,15 +90,16 @@ function tryEncode(config: Config): Prepared | string {
     const pools = packPools(
       [...config.pools.keys()],
       [...config.pools.values()].map((pool) => (isPlainJson(pool) ? pool : (graph.value(pool, `pools.${pool.name}`) as unknown[]))),
+      lazy,
     );
     for (const [key, value] of Object.entries(config)) {
       if (key === "pools" || key === "routes" || key === "gatewayRoutes") continue;
       if (isPlainJson(value)) rest[key] = value;
       else g[key] = graph.value(value, key);
     }
-    const routes = encodeRoutes(config.routes, config.gatewayRoutes, graph);
+    const routes = encodeRoutes(config.routes, config.gatewayRoutes, graph, lazy);
     if (typeof routes === "string") return routes;
-    return {
+    const head: Prepared = {
       v: PREPARED_FORMAT,
       ...routes,
       ...(config.gatewayRoutes && { gc: config.gatewayRoutes.length }),
@@ -99,6 +110,7 @@ function tryEncode(config: Config): Prepared | string {
       o: graph.nodes,
       t: [...graph.filterTypes],
     };
+    return { head, lazy: lazy.text() };
   } catch (error) {
     if (error instanceof Uncarried) return error.message;
     throw error;
@@ -111,14 +123,14 @@ function tryEncode(config: Config): Prepared | string {
  * that host's first request.
  */
 export interface PreparedRoutes {
-  readonly exact: PackedGroupSource;
+  readonly exact: PackedValues<Rows>;
   /** By the suffix after "*.". */
-  readonly wildcard: PackedGroupSource;
+  readonly wildcard: PackedValues<Rows>;
   readonly hostless: Rows | undefined;
   /** How many Ingress and native routes: HTTPRoute rules are declared after them. */
   readonly count: number;
   /** HTTPRoute rules by listener address, grouped by host as the routes are. */
-  readonly listeners: ReadonlyMap<string, { readonly exact: PackedGroupSource; readonly wildcard: PackedGroupSource; readonly hostless: Rows | undefined }>;
+  readonly listeners: ReadonlyMap<string, { readonly exact: PackedValues<Rows>; readonly wildcard: PackedValues<Rows>; readonly hostless: Rows | undefined }>;
   /** The routes of a group (of `host`, as in Route.host) with their declaration index, each built on first use and then kept. */
   readonly list: (rows: Rows, host: string | undefined) => { route: Route; index: number }[];
   /** Route affinities by Route.source (`${source} canary` for a canary's), each decoded on first use. */
@@ -137,44 +149,45 @@ export function preparedRoutesOf(config: Config): PreparedRoutes | undefined {
  * Only the outline is checked (a wrong shape would be a bug or a newer
  * writer, never a user's edit): undefined sends the value to the full path.
  * `routes` and `gatewayRoutes` are built when first read (status pages,
- * tests); routing reads preparedRoutesOf(config) instead.
+ * tests); routing reads preparedRoutesOf(config) instead. `lazy` is the
+ * lazy area written with this head.
  */
-export function decodePrepared(value: unknown): Config | undefined {
+export function decodePrepared(value: unknown, lazy: LazyItems): Config | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const { v, s, e, w, n, count, gc, gl, x, a, pools, rest, g, o, t } = value as Partial<Prepared>;
-  if (v !== PREPARED_FORMAT || !isPackedText(s) || !isPackedRecord(e) || !isPackedRecord(w) || !Array.isArray(n) || !Number.isSafeInteger(count) || !isPackedPools(pools)) return undefined;
-  if (!isRecord(rest) || typeof rest.statusPath !== "string" || !isRecord(g) || !isRecord(x) || !isRecord(a) || !isRecord(gl) || !Array.isArray(o) || !knowsFilterTypes(t)) return undefined;
+  const { v, e, w, n, count, gc, gl, a, pools, rest, g, o, t } = value as Partial<Prepared>;
+  if (v !== PREPARED_FORMAT || !isPackedRecord(e) || !isPackedRecord(w) || !isRows(n) || !Number.isSafeInteger(count) || !isPackedPools(pools)) return undefined;
+  if (!isRecord(rest) || typeof rest.statusPath !== "string" || !isRecord(g) || !isRecord(a) || !isRecord(gl) || !Array.isArray(o) || !knowsFilterTypes(t)) return undefined;
   if (gc !== undefined && !Number.isSafeInteger(gc)) return undefined;
   let poolNames: ReadonlySet<string> | undefined;
   const graph: GraphReader = new GraphReader(o, (): ReadonlySet<string> => (poolNames ??= new Set(poolMap.keys())));
-  const poolMap: PreparedPools = new PreparedPools(pools, graph);
-  const strings = new PackedStrings(s);
+  const poolMap: PreparedPools = new PreparedPools(pools, lazy, graph);
   const built: Route[] = new Array((count as number) + (gc ?? 0));
   const list = (rows: Rows, host: string | undefined) => {
     const group: { route: Route; index: number }[] = [];
-    for (let at = 0; at < rows.length; at += 6) {
+    for (let at = 0; at < rows.length; at += CELLS_PER_ROUTE) {
       const index = rows[at] as number;
-      group.push({ route: (built[index] ??= decodeRoute(strings, rows, at, host, x, graph)), index });
+      group.push({ route: (built[index] ??= decodeRoute(rows, at, host, graph)), index });
     }
     return group;
   };
+  const groups = (packed: PackedRecord) => new PackedValues(packed, lazy, rowsOf);
   const other: Record<string, unknown> = {};
   for (const key of Object.keys(g)) other[key] = graph.value(g[key]);
   const config: Config = { ...(rest as unknown as Omit<Config, "pools" | "routes">), ...other, pools: poolMap, routes: [] };
-  type Sources = { exact: PackedGroupSource; wildcard: PackedGroupSource; hostless: Rows | undefined };
+  type Sources = { exact: PackedValues<Rows>; wildcard: PackedValues<Rows>; hostless: Rows | undefined };
   const listeners = new Map<string, Sources>();
   for (const address of Object.keys(gl)) {
-    const groups = gl[address] as unknown as Partial<Groups>;
-    if (!isRecord(groups) || !isPackedRecord(groups.e) || !isPackedRecord(groups.w) || !Array.isArray(groups.n)) return undefined;
-    listeners.set(address, { exact: new PackedGroupSource(groups.e), wildcard: new PackedGroupSource(groups.w), hostless: groups.n.length > 0 ? groups.n : undefined });
+    const listener = gl[address] as unknown as Partial<Groups>;
+    if (!isRecord(listener) || !isPackedRecord(listener.e) || !isPackedRecord(listener.w) || !isRows(listener.n)) return undefined;
+    listeners.set(address, { exact: groups(listener.e), wildcard: groups(listener.w), hostless: listener.n.length > 0 ? listener.n : undefined });
   }
-  const main: Sources = { exact: new PackedGroupSource(e), wildcard: new PackedGroupSource(w), hostless: n.length > 0 ? n : undefined };
+  const main: Sources = { exact: groups(e), wildcard: groups(w), hostless: n.length > 0 ? n : undefined };
   // Every route of a group list, in declaration order (indexes from..to-1).
   const all = (groups: Iterable<Sources>, from: number, to: number) => {
     for (const { exact, wildcard, hostless } of groups) {
       if (hostless) list(hostless, undefined);
-      for (const host of exact.keys()) list(exact.get(host)!, host);
-      for (const suffix of wildcard.keys()) list(wildcard.get(suffix)!, `*.${suffix}`);
+      for (const host of exact.keys()) list(exact.get(host) ?? [], host);
+      for (const suffix of wildcard.keys()) list(wildcard.get(suffix) ?? [], `*.${suffix}`);
     }
     return built.slice(from, to);
   };
@@ -196,6 +209,6 @@ function lazyField(config: Config, key: "routes" | "gatewayRoutes", build: () =>
   Object.defineProperty(config, key, { enumerable: true, configurable: false, get: () => (routes ??= build()) });
 }
 
-const isPackedText = (value: unknown): value is PackedText => isRecord(value) && typeof value.text === "string" && isOffsets(value.at, value.text);
+const isRows = (value: unknown): value is Rows => rowsOf(value) !== undefined;
 
 const isRecord = (value: unknown): value is Record<string, Rows & unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
