@@ -101,7 +101,7 @@ export async function profileWorkerd(options: WorkerdProfileOptions): Promise<Wo
 export async function profileFresh(
   options: Omit<WorkerdOptions, "inspector">,
   values: Record<string, string>,
-  service: "router" | "cron" | "kv-read",
+  service: "router" | "cron",
   action: (server: WorkerdServer) => Promise<void>,
 ): Promise<ProfileSummary> {
   mkdirSync(options.workDir, { recursive: true });
