@@ -85,7 +85,7 @@ export function evaluateTargets(micro: readonly MicroResult[], decision: Decisio
     id: "refresh",
     target: "a refresh of an unchanged config after the TTL: no parse, no compile",
     measured: r
-      ? `${r.refreshes} refreshes of ${r.ruleCount.toLocaleString("en-US")} rules: version key read ${r.versionReads} times, the config value ${r.configReads} times (every ${FULL_READ_EVERY}th refresh; its digest checked, not parsed), ${r.compiles} parses + compiles; CPU per refresh (with its request) median ${fixed(median(r.cpuMs), 1)} ms, max ${fixed(Math.max(...r.cpuMs), 1)} ms`
+      ? `${r.refreshes} refreshes of ${r.ruleCount.toLocaleString("en-US")} rules: version key read ${r.versionReads} times, the config value ${r.configReads} times (every ${FULL_READ_EVERY}th refresh; compared with the bytes held, natively, not decoded or parsed), ${r.compiles} parses + compiles; CPU per refresh (with its request) median ${fixed(median(r.cpuMs), 1)} ms, max ${fixed(Math.max(...r.cpuMs), 1)} ms`
       : "-",
     status: status(r !== undefined, r !== undefined && r.compiles === 0 && r.configReads <= periodicReads),
   });

@@ -131,6 +131,17 @@ describe("a warm isolate", () => {
 });
 
 describe("an isolate serving a value apply wrote", () => {
+  it("reads the value itself only every tenth refresh, and loads nothing again while it is unchanged", async () => {
+    // A TTL of 0 refreshes on every request; every 10th refresh reads the value itself.
+    worker = await startWorker({ ttlSeconds: 0, countKvReads: true });
+    await apply(worker, doc(a.url));
+    for (let i = 0; i < 12; i++) expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    const configReads = (await worker.kvReads()).filter((keys) => keys.includes(KV_KEYS.config)).length;
+    expect(configReads).toBe(2);
+    expect(loaded(worker)).toEqual(["prepared"]);
+  });
+
+
   it("validates it in full once someone edits it by hand, its digest left in place, on its next full read", async () => {
     // A TTL of 0 refreshes on every request; every 10th refresh reads the value itself.
     worker = await startWorker({ ttlSeconds: 0 });

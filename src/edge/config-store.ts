@@ -37,8 +37,8 @@ export class ConfigStore {
   private view: View = { runtime: undefined, health: emptySnapshot };
   private loaded = false;
   private loadedAtMs = 0;
-  /** What the last active value judged was: its verified digest (a value `apply` wrote), else its text; null when there was none. */
-  private judgedConfig: string | null = null;
+  /** The bytes of the last active value judged; null when there was none. */
+  private judgedConfig: Uint8Array | null = null;
   private rawHealth: string | null = null;
   /** The digest of the active value served, when it came from `apply` (its prepared form); else undefined. */
   private servedDigest: string | undefined;
@@ -82,16 +82,14 @@ export class ConfigStore {
       return;
     }
     let { runtime, health } = this.view;
-    if (configBytes !== undefined) {
-      const value = configBytes === null ? null : await ActiveValue.of(new Uint8Array(configBytes));
-      if ((value?.identity ?? null) !== this.judgedConfig) {
-        if (value === null) this.servedDigest = undefined;
-        const next = value === null ? undefined : await this.runtimeFor(kv, value);
-        // Not remembered as judged when the history could not be read: the next refresh tries again.
-        if (next !== RETRY) {
-          this.judgedConfig = value?.identity ?? null;
-          runtime = next ?? runtime;
-        }
+    const bytes = configBytes ? new Uint8Array(configBytes) : configBytes;
+    if (bytes !== undefined && !sameBytes(bytes, this.judgedConfig)) {
+      if (bytes === null) this.servedDigest = undefined;
+      const next = bytes === null ? undefined : await this.runtimeFor(kv, await ActiveValue.of(bytes));
+      // Not remembered as judged when the history could not be read: the next refresh tries again.
+      if (next !== RETRY) {
+        this.judgedConfig = bytes;
+        runtime = next ?? runtime;
       }
     }
     if (healthText !== this.rawHealth) {
@@ -178,12 +176,20 @@ export class ConfigStore {
 }
 
 /**
- * The active value, read as bytes. A value `apply` wrote is known by its
- * digest, checked over its bytes (native) and never decoded whole: only its
- * prepared form is (fast-stored.ts). Any other value is known by its text,
- * decoded once, as the full path reads it. Reading the value as text and
- * encoding it again for the digest cost a new isolate more than the digest
- * (BENCHMARKS.md).
+ * Whether a value read again is the one judged last, compared natively: the
+ * periodic full read of an unchanged value then decodes and hashes nothing.
+ */
+function sameBytes(bytes: Uint8Array | null, judged: Uint8Array | null): boolean {
+  if (bytes === null || judged === null) return bytes === judged;
+  return bytes.byteLength === judged.byteLength && crypto.subtle.timingSafeEqual(bytes, judged);
+}
+
+/**
+ * The active value, read as bytes. One `apply` wrote has its digest checked
+ * over its bytes (native) and is never decoded whole: only its prepared form
+ * is (fast-stored.ts). Any other value is decoded to text once, as the full
+ * path reads it. Reading the value as text and encoding it again for the
+ * digest cost a new isolate more than the digest (BENCHMARKS.md).
  */
 class ActiveValue {
   private decoded: string | undefined;
@@ -196,11 +202,6 @@ class ActiveValue {
 
   static async of(bytes: Uint8Array): Promise<ActiveValue> {
     return new ActiveValue(bytes, await verifiedDigest(bytes));
-  }
-
-  /** What tells this value from another: its digest, else its text. */
-  get identity(): string {
-    return this.digest === undefined ? this.text() : `sha-256 ${this.digest}`;
   }
 
   text(): string {
