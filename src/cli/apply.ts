@@ -2,6 +2,7 @@
 // switch to the new one (switch-config.ts: the history first, then the active
 // key, with a re-check between and a read-back after). An invalid config never
 // reaches wrangler, so KV stays exactly as it was.
+import { storedText } from "../core/config/fast-stored";
 import { parseConfig } from "../core/config/parse";
 import { KV_KEYS, STORED_FORMAT, type StoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
@@ -12,7 +13,6 @@ import { EMPTY_STATE, openKv, readConfigState, type ConfigState, type KvDeps, ty
 import { loadConfigFiles, type LoadOptions } from "./load";
 import { CliError, EXIT_INVALID, type Io } from "./output";
 import { keysPublished, publishKeys, reportRepaired } from "./publish";
-import { storedText } from "../core/config/fast-stored";
 import { switchConfig } from "./switch-config";
 import { reportLoaded, summarize } from "./validate";
 import { configVersion } from "./version";
@@ -37,11 +37,7 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   const { current } = seen;
   refuseNewerFormat(current, kv.where, options.force);
   if (seen !== EMPTY_STATE) say(current ? `active in ${kv.where}: version ${current.version} (applied ${current.appliedAt})` : `${kv.where} holds no config yet`);
-  // The same version, stored otherwise than this CLI stores it (by an earlier edge-ingress, whose prepared form
-  // a new Worker does not read, or by hand): written again as it is, so that new isolates skip validating it.
-  // Its own document is kept (the file's content, maybe in another key order), with its own parse.
-  const same = current?.version === version ? { stored: { ...current, format: STORED_FORMAT }, parsed: parseConfig(current.config) } : undefined;
-  const rewrite = same !== undefined && same.parsed.ok && (await storedText(same.stored, same.parsed.config)).text !== seen.configText;
+  const rewrite = current?.version === version ? await storedOtherwise(current, seen.configText) : undefined;
   if (current?.version === version && !rewrite) {
     if (!options.dryRun && !(await keysPublished(kv, seen.configText, version))) {
       await publishKeys(kv, seen.configText!, version, config);
@@ -59,7 +55,7 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     for (const line of diffConfigs(activeConfig(current, io), config)) say(`  ${line}`);
   }
 
-  const entry: StoredConfig = rewrite ? same!.stored : { format: STORED_FORMAT, version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
+  const entry: StoredConfig = rewrite?.stored ?? { format: STORED_FORMAT, version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
   const history = rewrite ? seen.history : pushHistory(entry, current, seen.history);
   if (options.dryRun) {
     // Printed in the order apply writes them, not written: plain-text
@@ -77,10 +73,23 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
     io.err("dry run: nothing was written");
     return 0;
   }
-  const parsed = rewrite && same!.parsed.ok ? same!.parsed.config : config;
-  await switchConfig(kv, { command: "apply", seen, config: entry, parsed, history }, io);
+  await switchConfig(kv, { command: "apply", seen, config: entry, parsed: rewrite?.parsed ?? config, history }, io);
   io.out(rewrite ? `wrote version ${version} again to ${kv.where}` : `applied version ${version} to ${kv.where}`);
   return 0;
+}
+
+/**
+ * The active version as this CLI would store it, when KV holds it otherwise
+ * (written by an earlier edge-ingress, whose prepared form a new Worker does
+ * not read, or by hand): `apply` writes it again, so that new isolates skip
+ * validating it. Its own document is kept (the file's content, maybe in
+ * another key order), with its own parse.
+ */
+async function storedOtherwise(current: StoredConfig, text: string | undefined): Promise<{ readonly stored: StoredConfig; readonly parsed: Config } | undefined> {
+  const parsed = parseConfig(current.config);
+  if (!parsed.ok) return undefined;
+  const stored = { ...current, format: STORED_FORMAT };
+  return (await storedText(stored, parsed.config)).text === text ? undefined : { stored, parsed: parsed.config };
 }
 
 /**

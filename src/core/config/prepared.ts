@@ -11,10 +11,10 @@
 // search over the head's sorted keys), and the rules without host (in the
 // head); HTTPRoute rules the same, per listener address. Pools are items
 // too. So a new isolate does nothing per host, per rule or per pool until
-// one is asked for (routing/lazy-groups.ts). What a
-// route holds besides host, path, type, pool and source (filters, an
-// HTTPRoute action, a canary, affinity, conditions) is a node of the graph
-// (prepared-graph.ts), decoded with its route; filters and patterns are
+// one is asked for (routing/lazy-groups.ts). What a route holds besides
+// host, path, type, pool and source (filters, an HTTPRoute action, a canary,
+// affinity, conditions) is a node of the graph (prepared-graph.ts), decoded
+// with its route; filters and patterns are
 // compiled again from what they were compiled from, without validation.
 // Anything the graph cannot carry leaves the config without a prepared form:
 // it then takes the full path, never a config with something missing.
@@ -24,7 +24,7 @@ import { isPlainJson } from "./plain-json";
 import { GraphReader, GraphWriter, knowsFilterTypes, Uncarried, type GraphNode } from "./prepared-graph";
 import { isPackedPools, packPools, PreparedPools, type PackedPools } from "./prepared-pools";
 import { CELLS_PER_ROUTE, decodeRoute, encodeRoutes, rowsOf, type Groups, type Rows } from "./prepared-routes";
-import type { Config, Pool, PoolAffinity, Route } from "./types";
+import type { Config, PoolAffinity, Route } from "./types";
 
 /**
  * Raised when the shape below changes, or what a recipe's compile step reads
