@@ -45,20 +45,19 @@ export async function storedText(stored: StoredConfig, config: Config | undefine
   const preparedText = JSON.stringify({ ...prepared.head, format: stored.format ?? 1, version: stored.version, appliedAt: stored.appliedAt });
   const envelope = JSON.stringify(stored);
   const guarded = `${SIZE}${utf8.encode(preparedText).length}${PREPARED}${preparedText}${LAZY}${prepared.lazy},${envelope.slice(1)}`;
-  const digest = await sha256Hex(utf8.encode(guarded));
+  const digest = await sha256Hex(guarded);
   return { text: `${HEAD}${digest}${guarded}`, digest };
 }
 
 /** The digest a value claims in its first characters (not checked), or undefined when it has none. */
 export function claimedDigest(text: string): string | undefined {
-  return claimedDigestOf(utf8.encode(text.slice(0, MAX_HEAD_BYTES)));
+  if (!text.startsWith(HEAD) || !text.startsWith(SIZE, GUARDED_AT)) return undefined;
+  return text.slice(HEAD.length, GUARDED_AT);
 }
 
 /** claimedDigest of a value read as bytes. */
 export function claimedDigestOf(bytes: Uint8Array): string | undefined {
-  const head = ascii(bytes, 0, Math.min(bytes.length, MAX_HEAD_BYTES));
-  if (!head.startsWith(HEAD) || !head.startsWith(SIZE, GUARDED_AT)) return undefined;
-  return head.slice(HEAD.length, GUARDED_AT);
+  return claimedDigest(headOf(bytes));
 }
 
 /** The digest of a value read as bytes when it is the digest the value claims, else undefined (no digest, or a value changed since). */
@@ -77,7 +76,7 @@ export async function verifiedDigest(bytes: Uint8Array): Promise<string | undefi
 export async function readFastStored(bytes: Uint8Array, digest?: string): Promise<FastStored | undefined> {
   const verified = digest ?? (await verifiedDigest(bytes));
   if (verified === undefined) return undefined;
-  const head = ascii(bytes, 0, Math.min(bytes.length, MAX_HEAD_BYTES));
+  const head = headOf(bytes);
   const sizeAt = GUARDED_AT + SIZE.length;
   const sizeEnd = head.indexOf(",", sizeAt);
   const size = Number(head.slice(sizeAt, sizeEnd));
@@ -112,3 +111,6 @@ const utf8Decoder = new TextDecoder();
 function ascii(bytes: Uint8Array, from: number, to: number): string {
   return utf8Decoder.decode(bytes.subarray(from, to));
 }
+
+/** The first bytes of a value, as far as a head can reach. */
+const headOf = (bytes: Uint8Array): string => ascii(bytes, 0, Math.min(bytes.length, MAX_HEAD_BYTES));

@@ -32,10 +32,12 @@ describe("packed records", () => {
     expect([...values.keys()].sort()).toEqual([...keys].sort());
   });
 
-  it("parses an item once, on its first lookup", () => {
+  it("parses an item once, on its first lookup, and not to say whether it is there", () => {
     const built: unknown[] = [];
     const { record, lazy } = packed(["x", "y"], [1, 2]);
     const values = new PackedValues(record, itemsOf(lazy), (item) => (built.push(item), Number(item)));
+    expect(values.has("x")).toBe(true);
+    expect(values.has("z")).toBe(false);
     expect(built).toEqual([]);
     expect(values.get("y")).toBe(2);
     expect(values.get("y")).toBe(2);

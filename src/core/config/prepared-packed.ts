@@ -121,6 +121,11 @@ export class PackedValues<T> implements GroupSource<T> {
     return value;
   }
 
+  /** Whether there is a value for `key`, without parsing it. */
+  has(key: string): boolean {
+    return this.parsed.has(key) || this.find(key) >= 0;
+  }
+
   get size(): number {
     return this.packed.ko.length - 1;
   }

@@ -67,7 +67,7 @@ export class PreparedPools extends Map<string, Pool> {
   }
 
   override has(name: string): boolean {
-    return this.pools.get(name) !== undefined;
+    return this.pools.has(name);
   }
 
   override get size(): number {

@@ -19,6 +19,7 @@ export interface Weighted {
 
 const KEY_SEED = 0x2545f491;
 const KEY_SEED_2 = 0x9e3779b9;
+const FNV_PRIME = 0x01000193;
 
 /** The candidate that `key` maps to; undefined only for an empty list. Never throws. */
 export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
@@ -154,7 +155,7 @@ function fnvContinue(state: number, text: string): number {
   let h = state;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
   }
   return h >>> 0;
 }
