@@ -71,6 +71,19 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
     expect(affinityCookie(spec, "v", { https: false, nowMs: 0, locationPath: "/api" })).toBe("INGRESSCOOKIE=v; Max-Age=60; Domain=example.com; Path=/api; HttpOnly; SameSite=Lax");
   });
 
+  it("writes a new session's cookie with the same attributes, the rule's Path unless session-cookie-path is set, and Expires from the response time", () => {
+    const nowMs = Date.UTC(2026, 0, 1);
+    const start = (annotations: Record<string, string>, over: Partial<AffinityRequest>) => {
+      const result = createCookieAffinity(specOf({ affinity: "cookie", ...annotations }), { random: mulberry32(8) }).pick(roundRobin(), makeOrigins({ a: 1, b: 2 }), request({ nowMs, ...over }));
+      return result.setCookie!.replace(/=[0-9a-f]{32};/, "=V;");
+    };
+    const attributes = { "session-cookie-domain": "example.com", "session-cookie-max-age": "60", "session-cookie-samesite": "Lax" };
+    expect(start(attributes, { https: true, locationPath: "/api" })).toBe("INGRESSCOOKIE=V; Max-Age=60; Domain=example.com; Path=/api; Secure; HttpOnly; SameSite=Lax");
+    expect(start(attributes, { https: false, locationPath: "/web" })).toBe("INGRESSCOOKIE=V; Max-Age=60; Domain=example.com; Path=/web; HttpOnly; SameSite=Lax");
+    expect(start({ "session-cookie-path": "/fixed", "session-cookie-expires": "30" }, { https: true, locationPath: "/api" })).toBe("INGRESSCOOKIE=V; Expires=Thu, 01 Jan 2026 00:00:30 GMT; Path=/fixed; Secure; HttpOnly");
+    expect(start({}, { locationPath: "/a;b" })).toBe("INGRESSCOOKIE=V; Path=/; HttpOnly");
+  });
+
   it("drops SameSite=None for known-incompatible browsers only when asked", () => {
     const spec = specOf({ affinity: "cookie", "session-cookie-samesite": "None", "session-cookie-secure": "true", "session-cookie-conditional-samesite-none": "true" });
     const chrome51 = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";

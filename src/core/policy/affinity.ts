@@ -21,7 +21,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import type { Origin } from "../config/types";
 import type { Policy } from "../selection/policy";
 import type { AffinitySpec } from "./affinity-config";
-import { PrefixPicker, rendezvousPick } from "./consistent-hash";
+import { RendezvousHasher } from "./consistent-hash";
+import { HEX_CODES, hex4 } from "./key-hash";
 import { utf8 } from "./crypt-base64";
 
 export interface AffinityRequest {
@@ -54,11 +55,10 @@ export interface AffinityDeps {
 
 /** Upper bound on key draws for one new balanced session. */
 export const MAX_SESSION_KEY_DRAWS = 2048;
-// A session key is 32 hex characters: 28 random (randomPrefix), then 4 of a
-// counter (MAX_SESSION_KEY_DRAWS fits in them).
+// A session key is 32 hex characters: PREFIX_CHARS random (randomPrefix),
+// then 4 of a counter (MAX_SESSION_KEY_DRAWS fits in them).
+const PREFIX_CHARS = 28;
 const COOKIE_VALUE = /^[0-9a-f]{32}$/;
-/** "00".."ff": a new session draws several keys, and formatting them is most of a draw's cost. */
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): CookieAffinity {
   return new CookieSessions(spec, deps.random);
@@ -72,44 +72,38 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
 class CookieSessions implements CookieAffinity {
   /** Origin.key -> opaque id (persistent mode), computed once per origin. */
   private readonly ids = new Map<string, string>();
-  /**
-   * Set-Cookie attributes after Expires (cookieAttributes), by rule path, one
-   * table per scheme and SameSite=None verdict: the rule path is a config
-   * string, so looking it up hashes nothing new.
-   */
-  private readonly attributes: readonly Map<string, string>[] = [new Map(), new Map(), new Map(), new Map()];
-  /** The user agent matters only to a conditional SameSite=None cookie. */
-  private readonly conditionalSameSite: boolean;
+  private readonly balanced: boolean;
+  private readonly hasher = new RendezvousHasher();
+  private readonly layout: CookieLayout;
 
   constructor(
-    private readonly spec: AffinitySpec,
+    spec: AffinitySpec,
     private readonly random: () => number,
   ) {
-    this.conditionalSameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
+    this.balanced = spec.mode === "balanced";
+    this.layout = new CookieLayout(spec);
   }
 
   pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick {
     const sticky = this.stuck(candidates, request.cookie);
     if (sticky !== undefined) return { origin: sticky };
     const chosen = policy.pick(candidates);
-    if (this.spec.mode === "persistent") return { origin: chosen, setCookie: this.setCookie(this.idOf(chosen), request) };
+    if (!this.balanced) return { origin: chosen, setCookie: this.layout.render(this.idOf(chosen), request) };
     // Keys are tried until one hashes onto the origin the policy chose: 112
     // random bits, then a 16-bit counter, so the random part is hashed once
     // and each try hashes only its last four characters.
-    const prefix = this.randomPrefix();
-    const hashed = new PrefixPicker(candidates, prefix);
-    let suffix = "0000";
-    for (let draw = 0; draw < MAX_SESSION_KEY_DRAWS; draw++) {
-      suffix = HEX_BYTE[draw >>> 8]! + HEX_BYTE[draw & 0xff]!;
-      if (hashed.pick(suffix) === chosen) return { origin: chosen, setCookie: this.setCookie(prefix + suffix, request) };
-    }
-    return { origin: hashed.pick(suffix) ?? chosen, setCookie: this.setCookie(prefix + suffix, request) };
+    const prefix = randomPrefix(this.random);
+    const hashed = this.hasher.withPrefix(candidates, prefix);
+    let draw = 0;
+    let origin = hashed.pickHex4(draw);
+    while (origin !== chosen && draw < MAX_SESSION_KEY_DRAWS - 1) origin = hashed.pickHex4(++draw);
+    return { origin: origin ?? chosen, setCookie: this.layout.render(prefix + hex4(draw), request) };
   }
 
   /** The origin a valid cookie leads to among the candidates, if any. */
   private stuck(candidates: readonly Origin[], cookie: string | undefined): Origin | undefined {
     if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) return undefined;
-    if (this.spec.mode === "balanced") return rendezvousPick(candidates, cookie);
+    if (this.balanced) return this.hasher.pick(candidates, cookie);
     for (const origin of candidates) if (this.idOf(origin) === cookie) return origin;
     return undefined;
   }
@@ -122,57 +116,60 @@ class CookieSessions implements CookieAffinity {
     }
     return id;
   }
-
-  /** 28 random hex characters (112 bits): three words and the high half of a fourth. */
-  private randomPrefix(): string {
-    let key = "";
-    for (let i = 0; i < 4; i++) {
-      const word = Math.floor(clampUnit(this.random()) * 2 ** 32) >>> 0;
-      key += HEX_BYTE[word >>> 24]! + HEX_BYTE[(word >>> 16) & 0xff]!;
-      if (i < 3) key += HEX_BYTE[(word >>> 8) & 0xff]! + HEX_BYTE[word & 0xff]!;
-    }
-    return key;
-  }
-
-  /** affinityCookie, with the attributes after Expires built once per rule path and scheme rather than per session. */
-  private setCookie(value: string, request: AffinityRequest): string {
-    const spec = this.spec;
-    const sameSiteNoneOk = !this.conditionalSameSite || sameSiteNoneCompatible(request.userAgent);
-    const table = this.attributes[(request.https ? 1 : 0) + (sameSiteNoneOk ? 2 : 0)]!;
-    let attributes = table.get(request.locationPath);
-    if (attributes === undefined) {
-      if (table.size >= MAX_CACHED_ATTRIBUTES) table.clear();
-      attributes = cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneOk);
-      table.set(request.locationPath, attributes);
-    }
-    return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${attributes}`;
-  }
 }
 
 /** The Set-Cookie value for a new session. */
 export function affinityCookie(spec: AffinitySpec, value: string, request: Omit<AffinityRequest, "cookie">): string {
-  return `${spec.cookieName}=${value}${expiresAttribute(spec, request.nowMs)}${cookieAttributes(spec, request.https, request.locationPath, sameSiteNoneCompatible(request.userAgent))}`;
+  return new CookieLayout(spec).render(value, request);
+}
+
+/**
+ * One spec's Set-Cookie, built ahead around what varies by request: the
+ * value, Expires, and the Path when it is the rule's. What follows the Path
+ * depends only on the scheme and the SameSite=None verdict, so it is made
+ * once for each of the four; a new session then only joins strings.
+ */
+class CookieLayout {
+  /** Max-Age and Domain. */
+  private readonly beforePath: string;
+  /** The Path attribute when the spec sets it; otherwise the rule path's, per request. */
+  private readonly fixedPath: string | undefined;
+  /** Secure, HttpOnly and SameSite, at [https ? 1 : 0] + [SameSite=None allowed ? 2 : 0]. */
+  private readonly afterPath: readonly string[];
+  /** The user agent matters only to a conditional SameSite=None cookie. */
+  private readonly conditionalSameSite: boolean;
+
+  constructor(private readonly spec: AffinitySpec) {
+    let before = "";
+    if (spec.maxAgeSeconds !== undefined) before += `; Max-Age=${spec.maxAgeSeconds}`;
+    if (spec.domain !== undefined) before += `; Domain=${spec.domain}`;
+    this.beforePath = before;
+    this.fixedPath = spec.path === undefined ? undefined : `; Path=${spec.path}`;
+    this.afterPath = [false, true].flatMap((sameSiteNoneOk) => [false, true].map((https) => attributesAfterPath(spec, https, sameSiteNoneOk)));
+    this.conditionalSameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
+  }
+
+  render(value: string, request: Omit<AffinityRequest, "cookie">): string {
+    const sameSiteNoneOk = !this.conditionalSameSite || sameSiteNoneCompatible(request.userAgent);
+    const path = this.fixedPath ?? `; Path=${safePath(request.locationPath)}`;
+    const after = this.afterPath[(request.https ? 1 : 0) + (sameSiteNoneOk ? 2 : 0)]!;
+    return `${this.spec.cookieName}=${value}${expiresAttribute(this.spec, request.nowMs)}${this.beforePath}${path}${after}`;
+  }
 }
 
 function expiresAttribute(spec: AffinitySpec, nowMs: number): string {
   return spec.expiresSeconds === undefined ? "" : `; Expires=${new Date(nowMs + spec.expiresSeconds * 1000).toUTCString()}`;
 }
 
-/** Everything after Expires: the same for every session of one rule path and scheme. */
-function cookieAttributes(spec: AffinitySpec, https: boolean, locationPath: string, sameSiteNoneOk: boolean): string {
+/** Secure (by default only on https), HttpOnly (always), SameSite. */
+function attributesAfterPath(spec: AffinitySpec, https: boolean, sameSiteNoneOk: boolean): string {
   let cookie = "";
-  if (spec.maxAgeSeconds !== undefined) cookie += `; Max-Age=${spec.maxAgeSeconds}`;
-  if (spec.domain !== undefined) cookie += `; Domain=${spec.domain}`;
-  cookie += `; Path=${spec.path ?? safePath(locationPath)}`;
   if (spec.secure ?? https) cookie += "; Secure";
   cookie += "; HttpOnly";
   const sameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone && !sameSiteNoneOk ? undefined : spec.sameSite;
   if (sameSite !== undefined) cookie += `; SameSite=${sameSite}`;
   return cookie;
 }
-
-/** Distinct attribute strings one affinity keeps (rule paths times schemes); past it the cache starts over. */
-const MAX_CACHED_ATTRIBUTES = 256;
 
 /**
  * False for user agents known to reject SameSite=None cookies (Chromium's
@@ -189,6 +186,20 @@ export function sameSiteNoneCompatible(userAgent: string | null | undefined): bo
 /** A rule path usable as a cookie Path (no ";" or controls); "/" otherwise. */
 function safePath(path: string): string {
   return typeof path === "string" && /^\/[^;\s\u0000-\u001f\u007f]*$/.test(path) ? path : "/";
+}
+
+/** The codes of a session key's random part, filled again for each new session: one flat string is made from them, which the hash then reads. */
+const PREFIX_CODES: number[] = new Array<number>(PREFIX_CHARS).fill(0);
+
+/** PREFIX_CHARS random hex digits (112 bits): three words and the high half of a fourth. */
+function randomPrefix(random: () => number): string {
+  let at = 0;
+  for (let word = 0; word < 4; word++) {
+    const bits = Math.floor(clampUnit(random()) * 2 ** 32) >>> 0;
+    const lastShift = word < 3 ? 0 : 16;
+    for (let shift = 28; shift >= lastShift; shift -= 4) PREFIX_CODES[at++] = HEX_CODES[(bits >>> shift) & 0xf]!;
+  }
+  return String.fromCharCode.apply(null, PREFIX_CODES);
 }
 
 function clampUnit(draw: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PrefixPicker, rendezvousPick, type Weighted } from "./consistent-hash";
+import { PrefixPicker, RendezvousHasher, rendezvousPick, type Weighted } from "./consistent-hash";
+import { hex4 } from "./key-hash";
 
 const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
@@ -87,5 +88,48 @@ describe("PrefixPicker", () => {
       expect(new PrefixPicker(candidates, base).pick(suffix), suffix).toBe(rendezvousPick(candidates, base + suffix));
       expect(new PrefixPicker(candidates, "").pick(base + suffix)).toBe(rendezvousPick(candidates, base + suffix));
     }
+  });
+
+  it("pickHex4(counter) picks what pick(hex4(counter)) picks, with equal and unequal weights", () => {
+    for (const weights of [[1, 1, 1, 1], [1, 2, 3, 4, 5]]) {
+      const candidates = weights.map((weight, i) => ({ key: `pool#${i} https://o${i}.example`, weight }));
+      for (const prefix of ["", "0123456789abcdef0123456789ab", "ünïcödé"]) {
+        const picker = new PrefixPicker(candidates, prefix);
+        for (let counter = 0; counter <= 0xffff; counter += 97) {
+          expect(picker.pickHex4(counter), `${prefix} ${counter}`).toBe(rendezvousPick(candidates, prefix + hex4(counter)));
+        }
+      }
+    }
+  });
+});
+
+describe("hex4", () => {
+  it("writes four lowercase hex digits", () => {
+    expect([0, 0x9, 0xabc, 0x1234, 0xffff].map(hex4)).toEqual(["0000", "0009", "0abc", "1234", "ffff"]);
+  });
+});
+
+describe("RendezvousHasher", () => {
+  it("picks what rendezvousPick picks whichever list it is handed, the same one again or another", () => {
+    const all = nodes({ a: 1, b: 2, c: 3, d: 1 });
+    const lists = [all, all.filter((n) => n.key !== "pool b"), all, nodes({ a: 1, b: 1, c: 1, d: 1 }), all.slice(0, 1), all];
+    const hasher = new RendezvousHasher();
+    for (const key of keys(50)) {
+      for (const list of lists) {
+        expect(hasher.pick(list, key), key).toBe(rendezvousPick(list, key));
+        expect(hasher.withPrefix(list, key).pick("7"), key).toBe(rendezvousPick(list, `${key}7`));
+      }
+    }
+  });
+
+  it("maps a key to the same candidate in every release, so an upgrade moves no balanced session", () => {
+    // Answers of 0.1.0's rendezvousPick for these keys, recorded before its hashing was rewritten.
+    const sessionKeys = ["0123456789abcdef0123456789abcdef", "ffffffffffffffffffffffffffffffff", "00000000000000000000000000000000", "5f1c0ee2b7a04d9f8e3c2a1b0d9e8f7a", "deadbeefdeadbeefdeadbeefdeadbeef", "a1b2c3d4e5f60718293a4b5c6d7e8f90"];
+    const named = (weights: Record<string, number>) => Object.entries(weights).map(([name, weight]) => ({ key: `api https://${name}.test`, weight, name }));
+    const hasher = new RendezvousHasher();
+    const uniform = named({ a: 1, b: 1, c: 1 });
+    const weighted = named({ a: 1, b: 2, c: 1, d: 3 });
+    expect(sessionKeys.map((key) => hasher.pick(uniform, key)?.name)).toEqual(["c", "b", "b", "a", "a", "c"]);
+    expect(sessionKeys.map((key) => rendezvousPick(weighted, key)?.name)).toEqual(["b", "b", "b", "d", "a", "d"]);
   });
 });

@@ -9,6 +9,7 @@
 // 2005; "rendezvous hashing", Thaler and Ravishankar, 1998).
 // Used for session affinity's balanced mode and for hashing requests by a
 // key (ingress-nginx upstream-hash-by: a header, the client address).
+import { fmix32, fnvStart, hashHex4Pair, hashPair, hashText, pairState } from "./key-hash";
 
 export interface Weighted {
   /** Stable identity, e.g. Origin.key. */
@@ -17,14 +18,17 @@ export interface Weighted {
   readonly weight: number;
 }
 
-const KEY_SEED = 0x2545f491;
-const KEY_SEED_2 = 0x9e3779b9;
-const FNV_PRIME = 0x01000193;
+const KEY_START = fnvStart(0x2545f491);
+const KEY_START_2 = fnvStart(0x9e3779b9);
 
 /** The candidate that `key` maps to; undefined only for an empty list. Never throws. */
 export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
-  const text = typeof key === "string" ? key : String(key);
-  return pickByState(candidates, scoringOf(candidates), fnvContinue(fnvStart(KEY_SEED), text), fnvContinue(fnvStart(KEY_SEED_2), text));
+  return pickKey(candidates, key, scoringOf(candidates));
+}
+
+function pickKey<T extends Weighted>(candidates: readonly T[], key: string, scoring: Scoring): T | undefined {
+  hashPair(KEY_START, KEY_START_2, typeof key === "string" ? key : String(key));
+  return pickByState(candidates, scoring, pairState.first, pairState.second);
 }
 
 /**
@@ -35,26 +39,67 @@ export function rendezvousPick<T extends Weighted>(candidates: readonly T[], key
  * the prefix and the candidates' own hashes are computed once for all of them.
  */
 export class PrefixPicker<T extends Weighted> {
-  private readonly scoring: Scoring;
   private readonly state: number;
   private readonly state2: number;
 
   constructor(
     private readonly candidates: readonly T[],
     prefix: string,
+    private readonly scoring: Scoring = scoringOf(candidates),
   ) {
-    this.scoring = scoringOf(candidates);
-    this.state = fnvContinue(fnvStart(KEY_SEED), prefix);
-    this.state2 = fnvContinue(fnvStart(KEY_SEED_2), prefix);
+    hashPair(KEY_START, KEY_START_2, prefix);
+    this.state = pairState.first;
+    this.state2 = pairState.second;
   }
 
   pick(suffix: string): T | undefined {
-    return pickByState(this.candidates, this.scoring, fnvContinue(this.state, suffix), fnvContinue(this.state2, suffix));
+    hashPair(this.state, this.state2, suffix);
+    return pickByState(this.candidates, this.scoring, pairState.first, pairState.second);
+  }
+
+  /**
+   * `pick(hex4(counter))`, the four digits hashed from their codes: a new
+   * session tries several counters, and making a string for each cost more
+   * than hashing it.
+   */
+  pickHex4(counter: number): T | undefined {
+    hashHex4Pair(this.state, this.state2, counter);
+    return pickByState(this.candidates, this.scoring, pairState.first, pairState.second);
+  }
+}
+
+/**
+ * Rendezvous picks for one pool, keeping the scoring of the last candidate
+ * list it was given. A pool hands the same array while its origins'
+ * availability does not change, so a pick then reads this object's fields
+ * instead of probing a table shared by every pool, which on a large config
+ * is mostly not in the CPU caches.
+ */
+export class RendezvousHasher {
+  private list: readonly Weighted[] | undefined = undefined;
+  private scoring: Scoring | undefined = undefined;
+
+  /** rendezvousPick(candidates, key). */
+  pick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
+    return pickKey(candidates, key, this.scoringOf(candidates));
+  }
+
+  /** new PrefixPicker(candidates, prefix). */
+  withPrefix<T extends Weighted>(candidates: readonly T[], prefix: string): PrefixPicker<T> {
+    return new PrefixPicker(candidates, prefix, this.scoringOf(candidates));
+  }
+
+  private scoringOf(candidates: readonly Weighted[]): Scoring {
+    if (candidates !== this.list || this.scoring === undefined) {
+      this.scoring = scoringOf(candidates);
+      this.list = candidates;
+    }
+    return this.scoring;
   }
 }
 
 /** What a pick needs of the candidates besides the key: their own hashes, and whether all weigh the same. */
-interface Scoring {
+export interface Scoring {
   readonly nodeHashes: Uint32Array;
   /**
    * Every weight is the same positive finite number: -w / ln(u) is then
@@ -139,33 +184,4 @@ function unitScore(key1: number, key2: number, node: number): number {
   const a = fmix32((key1 ^ node) >>> 0);
   const b = fmix32((key2 ^ Math.imul(node, 0x27d4eb2d) ^ a) >>> 0);
   return (a * 2 ** 21 + (b >>> 11) + 0.5) / 2 ** 53;
-}
-
-/** FNV-1a over UTF-16 code units, then the MurmurHash3 finalizer for avalanche. */
-export function hashText(text: string, seed: number): number {
-  return fmix32(fnvContinue(fnvStart(seed), text));
-}
-
-function fnvStart(seed: number): number {
-  return (0x811c9dc5 ^ seed) >>> 0;
-}
-
-/** FNV-1a's state after `text`, from the state before it. */
-function fnvContinue(state: number, text: string): number {
-  let h = state;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
-
-/** MurmurHash3's 32-bit finalizer. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -8,7 +8,7 @@
 // keys of the origin that left move (rendezvous hashing).
 import type { Origin, PoolAffinity } from "../config/types";
 import { createCookieAffinity, type CookieAffinity } from "../policy/affinity";
-import { rendezvousPick } from "../policy/consistent-hash";
+import { RendezvousHasher } from "../policy/consistent-hash";
 import { readCookie } from "../policy/cookies";
 import type { Policy, PolicyDeps } from "./policy";
 
@@ -64,12 +64,14 @@ class CookiePicker implements PoolAffinityPicker {
 
 /** A header's value or the client address, hashed onto the candidates; the policy picks when the request has no usable key. */
 class HashPicker implements PoolAffinityPicker {
+  private readonly hasher = new RendezvousHasher();
+
   /** @param header the header to hash; undefined: the client address */
   constructor(private readonly header: string | undefined) {}
 
   pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
     const key = this.header === undefined ? request.clientIp : (request.headers.get(this.header) ?? undefined);
-    const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? rendezvousPick(candidates, key) : undefined;
+    const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? this.hasher.pick(candidates, key) : undefined;
     return { origin: hashed ?? policy.pick(candidates) };
   }
 }
