@@ -32,11 +32,12 @@ function pickKey<T extends Weighted>(candidates: readonly T[], key: string, scor
 }
 
 /**
- * Keys sharing a prefix, scored against one list of candidates:
- * `new PrefixPicker(candidates, prefix).pick(suffix)` is
- * `rendezvousPick(candidates, prefix + suffix)` (FNV-1a reads the text left to
- * right). A new affinity session tries many keys that differ only at the end;
- * the prefix and the candidates' own hashes are computed once for all of them.
+ * Keys made of a prefix and a four-digit hex counter, scored against one list
+ * of candidates: `new PrefixPicker(candidates, prefix).pickHex4(n)` is
+ * `rendezvousPick(candidates, prefix + hex4(n))` (FNV-1a reads the text left
+ * to right). A new affinity session tries several counters after one random
+ * prefix; the prefix and the candidates' own hashes are computed once for all
+ * of them, and the digits are hashed from their codes, with no string per try.
  */
 export class PrefixPicker<T extends Weighted> {
   private readonly state: number;
@@ -52,16 +53,7 @@ export class PrefixPicker<T extends Weighted> {
     this.state2 = pairState.second;
   }
 
-  pick(suffix: string): T | undefined {
-    hashPair(this.state, this.state2, suffix);
-    return pickByState(this.candidates, this.scoring, pairState.first, pairState.second);
-  }
-
-  /**
-   * `pick(hex4(counter))`, the four digits hashed from their codes: a new
-   * session tries several counters, and making a string for each cost more
-   * than hashing it.
-   */
+  /** The candidate the key prefix + hex4(counter) maps to. */
   pickHex4(counter: number): T | undefined {
     hashHex4Pair(this.state, this.state2, counter);
     return pickByState(this.candidates, this.scoring, pairState.first, pairState.second);
