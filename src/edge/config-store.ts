@@ -192,8 +192,6 @@ function sameBytes(bytes: Uint8Array | null, judged: Uint8Array | null): boolean
  * digest cost a new isolate more than the digest (BENCHMARKS.md).
  */
 class ActiveValue {
-  private decoded: string | undefined;
-
   private constructor(
     readonly bytes: Uint8Array,
     /** Verified: the value is the one `apply` wrote. */
@@ -204,7 +202,8 @@ class ActiveValue {
     return new ActiveValue(bytes, await verifiedDigest(bytes));
   }
 
+  /** The value decoded whole, for the full path (called at most once per value). */
   text(): string {
-    return (this.decoded ??= new TextDecoder().decode(this.bytes));
+    return new TextDecoder().decode(this.bytes);
   }
 }
