@@ -27,7 +27,8 @@ interface Answer {
 
 function send(host: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, method: "GET", path, headers: { host, ...headers } }, (res) => {
+    // A connection per request, never a kept-alive one (support/worker.ts says why).
+    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, agent: false, method: "GET", path, headers: { host, ...headers } }, (res) => {
       res.resume();
       res.on("end", () => {
         const setCookie = res.headers["set-cookie"] ?? [];

@@ -33,7 +33,8 @@ function send(r: SuiteRequest, key: string): Promise<Answer> {
   if (r.scheme === "https") headers["mf-original-url"] = `https://${r.host}${r.path}`;
   if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, method: r.method ?? "GET", path: r.path, headers }, (res) => {
+    // A connection per request, never a kept-alive one (support/worker.ts says why).
+    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, agent: false, method: r.method ?? "GET", path: r.path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {

@@ -93,7 +93,8 @@ function send(r: NginxRequest, key: string, jar: Jar | undefined): Promise<Answe
   if (body) headers.expect = "100-continue";
   return new Promise((resolve, reject) => {
     let finish: (() => void) | undefined;
-    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, method: r.method ?? "GET", path: r.path, headers }, (res) => {
+    // A connection per request, never a kept-alive one (support/worker.ts says why).
+    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, agent: false, method: r.method ?? "GET", path: r.path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       // The router may answer 413 and close while the body is still being sent: what arrived is the answer.

@@ -41,7 +41,8 @@ interface Answer {
 function send(host: string, path: string, from: readonly EchoOrigin[], headers: Record<string, string> = {}): Promise<Answer> {
   const key = randomUUID();
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, path, headers: { host, "x-echo-key": key, ...headers } }, (res) => {
+    // A connection per request, never a kept-alive one (support/worker.ts says why).
+    const req = httpRequest({ hostname: worker.url.hostname, port: worker.url.port, agent: false, path, headers: { host, "x-echo-key": key, ...headers } }, (res) => {
       res.resume();
       res.on("end", () => {
         const seen = from.flatMap((o) => o.requests).filter((q) => q.headers["x-echo-key"] === key);

@@ -122,7 +122,8 @@ export interface HttpAnswer {
 /** GET with a Host header, as a client of the Worker sends it. */
 export function get(port: number, host: string, path: string): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", headers: { host }, timeout: 10_000 }, (res) => {
+    // A connection per request, never a kept-alive one (test/support/worker.ts says why).
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", headers: { host }, timeout: 10_000, agent: false }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));

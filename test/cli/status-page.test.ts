@@ -18,7 +18,7 @@ let persist: string;
 function pageJson(port: number): Promise<StatusModel> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path: "/.well-known/edge-ingress/", headers: { host: "ops.test", accept: "application/json", authorization: `Bearer ${TOKEN}` }, timeout: 10_000 },
+      { host: "127.0.0.1", port, path: "/.well-known/edge-ingress/", headers: { host: "ops.test", accept: "application/json", authorization: `Bearer ${TOKEN}` }, timeout: 10_000, agent: false },
       (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));

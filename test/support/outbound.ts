@@ -17,8 +17,10 @@ export async function outboundViaResolveOverride(request: Request): Promise<Resp
   headers.host = url.host;
   const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
   return new Promise((resolve, reject) => {
+    // A connection per request: a Node origin closes a kept-alive connection
+    // after 5 s idle, as long as Node's agent keeps one (support/worker.ts).
     const req = httpRequest(
-      { hostname: override ?? url.hostname, port: url.port || 80, method: request.method, path: url.pathname + url.search, headers },
+      { hostname: override ?? url.hostname, port: url.port || 80, method: request.method, path: url.pathname + url.search, headers, agent: false },
       (res) => {
         const out = new Headers();
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) out.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);

@@ -285,6 +285,10 @@ function send(base: URL, host: string, path: string, init: ClientInit): Promise<
         port: base.port,
         method: init.method ?? "GET",
         path,
+        // A connection per request. workerd closes a kept-alive connection
+        // after 5 s idle, and Node's agent keeps one for 5 s: a request sent
+        // on a connection as workerd closes it fails with "socket hang up".
+        agent: false,
         headers: {
           host,
           ...(init.cf ? { "mf-cf-blob": JSON.stringify(init.cf) } : {}),
@@ -304,7 +308,6 @@ function send(base: URL, host: string, path: string, init: ClientInit): Promise<
     req.on("error", reject);
     // The router may answer and close the connection while the client is
     // still sending (a refused upload); the answer has been delivered by then.
-    // Once per socket: Node's agent keeps sockets alive across requests.
     req.on("socket", (socket) => {
       if (QUIETED_SOCKETS.has(socket)) return;
       QUIETED_SOCKETS.add(socket);
