@@ -87,7 +87,7 @@ function kindBench(runtime: Runtime, samples: readonly PreparedSample[]) {
     const choice = choosePool(runtime.config.pools, pool, emptySnapshot, ejector);
     if (choice.kind !== "origins") return 0;
     const policy = runtime.policies.get(choice.pool.name)!;
-    const sticky = stickyPicker(runtime, choice.pool.name, policy, { headers: s.headers, clientIp, url, route: match.route, backend: backend! });
+    const sticky = stickyPicker(runtime, choice.pool.name, policy, { headers: s.headers, clientIp, https: url.protocol === "https:", route: match.route, backend: backend! });
     const origin: Origin = sticky.pick(choice.candidates);
     return origin.weight + (sticky.setCookie === undefined ? 0 : 1);
   };

@@ -17,7 +17,8 @@ export interface StickyPicker {
 export interface StickyRequest {
   readonly headers: Headers;
   readonly clientIp: string | undefined;
-  readonly url: URL;
+  /** Did the client use https? (The Set-Cookie's Secure default.) */
+  readonly https: boolean;
   readonly route: Route | undefined;
   readonly backend: Backend;
 }
@@ -26,22 +27,38 @@ export interface StickyRequest {
 export function stickyPicker(runtime: Runtime, pool: string, policy: Policy, request: StickyRequest): StickyPicker {
   const affinity = affinityOf(runtime, request.route, request.backend, pool);
   if (affinity === undefined) return new PolicyPicker(policy);
-  const context = { headers: request.headers, clientIp: request.clientIp, https: request.url.protocol === "https:", locationPath: cookiePath(request.route), nowMs: Date.now() };
-  return new AffinityPicker(affinity, policy, context);
+  return new AffinityPicker(affinity, policy, request.headers, request.clientIp, request.https, cookiePath(request.route));
 }
 
-/** The pool's policy wrapped by an affinity; a class, so no closure is made per request. */
-class AffinityPicker implements StickyPicker {
+/**
+ * The pool's policy wrapped by an affinity. It is also the affinity's view of
+ * the request (one object per request, not two), and what few picks ask
+ * (the time, for a new session's Expires; the user agent, for a conditional
+ * SameSite=None) are getters, read only then. A class, so no closure is made
+ * per request.
+ */
+class AffinityPicker implements StickyPicker, AffinityContext {
   setCookie: string | undefined = undefined;
 
   constructor(
     private readonly affinity: PoolAffinityPicker,
     private readonly policy: Policy,
-    private readonly context: AffinityContext,
+    readonly headers: Headers,
+    readonly clientIp: string | undefined,
+    readonly https: boolean,
+    readonly locationPath: string,
   ) {}
 
+  get nowMs(): number {
+    return Date.now();
+  }
+
+  get userAgent(): string | null {
+    return this.headers.get("user-agent");
+  }
+
   pick(candidates: readonly Origin[]): Origin {
-    const sticky = this.affinity.pick(this.policy, candidates, this.context);
+    const sticky = this.affinity.pick(this.policy, candidates, this);
     this.setCookie = sticky.setCookie;
     return sticky.origin;
   }

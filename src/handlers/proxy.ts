@@ -127,7 +127,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     maxBodyBytes,
     body,
   };
-  const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, url, route: decision.match.route, backend: decision.backend });
+  const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, https: upstream.scheme === "https", route: decision.match.route, backend: decision.backend });
   let response: Response;
   try {
     response = await sendWithRetries(request, candidates, sticky, pool, options, plan, ctx, upstream);

@@ -22,18 +22,19 @@ import type { Origin } from "../config/types";
 import type { Policy } from "../selection/policy";
 import type { AffinitySpec } from "./affinity-config";
 import { RendezvousHasher } from "./consistent-hash";
-import { HEX_CODES, hex4 } from "./key-hash";
+import { cookieRange, findCookie, isTrimmed } from "./cookies";
+import { HEX_CODES } from "./key-hash";
 import { utf8 } from "./crypt-base64";
 
+/** What a cookie session reads of a request besides the cookie. */
 export interface AffinityRequest {
-  /** The affinity cookie's value as the client sent it (readCookie(header, spec.cookieName)), if any. */
-  readonly cookie: string | undefined;
+  /** Read only to render a conditional SameSite=None cookie (a getter is fine: most requests never ask). */
   readonly userAgent?: string | null;
   /** Was the request made over https? Decides Secure when session-cookie-secure is unset. */
   readonly https: boolean;
   /** The matched rule's path: the cookie Path unless session-cookie-path is set. */
   readonly locationPath: string;
-  /** Response time in milliseconds since the epoch, for Expires. */
+  /** Now, in milliseconds since the epoch, for Expires; read only when a new session's cookie has one. */
   readonly nowMs: number;
 }
 
@@ -44,8 +45,12 @@ export interface AffinityPick {
 }
 
 export interface CookieAffinity {
-  /** `candidates` is non-empty (availability is decided before, as for any policy). Never throws. */
-  pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick;
+  /**
+   * `cookieHeader` is the request's Cookie header, if any: the session's
+   * cookie is read from it. `candidates` is non-empty (availability is
+   * decided before, as for any policy). Never throws.
+   */
+  pick(policy: Policy, candidates: readonly Origin[], cookieHeader: string | null | undefined, request: AffinityRequest): AffinityPick;
 }
 
 export interface AffinityDeps {
@@ -55,10 +60,11 @@ export interface AffinityDeps {
 
 /** Upper bound on key draws for one new balanced session. */
 export const MAX_SESSION_KEY_DRAWS = 2048;
-// A session key is 32 hex characters: PREFIX_CHARS random (randomPrefix),
-// then 4 of a counter (MAX_SESSION_KEY_DRAWS fits in them).
+// A session key (and a persistent mode's origin id) is 32 lowercase hex
+// characters; a session key is PREFIX_CHARS random (randomPrefix), then 4 of
+// a counter (MAX_SESSION_KEY_DRAWS fits in them).
+const KEY_CHARS = 32;
 const PREFIX_CHARS = 28;
-const COOKIE_VALUE = /^[0-9a-f]{32}$/;
 
 export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): CookieAffinity {
   return new CookieSessions(spec, deps.random);
@@ -73,6 +79,7 @@ class CookieSessions implements CookieAffinity {
   /** Origin.key -> opaque id (persistent mode), computed once per origin. */
   private readonly ids = new Map<string, string>();
   private readonly balanced: boolean;
+  private readonly cookieName: string;
   private readonly hasher = new RendezvousHasher();
   private readonly layout: CookieLayout;
 
@@ -81,30 +88,43 @@ class CookieSessions implements CookieAffinity {
     private readonly random: () => number,
   ) {
     this.balanced = spec.mode === "balanced";
+    this.cookieName = spec.cookieName;
     this.layout = new CookieLayout(spec);
   }
 
-  pick(policy: Policy, candidates: readonly Origin[], request: AffinityRequest): AffinityPick {
-    const sticky = this.stuck(candidates, request.cookie);
+  pick(policy: Policy, candidates: readonly Origin[], cookieHeader: string | null | undefined, request: AffinityRequest): AffinityPick {
+    const sticky = this.stuck(candidates, cookieHeader);
     if (sticky !== undefined) return { origin: sticky };
     const chosen = policy.pick(candidates);
     if (!this.balanced) return { origin: chosen, setCookie: this.layout.render(this.idOf(chosen), request) };
     // Keys are tried until one hashes onto the origin the policy chose: 112
     // random bits, then a 16-bit counter, so the random part is hashed once
-    // and each try hashes only its last four characters.
-    const prefix = randomPrefix(this.random);
-    const hashed = this.hasher.withPrefix(candidates, prefix);
+    // and each try hashes only its last four characters. A try stops at the
+    // first origin that outscores the chosen one.
+    randomPrefix(this.random);
+    const hashed = this.hasher.withPrefixCodes(candidates, KEY_CODES, PREFIX_CHARS);
+    const target = candidates.indexOf(chosen);
     let draw = 0;
-    let origin = hashed.pickHex4(draw);
-    while (origin !== chosen && draw < MAX_SESSION_KEY_DRAWS - 1) origin = hashed.pickHex4(++draw);
-    return { origin: origin ?? chosen, setCookie: this.layout.render(prefix + hex4(draw), request) };
+    let origin: Origin = chosen;
+    while (target === -1 || !hashed.leadsTo(draw, target)) {
+      if (draw === MAX_SESSION_KEY_DRAWS - 1) {
+        origin = hashed.pickHex4(draw) ?? chosen;
+        break;
+      }
+      draw++;
+    }
+    return { origin, setCookie: this.layout.render(sessionKey(draw), request) };
   }
 
-  /** The origin a valid cookie leads to among the candidates, if any. */
-  private stuck(candidates: readonly Origin[], cookie: string | undefined): Origin | undefined {
-    if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) return undefined;
-    if (this.balanced) return this.hasher.pick(candidates, cookie);
-    for (const origin of candidates) if (this.idOf(origin) === cookie) return origin;
+  /** The origin a valid cookie leads to among the candidates, if any: read where it lies in the header, no copy made. */
+  private stuck(candidates: readonly Origin[], header: string | null | undefined): Origin | undefined {
+    if (!findCookie(header, this.cookieName)) return undefined;
+    const { start, end } = cookieRange;
+    if (end - start !== KEY_CHARS) return undefined;
+    const text = header as string;
+    if (this.balanced) return this.hasher.pickHex(candidates, text, start, end);
+    // An id is KEY_CHARS lowercase hex digits: an exact match is a valid cookie.
+    for (const origin of candidates) if (text.startsWith(this.idOf(origin), start)) return origin;
     return undefined;
   }
 
@@ -119,7 +139,7 @@ class CookieSessions implements CookieAffinity {
 }
 
 /** The Set-Cookie value for a new session. */
-export function affinityCookie(spec: AffinitySpec, value: string, request: Omit<AffinityRequest, "cookie">): string {
+export function affinityCookie(spec: AffinitySpec, value: string, request: AffinityRequest): string {
   return new CookieLayout(spec).render(value, request);
 }
 
@@ -149,7 +169,7 @@ class CookieLayout {
     this.conditionalSameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
   }
 
-  render(value: string, request: Omit<AffinityRequest, "cookie">): string {
+  render(value: string, request: AffinityRequest): string {
     const sameSiteNoneOk = !this.conditionalSameSite || sameSiteNoneCompatible(request.userAgent);
     const path = this.fixedPath ?? `; Path=${safePath(request.locationPath)}`;
     const after = this.afterPath[(request.https ? 1 : 0) + (sameSiteNoneOk ? 2 : 0)]!;
@@ -183,23 +203,37 @@ export function sameSiteNoneCompatible(userAgent: string | null | undefined): bo
   return !(userAgent.includes("Macintosh") && userAgent.includes("Intel Mac OS X 10_14") && userAgent.includes("Safari") && !userAgent.includes("Chrome"));
 }
 
-/** A rule path usable as a cookie Path (no ";" or controls); "/" otherwise. */
+/** A rule path usable as a cookie Path (starts with "/"; no ";", white space or controls); "/" otherwise. A loop, not a regular expression: every new session asks. */
 function safePath(path: string): string {
-  return typeof path === "string" && /^\/[^;\s\u0000-\u001f\u007f]*$/.test(path) ? path : "/";
+  if (typeof path !== "string" || path.charCodeAt(0) !== 0x2f) return "/";
+  for (let i = 1; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (code === 0x3b || code <= 0x1f || code === 0x7f || isTrimmed(code)) return "/";
+  }
+  return path;
 }
 
-/** The codes of a session key's random part, filled again for each new session: one flat string is made from them, which the hash then reads. */
-const PREFIX_CODES: number[] = new Array<number>(PREFIX_CHARS).fill(0);
+/**
+ * The codes of a new session's key, filled again for each new session: the
+ * random part is hashed from them, and one flat string is made of them all
+ * once the counter is found.
+ */
+const KEY_CODES: number[] = new Array<number>(KEY_CHARS).fill(0);
 
-/** PREFIX_CHARS random hex digits (112 bits): three words and the high half of a fourth. */
-function randomPrefix(random: () => number): string {
+/** Fills KEY_CODES[0, PREFIX_CHARS) with random hex digits (112 bits): three words and the high half of a fourth. */
+function randomPrefix(random: () => number): void {
   let at = 0;
   for (let word = 0; word < 4; word++) {
     const bits = Math.floor(clampUnit(random()) * 2 ** 32) >>> 0;
     const lastShift = word < 3 ? 0 : 16;
-    for (let shift = 28; shift >= lastShift; shift -= 4) PREFIX_CODES[at++] = HEX_CODES[(bits >>> shift) & 0xf]!;
+    for (let shift = 28; shift >= lastShift; shift -= 4) KEY_CODES[at++] = HEX_CODES[(bits >>> shift) & 0xf]!;
   }
-  return String.fromCharCode.apply(null, PREFIX_CODES);
+}
+
+/** The session key: the random part in KEY_CODES, then `counter` as four hex digits (as hex4 writes them). */
+function sessionKey(counter: number): string {
+  for (let i = 0; i < 4; i++) KEY_CODES[PREFIX_CHARS + i] = HEX_CODES[(counter >>> (12 - 4 * i)) & 0xf]!;
+  return String.fromCharCode.apply(null, KEY_CODES);
 }
 
 function clampUnit(draw: number): number {

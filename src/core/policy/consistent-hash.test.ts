@@ -84,11 +84,55 @@ describe("PrefixPicker", () => {
     for (const weights of [[1, 1, 1, 1], [1, 2, 3, 4, 5]]) {
       const candidates = weights.map((weight, i) => ({ key: `pool#${i} https://o${i}.example`, weight }));
       for (const prefix of ["", "0123456789abcdef0123456789ab", "ünïcödé"]) {
-        const picker = new PrefixPicker(candidates, prefix);
+        const picker = PrefixPicker.of(candidates, prefix);
         for (let counter = 0; counter <= 0xffff; counter += 97) {
           expect(picker.pickHex4(counter), `${prefix} ${counter}`).toBe(rendezvousPick(candidates, prefix + hex4(counter)));
         }
       }
+    }
+  });
+});
+
+describe("PrefixPicker.leadsTo", () => {
+  it("answers whether pickHex4 picks that candidate, for every candidate, including exact ties (the first wins)", () => {
+    const twin = (key: string, weight: number) => [{ key, weight }, { key, weight }];
+    const lists: Weighted[][] = [
+      nodes({ a: 1, b: 1, c: 1, d: 1 }),
+      nodes({ a: 1, b: 2, c: 3, d: 4, e: 5 }),
+      nodes({ a: 1 }),
+      [...twin("pool same", 1), ...nodes({ x: 1 })],
+      [...nodes({ x: 2 }), ...twin("pool same", 2)],
+      [...twin("pool heavy", 3), ...nodes({ y: 1 })],
+      [{ key: "pool zero", weight: 0 }, { key: "pool nan", weight: Number.NaN }],
+    ];
+    for (const candidates of lists) {
+      const picker = PrefixPicker.of(candidates, "0123456789abcdef0123456789ab");
+      for (let counter = 0; counter <= 0xffff; counter += 251) {
+        const picked = picker.pickHex4(counter);
+        candidates.forEach((candidate, index) => expect(picker.leadsTo(counter, index), `${candidate.key} #${index} ${counter}`).toBe(picked === candidate));
+      }
+    }
+  });
+});
+
+describe("PrefixPicker.ofCodes and RendezvousHasher.pickHex", () => {
+  it("hash a prefix given as character codes as PrefixPicker.of hashes its text", () => {
+    const candidates = nodes({ a: 1, b: 2, c: 3 });
+    const prefix = "0123456789abcdef0123456789ab";
+    const codes = [...Array.from(prefix, (c) => c.charCodeAt(0)), 0x7a, 0x7a];
+    for (let counter = 0; counter < 300; counter++) expect(PrefixPicker.ofCodes(candidates, codes, prefix.length).pickHex4(counter)).toBe(PrefixPicker.of(candidates, prefix).pickHex4(counter));
+  });
+
+  it("pickHex hashes a lowercase hex key where it lies in a text, and refuses any other character", () => {
+    const hasher = new RendezvousHasher();
+    const candidates = nodes({ a: 1, b: 1, c: 1 });
+    for (const key of ["0123456789abcdef0123456789abcdef", "ffffffffffffffffffffffffffffffff", "5f1c0ee2b7a04d9f8e3c2a1b0d9e8f7a"]) {
+      const text = `x=1; sid=${key}; y=2`;
+      const at = text.indexOf(key);
+      expect(hasher.pickHex(candidates, text, at, at + key.length), key).toBe(rendezvousPick(candidates, key));
+    }
+    for (const bad of ["0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdeg", "0123456789abcdef 123456789abcdef", "0123456789abcdef0123456789abcde\u0660"]) {
+      expect(hasher.pickHex(candidates, bad, 0, bad.length), bad).toBeUndefined();
     }
   });
 });

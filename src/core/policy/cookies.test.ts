@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { readCookie } from "./cookies";
+import { mulberry32 } from "../selection/test-helpers";
+import { cookieRange, findCookie, readCookie } from "./cookies";
+
+/** The rule readCookie implements, written the plain way: split into pairs, a pair's name is the trimmed text before its first "=". */
+function referenceRead(header: string, name: string): string | undefined {
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    const value = pair.slice(eq + 1).trim();
+    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  }
+  return undefined;
+}
 
 describe("readCookie", () => {
   it("finds a cookie among others, first one winning, quotes removed", () => {
@@ -19,5 +31,27 @@ describe("readCookie", () => {
       expect(readCookie(header, "canary")).toBeUndefined();
     }
     expect(readCookie("=v", "")).toBeUndefined();
+  });
+
+  it("agrees with the plain split-and-trim rule on random headers made of names, separators, quotes and white space", () => {
+    const random = mulberry32(21);
+    const parts = ["sid", "xsid", "sidx", "s", "=", "==", ";", "; ", " ", "\t", "\u00a0", '"', "v", "1", "sid=", "; sid=", "a=sid"];
+    let found = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let header = "";
+      const length = 1 + Math.floor(random() * 10);
+      for (let i = 0; i < length; i++) header += parts[Math.floor(random() * parts.length)];
+      const expected = referenceRead(header, "sid");
+      expect(readCookie(header, "sid"), JSON.stringify(header)).toBe(expected);
+      if (expected !== undefined) found++;
+    }
+    expect(found).toBeGreaterThan(1000);
+  });
+
+  it("findCookie gives the value's place in the header, without its quotes and white space", () => {
+    const header = 'a=1; sid = "abc" ;b=2';
+    expect(findCookie(header, "sid")).toBe(true);
+    expect(header.slice(cookieRange.start, cookieRange.end)).toBe("abc");
+    expect(findCookie(header, "c")).toBe(false);
   });
 });

@@ -7,34 +7,57 @@
 export const MAX_COOKIE_HEADER_CHARS = 16_384;
 
 /**
- * The value of cookie `name`, or undefined. A value in double quotes is
- * returned without them. One pass with indexOf, no split: affinity reads the
- * cookie on every request to its pools.
+ * Where findCookie found the value: header[start, end), white space and
+ * enclosing double quotes removed. Written rather than returned, so that
+ * finding a cookie allocates nothing (affinity reads one on every request to
+ * its pools, and hashes it where it lies).
  */
-export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (typeof header !== "string" || header.length > MAX_COOKIE_HEADER_CHARS || name === "") return undefined;
-  for (let start = 0; start <= header.length; ) {
-    let end = header.indexOf(";", start);
+export const cookieRange = { start: 0, end: 0 };
+
+/**
+ * Does the header carry cookie `name`? If so, its value is at cookieRange.
+ * The name is searched for with indexOf and taken where it is a pair's whole
+ * name: only white space between it and the pair's start (the header's
+ * start or a ";"), and between it and its "=". That is the first pair whose
+ * name, trimmed, is `name`: a pair's name ends at its first "=", and a
+ * cookie name (an RFC 9110 token) holds no "=", ";" or white space.
+ */
+export function findCookie(header: string | null | undefined, name: string): boolean {
+  if (typeof header !== "string" || header.length > MAX_COOKIE_HEADER_CHARS || name === "") return false;
+  for (let at = header.indexOf(name); at !== -1; at = header.indexOf(name, at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && isTrimmed(header.charCodeAt(before))) before--;
+    if (before >= 0 && header.charCodeAt(before) !== SEMICOLON) continue;
+    let eq = at + name.length;
+    while (eq < header.length && isTrimmed(header.charCodeAt(eq))) eq++;
+    if (eq >= header.length || header.charCodeAt(eq) !== EQUALS) continue;
+    let end = header.indexOf(";", eq + 1);
     if (end === -1) end = header.length;
-    const eq = header.indexOf("=", start);
-    if (eq !== -1 && eq < end && nameIs(header, start, eq, name)) {
-      const value = header.slice(eq + 1, end).trim();
-      return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+    let start = eq + 1;
+    while (start < end && isTrimmed(header.charCodeAt(start))) start++;
+    while (end > start && isTrimmed(header.charCodeAt(end - 1))) end--;
+    if (end - start >= 2 && header.charCodeAt(start) === QUOTE && header.charCodeAt(end - 1) === QUOTE) {
+      start++;
+      end--;
     }
-    start = end + 1;
+    cookieRange.start = start;
+    cookieRange.end = end;
+    return true;
   }
-  return undefined;
+  return false;
 }
 
-/** Is header[from, to), without the white space trim() removes, exactly `name`? */
-function nameIs(header: string, from: number, to: number, name: string): boolean {
-  while (from < to && isTrimmed(header.charCodeAt(from))) from++;
-  while (to > from && isTrimmed(header.charCodeAt(to - 1))) to--;
-  return to - from === name.length && header.startsWith(name, from);
+/** The value of cookie `name` (findCookie), or undefined. A value in double quotes is returned without them. */
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  return findCookie(header, name) ? (header as string).slice(cookieRange.start, cookieRange.end) : undefined;
 }
 
-/** White space as String.prototype.trim removes it. */
-function isTrimmed(code: number): boolean {
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+
+/** White space as String.prototype.trim removes it (and as \s matches it). */
+export function isTrimmed(code: number): boolean {
   if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
   return code > 0x7f && String.fromCharCode(code).trim() === "";
 }

@@ -16,6 +16,8 @@ export function fnvStart(seed: number): number {
  * A key's two FNV-1a states after some text, written by hashPair and
  * hashHex4Pair to this one object rather than returned, so that hashing a key
  * allocates nothing (every request to a pool with affinity hashes one).
+ * Read it before hashing anything else: every hash here writes it, the
+ * candidates' own hashes (hashText) included.
  */
 export const pairState = { first: 0, second: 0 };
 
@@ -35,6 +37,44 @@ export function hashPair(first: number, second: number, text: string): void {
   pairState.first = h >>> 0;
   pairState.second = h2 >>> 0;
 }
+
+/**
+ * hashPair(first, second, text.slice(from, to)) when that part of the text is
+ * lowercase hex digits (a session key as affinity writes it), read where it
+ * lies in the text (no slice, no regular expression); false, with pairState
+ * undefined, at the first other character.
+ */
+export function hashHexPair(first: number, second: number, text: string, from: number, to: number): boolean {
+  let h = first;
+  let h2 = second;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (!((code >= DIGIT_0 && code <= DIGIT_9) || (code >= LOWER_A && code <= LOWER_F))) return false;
+    h = Math.imul(h ^ code, FNV_PRIME);
+    h2 = Math.imul(h2 ^ code, FNV_PRIME);
+  }
+  pairState.first = h >>> 0;
+  pairState.second = h2 >>> 0;
+  return true;
+}
+
+/** hashPair(first, second, String.fromCharCode(...codes.slice(0, count))), from the codes themselves. */
+export function hashCodesPair(first: number, second: number, codes: readonly number[], count: number): void {
+  let h = first;
+  let h2 = second;
+  for (let i = 0; i < count; i++) {
+    const code = codes[i]!;
+    h = Math.imul(h ^ code, FNV_PRIME);
+    h2 = Math.imul(h2 ^ code, FNV_PRIME);
+  }
+  pairState.first = h >>> 0;
+  pairState.second = h2 >>> 0;
+}
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const LOWER_A = 0x61;
+const LOWER_F = 0x66;
 
 /** hashPair(first, second, hex4(counter)), from the digits' codes: no string is made. */
 export function hashHex4Pair(first: number, second: number, counter: number): void {

@@ -12,6 +12,7 @@ function lastPolicy() {
 }
 const request = (headers: Record<string, string> = {}, clientIp?: string): AffinityContext => ({
   headers: new Headers(headers),
+  userAgent: new Headers(headers).get("user-agent"),
   clientIp,
   https: true,
   locationPath: "/shop",

@@ -7,20 +7,21 @@
 // header and address keys hash onto the remaining origins, and only the
 // keys of the origin that left move (rendezvous hashing).
 import type { Origin, PoolAffinity } from "../config/types";
-import { createCookieAffinity, type CookieAffinity } from "../policy/affinity";
+import { createCookieAffinity, type AffinityRequest, type CookieAffinity } from "../policy/affinity";
 import { RendezvousHasher } from "../policy/consistent-hash";
-import { readCookie } from "../policy/cookies";
 import type { Policy, PolicyDeps } from "./policy";
 
-/** What affinity reads of one request. */
-export interface AffinityContext {
+/**
+ * What affinity reads of one request: a cookie session is handed the context
+ * itself (no copy per request), so the context answers what a session asks,
+ * the user agent included.
+ */
+export interface AffinityContext extends AffinityRequest {
   readonly headers: Headers;
   /** CF-Connecting-IP, if known. */
   readonly clientIp: string | undefined;
-  readonly https: boolean;
-  /** The matched rule's path: the cookie's default Path. */
-  readonly locationPath: string;
-  readonly nowMs: number;
+  /** The User-Agent header (required here, so that no context forgets it: a conditional SameSite=None cookie depends on it). */
+  readonly userAgent: string | null;
 }
 
 export interface StickyPick {
@@ -38,27 +39,16 @@ export interface PoolAffinityPicker {
 const MAX_KEY_CHARS = 1024;
 
 export function createAffinity(spec: PoolAffinity, deps: PolicyDeps): PoolAffinityPicker {
-  if (spec.kind === "cookie") return new CookiePicker(createCookieAffinity(spec.cookie, deps), spec.cookie.cookieName, spec.cookie.sameSite === "None" && spec.cookie.conditionalSameSiteNone === true);
+  if (spec.kind === "cookie") return new CookiePicker(createCookieAffinity(spec.cookie, deps));
   return new HashPicker(spec.kind === "header" ? spec.header : undefined);
 }
 
-/** Cookie sessions, reading the cookie (and the user agent, when it matters) from the request. Classes, not closures: see policy/affinity.ts. */
+/** Cookie sessions, handed the request's Cookie header. Classes, not closures: see policy/affinity.ts. */
 class CookiePicker implements PoolAffinityPicker {
-  constructor(
-    private readonly cookie: CookieAffinity,
-    private readonly cookieName: string,
-    /** The user agent matters only to a conditional SameSite=None cookie (affinityCookie). */
-    private readonly readsUserAgent: boolean,
-  ) {}
+  constructor(private readonly cookie: CookieAffinity) {}
 
   pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
-    return this.cookie.pick(policy, candidates, {
-      cookie: readCookie(request.headers.get("cookie"), this.cookieName),
-      userAgent: this.readsUserAgent ? request.headers.get("user-agent") : null,
-      https: request.https,
-      locationPath: request.locationPath,
-      nowMs: request.nowMs,
-    });
+    return this.cookie.pick(policy, candidates, request.headers.get("cookie"), request);
   }
 }
 
