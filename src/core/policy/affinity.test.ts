@@ -4,7 +4,8 @@ import type { Origin } from "../config/types";
 import { createPolicy } from "../selection";
 import { makeOrigins, mulberry32, nameOf } from "../selection/test-helpers";
 import { compileAffinitySpec, type AffinitySpec } from "./affinity-config";
-import { affinityCookie, createCookieAffinity, sameSiteNoneCompatible, type AffinityRequest } from "./affinity";
+import { createCookieAffinity, type AffinityRequest } from "./affinity";
+import { affinityCookie, cookieLayout, sameSiteNoneCompatible } from "./affinity-cookie";
 import { readCookie } from "./cookies";
 
 const A = "nginx.ingress.kubernetes.io/";
@@ -84,6 +85,16 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
     expect(start(attributes, { https: false, locationPath: "/web" })).toBe("INGRESSCOOKIE=V; Max-Age=60; Domain=example.com; Path=/web; HttpOnly; SameSite=Lax");
     expect(start({ "session-cookie-path": "/fixed", "session-cookie-expires": "30" }, { https: true, locationPath: "/api" })).toBe("INGRESSCOOKIE=V; Expires=Thu, 01 Jan 2026 00:00:30 GMT; Path=/fixed; Secure; HttpOnly");
     expect(start({}, { locationPath: "/a;b" })).toBe("INGRESSCOOKIE=V; Path=/; HttpOnly");
+  });
+
+  it("shares one layout among specs that write the same cookie, each render with its own request's values", () => {
+    const spec = specOf({ affinity: "cookie", "session-cookie-max-age": "60" });
+    const same = specOf({ affinity: "cookie", "session-cookie-max-age": "60", "affinity-mode": "persistent" });
+    expect(cookieLayout(same)).toBe(cookieLayout(spec));
+    expect(cookieLayout(specOf({ affinity: "cookie", "session-cookie-max-age": "61" }))).not.toBe(cookieLayout(spec));
+    expect(cookieLayout(specOf({ affinity: "cookie", "session-cookie-max-age": "60", "session-cookie-path": "/p" }))).not.toBe(cookieLayout(spec));
+    expect(cookieLayout(spec).render("v", { https: true, nowMs: 0, locationPath: "/a" })).toBe("INGRESSCOOKIE=v; Max-Age=60; Path=/a; Secure; HttpOnly");
+    expect(cookieLayout(same).render("w", { https: false, nowMs: 0, locationPath: "/b" })).toBe("INGRESSCOOKIE=w; Max-Age=60; Path=/b; HttpOnly");
   });
 
   it("drops SameSite=None for known-incompatible browsers only when asked", () => {

@@ -14,29 +14,19 @@
 //   only its sessions move. For a new session the key is drawn until it hashes
 //   to the wrapped policy's pick (expected total weight / pick's weight
 //   draws, bounded; past the bound the last key's origin is used).
-// Set-Cookie attributes and order follow sticky.lua and resty.cookie:
-// Expires, Max-Age, Domain, Path (default: the matched rule's path), Secure
-// (default: only on https), HttpOnly (always), SameSite.
+// The Set-Cookie is written by affinity-cookie.ts.
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Origin } from "../config/types";
 import type { Policy } from "../selection/policy";
 import type { AffinitySpec } from "./affinity-config";
+import { cookieLayout, type CookieLayout, type CookieRequest } from "./affinity-cookie";
 import { RendezvousHasher } from "./consistent-hash";
-import { cookieRange, findCookie, isTrimmed } from "./cookies";
+import { cookieRange, findCookie } from "./cookies";
 import { HEX_CODES } from "./key-hash";
 import { utf8 } from "./crypt-base64";
 
-/** What a cookie session reads of a request besides the cookie. */
-export interface AffinityRequest {
-  /** Read only to render a conditional SameSite=None cookie (a getter is fine: most requests never ask). */
-  readonly userAgent?: string | null;
-  /** Was the request made over https? Decides Secure when session-cookie-secure is unset. */
-  readonly https: boolean;
-  /** The matched rule's path: the cookie Path unless session-cookie-path is set. */
-  readonly locationPath: string;
-  /** Now, in milliseconds since the epoch, for Expires; read only when a new session's cookie has one. */
-  readonly nowMs: number;
-}
+/** What a cookie session reads of a request besides the Cookie header: what its Set-Cookie depends on. */
+export type AffinityRequest = CookieRequest;
 
 export interface AffinityPick {
   readonly origin: Origin;
@@ -89,7 +79,7 @@ class CookieSessions implements CookieAffinity {
   ) {
     this.balanced = spec.mode === "balanced";
     this.cookieName = spec.cookieName;
-    this.layout = new CookieLayout(spec);
+    this.layout = cookieLayout(spec);
   }
 
   pick(policy: Policy, candidates: readonly Origin[], cookieHeader: string | null | undefined, request: AffinityRequest): AffinityPick {
@@ -136,81 +126,6 @@ class CookieSessions implements CookieAffinity {
     }
     return id;
   }
-}
-
-/** The Set-Cookie value for a new session. */
-export function affinityCookie(spec: AffinitySpec, value: string, request: AffinityRequest): string {
-  return new CookieLayout(spec).render(value, request);
-}
-
-/**
- * One spec's Set-Cookie, built ahead around what varies by request: the
- * value, Expires, and the Path when it is the rule's. What follows the Path
- * depends only on the scheme and the SameSite=None verdict, so it is made
- * once for each of the four; a new session then only joins strings.
- */
-class CookieLayout {
-  /** Max-Age and Domain. */
-  private readonly beforePath: string;
-  /** The Path attribute when the spec sets it; otherwise the rule path's, per request. */
-  private readonly fixedPath: string | undefined;
-  /** Secure, HttpOnly and SameSite, at [https ? 1 : 0] + [SameSite=None allowed ? 2 : 0]. */
-  private readonly afterPath: readonly string[];
-  /** The user agent matters only to a conditional SameSite=None cookie. */
-  private readonly conditionalSameSite: boolean;
-
-  constructor(private readonly spec: AffinitySpec) {
-    let before = "";
-    if (spec.maxAgeSeconds !== undefined) before += `; Max-Age=${spec.maxAgeSeconds}`;
-    if (spec.domain !== undefined) before += `; Domain=${spec.domain}`;
-    this.beforePath = before;
-    this.fixedPath = spec.path === undefined ? undefined : `; Path=${spec.path}`;
-    this.afterPath = [false, true].flatMap((sameSiteNoneOk) => [false, true].map((https) => attributesAfterPath(spec, https, sameSiteNoneOk)));
-    this.conditionalSameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone === true;
-  }
-
-  render(value: string, request: AffinityRequest): string {
-    const sameSiteNoneOk = !this.conditionalSameSite || sameSiteNoneCompatible(request.userAgent);
-    const path = this.fixedPath ?? `; Path=${safePath(request.locationPath)}`;
-    const after = this.afterPath[(request.https ? 1 : 0) + (sameSiteNoneOk ? 2 : 0)]!;
-    return `${this.spec.cookieName}=${value}${expiresAttribute(this.spec, request.nowMs)}${this.beforePath}${path}${after}`;
-  }
-}
-
-function expiresAttribute(spec: AffinitySpec, nowMs: number): string {
-  return spec.expiresSeconds === undefined ? "" : `; Expires=${new Date(nowMs + spec.expiresSeconds * 1000).toUTCString()}`;
-}
-
-/** Secure (by default only on https), HttpOnly (always), SameSite. */
-function attributesAfterPath(spec: AffinitySpec, https: boolean, sameSiteNoneOk: boolean): string {
-  let cookie = "";
-  if (spec.secure ?? https) cookie += "; Secure";
-  cookie += "; HttpOnly";
-  const sameSite = spec.sameSite === "None" && spec.conditionalSameSiteNone && !sameSiteNoneOk ? undefined : spec.sameSite;
-  if (sameSite !== undefined) cookie += `; SameSite=${sameSite}`;
-  return cookie;
-}
-
-/**
- * False for user agents known to reject SameSite=None cookies (Chromium's
- * "SameSite=None: known incompatible clients" list, as ingress-nginx's
- * util/same_site.lua checks it).
- */
-export function sameSiteNoneCompatible(userAgent: string | null | undefined): boolean {
-  if (typeof userAgent !== "string") return true;
-  if (/Chrome\/[456]/.test(userAgent)) return false;
-  if (userAgent.includes("CPU iPhone OS 12") || userAgent.includes("iPad; CPU OS 12")) return false;
-  return !(userAgent.includes("Macintosh") && userAgent.includes("Intel Mac OS X 10_14") && userAgent.includes("Safari") && !userAgent.includes("Chrome"));
-}
-
-/** A rule path usable as a cookie Path (starts with "/"; no ";", white space or controls); "/" otherwise. A loop, not a regular expression: every new session asks. */
-function safePath(path: string): string {
-  if (typeof path !== "string" || path.charCodeAt(0) !== 0x2f) return "/";
-  for (let i = 1; i < path.length; i++) {
-    const code = path.charCodeAt(i);
-    if (code === 0x3b || code <= 0x1f || code === 0x7f || isTrimmed(code)) return "/";
-  }
-  return path;
 }
 
 /**

@@ -12,7 +12,8 @@ export { createVerifyCache, type VerifyCache, type VerifyCacheOptions } from "./
 export { compileCanary, type CanaryAnnotations } from "./canary-config";
 export { decideCanary, type CanaryDecision, type CanaryRequest, type CanaryRule, type CanaryTarget } from "./canary";
 export { compileAffinitySpec, type AffinitySpec, type AffinityMode } from "./affinity-config";
-export { createCookieAffinity, affinityCookie, type AffinityPick, type AffinityRequest, type CookieAffinity } from "./affinity";
+export { createCookieAffinity, type AffinityPick, type AffinityRequest, type CookieAffinity } from "./affinity";
+export { affinityCookie, type CookieRequest } from "./affinity-cookie";
 export { rendezvousPick, type Weighted } from "./consistent-hash";
 export { readCookie } from "./cookies";
 export { compileRewrite, type Rewrite, type RewriteAnnotations } from "./rewrite";
