@@ -4,7 +4,7 @@ import type { Origin } from "../config/types";
 import { createPolicy } from "../selection";
 import { makeOrigins, mulberry32, nameOf } from "../selection/test-helpers";
 import { compileAffinitySpec, type AffinitySpec } from "./affinity-config";
-import { createCookieAffinity, type AffinityRequest } from "./affinity";
+import { createCookieAffinity, type AffinityRequest, type CookieSessionRequest } from "./affinity";
 import { affinityCookie, cookieLayout, sameSiteNoneCompatible } from "./affinity-cookie";
 import { readCookie } from "./cookies";
 
@@ -36,7 +36,14 @@ function parseSetCookie(header: string) {
   return { name, value, attributes };
 }
 
-const request = (over: Partial<AffinityRequest> = {}): AffinityRequest => ({ https: false, locationPath: "/", nowMs: Date.UTC(2026, 0, 1), ...over });
+/** A request with `cookieHeader` as its Cookie header. */
+const request = (over: Partial<AffinityRequest> = {}, cookieHeader?: string): CookieSessionRequest => ({
+  https: false,
+  locationPath: "/",
+  nowMs: Date.UTC(2026, 0, 1),
+  ...over,
+  headers: { get: (name: string) => (name === "cookie" ? (cookieHeader ?? null) : null) },
+});
 /** A Cookie header carrying the session cookie among others, as browsers send it. */
 const withSession = (value: string | undefined) => `theme=dark; INGRESSCOOKIE=${value}; lang=en`;
 const roundRobin = () => createPolicy("round-robin", { random: () => 0 });
@@ -77,7 +84,7 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
   it("writes a new session's cookie with the same attributes, the rule's Path unless session-cookie-path is set, and Expires from the response time", () => {
     const nowMs = Date.UTC(2026, 0, 1);
     const start = (annotations: Record<string, string>, over: Partial<AffinityRequest>) => {
-      const result = createCookieAffinity(specOf({ affinity: "cookie", ...annotations }), { random: mulberry32(8) }).pick(roundRobin(), makeOrigins({ a: 1, b: 2 }), undefined, request({ nowMs, ...over }));
+      const result = createCookieAffinity(specOf({ affinity: "cookie", ...annotations }), { random: mulberry32(8) }).pick(roundRobin(), makeOrigins({ a: 1, b: 2 }), request({ nowMs, ...over }));
       return result.setCookie!.replace(/=[0-9a-f]{32};/, "=V;");
     };
     const attributes = { "session-cookie-domain": "example.com", "session-cookie-max-age": "60", "session-cookie-samesite": "Lax" };
@@ -115,13 +122,13 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
       it("lets the wrapped policy pick a new session and sets a cookie leading back to that pick", () => {
         const affinity = createCookieAffinity(spec, { random: mulberry32(1) });
         const policy = roundRobin();
-        const first = affinity.pick(policy, pool, undefined, request());
-        const second = affinity.pick(policy, pool, undefined, request());
+        const first = affinity.pick(policy, pool, request());
+        const second = affinity.pick(policy, pool, request());
         expect([nameOf(first.origin), nameOf(second.origin)]).toEqual(["a", "b"]); // round-robin's choices, not affinity's
         for (const start of [first, second]) {
           const value = readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE");
           for (let i = 0; i < 10; i++) {
-            const again = affinity.pick(policy, pool, withSession(value), request());
+            const again = affinity.pick(policy, pool, request({}, withSession(value)));
             expect(again.origin).toBe(start.origin);
             expect(again.setCookie).toBeUndefined();
           }
@@ -129,7 +136,7 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
       });
 
       it("never puts the origin URL in the cookie", () => {
-        const start = createCookieAffinity(spec, { random: mulberry32(2) }).pick(roundRobin(), pool, undefined, request());
+        const start = createCookieAffinity(spec, { random: mulberry32(2) }).pick(roundRobin(), pool, request());
         expect(start.setCookie).not.toMatch(/test|https|api/);
         expect(start.setCookie).toMatch(/^INGRESSCOOKIE=[0-9a-f]{32}; Path=\/; HttpOnly$/);
       });
@@ -137,7 +144,7 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
       it("starts a new session for a cookie that leads nowhere, including the docs' made-up value", () => {
         const affinity = createCookieAffinity(spec, { random: mulberry32(3) });
         for (const cookie of ["0000000000000000000000000000000000000000", "", "x", "ZZ".repeat(16), "a|b"]) {
-          const result = affinity.pick(roundRobin(), pool, withSession(cookie), request());
+          const result = affinity.pick(roundRobin(), pool, request({}, withSession(cookie)));
           expect(result.setCookie, cookie).toMatch(/^INGRESSCOOKIE=/);
         }
       });
@@ -146,12 +153,12 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
         const affinity = createCookieAffinity(spec, { random: mulberry32(4) });
         const policy = roundRobin();
         const sessions = Array.from({ length: 30 }, () => {
-          const start = affinity.pick(policy, pool, undefined, request());
+          const start = affinity.pick(policy, pool, request());
           return { origin: start.origin, cookie: readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE") };
         });
         const withoutB = pool.filter((o) => nameOf(o) !== "b");
         for (const session of sessions) {
-          const again = affinity.pick(policy, withoutB, withSession(session.cookie), request());
+          const again = affinity.pick(policy, withoutB, request({}, withSession(session.cookie)));
           if (nameOf(session.origin) === "b") {
             expect(nameOf(again.origin)).not.toBe("b");
           } else {
@@ -168,7 +175,7 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
     // as 0.1.0 computed them (with @noble/hashes) and `sha256sum` agrees.
     const affinity = createCookieAffinity(specOf({ affinity: "cookie", "affinity-mode": "persistent" }), { random: mulberry32(7) });
     const [a] = makeOrigins({ a: 1 });
-    const start = affinity.pick(roundRobin(), [a!], undefined, request());
+    const start = affinity.pick(roundRobin(), [a!], request());
     expect(readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE")).toBe("38f0330a190c0cbf34063bb258a7a606");
   });
 
@@ -181,7 +188,7 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
       const affinity = createCookieAffinity(spec, { random: mulberry32(11) });
       const policy = roundRobin();
       return Array.from({ length: 6 }, () => {
-        const start = affinity.pick(policy, pool, undefined, request({ https: true }));
+        const start = affinity.pick(policy, pool, request({ https: true }));
         return `${nameOf(start.origin)} ${readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE")}`;
       });
     });
@@ -199,15 +206,15 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
       const pool = makeOrigins({ a: 1, b: 1, c: 1, d: 1 });
       const policy = roundRobin();
       for (let i = 0; i < 8; i++) {
-        const start = affinity.pick(policy, pool, undefined, request());
+        const start = affinity.pick(policy, pool, request());
         const value = readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE")!;
         for (const header of [`INGRESSCOOKIE=${value}`, `a=1;INGRESSCOOKIE= "${value}" ;b=2`, `XINGRESSCOOKIE=0; INGRESSCOOKIE=${value}`, `INGRESSCOOKIE=${value}; INGRESSCOOKIE=ffffffffffffffffffffffffffffffff`]) {
-          const again = affinity.pick(policy, pool, header, request());
+          const again = affinity.pick(policy, pool, request({}, header));
           expect(again.origin, `${mode} ${header}`).toBe(start.origin);
           expect(again.setCookie).toBeUndefined();
         }
         for (const header of [`XINGRESSCOOKIE=${value}`, `INGRESSCOOKIE=${value.toUpperCase()}`, `INGRESSCOOKIE=${value}0`, `other=${value}`]) {
-          expect(affinity.pick(policy, pool, header, request()).setCookie, `${mode} ${header}`).toMatch(/^INGRESSCOOKIE=/);
+          expect(affinity.pick(policy, pool, request({}, header)).setCookie, `${mode} ${header}`).toMatch(/^INGRESSCOOKIE=/);
         }
       }
     }
@@ -221,8 +228,8 @@ describe("createCookieAffinity (wraps a selection policy)", () => {
       const policy = createPolicy("random", { random: mulberry32(6) });
       let count = 0;
       for (let i = 0; i < 2000; i++) {
-        const start = affinity.pick(policy, pool, undefined, request());
-        const again = affinity.pick(policy, grown, withSession(readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE")), request());
+        const start = affinity.pick(policy, pool, request());
+        const again = affinity.pick(policy, grown, request({}, withSession(readCookie(start.setCookie!.split(";")[0], "INGRESSCOOKIE"))));
         if (again.origin.key !== start.origin.key) count++;
       }
       return count / 2000;

@@ -34,13 +34,14 @@ export interface AffinityPick {
   readonly setCookie?: string;
 }
 
+/** A cookie session's view of a request: its headers (the Cookie header is read) and what its Set-Cookie depends on. */
+export interface CookieSessionRequest extends AffinityRequest {
+  readonly headers: { get(name: string): string | null };
+}
+
 export interface CookieAffinity {
-  /**
-   * `cookieHeader` is the request's Cookie header, if any: the session's
-   * cookie is read from it. `candidates` is non-empty (availability is
-   * decided before, as for any policy). Never throws.
-   */
-  pick(policy: Policy, candidates: readonly Origin[], cookieHeader: string | null | undefined, request: AffinityRequest): AffinityPick;
+  /** `candidates` is non-empty (availability is decided before, as for any policy). Never throws. */
+  pick(policy: Policy, candidates: readonly Origin[], request: CookieSessionRequest): AffinityPick;
 }
 
 export interface AffinityDeps {
@@ -61,29 +62,30 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
 }
 
 /**
- * One pool's (or rule path's) cookie sessions. A class, not closures: every
- * request to the pool reads it, and one object with its methods on a shared
- * prototype touches fewer cache lines than a closure per step.
+ * One pool's (or rule path's) cookie sessions. A class, not closures, and
+ * its own rendezvous hasher: every request to the pool reads it, and one
+ * object with its methods on a shared prototype touches fewer cache lines
+ * than a closure per step or an object per concern.
  */
-class CookieSessions implements CookieAffinity {
+class CookieSessions extends RendezvousHasher implements CookieAffinity {
   /** Origin.key -> opaque id (persistent mode), computed once per origin. */
-  private readonly ids = new Map<string, string>();
+  private ids: Map<string, string> | undefined = undefined;
   private readonly balanced: boolean;
   private readonly cookieName: string;
-  private readonly hasher = new RendezvousHasher();
   private readonly layout: CookieLayout;
 
   constructor(
     spec: AffinitySpec,
     private readonly random: () => number,
   ) {
+    super();
     this.balanced = spec.mode === "balanced";
     this.cookieName = spec.cookieName;
     this.layout = cookieLayout(spec);
   }
 
-  pick(policy: Policy, candidates: readonly Origin[], cookieHeader: string | null | undefined, request: AffinityRequest): AffinityPick {
-    const sticky = this.stuck(candidates, cookieHeader);
+  pick(policy: Policy, candidates: readonly Origin[], request: CookieSessionRequest): AffinityPick {
+    const sticky = this.stuck(candidates, request.headers.get("cookie"));
     if (sticky !== undefined) return { origin: sticky };
     const chosen = policy.pick(candidates);
     if (!this.balanced) return { origin: chosen, setCookie: this.layout.render(this.idOf(chosen), request) };
@@ -92,7 +94,7 @@ class CookieSessions implements CookieAffinity {
     // and each try hashes only its last four characters. A try stops at the
     // first origin that outscores the chosen one.
     randomPrefix(this.random);
-    const hashed = this.hasher.withPrefixCodes(candidates, KEY_CODES, PREFIX_CHARS);
+    const hashed = this.withPrefixCodes(candidates, KEY_CODES, PREFIX_CHARS);
     const target = candidates.indexOf(chosen);
     let draw = 0;
     let origin: Origin = chosen;
@@ -112,13 +114,14 @@ class CookieSessions implements CookieAffinity {
     const { start, end } = cookieRange;
     if (end - start !== KEY_CHARS) return undefined;
     const text = header as string;
-    if (this.balanced) return this.hasher.pickHex(candidates, text, start, end);
+    if (this.balanced) return this.pickHex(candidates, text, start, end);
     // An id is KEY_CHARS lowercase hex digits: an exact match is a valid cookie.
     for (const origin of candidates) if (text.startsWith(this.idOf(origin), start)) return origin;
     return undefined;
   }
 
   private idOf(origin: Origin): string {
+    this.ids ??= new Map();
     let id = this.ids.get(origin.key);
     if (id === undefined) {
       id = toHex(sha256(utf8(`edge-ingress affinity\u0000${origin.key}`)).subarray(0, 16));

@@ -150,7 +150,7 @@ describe("RendezvousHasher", () => {
     const hasher = new RendezvousHasher();
     for (const key of keys(50)) {
       for (const list of lists) {
-        expect(hasher.pick(list, key), key).toBe(rendezvousPick(list, key));
+        expect(hasher.pickByKey(list, key), key).toBe(rendezvousPick(list, key));
         expect(hasher.withPrefix(list, key).pickHex4(0x7a), key).toBe(rendezvousPick(list, `${key}007a`));
       }
     }
@@ -163,7 +163,7 @@ describe("RendezvousHasher", () => {
     const hasher = new RendezvousHasher();
     const uniform = named({ a: 1, b: 1, c: 1 });
     const weighted = named({ a: 1, b: 2, c: 1, d: 3 });
-    expect(sessionKeys.map((key) => hasher.pick(uniform, key)?.name)).toEqual(["c", "b", "b", "a", "a", "c"]);
+    expect(sessionKeys.map((key) => hasher.pickByKey(uniform, key)?.name)).toEqual(["c", "b", "b", "a", "a", "c"]);
     expect(sessionKeys.map((key) => rendezvousPick(weighted, key)?.name)).toEqual(["b", "b", "b", "d", "a", "d"]);
   });
 });

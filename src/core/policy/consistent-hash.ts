@@ -69,19 +69,21 @@ export class PrefixPicker<T extends Weighted> {
 }
 
 /**
- * Rendezvous picks for one pool, keeping the scoring of the last candidate
- * list it was given. A pool hands the same array while its origins'
- * availability does not change, so a pick then reads this object's fields
- * instead of probing a table shared by every pool, which on a large config
- * is mostly not in the CPU caches.
+ * Rendezvous picks for one pool, scored against the last candidate list it
+ * was given: it holds that list's scoring in its own fields. A pool hands the
+ * same array while its origins' availability does not change, so a pick then
+ * reads this object (often the pool's affinity itself, which extends it)
+ * instead of probing a table shared by every pool, which on a large config is
+ * mostly not in the CPU caches.
  */
-export class RendezvousHasher {
+export class RendezvousHasher implements Scoring {
   private list: readonly Weighted[] | undefined = undefined;
-  private scoring: Scoring | undefined = undefined;
+  nodeHashes: Uint32Array = NO_HASHES;
+  uniform = false;
 
   /** rendezvousPick(candidates, key). */
-  pick<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
-    return pickKey(candidates, key, this.scoringOf(candidates));
+  pickByKey<T extends Weighted>(candidates: readonly T[], key: string): T | undefined {
+    return pickKey(candidates, key, this.scoredFor(candidates));
   }
 
   /**
@@ -91,26 +93,30 @@ export class RendezvousHasher {
    */
   pickHex<T extends Weighted>(candidates: readonly T[], text: string, from: number, to: number): T | undefined {
     // Scored first: scoring a list not seen before hashes its candidates through pairState too.
-    const scoring = this.scoringOf(candidates);
+    const scoring = this.scoredFor(candidates);
     if (!hashHexPair(KEY_START, KEY_START_2, text, from, to)) return undefined;
     return pickByState(candidates, scoring, pairState.first, pairState.second);
   }
 
-  /** PrefixPicker.of(candidates, prefix). */
+  /** PrefixPicker.of(candidates, prefix), for use before this hasher is handed another list. */
   withPrefix<T extends Weighted>(candidates: readonly T[], prefix: string): PrefixPicker<T> {
-    return PrefixPicker.of(candidates, prefix, this.scoringOf(candidates));
+    return PrefixPicker.of(candidates, prefix, this.scoredFor(candidates));
   }
 
-  /** PrefixPicker.ofCodes(candidates, codes, count). */
+  /** PrefixPicker.ofCodes(candidates, codes, count), for use before this hasher is handed another list. */
   withPrefixCodes<T extends Weighted>(candidates: readonly T[], codes: readonly number[], count: number): PrefixPicker<T> {
-    return PrefixPicker.ofCodes(candidates, codes, count, this.scoringOf(candidates));
+    return PrefixPicker.ofCodes(candidates, codes, count, this.scoredFor(candidates));
   }
 
-  private scoringOf(candidates: readonly Weighted[]): Scoring {
-    if (candidates !== this.list || this.scoring === undefined) {
-      this.scoring = scoringOf(candidates);
+  private scoredFor(candidates: readonly Weighted[]): Scoring {
+    if (candidates !== this.list) {
+      const scoring = scoringOf(candidates);
+      this.nodeHashes = scoring.nodeHashes;
+      this.uniform = scoring.uniform;
       this.list = candidates;
     }
-    return this.scoring;
+    return this;
   }
 }
+
+const NO_HASHES = new Uint32Array(0);

@@ -7,7 +7,7 @@
 // header and address keys hash onto the remaining origins, and only the
 // keys of the origin that left move (rendezvous hashing).
 import type { Origin, PoolAffinity } from "../config/types";
-import { createCookieAffinity, type AffinityRequest, type CookieAffinity } from "../policy/affinity";
+import { createCookieAffinity, type CookieSessionRequest } from "../policy/affinity";
 import { RendezvousHasher } from "../policy/consistent-hash";
 import type { Policy, PolicyDeps } from "./policy";
 
@@ -16,7 +16,7 @@ import type { Policy, PolicyDeps } from "./policy";
  * itself (no copy per request), so the context answers what a session asks,
  * the user agent included.
  */
-export interface AffinityContext extends AffinityRequest {
+export interface AffinityContext extends CookieSessionRequest {
   readonly headers: Headers;
   /** CF-Connecting-IP, if known. */
   readonly clientIp: string | undefined;
@@ -39,29 +39,21 @@ export interface PoolAffinityPicker {
 const MAX_KEY_CHARS = 1024;
 
 export function createAffinity(spec: PoolAffinity, deps: PolicyDeps): PoolAffinityPicker {
-  if (spec.kind === "cookie") return new CookiePicker(createCookieAffinity(spec.cookie, deps));
+  // A cookie session reads what it needs of the context itself: no adapter object per pool.
+  if (spec.kind === "cookie") return createCookieAffinity(spec.cookie, deps);
   return new HashPicker(spec.kind === "header" ? spec.header : undefined);
 }
 
-/** Cookie sessions, handed the request's Cookie header. Classes, not closures: see policy/affinity.ts. */
-class CookiePicker implements PoolAffinityPicker {
-  constructor(private readonly cookie: CookieAffinity) {}
-
-  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
-    return this.cookie.pick(policy, candidates, request.headers.get("cookie"), request);
-  }
-}
-
 /** A header's value or the client address, hashed onto the candidates; the policy picks when the request has no usable key. */
-class HashPicker implements PoolAffinityPicker {
-  private readonly hasher = new RendezvousHasher();
-
+class HashPicker extends RendezvousHasher implements PoolAffinityPicker {
   /** @param header the header to hash; undefined: the client address */
-  constructor(private readonly header: string | undefined) {}
+  constructor(private readonly header: string | undefined) {
+    super();
+  }
 
   pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
     const key = this.header === undefined ? request.clientIp : (request.headers.get(this.header) ?? undefined);
-    const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? this.hasher.pick(candidates, key) : undefined;
+    const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? this.pickByKey(candidates, key) : undefined;
     return { origin: hashed ?? policy.pick(candidates) };
   }
 }
