@@ -81,27 +81,28 @@ function kindBench(runtime: Runtime, samples: readonly PreparedSample[]) {
     const clientIp = s.headers.get("cf-connecting-ip") ?? undefined;
     // The filters' view of the request, without the header copy decide() makes (see "decision"); built here, as decide() builds it.
     const request = { clientIp, headers: s.headers, clientHeaders: s.headers, scheme: "https", hostname: url.hostname, path: url.pathname, search: url.search, method: "GET" } as unknown as FilterRequest;
-    return { s, url, clientIp, request };
+    return { s, url, clientIp, request, https: url.protocol === "https:" };
   });
-  const pick = (pool: string, url: URL, s: PreparedSample, clientIp: string | undefined, match: Parameters<typeof actionOf>[1], backend: ReturnType<typeof pickBackend>): number => {
+  // `https` as the proxy has it: read from the request's scheme once, not per pick.
+  const pick = (pool: string, https: boolean, s: PreparedSample, clientIp: string | undefined, match: Parameters<typeof actionOf>[1], backend: ReturnType<typeof pickBackend>): number => {
     const choice = choosePool(runtime.config.pools, pool, emptySnapshot, ejector);
     if (choice.kind !== "origins") return 0;
     const policy = runtime.policies.get(choice.pool.name)!;
-    const sticky = stickyPicker(runtime, choice.pool.name, policy, { headers: s.headers, clientIp, https: url.protocol === "https:", route: match.route, backend: backend! });
+    const sticky = stickyPicker(runtime, choice.pool.name, policy, { headers: s.headers, clientIp, https, route: match.route, backend: backend! });
     const origin: Origin = sticky.pick(choice.candidates);
     return origin.weight + (sticky.setCookie === undefined ? 0 : 1);
   };
   return {
     routeSelectAll(): number {
       let sum = 0;
-      next: for (const { s, url, clientIp, request } of parsed) {
+      next: for (const { s, url, clientIp, request, https } of parsed) {
         const routed = runtime.table.route(url.host, url.pathname, requestFacts("GET", url, s.headers));
         if (!routed.ok || routed.match === undefined) continue;
         const action = actionOf(runtime, routed.match);
         for (const filter of action.filters) if (filter.onRequest?.(request) !== undefined) continue next;
         const backend = pickBackend(action, random);
         if (backend?.pool === undefined) continue;
-        sum += pick(backend.pool, url, s, clientIp, routed.match, backend);
+        sum += pick(backend.pool, https, s, clientIp, routed.match, backend);
       }
       return sum;
     },
@@ -111,7 +112,7 @@ function kindBench(runtime: Runtime, samples: readonly PreparedSample[]) {
         const url = new URL(s.url);
         const decision = decide(runtime, { method: "GET", url, headers: s.headers, clientIp, requestId: "bench" }, random);
         if (decision.kind !== "forward") continue;
-        sum += pick(decision.pool, url, s, clientIp, decision.match, decision.backend);
+        sum += pick(decision.pool, decision.upstream.scheme === "https", s, clientIp, decision.match, decision.backend);
       }
       return sum;
     },
