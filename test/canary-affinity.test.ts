@@ -187,6 +187,28 @@ describe("session affinity and canaries beyond the vectors", () => {
     });
   }
 
+  it("a new session's Set-Cookie follows its request: the rule's path, Secure only over https, Expires from now, SameSite=None left off for a browser known to reject it", async () => {
+    const cookie = { name: "sid", sameSite: "None", conditionalSameSiteNone: true, expiresSeconds: 3600 };
+    const paths = [{ path: "/shop", pathType: "Prefix", backend: { service: { name: "web" } } }];
+    await own.putConfig({ pools: { web: { origins: origins.map((o) => ({ url: o.url })), affinity: { cookie } } }, rules: [{ host: "samesite.test", http: { paths } }] });
+    const start = async (scheme: "http" | "https", userAgent: string) => {
+      const before = Date.now();
+      const response = await own.fetch("samesite.test", "/shop/cart", { scheme, headers: { "user-agent": userAgent } });
+      await response.arrayBuffer();
+      const [line] = (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+      const expires = Date.parse(/Expires=([^;]+)/.exec(line!)![1]!);
+      // Expires has whole seconds: within the request's time, an hour on.
+      expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3_600_000);
+      expect(expires).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      return line!.replace(/=[0-9a-f]{32};/, "=K;").replace(/Expires=[^;]+/, "Expires=T");
+    };
+    const chrome51 = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
+    const current = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    expect(await start("https", current)).toBe("sid=K; Expires=T; Path=/shop; Secure; HttpOnly; SameSite=None");
+    expect(await start("https", chrome51)).toBe("sid=K; Expires=T; Path=/shop; Secure; HttpOnly");
+    expect(await start("http", current)).toBe("sid=K; Expires=T; Path=/shop; HttpOnly; SameSite=None");
+  });
+
   it("a retry that fails over to another origin re-pins the session there (passive ejection)", async () => {
     await own.putConfig({ pools: { web: { origins: origins.map((o) => ({ url: o.url })), affinity: { cookie: { name: "sid", mode: "persistent" } } } }, rules: [route("eject.test")] });
     const jar = new CookieJar();
