@@ -28,6 +28,7 @@ export function affinityCookie(spec: AffinitySpec, value: string, request: Cooki
  * in the CPU caches, where one per pool would not (a layout holds no state).
  */
 export function cookieLayout(spec: AffinitySpec): CookieLayout {
+  // Every field CookieLayout's constructor reads, and only those (the mode does not change the cookie's text).
   const key = JSON.stringify([spec.cookieName, spec.path, spec.domain, spec.maxAgeSeconds, spec.expiresSeconds, spec.sameSite, spec.conditionalSameSiteNone, spec.secure]);
   let layout = LAYOUTS.get(key);
   if (layout === undefined) {

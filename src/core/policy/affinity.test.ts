@@ -4,8 +4,8 @@ import type { Origin } from "../config/types";
 import { createPolicy } from "../selection";
 import { makeOrigins, mulberry32, nameOf } from "../selection/test-helpers";
 import { compileAffinitySpec, type AffinitySpec } from "./affinity-config";
-import { createCookieAffinity, type AffinityRequest, type CookieSessionRequest } from "./affinity";
-import { affinityCookie, cookieLayout, sameSiteNoneCompatible } from "./affinity-cookie";
+import { createCookieAffinity, type CookieSessionRequest } from "./affinity";
+import { affinityCookie, cookieLayout, sameSiteNoneCompatible, type CookieRequest } from "./affinity-cookie";
 import { readCookie } from "./cookies";
 
 const A = "nginx.ingress.kubernetes.io/";
@@ -37,7 +37,7 @@ function parseSetCookie(header: string) {
 }
 
 /** A request with `cookieHeader` as its Cookie header. */
-const request = (over: Partial<AffinityRequest> = {}, cookieHeader?: string): CookieSessionRequest => ({
+const request = (over: Partial<CookieRequest> = {}, cookieHeader?: string): CookieSessionRequest => ({
   https: false,
   locationPath: "/",
   nowMs: Date.UTC(2026, 0, 1),
@@ -83,7 +83,7 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
 
   it("writes a new session's cookie with the same attributes, the rule's Path unless session-cookie-path is set, and Expires from the response time", () => {
     const nowMs = Date.UTC(2026, 0, 1);
-    const start = (annotations: Record<string, string>, over: Partial<AffinityRequest>) => {
+    const start = (annotations: Record<string, string>, over: Partial<CookieRequest>) => {
       const result = createCookieAffinity(specOf({ affinity: "cookie", ...annotations }), { random: mulberry32(8) }).pick(roundRobin(), makeOrigins({ a: 1, b: 2 }), request({ nowMs, ...over }));
       return result.setCookie!.replace(/=[0-9a-f]{32};/, "=V;");
     };

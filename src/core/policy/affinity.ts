@@ -25,9 +25,6 @@ import { cookieRange, findCookie } from "./cookies";
 import { HEX_CODES } from "./key-hash";
 import { utf8 } from "./crypt-base64";
 
-/** What a cookie session reads of a request besides the Cookie header: what its Set-Cookie depends on. */
-export type AffinityRequest = CookieRequest;
-
 export interface AffinityPick {
   readonly origin: Origin;
   /** A Set-Cookie header value to add to the response, when a new session starts. */
@@ -35,7 +32,7 @@ export interface AffinityPick {
 }
 
 /** A cookie session's view of a request: its headers (the Cookie header is read) and what its Set-Cookie depends on. */
-export interface CookieSessionRequest extends AffinityRequest {
+export interface CookieSessionRequest extends CookieRequest {
   readonly headers: { get(name: string): string | null };
 }
 

@@ -30,9 +30,9 @@ function pickKey<T extends Weighted>(candidates: readonly T[], key: string, scor
 
 /**
  * Keys made of a prefix and a four-digit hex counter, scored against one list
- * of candidates: `PrefixPicker.of(candidates, prefix).pickHex4(n)` is
- * `rendezvousPick(candidates, prefix + hex4(n))` (FNV-1a reads the text left
- * to right). A new affinity session tries several counters after one random
+ * of candidates: `PrefixPicker.ofCodes(candidates, codes, count).pickHex4(n)`
+ * is `rendezvousPick(candidates, prefix + hex4(n))`, the prefix being the
+ * first `count` codes (FNV-1a reads the text left to right). A new affinity session tries several counters after one random
  * prefix; the prefix and the candidates' own hashes are computed once for all
  * of them, and the digits are hashed from their codes, with no string per try.
  */
@@ -43,11 +43,6 @@ export class PrefixPicker<T extends Weighted> {
     private readonly state: number,
     private readonly state2: number,
   ) {}
-
-  static of<T extends Weighted>(candidates: readonly T[], prefix: string, scoring: Scoring = scoringOf(candidates)): PrefixPicker<T> {
-    hashPair(KEY_START, KEY_START_2, prefix);
-    return new PrefixPicker(candidates, scoring, pairState.first, pairState.second);
-  }
 
   /** The prefix given as the codes of its first `count` characters. */
   static ofCodes<T extends Weighted>(candidates: readonly T[], codes: readonly number[], count: number, scoring: Scoring = scoringOf(candidates)): PrefixPicker<T> {
@@ -96,11 +91,6 @@ export class RendezvousHasher implements Scoring {
     const scoring = this.scoredFor(candidates);
     if (!hashHexPair(KEY_START, KEY_START_2, text, from, to)) return undefined;
     return pickByState(candidates, scoring, pairState.first, pairState.second);
-  }
-
-  /** PrefixPicker.of(candidates, prefix), for use before this hasher is handed another list. */
-  withPrefix<T extends Weighted>(candidates: readonly T[], prefix: string): PrefixPicker<T> {
-    return PrefixPicker.of(candidates, prefix, this.scoredFor(candidates));
   }
 
   /** PrefixPicker.ofCodes(candidates, codes, count), for use before this hasher is handed another list. */

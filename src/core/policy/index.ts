@@ -12,7 +12,7 @@ export { createVerifyCache, type VerifyCache, type VerifyCacheOptions } from "./
 export { compileCanary, type CanaryAnnotations } from "./canary-config";
 export { decideCanary, type CanaryDecision, type CanaryRequest, type CanaryRule, type CanaryTarget } from "./canary";
 export { compileAffinitySpec, type AffinitySpec, type AffinityMode } from "./affinity-config";
-export { createCookieAffinity, type AffinityPick, type AffinityRequest, type CookieAffinity } from "./affinity";
+export { createCookieAffinity, type AffinityPick, type CookieAffinity, type CookieSessionRequest } from "./affinity";
 export { affinityCookie, type CookieRequest } from "./affinity-cookie";
 export { rendezvousPick, type Weighted } from "./consistent-hash";
 export { readCookie } from "./cookies";
