@@ -14,8 +14,8 @@
 // one is asked for (routing/lazy-groups.ts). What a route holds besides
 // host, path, type, pool and source (filters, an HTTPRoute action, a canary,
 // affinity, conditions) is a node of the graph (prepared-graph.ts), decoded
-// with its route; filters and patterns are
-// compiled again from what they were compiled from, without validation.
+// with its route; filters and patterns are compiled again from what they
+// were compiled from, without validation.
 // Anything the graph cannot carry leaves the config without a prepared form:
 // it then takes the full path, never a config with something missing.
 import { recordSource, type GroupSource } from "../routing/lazy-groups";

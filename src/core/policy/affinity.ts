@@ -22,7 +22,7 @@ import type { AffinitySpec } from "./affinity-config";
 import { cookieLayout, type CookieLayout, type CookieRequest } from "./affinity-cookie";
 import { RendezvousHasher } from "./consistent-hash";
 import { cookieRange, findCookie } from "./cookies";
-import { HEX_CODES } from "./key-hash";
+import { HEX_CODES, writeHex4 } from "./key-hash";
 import { utf8 } from "./crypt-base64";
 
 export interface AffinityPick {
@@ -145,9 +145,9 @@ function randomPrefix(random: () => number): void {
   }
 }
 
-/** The session key: the random part in KEY_CODES, then `counter` as four hex digits (as hex4 writes them). */
+/** The session key: the random part in KEY_CODES, then `counter` as four hex digits. */
 function sessionKey(counter: number): string {
-  for (let i = 0; i < 4; i++) KEY_CODES[PREFIX_CHARS + i] = HEX_CODES[(counter >>> (12 - 4 * i)) & 0xf]!;
+  writeHex4(counter, KEY_CODES, PREFIX_CHARS);
   return String.fromCharCode.apply(null, KEY_CODES);
 }
 

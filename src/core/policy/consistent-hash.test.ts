@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { PrefixPicker, RendezvousHasher, rendezvousPick, type Weighted } from "./consistent-hash";
-import { hex4 } from "./key-hash";
+import { writeHex4 } from "./key-hash";
 
 const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
+/** A counter as the four lowercase hex digits that end a session key, written independently of the code under test. */
+const hex4 = (counter: number) => counter.toString(16).padStart(4, "0");
 /** The codes of a text's characters: how a prefix is handed to PrefixPicker.ofCodes. */
 const codesOf = (text: string) => Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
 const prefixPicker = (candidates: readonly Weighted[], prefix: string) => PrefixPicker.ofCodes(candidates, codesOf(prefix), prefix.length);
@@ -118,6 +120,19 @@ describe("PrefixPicker.leadsTo", () => {
   });
 });
 
+describe("writeHex4", () => {
+  it("writes a counter as four lowercase hex digits where it is told, and nothing else", () => {
+    for (const counter of [0, 0x9, 0xabc, 0x1234, 0xffff]) {
+      const codes = [1, 2, 3, 4, 5, 6];
+      writeHex4(counter, codes, 1);
+      expect(codes[0]).toBe(1);
+      expect(codes[5]).toBe(6);
+      expect(String.fromCharCode(...codes.slice(1, 5))).toBe(hex4(counter));
+    }
+    expect([0, 0x9, 0xabc, 0x1234, 0xffff].map(hex4)).toEqual(["0000", "0009", "0abc", "1234", "ffff"]);
+  });
+});
+
 describe("RendezvousHasher.pickHex", () => {
   it("pickHex hashes a lowercase hex key where it lies in a text, and refuses any other character", () => {
     const hasher = new RendezvousHasher();
@@ -130,12 +145,6 @@ describe("RendezvousHasher.pickHex", () => {
     for (const bad of ["0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdeg", "0123456789abcdef 123456789abcdef", "0123456789abcdef0123456789abcde\u0660"]) {
       expect(hasher.pickHex(candidates, bad, 0, bad.length), bad).toBeUndefined();
     }
-  });
-});
-
-describe("hex4", () => {
-  it("writes four lowercase hex digits", () => {
-    expect([0, 0x9, 0xabc, 0x1234, 0xffff].map(hex4)).toEqual(["0000", "0009", "0abc", "1234", "ffff"]);
   });
 });
 

@@ -31,8 +31,9 @@ function pickKey<T extends Weighted>(candidates: readonly T[], key: string, scor
 /**
  * Keys made of a prefix and a four-digit hex counter, scored against one list
  * of candidates: `PrefixPicker.ofCodes(candidates, codes, count).pickHex4(n)`
- * is `rendezvousPick(candidates, prefix + hex4(n))`, the prefix being the
- * first `count` codes (FNV-1a reads the text left to right). A new affinity session tries several counters after one random
+ * is `rendezvousPick(candidates, prefix + n as four lowercase hex digits)`,
+ * the prefix being the first `count` codes (FNV-1a reads the text left to
+ * right). A new affinity session tries several counters after one random
  * prefix; the prefix and the candidates' own hashes are computed once for all
  * of them, and the digits are hashed from their codes, with no string per try.
  */
@@ -50,7 +51,7 @@ export class PrefixPicker<T extends Weighted> {
     return new PrefixPicker(candidates, scoring, pairState.first, pairState.second);
   }
 
-  /** The candidate the key prefix + hex4(counter) maps to. */
+  /** The candidate the key prefix + `counter` in four lowercase hex digits maps to. */
   pickHex4(counter: number): T | undefined {
     hashHex4Pair(this.state, this.state2, counter);
     return pickByState(this.candidates, this.scoring, pairState.first, pairState.second);

@@ -76,7 +76,7 @@ const DIGIT_9 = 0x39;
 const LOWER_A = 0x61;
 const LOWER_F = 0x66;
 
-/** hashPair(first, second, hex4(counter)), from the digits' codes: no string is made. */
+/** hashPair(first, second, the four digits writeHex4 writes for `counter`), from the digits' codes: no string is made. */
 export function hashHex4Pair(first: number, second: number, counter: number): void {
   let h = first;
   let h2 = second;
@@ -108,7 +108,7 @@ export function fmix32(h: number): number {
 /** The UTF-16 codes of "0".."9" and "a".."f". */
 export const HEX_CODES: readonly number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 
-/** `counter` (0 to 0xffff) as four lowercase hex digits. */
-export function hex4(counter: number): string {
-  return String.fromCharCode(HEX_CODES[(counter >>> 12) & 0xf]!, HEX_CODES[(counter >>> 8) & 0xf]!, HEX_CODES[(counter >>> 4) & 0xf]!, HEX_CODES[counter & 0xf]!);
+/** Writes `counter` (0 to 0xffff) as the codes of four lowercase hex digits into codes[at, at + 4). */
+export function writeHex4(counter: number, codes: number[], at: number): void {
+  for (let i = 0; i < 4; i++) codes[at + i] = HEX_CODES[(counter >>> (12 - 4 * i)) & 0xf]!;
 }
