@@ -13,8 +13,8 @@ export function fnvStart(seed: number): number {
 }
 
 /**
- * A key's two FNV-1a states after some text, written by hashPair and
- * hashHex4Pair to this one object rather than returned, so that hashing a key
+ * A key's two FNV-1a states after some text, written by the pair hashes
+ * below to this one object rather than returned, so that hashing a key
  * allocates nothing (every request to a pool with affinity hashes one).
  * Read it before hashing anything else: every hash here writes it, the
  * candidates' own hashes (hashText) included.
