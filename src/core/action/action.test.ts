@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../../test/support/seeded-random";
-import { pickBackend, poolAction, type RouteAction } from "./action";
+import { frozenFilter } from "../filters/filter";
+import type { CanaryRule } from "../policy/canary";
+import { canaryAction, pickBackend, poolAction, type RouteAction } from "./action";
 
 function weighted(...weights: [string, number][]): RouteAction {
   const base = poolAction("x", "test");
@@ -37,5 +39,45 @@ describe("pickBackend", () => {
   it("gives nothing when every weight is 0 or there is no backend, even a lone one", () => {
     expect(pickBackend(weighted(["a", 0]), () => 0.5)).toBeUndefined();
     expect(pickBackend(weighted(), () => 0.5)).toBeUndefined();
+  });
+});
+
+describe("the parts Ingress path actions share", () => {
+  const allow = frozenFilter({ type: "AccessControl", stage: "access", onRequest: () => undefined, describe: () => ["allow all"] });
+  const hsts = frozenFilter({ type: "ResponseHeaderModifier", describe: () => ["set a header"] });
+
+  it("paths to the same pool with the same filters share their filter and backend lists, and keep their own rule", () => {
+    const a = poolAction("web", "rules[0].http.paths[0]", "", [allow, hsts]);
+    const b = poolAction("web", "rules[7].http.paths[2]", "", [allow, hsts]);
+    expect(b.filters).toBe(a.filters);
+    expect(b.backends).toBe(a.backends);
+    expect(a.rule.source).toBe("rules[0].http.paths[0]");
+    expect(b.rule.source).toBe("rules[7].http.paths[2]");
+    expect(a.filters).toEqual([allow, hsts]);
+    expect(Object.isFrozen(a.filters) && Object.isFrozen(a.backends) && Object.isFrozen(a.backends[0])).toBe(true);
+  });
+
+  it("a different pool, filter or order of filters gets its own list", () => {
+    const base = poolAction("web", "a", "", [allow, hsts]);
+    expect(poolAction("api", "b", "", [allow, hsts]).backends).not.toBe(base.backends);
+    expect(poolAction("api", "b", "", [allow, hsts]).backends[0]?.pool).toBe("api");
+    expect(poolAction("web", "c", "", [hsts, allow]).filters).toEqual([hsts, allow]);
+    expect(poolAction("web", "c", "", [allow]).filters).toEqual([allow]);
+    expect(poolAction("web", "c", "", [allow]).filters).not.toBe(base.filters);
+  });
+
+  it("a list the caller changes afterwards does not change the action's", () => {
+    const filters = [allow];
+    const action = poolAction("mutable", "a", "", filters);
+    filters.push(hsts);
+    expect(action.filters).toEqual([allow]);
+  });
+
+  it("a canary's backend is never the main backend object, even on the same pool (sticky sessions tell them apart by identity)", () => {
+    const rule = { header: { name: "x-canary" } } as unknown as CanaryRule;
+    const action = canaryAction("web", "web", rule, "rules[0]");
+    expect(action.canary?.backend).not.toBe(action.backends[0]);
+    expect(action.canary?.backend.pool).toBe("web");
+    expect(action.backends).toBe(poolAction("web", "other").backends);
   });
 });

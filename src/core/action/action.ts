@@ -7,6 +7,7 @@
 import { remember } from "../config/recipes";
 import type { Filter } from "../filters/filter";
 import type { CanaryRule } from "../policy/canary";
+import { NO_FILTERS, poolBackends, sharedFilterList } from "./shared-parts";
 
 /** Where the rule was written, for explain, logs and errors. */
 export interface RuleRef {
@@ -74,11 +75,12 @@ export function poolAction(pool: string, source: string, name = "", filters: rea
   return remember(freezePoolAction(pool, source, name, filters), { kind: "poolAction", pool, source, name, filters });
 }
 
+/** Its own rule; its filters and backends shared with every path that has the same (shared-parts.ts). */
 function freezePoolAction(pool: string, source: string, name: string, filters: readonly Filter[]): RouteAction {
   return Object.freeze({
     rule: Object.freeze({ kind: "Ingress" as const, name, ruleIndex: 0, source }),
-    filters: Object.freeze([...filters]),
-    backends: Object.freeze([Object.freeze({ name: pool, pool, weight: 1, filters: Object.freeze([]) })]),
+    filters: sharedFilterList(filters),
+    backends: poolBackends(pool),
     totalWeight: 1,
     requestTimeoutMs: undefined,
     backendTimeoutMs: undefined,
@@ -90,7 +92,8 @@ function freezePoolAction(pool: string, source: string, name: string, filters: r
 export function canaryAction(pool: string, canaryPool: string, rule: CanaryRule, source: string): RouteAction {
   const action = Object.freeze({
     ...freezePoolAction(pool, source, "", []),
-    canary: Object.freeze({ rule, backend: Object.freeze({ name: canaryPool, pool: canaryPool, weight: 1, filters: Object.freeze([]) }) }),
+    // The canary's backend is its own object, never poolBackends(): sticky.ts tells it from the main one by identity.
+    canary: Object.freeze({ rule, backend: Object.freeze({ name: canaryPool, pool: canaryPool, weight: 1, filters: NO_FILTERS }) }),
   });
   return remember(action, { kind: "canaryAction", pool, canaryPool, rule, source });
 }
