@@ -4,6 +4,7 @@
 // document (`httpRoutes[2].rules[0].filters[1].urlRewrite.path`).
 import * as v from "valibot";
 import type { Backend, RouteAction } from "../action/action";
+import { sharedBackend, sharedBackendList, sharedFilterList } from "../action/shared-parts";
 import { got, issuesToProblems } from "../config/messages";
 import { remember } from "../config/recipes";
 import type { MatchConditions, PathType, Problem, ValueCondition } from "../config/types";
@@ -76,7 +77,7 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
       });
     }
     const backendFilters = compileFilters(ref.filters ?? [], `${path}.filters`, { ...filterCtx, onBackendRef: true }, ctx.problems);
-    return Object.freeze({ name: ref.name, pool: known ? ref.name : undefined, weight: ref.weight ?? 1, filters: backendFilters });
+    return sharedBackend(ref.name, known ? ref.name : undefined, ref.weight ?? 1, backendFilters);
   });
 
   const requestMs = rule.timeouts?.request === undefined ? undefined : parseDurationMs(rule.timeouts.request);
@@ -91,8 +92,9 @@ export function compileRule(rule: RawHttpRouteRule, at: string, ruleIndex: numbe
   });
   const action: RouteAction = Object.freeze({
     rule: Object.freeze({ kind: "HTTPRoute" as const, name: ctx.routeKey, ruleIndex, ...(rule.name ? { ruleName: rule.name } : {}), source: at }),
-    filters,
-    backends: Object.freeze(backends),
+    // Shared with every rule that has the same filters and backends (action/shared-parts.ts): the rule is its own.
+    filters: sharedFilterList(filters),
+    backends: sharedBackendList(backends),
     totalWeight: backends.reduce((sum, b) => sum + b.weight, 0),
     requestTimeoutMs: requestMs === 0 ? undefined : requestMs,
     backendTimeoutMs: backendMs,
