@@ -1,12 +1,12 @@
 // The parts of route actions that many rules have in common, made once and
 // shared: one frozen array per list of filters, one backend object per
-// (pool, weight, filters), one array per list of backends. Every rule has its
-// own action (it names its rule), and a request reads the action's filters
-// and backends. On a large config with an allow list on every path, or the
-// same backendRefs on many HTTPRoute rules, per-rule copies of these are
-// mostly out of the CPU caches; shared ones are not (BENCHMARKS.md, "route
-// kind"). Everything here is frozen and holds no state, so sharing it across
-// rules and config versions changes nothing else.
+// (pool, weight, filters), one array per list of backends. Every rule has
+// its own action (it names its rule), and a request reads the action's
+// filters and backends. On a large config with an allow list on every path,
+// or the same backendRefs on many HTTPRoute rules, per-rule copies of these
+// are mostly out of the CPU caches; shared ones are not (BENCHMARKS.md, "By
+// kind of route"). Everything here is frozen and holds no state, so sharing
+// it across rules and config versions changes nothing else.
 import type { Filter } from "../filters/filter";
 import type { Backend } from "./action";
 
