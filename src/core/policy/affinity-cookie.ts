@@ -17,11 +17,6 @@ export interface CookieRequest {
   readonly nowMs: number;
 }
 
-/** The Set-Cookie value for a new session. */
-export function affinityCookie(spec: AffinitySpec, value: string, request: CookieRequest): string {
-  return cookieLayout(spec).render(value, request);
-}
-
 /**
  * The layout of `spec`'s cookie, shared by every pool and rule whose cookie
  * is written the same way: one object read by all their new sessions stays

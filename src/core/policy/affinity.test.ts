@@ -5,7 +5,7 @@ import { createPolicy } from "../selection";
 import { makeOrigins, mulberry32, nameOf } from "../selection/test-helpers";
 import { compileAffinitySpec, type AffinitySpec } from "./affinity-config";
 import { createCookieAffinity, type CookieSessionRequest } from "./affinity";
-import { affinityCookie, cookieLayout, sameSiteNoneCompatible, type CookieRequest } from "./affinity-cookie";
+import { cookieLayout, sameSiteNoneCompatible, type CookieRequest } from "./affinity-cookie";
 import { readCookie } from "./cookies";
 
 const A = "nginx.ingress.kubernetes.io/";
@@ -60,7 +60,7 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
         const ingress = ingresses[Math.min(index, ingresses.length - 1)]!;
         const spec = specOf(ingress.metadata.annotations);
         const nowMs = Date.UTC(2026, 0, 1);
-        const cookie = parseSetCookie(affinityCookie(spec, "0123456789abcdef0123456789abcdef", { https: false, nowMs, userAgent: req.headers?.["User-Agent"], locationPath: ingress.rules[0]!.http.paths[0]!.path }));
+        const cookie = parseSetCookie(cookieLayout(spec).render("0123456789abcdef0123456789abcdef", { https: false, nowMs, userAgent: req.headers?.["User-Agent"], locationPath: ingress.rules[0]!.http.paths[0]!.path }));
         expect(cookie.name).toBe(expected.name);
         for (const [attribute, want] of Object.entries(expected.attributes)) {
           const got = cookie.attributes[attribute.toLowerCase()];
@@ -77,8 +77,8 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
 
   it("writes the attributes in resty.cookie's order, with Secure following https when unset", () => {
     const spec = specOf({ affinity: "cookie", "session-cookie-domain": "example.com", "session-cookie-max-age": "60", "session-cookie-samesite": "lax" });
-    expect(affinityCookie(spec, "v", { https: true, nowMs: 0, locationPath: "/api" })).toBe("INGRESSCOOKIE=v; Max-Age=60; Domain=example.com; Path=/api; Secure; HttpOnly; SameSite=Lax");
-    expect(affinityCookie(spec, "v", { https: false, nowMs: 0, locationPath: "/api" })).toBe("INGRESSCOOKIE=v; Max-Age=60; Domain=example.com; Path=/api; HttpOnly; SameSite=Lax");
+    expect(cookieLayout(spec).render("v", { https: true, nowMs: 0, locationPath: "/api" })).toBe("INGRESSCOOKIE=v; Max-Age=60; Domain=example.com; Path=/api; Secure; HttpOnly; SameSite=Lax");
+    expect(cookieLayout(spec).render("v", { https: false, nowMs: 0, locationPath: "/api" })).toBe("INGRESSCOOKIE=v; Max-Age=60; Domain=example.com; Path=/api; HttpOnly; SameSite=Lax");
   });
 
   it("writes a new session's cookie with the same attributes, the rule's Path unless session-cookie-path is set, and Expires from the response time", () => {
@@ -108,8 +108,8 @@ describe("affinity Set-Cookie, as the ingress-nginx examples show it", () => {
     const spec = specOf({ affinity: "cookie", "session-cookie-samesite": "None", "session-cookie-secure": "true", "session-cookie-conditional-samesite-none": "true" });
     const chrome51 = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/51.0.2704.103 Safari/537.36";
     expect(sameSiteNoneCompatible(chrome51)).toBe(false);
-    expect(affinityCookie(spec, "v", { https: true, nowMs: 0, locationPath: "/", userAgent: chrome51 })).not.toContain("SameSite");
-    expect(affinityCookie(spec, "v", { https: true, nowMs: 0, locationPath: "/", userAgent: "curl/8" })).toContain("SameSite=None");
+    expect(cookieLayout(spec).render("v", { https: true, nowMs: 0, locationPath: "/", userAgent: chrome51 })).not.toContain("SameSite");
+    expect(cookieLayout(spec).render("v", { https: true, nowMs: 0, locationPath: "/", userAgent: "curl/8" })).toContain("SameSite=None");
   });
 });
 

@@ -25,9 +25,10 @@ import { cookieRange, findCookie } from "./cookies";
 import { HEX_CODES, writeHex4 } from "./key-hash";
 import { utf8 } from "./crypt-base64";
 
+/** What an affinity picks: cookie sessions here, header and address hashing in selection/affinity.ts. */
 export interface AffinityPick {
   readonly origin: Origin;
-  /** A Set-Cookie header value to add to the response, when a new session starts. */
+  /** A Set-Cookie header value to add to the response, when a cookie session starts or moves. */
   readonly setCookie?: string;
 }
 

@@ -13,7 +13,7 @@ export { compileCanary, type CanaryAnnotations } from "./canary-config";
 export { decideCanary, type CanaryDecision, type CanaryRequest, type CanaryRule, type CanaryTarget } from "./canary";
 export { compileAffinitySpec, type AffinitySpec, type AffinityMode } from "./affinity-config";
 export { createCookieAffinity, type AffinityPick, type CookieAffinity, type CookieSessionRequest } from "./affinity";
-export { affinityCookie, type CookieRequest } from "./affinity-cookie";
+export { cookieLayout, type CookieLayout, type CookieRequest } from "./affinity-cookie";
 export { rendezvousPick, type Weighted } from "./consistent-hash";
 export { readCookie } from "./cookies";
 export { compileRewrite, type Rewrite, type RewriteAnnotations } from "./rewrite";

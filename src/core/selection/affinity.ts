@@ -7,7 +7,7 @@
 // header and address keys hash onto the remaining origins, and only the
 // keys of the origin that left move (rendezvous hashing).
 import type { Origin, PoolAffinity } from "../config/types";
-import { createCookieAffinity, type CookieSessionRequest } from "../policy/affinity";
+import { createCookieAffinity, type AffinityPick, type CookieSessionRequest } from "../policy/affinity";
 import { RendezvousHasher } from "../policy/consistent-hash";
 import type { Policy, PolicyDeps } from "./policy";
 
@@ -24,15 +24,9 @@ export interface AffinityContext extends CookieSessionRequest {
   readonly userAgent: string | null;
 }
 
-export interface StickyPick {
-  readonly origin: Origin;
-  /** Set-Cookie value for the response when a cookie session starts or moves. */
-  readonly setCookie?: string;
-}
-
 export interface PoolAffinityPicker {
   /** `candidates` is non-empty. Never throws. */
-  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick;
+  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): AffinityPick;
 }
 
 /** Header values longer than this are not hashed (the policy picks): a key is an id, not a document. */
@@ -51,7 +45,7 @@ class HashPicker extends RendezvousHasher implements PoolAffinityPicker {
     super();
   }
 
-  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): StickyPick {
+  pick(policy: Policy, candidates: readonly Origin[], request: AffinityContext): AffinityPick {
     const key = this.header === undefined ? request.clientIp : (request.headers.get(this.header) ?? undefined);
     const hashed = key !== undefined && key !== "" && key.length <= MAX_KEY_CHARS ? this.pickByKey(candidates, key) : undefined;
     return { origin: hashed ?? policy.pick(candidates) };
