@@ -8,6 +8,7 @@
 // kind of route"). Everything here is frozen and holds no state, so sharing
 // it across rules and config versions changes nothing else.
 import type { Filter } from "../filters/filter";
+import { SharedByKey } from "../shared-by-key";
 import type { Backend } from "./action";
 
 /**
@@ -60,8 +61,8 @@ export function sharedBackendList(backends: readonly Backend[]): readonly Backen
   return backendLists.of(backends);
 }
 
-/** Backends by their filter list (held weakly), then by name, pool and weight; bounded: cleared when full. */
-const BACKENDS = new WeakMap<readonly Filter[], Map<string, Backend>>();
+/** Backends by their filter list (held weakly), then by name, pool and weight. */
+const BACKENDS = new WeakMap<readonly Filter[], SharedByKey<Backend>>();
 const MAX_BACKENDS_PER_LIST = 65_536;
 
 /**
@@ -74,17 +75,10 @@ export function sharedBackend(name: string, pool: string | undefined, weight: nu
   const list = sharedFilterList(filters);
   let byKey = BACKENDS.get(list);
   if (byKey === undefined) {
-    byKey = new Map();
+    byKey = new SharedByKey(MAX_BACKENDS_PER_LIST);
     BACKENDS.set(list, byKey);
   }
-  const key = JSON.stringify([name, pool ?? null, weight]);
-  let backend = byKey.get(key);
-  if (backend === undefined) {
-    if (byKey.size >= MAX_BACKENDS_PER_LIST) byKey.clear();
-    backend = Object.freeze({ name, pool, weight, filters: list });
-    byKey.set(key, backend);
-  }
-  return backend;
+  return byKey.of(JSON.stringify([name, pool ?? null, weight]), () => Object.freeze({ name, pool, weight, filters: list }));
 }
 
 /** The backends of an action that sends everything to `pool`, unfiltered. */

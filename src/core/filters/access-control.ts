@@ -16,6 +16,7 @@ import { got } from "../config/messages";
 import { compileSourceAccess, type SourceAccess } from "../policy/source-access";
 import { frozenFilter, type Filter, type FilterRequest, type LocalAnswer } from "./filter";
 import { defineFilter, type FilterProblem } from "./module";
+import { SharedByKey } from "../shared-by-key";
 
 const MAX_ENTRIES = 10_000;
 
@@ -106,20 +107,12 @@ export const accessControl = defineFilter<Raw>({
     // One compiled filter per distinct list: an Ingress's annotation puts the
     // same list on each of its paths, and one shared object stays in the CPU
     // caches where thousands of copies would not. The filter holds no state.
-    const key = JSON.stringify(raw);
-    let filter = COMPILED.get(key);
-    if (filter === undefined) {
-      if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
-      filter = compileAccess(raw);
-      COMPILED.set(key, filter);
-    }
-    return filter;
+    return COMPILED.of(JSON.stringify(raw), () => compileAccess(raw));
   },
 });
 
-/** Compiled filters by their config's JSON text, across config versions (bounded: a config rarely has more than a few distinct lists). */
-const COMPILED = new Map<string, Filter>();
-const MAX_COMPILED = 256;
+/** Compiled filters by their config's JSON text, across config versions. */
+const COMPILED = new SharedByKey<Filter>(256);
 
 function compileAccess(raw: Raw): Filter {
   const ranges = compileRanges(raw).access;

@@ -4,6 +4,7 @@
 // (default: only on https), HttpOnly (always), SameSite.
 import type { AffinitySpec } from "./affinity-config";
 import { isTrimmed } from "./cookies";
+import { SharedByKey } from "../shared-by-key";
 
 /** What the Set-Cookie depends on besides the spec and the value. */
 export interface CookieRequest {
@@ -25,18 +26,11 @@ export interface CookieRequest {
 export function cookieLayout(spec: AffinitySpec): CookieLayout {
   // Every field CookieLayout's constructor reads, and only those (the mode does not change the cookie's text).
   const key = JSON.stringify([spec.cookieName, spec.path, spec.domain, spec.maxAgeSeconds, spec.expiresSeconds, spec.sameSite, spec.conditionalSameSiteNone, spec.secure]);
-  let layout = LAYOUTS.get(key);
-  if (layout === undefined) {
-    if (LAYOUTS.size >= MAX_LAYOUTS) LAYOUTS.clear();
-    layout = new CookieLayout(spec);
-    LAYOUTS.set(key, layout);
-  }
-  return layout;
+  return LAYOUTS.of(key, () => new CookieLayout(spec));
 }
 
-/** Layouts by their spec's cookie fields, across config versions (bounded: a config rarely has more than a few). */
-const LAYOUTS = new Map<string, CookieLayout>();
-const MAX_LAYOUTS = 256;
+/** Layouts by their spec's cookie fields, across config versions. */
+const LAYOUTS = new SharedByKey<CookieLayout>(256);
 
 /**
  * One spec's Set-Cookie, built ahead around what varies by request: the
