@@ -8,7 +8,7 @@
 // kind of route"). Everything here is frozen and holds no state, so sharing
 // it across rules and config versions changes nothing else.
 import type { Filter } from "../filters/filter";
-import { SharedByKey } from "../shared-by-key";
+import { SharedByKey } from "../values-by-key";
 import type { Backend } from "./action";
 
 /**

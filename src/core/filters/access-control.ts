@@ -16,7 +16,7 @@ import { got } from "../config/messages";
 import { compileSourceAccess, type SourceAccess } from "../policy/source-access";
 import { frozenFilter, type Filter, type FilterRequest, type LocalAnswer } from "./filter";
 import { defineFilter, type FilterProblem } from "./module";
-import { SharedByKey } from "../shared-by-key";
+import { SharedByKey } from "../values-by-key";
 
 const MAX_ENTRIES = 10_000;
 

@@ -4,7 +4,7 @@
 // (default: only on https), HttpOnly (always), SameSite.
 import type { AffinitySpec } from "./affinity-config";
 import { isTrimmed } from "./cookies";
-import { SharedByKey } from "../shared-by-key";
+import { SharedByKey } from "../values-by-key";
 
 /** What the Set-Cookie depends on besides the spec and the value. */
 export interface CookieRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SharedByKey } from "./shared-by-key";
+import { SharedByKey } from "./values-by-key";
 
 describe("SharedByKey", () => {
   it("makes a key's value once and hands the same one out after", () => {
