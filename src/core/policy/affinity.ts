@@ -7,23 +7,21 @@
 // - persistent: the cookie holds an opaque id of the origin (a SHA-256 of its
 //   key, never its URL). A session stays on its origin while that origin is
 //   available; added origins take no existing sessions.
-// - balanced (default): the cookie holds a random session key and the origin
-//   is the weighted rendezvous hash of that key over the available origins
+// - balanced (default): the cookie holds a session key and the origin is the
+//   weighted rendezvous hash of that key over the available origins
 //   (ingress-nginx hashes its random key with a consistent hash too). Adding
 //   origins moves only their share of sessions to them; when an origin goes,
-//   only its sessions move. For a new session the key is drawn until it hashes
-//   to the wrapped policy's pick (expected total weight / pick's weight
-//   draws, bounded; past the bound the last key's origin is used).
+//   only its sessions move. A new session gets a key that hashes to the
+//   wrapped policy's pick (session-keys.ts).
 // The Set-Cookie is written by affinity-cookie.ts.
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Origin } from "../config/types";
 import type { Policy } from "../selection/policy";
 import type { AffinitySpec } from "./affinity-config";
 import { cookieLayout, type CookieLayout, type CookieRequest } from "./affinity-cookie";
-import { RendezvousHasher } from "./consistent-hash";
 import { cookieRange, findCookie } from "./cookies";
-import { HEX_CODES, writeHex4 } from "./key-hash";
 import { utf8 } from "./crypt-base64";
+import { SessionKeyMaker } from "./session-keys";
 
 /** What an affinity picks: cookie sessions here, header and address hashing in selection/affinity.ts. */
 export interface AffinityPick {
@@ -47,13 +45,8 @@ export interface AffinityDeps {
   readonly random: () => number;
 }
 
-/** Upper bound on key draws for one new balanced session. */
-export const MAX_SESSION_KEY_DRAWS = 2048;
-// A session key (and a persistent mode's origin id) is 32 lowercase hex
-// characters; a session key is PREFIX_CHARS random (randomPrefix), then 4 of
-// a counter (MAX_SESSION_KEY_DRAWS fits in them).
+/** A session key (and a persistent mode's origin id) is this many lowercase hex digits. */
 const KEY_CHARS = 32;
-const PREFIX_CHARS = 28;
 
 export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): CookieAffinity {
   return new CookieSessions(spec, deps.random);
@@ -61,22 +54,19 @@ export function createCookieAffinity(spec: AffinitySpec, deps: AffinityDeps): Co
 
 /**
  * One pool's (or rule path's) cookie sessions. A class, not closures, and
- * its own rendezvous hasher: every request to the pool reads it, and one
- * object with its methods on a shared prototype touches fewer cache lines
- * than a closure per step or an object per concern.
+ * its own rendezvous hasher and session key maker: every request to the pool
+ * reads it, and one object with its methods on a shared prototype touches
+ * fewer cache lines than a closure per step or an object per concern.
  */
-class CookieSessions extends RendezvousHasher implements CookieAffinity {
+class CookieSessions extends SessionKeyMaker implements CookieAffinity {
   /** Origin.key -> opaque id (persistent mode), computed once per origin. */
   private ids: Map<string, string> | undefined = undefined;
   private readonly balanced: boolean;
   private readonly cookieName: string;
   private readonly layout: CookieLayout;
 
-  constructor(
-    spec: AffinitySpec,
-    private readonly random: () => number,
-  ) {
-    super();
+  constructor(spec: AffinitySpec, random: () => number) {
+    super(random);
     this.balanced = spec.mode === "balanced";
     this.cookieName = spec.cookieName;
     this.layout = cookieLayout(spec);
@@ -87,23 +77,8 @@ class CookieSessions extends RendezvousHasher implements CookieAffinity {
     if (sticky !== undefined) return { origin: sticky };
     const chosen = policy.pick(candidates);
     if (!this.balanced) return { origin: chosen, setCookie: this.layout.render(this.idOf(chosen), request) };
-    // Keys are tried until one hashes onto the origin the policy chose: 112
-    // random bits, then a 16-bit counter, so the random part is hashed once
-    // and each try hashes only its last four characters. A try stops at the
-    // first origin that outscores the chosen one.
-    randomPrefix(this.random);
-    const hashed = this.withPrefixCodes(candidates, KEY_CODES, PREFIX_CHARS);
-    const target = candidates.indexOf(chosen);
-    let draw = 0;
-    let origin: Origin = chosen;
-    while (target === -1 || !hashed.leadsTo(draw, target)) {
-      if (draw === MAX_SESSION_KEY_DRAWS - 1) {
-        origin = hashed.pickHex4(draw) ?? chosen;
-        break;
-      }
-      draw++;
-    }
-    return { origin, setCookie: this.layout.render(sessionKey(draw), request) };
+    const key = this.newKey(candidates, candidates.indexOf(chosen));
+    return { origin: candidates[this.keyLeadsTo]!, setCookie: this.layout.render(key, request) };
   }
 
   /** The origin a valid cookie leads to among the candidates, if any: read where it lies in the header, no copy made. */
@@ -127,33 +102,6 @@ class CookieSessions extends RendezvousHasher implements CookieAffinity {
     }
     return id;
   }
-}
-
-/**
- * The codes of a new session's key, filled again for each new session: the
- * random part is hashed from them, and one flat string is made of them all
- * once the counter is found.
- */
-const KEY_CODES: number[] = new Array<number>(KEY_CHARS).fill(0);
-
-/** Fills KEY_CODES[0, PREFIX_CHARS) with random hex digits (112 bits): three words and the high half of a fourth. */
-function randomPrefix(random: () => number): void {
-  let at = 0;
-  for (let word = 0; word < 4; word++) {
-    const bits = Math.floor(clampUnit(random()) * 2 ** 32) >>> 0;
-    const lastShift = word < 3 ? 0 : 16;
-    for (let shift = 28; shift >= lastShift; shift -= 4) KEY_CODES[at++] = HEX_CODES[(bits >>> shift) & 0xf]!;
-  }
-}
-
-/** The session key: the random part in KEY_CODES, then `counter` as four hex digits. */
-function sessionKey(counter: number): string {
-  writeHex4(counter, KEY_CODES, PREFIX_CHARS);
-  return String.fromCharCode.apply(null, KEY_CODES);
-}
-
-function clampUnit(draw: number): number {
-  return draw >= 0 && draw < 1 ? draw : 0;
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { PrefixPicker, RendezvousHasher, rendezvousPick, type Weighted } from "./consistent-hash";
-import { writeHex4 } from "./key-hash";
+import { hashKeyPrefix, RendezvousHasher, rendezvousPick, type Weighted } from "./consistent-hash";
+import { pairState } from "./key-hash";
 
 const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
 /** A counter as the four lowercase hex digits that end a session key, written independently of the code under test. */
 const hex4 = (counter: number) => counter.toString(16).padStart(4, "0");
-/** The codes of a text's characters: how a prefix is handed to PrefixPicker.ofCodes. */
-const codesOf = (text: string) => Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
-const prefixPicker = (candidates: readonly Weighted[], prefix: string) => PrefixPicker.ofCodes(candidates, codesOf(prefix), prefix.length);
+/** The candidate index RendezvousHasher.pickIndexHex4 gives for prefix + counter, the prefix hashed by hashKeyPrefix. */
+function indexHex4(hasher: RendezvousHasher, candidates: readonly Weighted[], prefix: string, counter: number): number {
+  hashKeyPrefix(prefix);
+  return hasher.pickIndexHex4(candidates, pairState.first, pairState.second, counter);
+}
 
 function shares(candidates: readonly Weighted[], sample: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -84,52 +86,36 @@ describe("rendezvousPick (weighted HRW)", () => {
   });
 });
 
-describe("PrefixPicker", () => {
-  it("pickHex4(counter) picks what rendezvousPick picks for the prefix and the counter's four hex digits, with equal and unequal weights", () => {
+describe("RendezvousHasher.pickIndexHex4", () => {
+  it("gives the index of what rendezvousPick picks for the prefix and the counter's four hex digits, with equal and unequal weights", () => {
+    const hasher = new RendezvousHasher();
     for (const weights of [[1, 1, 1, 1], [1, 2, 3, 4, 5]]) {
       const candidates = weights.map((weight, i) => ({ key: `pool#${i} https://o${i}.example`, weight }));
       for (const prefix of ["", "0123456789abcdef0123456789ab", "ünïcödé"]) {
-        const picker = prefixPicker(candidates, prefix);
         for (let counter = 0; counter <= 0xffff; counter += 97) {
-          expect(picker.pickHex4(counter), `${prefix} ${counter}`).toBe(rendezvousPick(candidates, prefix + hex4(counter)));
+          expect(candidates[indexHex4(hasher, candidates, prefix, counter)], `${prefix} ${counter}`).toBe(rendezvousPick(candidates, prefix + hex4(counter)));
         }
       }
     }
   });
-});
 
-describe("PrefixPicker.leadsTo", () => {
-  it("answers whether pickHex4 picks that candidate, for every candidate, including exact ties (the first wins)", () => {
+  it("gives the first of candidates that tie exactly, as rendezvousPick does, and -1 for no candidates", () => {
     const twin = (key: string, weight: number) => [{ key, weight }, { key, weight }];
     const lists: Weighted[][] = [
-      nodes({ a: 1, b: 1, c: 1, d: 1 }),
-      nodes({ a: 1, b: 2, c: 3, d: 4, e: 5 }),
       nodes({ a: 1 }),
       [...twin("pool same", 1), ...nodes({ x: 1 })],
       [...nodes({ x: 2 }), ...twin("pool same", 2)],
       [...twin("pool heavy", 3), ...nodes({ y: 1 })],
       [{ key: "pool zero", weight: 0 }, { key: "pool nan", weight: Number.NaN }],
     ];
+    const hasher = new RendezvousHasher();
     for (const candidates of lists) {
-      const picker = prefixPicker(candidates, "0123456789abcdef0123456789ab");
       for (let counter = 0; counter <= 0xffff; counter += 251) {
-        const picked = picker.pickHex4(counter);
-        candidates.forEach((candidate, index) => expect(picker.leadsTo(counter, index), `${candidate.key} #${index} ${counter}`).toBe(picked === candidate));
+        const index = indexHex4(hasher, candidates, "0123456789abcdef0123456789ab", counter);
+        expect(candidates[index], `${candidates.map((c) => c.key).join(",")} ${counter}`).toBe(rendezvousPick(candidates, `0123456789abcdef0123456789ab${hex4(counter)}`));
       }
     }
-  });
-});
-
-describe("writeHex4", () => {
-  it("writes a counter as four lowercase hex digits where it is told, and nothing else", () => {
-    for (const counter of [0, 0x9, 0xabc, 0x1234, 0xffff]) {
-      const codes = [1, 2, 3, 4, 5, 6];
-      writeHex4(counter, codes, 1);
-      expect(codes[0]).toBe(1);
-      expect(codes[5]).toBe(6);
-      expect(String.fromCharCode(...codes.slice(1, 5))).toBe(hex4(counter));
-    }
-    expect([0, 0x9, 0xabc, 0x1234, 0xffff].map(hex4)).toEqual(["0000", "0009", "0abc", "1234", "ffff"]);
+    expect(indexHex4(hasher, [], "", 0)).toBe(-1);
   });
 });
 
@@ -156,7 +142,7 @@ describe("RendezvousHasher", () => {
     for (const key of keys(50)) {
       for (const list of lists) {
         expect(hasher.pickByKey(list, key), key).toBe(rendezvousPick(list, key));
-        expect(hasher.withPrefixCodes(list, codesOf(key), key.length).pickHex4(0x7a), key).toBe(rendezvousPick(list, `${key}007a`));
+        expect(list[indexHex4(hasher, list, key, 0x7a)], key).toBe(rendezvousPick(list, `${key}007a`));
       }
     }
   });

@@ -10,8 +10,8 @@
 // in rendezvous-scoring.ts, the key hashes in key-hash.ts.
 // Used for session affinity's balanced mode and for hashing requests by a
 // key (ingress-nginx upstream-hash-by: a header, the client address).
-import { fnvStart, hashCodesPair, hashHex4Pair, hashHexPair, hashPair, pairState } from "./key-hash";
-import { pickByState, scoringOf, winsByState, type Scoring, type Weighted } from "./rendezvous-scoring";
+import { fnvStart, hashHex4Pair, hashHexPair, hashPair, pairState } from "./key-hash";
+import { pickByState, pickIndexByState, scoringOf, type Scoring, type Weighted } from "./rendezvous-scoring";
 
 export type { Scoring, Weighted } from "./rendezvous-scoring";
 
@@ -29,39 +29,12 @@ function pickKey<T extends Weighted>(candidates: readonly T[], key: string, scor
 }
 
 /**
- * Keys made of a prefix and a four-digit hex counter, scored against one list
- * of candidates: `PrefixPicker.ofCodes(candidates, codes, count).pickHex4(n)`
- * is `rendezvousPick(candidates, prefix + n as four lowercase hex digits)`,
- * the prefix being the first `count` codes (FNV-1a reads the text left to
- * right). A new affinity session tries several counters after one random
- * prefix; the prefix and the candidates' own hashes are computed once for all
- * of them, and the digits are hashed from their codes, with no string per try.
+ * A key prefix's two hash states, in pairState: with them,
+ * RendezvousHasher.pickIndexHex4 scores prefix + a four-digit counter without
+ * hashing the prefix again. Read pairState before hashing anything else.
  */
-export class PrefixPicker<T extends Weighted> {
-  private constructor(
-    private readonly candidates: readonly T[],
-    private readonly scoring: Scoring,
-    private readonly state: number,
-    private readonly state2: number,
-  ) {}
-
-  /** The prefix given as the codes of its first `count` characters. */
-  static ofCodes<T extends Weighted>(candidates: readonly T[], codes: readonly number[], count: number, scoring: Scoring = scoringOf(candidates)): PrefixPicker<T> {
-    hashCodesPair(KEY_START, KEY_START_2, codes, count);
-    return new PrefixPicker(candidates, scoring, pairState.first, pairState.second);
-  }
-
-  /** The candidate the key prefix + `counter` in four lowercase hex digits maps to. */
-  pickHex4(counter: number): T | undefined {
-    hashHex4Pair(this.state, this.state2, counter);
-    return pickByState(this.candidates, this.scoring, pairState.first, pairState.second);
-  }
-
-  /** pickHex4(counter) === candidates[index], usually without scoring every candidate. */
-  leadsTo(counter: number, index: number): boolean {
-    hashHex4Pair(this.state, this.state2, counter);
-    return winsByState(this.candidates, this.scoring, pairState.first, pairState.second, index);
-  }
+export function hashKeyPrefix(prefix: string): void {
+  hashPair(KEY_START, KEY_START_2, prefix);
 }
 
 /**
@@ -94,9 +67,16 @@ export class RendezvousHasher implements Scoring {
     return pickByState(candidates, scoring, pairState.first, pairState.second);
   }
 
-  /** PrefixPicker.ofCodes(candidates, codes, count), for use before this hasher is handed another list. */
-  withPrefixCodes<T extends Weighted>(candidates: readonly T[], codes: readonly number[], count: number): PrefixPicker<T> {
-    return PrefixPicker.ofCodes(candidates, codes, count, this.scoredFor(candidates));
+  /**
+   * The index of rendezvousPick(candidates, prefix + `counter` as four
+   * lowercase hex digits), from the prefix's states (hashKeyPrefix); -1 only
+   * for an empty list. A new session tries several counters after one
+   * prefix, and no string is made for a try.
+   */
+  pickIndexHex4(candidates: readonly Weighted[], prefixFirst: number, prefixSecond: number, counter: number): number {
+    const scoring = this.scoredFor(candidates);
+    hashHex4Pair(prefixFirst, prefixSecond, counter);
+    return pickIndexByState(candidates, scoring, pairState.first, pairState.second);
   }
 
   private scoredFor(candidates: readonly Weighted[]): Scoring {

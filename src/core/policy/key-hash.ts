@@ -58,25 +58,12 @@ export function hashHexPair(first: number, second: number, text: string, from: n
   return true;
 }
 
-/** hashPair(first, second, String.fromCharCode(...codes.slice(0, count))), from the codes themselves. */
-export function hashCodesPair(first: number, second: number, codes: readonly number[], count: number): void {
-  let h = first;
-  let h2 = second;
-  for (let i = 0; i < count; i++) {
-    const code = codes[i]!;
-    h = Math.imul(h ^ code, FNV_PRIME);
-    h2 = Math.imul(h2 ^ code, FNV_PRIME);
-  }
-  pairState.first = h >>> 0;
-  pairState.second = h2 >>> 0;
-}
-
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const LOWER_A = 0x61;
 const LOWER_F = 0x66;
 
-/** hashPair(first, second, the four digits writeHex4 writes for `counter`), from the digits' codes: no string is made. */
+/** hashPair(first, second, `counter` as four lowercase hex digits), from the digits' codes: no string is made. */
 export function hashHex4Pair(first: number, second: number, counter: number): void {
   let h = first;
   let h2 = second;
@@ -107,8 +94,3 @@ export function fmix32(h: number): number {
 
 /** The UTF-16 codes of "0".."9" and "a".."f". */
 export const HEX_CODES: readonly number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
-
-/** Writes `counter` (0 to 0xffff) as the codes of four lowercase hex digits into codes[at, at + 4). */
-export function writeHex4(counter: number, codes: number[], at: number): void {
-  for (let i = 0; i < 4; i++) codes[at + i] = HEX_CODES[(counter >>> (12 - 4 * i)) & 0xf]!;
-}

@@ -25,58 +25,25 @@ export interface Scoring {
 
 /** The first candidate with the highest score for the key states; undefined only for an empty list. */
 export function pickByState<T extends Weighted>(candidates: readonly T[], scoring: Scoring, state: number, state2: number): T | undefined {
+  return candidates[pickIndexByState(candidates, scoring, state, state2)];
+}
+
+/** The index of the candidate pickByState picks; -1 only for an empty list. */
+export function pickIndexByState(candidates: readonly Weighted[], scoring: Scoring, state: number, state2: number): number {
   const keyHash = fmix32(state);
   const keyHash2 = fmix32(state2);
   const nodeHashes = scoring.nodeHashes;
   if (scoring.uniform) return pickUniform(candidates, nodeHashes, keyHash, keyHash2);
-  let best: T | undefined;
+  let best = -1;
   let bestScore = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < candidates.length; i++) {
-    const candidate = candidates[i]!;
-    const score = weightedScore(candidate.weight, keyHash, keyHash2, nodeHashes[i]!);
-    if (best === undefined || score > bestScore) {
-      best = candidate;
+    const score = weightedScore(candidates[i]!.weight, keyHash, keyHash2, nodeHashes[i]!);
+    if (best === -1 || score > bestScore) {
+      best = i;
       bestScore = score;
     }
   }
   return best;
-}
-
-/**
- * Is candidates[index] what pickByState picks for these states? The first
- * highest score wins, so it must beat every candidate before it and match or
- * beat every one after it. It stops at the first that beats it: a new
- * session draws keys until one leads to the policy's pick, and most draws
- * are settled by the first one or two rivals.
- */
-export function winsByState(candidates: readonly Weighted[], scoring: Scoring, state: number, state2: number, index: number): boolean {
-  const keyHash = fmix32(state);
-  const keyHash2 = fmix32(state2);
-  const nodeHashes = scoring.nodeHashes;
-  const own = nodeHashes[index]!;
-  if (scoring.uniform) {
-    const high = fmix32((keyHash ^ own) >>> 0);
-    let unit = -1; // its full score, computed only when a rival's first 32 bits tie
-    for (let i = 0; i < candidates.length; i++) {
-      if (i === index) continue;
-      const rivalHigh = fmix32((keyHash ^ nodeHashes[i]!) >>> 0);
-      if (rivalHigh !== high) {
-        if (rivalHigh > high) return false;
-        continue;
-      }
-      if (unit < 0) unit = unitScore(keyHash, keyHash2, own);
-      const rival = unitScore(keyHash, keyHash2, nodeHashes[i]!);
-      if (rival > unit || (rival === unit && i < index)) return false;
-    }
-    return true;
-  }
-  const score = weightedScore(candidates[index]!.weight, keyHash, keyHash2, own);
-  for (let i = 0; i < candidates.length; i++) {
-    if (i === index) continue;
-    const rival = weightedScore(candidates[i]!.weight, keyHash, keyHash2, nodeHashes[i]!);
-    if (rival > score || (rival === score && i < index)) return false;
-  }
-  return true;
 }
 
 /** -w / ln(u): ln(u) < 0, so larger weights and larger u give larger scores. */
@@ -85,10 +52,11 @@ function weightedScore(weight: number, keyHash: number, keyHash2: number, nodeHa
 }
 
 /**
- * The largest u wins (equal weights). u's high 32 bits are the first mix
- * (unitScore), so the second is computed only to break a tie in them.
+ * The index of the largest u (equal weights). u's high 32 bits are the first
+ * mix (unitScore), so the second is computed only to break a tie in them.
  */
-function pickUniform<T>(candidates: readonly T[], nodeHashes: Uint32Array, keyHash: number, keyHash2: number): T | undefined {
+function pickUniform(candidates: readonly unknown[], nodeHashes: Uint32Array, keyHash: number, keyHash2: number): number {
+  if (candidates.length === 0) return -1;
   let bestIndex = 0;
   let bestHigh = -1;
   for (let i = 0; i < candidates.length; i++) {
@@ -98,7 +66,7 @@ function pickUniform<T>(candidates: readonly T[], nodeHashes: Uint32Array, keyHa
       bestHigh = high;
     }
   }
-  return candidates[bestIndex];
+  return bestIndex;
 }
 
 // Computed once per list of candidates rather than on every pick: a pool's
