@@ -168,7 +168,7 @@ function explainRouting(results: BenchResults, target: TargetResult): string {
     const hotRatio = large.perRequest.routeSelectHot.meanNs / small.perRequest.routeSelectHot.meanNs;
     lines.push(
       hotRatio <= 2
-        ? `- With 8 requests repeated, whose hosts, trie nodes and policies stay in the CPU caches, ${int(large.ruleCount)} rules cost ${fmt(hotRatio, 2)} x what ${int(small.ruleCount)} rules cost: the lookups (a hash lookup per host, one trie step per path element) do not grow with the rule count. Over all sample requests, spread over the whole config, they touch memory that is not cached: ${int(large.ruleCount)} rules take ${bytesMiB(large)} of heap (Config and compiled Runtime), far more than the CPU caches hold, so requests pay cache misses, and that is what grows.`
+        ? `- With 8 requests repeated, whose hosts, path tiers and policies stay in the CPU caches, ${int(large.ruleCount)} rules cost ${fmt(hotRatio, 2)} x what ${int(small.ruleCount)} rules cost: the lookups (a hash lookup per host, one per path element at most) do not grow with the rule count. Over all sample requests, spread over the whole config, they touch memory that is not cached: ${int(large.ruleCount)} rules take ${bytesMiB(large)} of heap (Config and compiled Runtime), far more than the CPU caches hold, so requests pay cache misses, and that is what grows.`
         : `- Even with 8 requests repeated (data in the CPU caches), ${int(large.ruleCount)} rules cost ${fmt(hotRatio, 2)} x what ${int(small.ruleCount)} rules cost: the per-request work itself grows with the config. See the route profile below.`,
     );
   }

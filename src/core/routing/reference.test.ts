@@ -1,4 +1,4 @@
-// Cross-checks the compiled table (hash maps, element trie, sorted regexes)
+// Cross-checks the compiled table (hash maps of hosts and paths, sorted regexes)
 // against a brute-force matcher written straight from the spec: a linear scan
 // over every rule. 10,000 generated rules, with many collisions on purpose.
 import { describe, expect, it } from "vitest";

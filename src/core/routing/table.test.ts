@@ -103,6 +103,18 @@ describe("path matching", () => {
     for (const path of ["/", "/a", "/a/b/c/", "//", "/%20"]) expect(poolOf(routes, "h", path), path).toBe("root");
   });
 
+  it("tries every prefix of the path that ends at an element, deepest first, and only / for a path without a leading slash", () => {
+    const routes = [route(undefined, "Prefix", "/a", "a"), route(undefined, "Prefix", "/a/b/c", "abc"), route(undefined, "Exact", "/a/b", "exact"), route(undefined, "Prefix", "/", "root")];
+    expect(poolOf(routes, "h", "/a/b/c/d")).toBe("abc");
+    expect(poolOf(routes, "h", "/a/b/c")).toBe("abc");
+    expect(poolOf(routes, "h", "/a/b/cd")).toBe("a"); // "/a/b" is only an Exact path
+    expect(poolOf(routes, "h", "/a/b")).toBe("exact");
+    expect(poolOf(routes, "h", "/a/b/")).toBe("a");
+    expect(poolOf(routes, "h", "/ab")).toBe("root");
+    for (const path of ["*", "a/b/c", "", "a"]) expect(poolOf(routes, "h", path), path).toBe("root");
+    expect(poolOf(routes.slice(0, 3), "h", "a/b/c")).toBeUndefined();
+  });
+
   it("matches the path as it arrived: empty elements and percent-encoding are kept", () => {
     const routes = [route(undefined, "Prefix", "/foo/bar", "p"), route(undefined, "Exact", "/a%2Fb", "encoded")];
     expect(poolOf(routes, "h", "/foo//bar")).toBeUndefined();
