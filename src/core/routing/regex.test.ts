@@ -131,3 +131,22 @@ describe("compileRegex", () => {
     }
   });
 });
+
+describe("compiled regexes sharing the engine's step lists", () => {
+  it("answer the same whatever ran before them: a larger program, a smaller one, a test between two captures", () => {
+    const large = compileRegex("/static/[a-z0-9._/-]{1,200}$");
+    const small = compileRegex("^/u/([a-z]+)/(\\d+)$");
+    const inputs = ["/static/app.js", "/static/", "/u/ann/42", "/u/ann/x", `/static/${"a".repeat(250)}`, "/x"];
+    // Each answer on its own, from a program that ran nothing else first.
+    const alone = inputs.map((input) => [compileRegex("/static/[a-z0-9._/-]{1,200}$").test(input), compileRegex("^/u/([a-z]+)/(\\d+)$").exec(input)]);
+    expect(alone.map(([t]) => t)).toEqual([true, false, false, false, false, false]);
+    expect(alone[2]![1]).toEqual(["/u/ann/42", "ann", "42"]);
+    for (let round = 0; round < 3; round++) {
+      inputs.forEach((input, i) => {
+        expect(small.exec(input), `${round} exec ${input}`).toEqual(alone[i]![1]);
+        expect(large.test(input), `${round} test ${input}`).toBe(alone[i]![0]);
+        expect(small.test(input), `${round} small test ${input}`).toBe(alone[i]![1] !== null);
+      });
+    }
+  });
+});

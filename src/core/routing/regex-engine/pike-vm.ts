@@ -9,14 +9,24 @@ import { contains, isWordChar } from "./charset";
 
 /** Threads of one step, in priority order; a sparse set, so adding and "already here?" cost O(1). */
 class ThreadList {
-  private readonly index: Uint32Array;
-  readonly pcs: Int32Array;
+  private index: Uint32Array;
+  pcs: Int32Array;
   readonly slots: (readonly number[])[] = [];
   count = 0;
 
   constructor(size: number) {
     this.index = new Uint32Array(size);
     this.pcs = new Int32Array(size);
+  }
+
+  /** Emptied, with room for `size` instructions. A sparse set needs no clearing: count says what is in it. */
+  reset(size: number): this {
+    if (this.pcs.length < size) {
+      this.index = new Uint32Array(size);
+      this.pcs = new Int32Array(size);
+    }
+    this.count = 0;
+    return this;
   }
 
   has(pc: number): boolean {
@@ -40,37 +50,18 @@ class ThreadList {
 export function search(prog: Program, input: string, captures: boolean): readonly number[] | null {
   const { insts } = prog;
   const slotCount = captures ? prog.slotCount : 0;
-  let current = new ThreadList(insts.length);
-  let next = new ThreadList(insts.length);
-  const noSlots: readonly number[] = new Array<number>(slotCount).fill(-1);
+  // The two step lists are reused by every search (a search runs to its end
+  // before another starts): a regex rule is tested on every request to its
+  // host that no longer rule answers, and most of those tests end after a
+  // character or two.
+  let current = LISTS[0].reset(insts.length);
+  let next = LISTS[1].reset(insts.length);
+  const noSlots: readonly number[] = captures ? new Array<number>(slotCount).fill(-1) : NO_SLOTS;
   let matched: readonly number[] | null = null;
-
-  // Follows the instructions that consume nothing, in priority order, to the ones that do (CHARS, MATCH).
-  const addThread = (list: ThreadList, pc: number, pos: number, slots: readonly number[]): void => {
-    if (list.has(pc)) return;
-    list.add(pc, slots);
-    const inst = insts[pc]!;
-    switch (inst.op) {
-      case JMP:
-        return addThread(list, inst.next, pos, slots);
-      case SPLIT:
-        addThread(list, inst.next, pos, slots);
-        return addThread(list, inst.arg, pos, slots);
-      case SAVE: {
-        if (inst.arg >= slotCount) return addThread(list, inst.next, pos, slots);
-        const saved = slots.slice();
-        saved[inst.arg] = pos;
-        return addThread(list, inst.next, pos, saved);
-      }
-      case ASSERT:
-        if (holds(inst.arg, input, pos)) addThread(list, inst.next, pos, slots);
-        return;
-    }
-  };
 
   for (let pos = 0; ; pos++) {
     // A new thread at each position, lowest priority, until a match is found: leftmost wins.
-    if (matched === null && (pos === 0 || !prog.anchorStart)) addThread(current, 0, pos, noSlots);
+    if (matched === null && (pos === 0 || !prog.anchorStart)) addThread(current, 0, pos, noSlots, insts, input, slotCount);
     if (current.count === 0 && (matched !== null || prog.anchorStart)) break;
     const c = pos < input.length ? input.charCodeAt(pos) : -1;
     next.count = 0;
@@ -82,12 +73,40 @@ export function search(prog: Program, input: string, captures: boolean): readonl
         matched = current.slots[i]!;
         break;
       }
-      if (inst.op === CHARS && c >= 0 && contains(inst.set!, c)) addThread(next, inst.next, pos + 1, current.slots[i]!);
+      if (inst.op === CHARS && c >= 0 && contains(inst.set!, c)) addThread(next, inst.next, pos + 1, current.slots[i]!, insts, input, slotCount);
     }
     if (pos >= input.length) break;
-    [current, next] = [next, current];
+    const done = current;
+    current = next;
+    next = done;
   }
   return matched;
+}
+
+const LISTS = [new ThreadList(64), new ThreadList(64)] as const;
+const NO_SLOTS: readonly number[] = Object.freeze([]);
+
+/** Follows the instructions that consume nothing, in priority order, to the ones that do (CHARS, MATCH). */
+function addThread(list: ThreadList, pc: number, pos: number, slots: readonly number[], insts: Program["insts"], input: string, slotCount: number): void {
+  if (list.has(pc)) return;
+  list.add(pc, slots);
+  const inst = insts[pc]!;
+  switch (inst.op) {
+    case JMP:
+      return addThread(list, inst.next, pos, slots, insts, input, slotCount);
+    case SPLIT:
+      addThread(list, inst.next, pos, slots, insts, input, slotCount);
+      return addThread(list, inst.arg, pos, slots, insts, input, slotCount);
+    case SAVE: {
+      if (inst.arg >= slotCount) return addThread(list, inst.next, pos, slots, insts, input, slotCount);
+      const saved = slots.slice();
+      saved[inst.arg] = pos;
+      return addThread(list, inst.next, pos, saved, insts, input, slotCount);
+    }
+    case ASSERT:
+      if (holds(inst.arg, input, pos)) addThread(list, inst.next, pos, slots, insts, input, slotCount);
+      return;
+  }
 }
 
 /** Does assertion number `what` (compile.ts ASSERTIONS) hold between input[pos - 1] and input[pos]? */
