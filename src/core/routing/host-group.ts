@@ -1,11 +1,12 @@
 // The rules of one host (or of a wildcard, or of no host) compiled for
 // lookup: Exact paths and Prefix paths in one Map by path, regexes sorted by
-// length. Matching looks up the request path, then each shorter prefix of it
-// that ends where a path element does ("/a/b/c", "/a/b", "/a"), then the "/"
-// Prefix rules, and scans this host's regexes only while one could still beat
-// the next tier; it never depends on the number of rules. One Map for every
-// step, rather than a trie with a Map per node, keeps what a request reads
-// to a few cache lines on a large config.
+// length. Matching (host-match.ts) looks up the request path, then each
+// shorter prefix of it that ends where a path element does ("/a/b/c",
+// "/a/b", "/a"; none with more elements than this host's deepest Prefix
+// path), then the "/" Prefix rules, and scans this host's regexes only while
+// one could still beat the next tier; it never depends on the number of
+// rules. One Map for every step, rather than a trie with a Map per node,
+// keeps what a request reads to a few cache lines on a large config.
 //
 // Rules that share a path (same Exact path, same Prefix path) form one tier,
 // sorted by the rest of the precedence: HTTPRoute conditions (method, then
@@ -13,7 +14,7 @@
 // order. A tier is scanned only until a rule's conditions hold; Ingress
 // rules have none, so the first rule of the first tier wins at once.
 import type { Route } from "../config/types";
-import { compileConditions, conditionsHold, type CompiledConditions, type RequestFacts } from "./conditions";
+import { compileConditions, type CompiledConditions } from "./conditions";
 import { precedenceLength, prefixKey, rulePath, TYPE_RANK } from "./paths";
 import { lazyFullMatchRegex, lazyRegexPath, type PathRegex } from "./regex";
 import type { DecidedBy, HostMatch, RouteMatch } from "./types";
@@ -53,6 +54,9 @@ export interface HostGroup {
   readonly paths: ReadonlyMap<string, PathTiers>;
   /** The "/" Prefix rules, which match every path. */
   readonly rootPrefix: readonly Entry[] | undefined;
+  /** The most elements, and the most characters, of a Prefix path in `paths`: no longer prefix of a request is looked up. */
+  readonly prefixElements: number;
+  readonly prefixChars: number;
   /** Longest first; then as tiers are sorted. */
   readonly regexes: readonly Entry[];
   /** The defaultBackend as seen from this group, or undefined. */
@@ -94,6 +98,8 @@ export function buildHostGroup(
   let rootPrefix: Entry[] | undefined;
   const regexes: Entry[] = [];
   let anyLabels = false;
+  let prefixElements = 0;
+  let prefixChars = 0;
   const tiersOf = (path: string): PathTiers => {
     let tiers = paths.get(path);
     if (tiers === undefined) paths.set(path, (tiers = { exact: undefined, prefix: undefined }));
@@ -107,8 +113,13 @@ export function buildHostGroup(
       (tiersOf(rulePath(route.path)).exact ??= []).push(entry);
     } else if (route.pathType === "Prefix") {
       const key = prefixKey(rulePath(route.path));
-      if (key === "") (rootPrefix ??= []).push(entry);
-      else (tiersOf(key).prefix ??= []).push(entry);
+      if (key === "") {
+        (rootPrefix ??= []).push(entry);
+      } else {
+        (tiersOf(key).prefix ??= []).push(entry);
+        prefixElements = Math.max(prefixElements, elementCount(key));
+        prefixChars = Math.max(prefixChars, key.length);
+      }
     } else {
       regexes.push(entry);
     }
@@ -126,9 +137,18 @@ export function buildHostGroup(
     entries: Object.freeze(entries),
     paths,
     rootPrefix,
+    prefixElements,
+    prefixChars,
     regexes: regexes.length === 0 ? NO_ENTRIES : Object.freeze(regexes),
     fallback,
   });
+}
+
+/** "/a/b" has 2 elements. */
+function elementCount(key: string): number {
+  let count = 0;
+  for (let at = key.indexOf("/"); at !== -1; at = key.indexOf("/", at + 1)) count++;
+  return count;
 }
 
 /** One empty list for the many groups without regexes. */
@@ -152,65 +172,4 @@ function makeEntry(route: Route, index: number, kind: HostMatch): Entry {
     conditions: compileConditions(c),
     result: Object.freeze({ pool: route.pool, route, hostMatch: kind, decidedBy: DECIDED_BY[route.pathType] }),
   });
-}
-
-/** The first rule of `tier` whose conditions hold, or undefined. */
-function firstHolding(tier: readonly Entry[], request: RequestFacts): Entry | undefined {
-  for (const entry of tier) if (entry.conditions === undefined || conditionsHold(entry.conditions, request)) return entry;
-  return undefined;
-}
-
-function regexHolds(entry: Entry, path: string, request: RequestFacts): boolean {
-  return (entry.regex as PathRegex).test(path) && (entry.conditions === undefined || conditionsHold(entry.conditions, request));
-}
-
-const SLASH = 0x2f;
-
-/** The winning rule of this group for a request path (normalized, without ";parameters"), or undefined. */
-export function matchHostGroup(group: HostGroup, path: string, request: RequestFacts): Entry | undefined {
-  const regexes = group.regexes;
-  let r = 0;
-  // Tiers from the longest path down; a regex longer than a tier's path beats
-  // it, and on equal length the tier wins. The request path's own Exact tier
-  // comes before its Prefix tier (on equal length, Exact wins).
-  let tiers = group.paths.size === 0 ? undefined : group.paths.get(path);
-  if (tiers?.exact !== undefined) {
-    const found = tierWinner(tiers.exact, regexes, r, path, request);
-    if (found !== undefined) return found;
-    r = regexScanned;
-  }
-  // Each shorter prefix ending at a path element: "/a/b/c", "/a/b", "/a". A
-  // path that does not start with "/" has no elements; only "/" matches it.
-  for (let end = path.length; tiers !== undefined || end > 0; ) {
-    if (tiers?.prefix !== undefined) {
-      const found = tierWinner(tiers.prefix, regexes, r, path, request);
-      if (found !== undefined) return found;
-      r = regexScanned;
-    }
-    end = path.charCodeAt(0) === SLASH && end > 0 ? path.lastIndexOf("/", end - 1) : 0;
-    tiers = end > 0 ? group.paths.get(path.slice(0, end)) : undefined;
-  }
-  if (group.rootPrefix !== undefined) {
-    const found = tierWinner(group.rootPrefix, regexes, r, path, request);
-    if (found !== undefined) return found;
-    r = regexScanned;
-  }
-  for (; r < regexes.length; r++) if (regexHolds(regexes[r] as Entry, path, request)) return regexes[r];
-  return undefined;
-}
-
-/** Where tierWinner's scan of the regexes stopped (a module variable, so that a request allocates nothing for it). */
-let regexScanned = 0;
-
-/**
- * The regexes from `r` longer than the tier's path, then the tier: the first
- * whose conditions hold. Sets regexScanned to where the regexes were left.
- */
-function tierWinner(tier: readonly Entry[], regexes: readonly Entry[], r: number, path: string, request: RequestFacts): Entry | undefined {
-  const length = (tier[0] as Entry).length;
-  for (; r < regexes.length && (regexes[r] as Entry).length > length; r++) {
-    if (regexHolds(regexes[r] as Entry, path, request)) return regexes[r];
-  }
-  regexScanned = r;
-  return firstHolding(tier, request);
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DefaultBackend, PathType, Route } from "../config/types";
 import { compileRoutes } from "./index";
 
@@ -113,6 +113,26 @@ describe("path matching", () => {
     expect(poolOf(routes, "h", "/ab")).toBe("root");
     for (const path of ["*", "a/b/c", "", "a"]) expect(poolOf(routes, "h", path), path).toBe("root");
     expect(poolOf(routes.slice(0, 3), "h", "a/b/c")).toBeUndefined();
+  });
+
+  it("looks up no more prefixes of a path than the host's deepest Prefix rule has elements, however many the path has", () => {
+    const routes = [route("h", "Prefix", "/a/b", "ab"), route("h", "Prefix", "/", "root"), route("h", "Exact", "/x", "x")];
+    const table = compileRoutes(routes);
+    const deep = `/a/b/${"c/".repeat(5000)}d`;
+    const wide = `/a/${"b".repeat(20_000)}/c`;
+    expect(table.match("h", deep)?.pool).toBe("ab");
+    expect(table.match("h", wide)?.pool).toBe("root");
+    const get = vi.spyOn(Map.prototype, "get");
+    try {
+      for (const path of [deep, wide, `/${"z/".repeat(5000)}`]) {
+        get.mockClear();
+        table.match("h", path);
+        // The host, the whole path, and at most 2 shorter prefixes.
+        expect(get.mock.calls.length, path.slice(0, 20)).toBeLessThanOrEqual(4);
+      }
+    } finally {
+      get.mockRestore();
+    }
   });
 
   it("matches the path as it arrived: empty elements and percent-encoding are kept", () => {

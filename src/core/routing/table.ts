@@ -9,7 +9,8 @@
 import type { DefaultBackend, Route } from "../config/types";
 import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { PLAIN_GET, type RequestFacts } from "./conditions";
-import { buildHostGroup, matchHostGroup, type HostGroup } from "./host-group";
+import { buildHostGroup, type HostGroup } from "./host-group";
+import { matchHostGroup } from "./host-match";
 import { LazyHostGroups, type GroupSource } from "./lazy-groups";
 import { normalizeHost } from "./host";
 import { findHostGroup, type CompiledRoutes, type HostIndex } from "./lookup";

@@ -1,0 +1,88 @@
+// Matching a request path against one host's compiled rules (host-group.ts):
+// tiers from the longest path down, each beaten only by a longer regex.
+import { conditionsHold, type RequestFacts } from "./conditions";
+import type { Entry, HostGroup } from "./host-group";
+import type { PathRegex } from "./regex";
+
+/** The first rule of `tier` whose conditions hold, or undefined. */
+function firstHolding(tier: readonly Entry[], request: RequestFacts): Entry | undefined {
+  for (const entry of tier) if (entry.conditions === undefined || conditionsHold(entry.conditions, request)) return entry;
+  return undefined;
+}
+
+function regexHolds(entry: Entry, path: string, request: RequestFacts): boolean {
+  return (entry.regex as PathRegex).test(path) && (entry.conditions === undefined || conditionsHold(entry.conditions, request));
+}
+
+const SLASH = 0x2f;
+
+/** The winning rule of this group for a request path (normalized, without ";parameters"), or undefined. */
+export function matchHostGroup(group: HostGroup, path: string, request: RequestFacts): Entry | undefined {
+  const regexes = group.regexes;
+  let r = 0;
+  // Tiers from the longest path down; a regex longer than a tier's path beats
+  // it, and on equal length the tier wins. The request path's own Exact tier
+  // comes before its Prefix tier (on equal length, Exact wins).
+  const tiers = group.paths.size === 0 ? undefined : group.paths.get(path);
+  if (tiers?.exact !== undefined) {
+    const found = tierWinner(tiers.exact, regexes, r, path, request);
+    if (found !== undefined) return found;
+    r = regexScanned;
+  }
+  if (tiers?.prefix !== undefined) {
+    const found = tierWinner(tiers.prefix, regexes, r, path, request);
+    if (found !== undefined) return found;
+    r = regexScanned;
+  }
+  // Then each shorter prefix ending at a path element ("/a/b/c", "/a/b",
+  // "/a"), starting from the longest a Prefix path of this host could be, so
+  // that a path of thousands of elements costs no more lookups than the
+  // host's deepest Prefix path has elements. A path that does not start with
+  // "/" has no elements; only "/" matches it.
+  if (group.prefixElements > 0 && path.charCodeAt(0) === SLASH) {
+    let end = elementsEnd(path, group.prefixElements);
+    if (end === path.length) end = path.lastIndexOf("/", end - 1);
+    for (; end > 0; end = path.lastIndexOf("/", end - 1)) {
+      if (end > group.prefixChars) continue;
+      const shorter = group.paths.get(path.slice(0, end));
+      if (shorter?.prefix !== undefined) {
+        const found = tierWinner(shorter.prefix, regexes, r, path, request);
+        if (found !== undefined) return found;
+        r = regexScanned;
+      }
+    }
+  }
+  if (group.rootPrefix !== undefined) {
+    const found = tierWinner(group.rootPrefix, regexes, r, path, request);
+    if (found !== undefined) return found;
+    r = regexScanned;
+  }
+  for (; r < regexes.length; r++) if (regexHolds(regexes[r] as Entry, path, request)) return regexes[r];
+  return undefined;
+}
+
+/** Where the path's first `elements` elements end: the index of the "/" after them, or the path's length. */
+function elementsEnd(path: string, elements: number): number {
+  let at = 0;
+  for (let i = 0; i < elements; i++) {
+    at = path.indexOf("/", at + 1);
+    if (at === -1) return path.length;
+  }
+  return at;
+}
+
+/** Where tierWinner's scan of the regexes stopped (a module variable, so that a request allocates nothing for it). */
+let regexScanned = 0;
+
+/**
+ * The regexes from `r` longer than the tier's path, then the tier: the first
+ * whose conditions hold. Sets regexScanned to where the regexes were left.
+ */
+function tierWinner(tier: readonly Entry[], regexes: readonly Entry[], r: number, path: string, request: RequestFacts): Entry | undefined {
+  const length = (tier[0] as Entry).length;
+  for (; r < regexes.length && (regexes[r] as Entry).length > length; r++) {
+    if (regexHolds(regexes[r] as Entry, path, request)) return regexes[r];
+  }
+  regexScanned = r;
+  return firstHolding(tier, request);
+}
