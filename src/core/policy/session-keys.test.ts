@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../selection/test-helpers";
 import { rendezvousPick, type Weighted } from "./consistent-hash";
-import { MAX_SESSION_KEY_DRAWS, SessionKeyMaker } from "./session-keys";
+import { MAX_SESSION_KEY_TRIES, SessionKeyMaker } from "./session-keys";
 
 const nodes = (weights: Record<string, number>): Weighted[] => Object.entries(weights).map(([key, weight]) => ({ key: `pool ${key}`, weight }));
 const KEY = /^[0-9a-f]{32}$/;
@@ -68,8 +68,8 @@ describe("SessionKeyMaker", () => {
     const key = maker.newKey(list, 0);
     expect(maker.keyLeadsTo).toBe(1);
     expect(rendezvousPick(list, key)).toBe(list[1]);
-    // The bound was reached: the key's counter is the last of MAX_SESSION_KEY_DRAWS tries.
-    expect(Number.parseInt(key.slice(28), 16)).toBe(MAX_SESSION_KEY_DRAWS - 1);
+    // The bound was reached: the key's counter is the last of MAX_SESSION_KEY_TRIES tries.
+    expect(Number.parseInt(key.slice(28), 16)).toBe(MAX_SESSION_KEY_TRIES - 1);
   });
 
   it("takes any key, and says where it leads, when no candidate was chosen", () => {

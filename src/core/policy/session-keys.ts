@@ -19,7 +19,7 @@ import { hashKeyPrefix, RendezvousHasher, type Weighted } from "./consistent-has
 import { HEX_CODES, pairState } from "./key-hash";
 
 /** Upper bound on tries for one new session; past it the session goes where the last key leads. */
-export const MAX_SESSION_KEY_DRAWS = 2048;
+export const MAX_SESSION_KEY_TRIES = 2048;
 /** Keys per prefix: the four counter digits. */
 const COUNTERS = 0x10000;
 
@@ -59,7 +59,7 @@ export class SessionKeyMaker extends RendezvousHasher {
       const counter = this.nextCounter++;
       const leadsTo = this.pickIndexHex4(candidates, this.prefixFirst, this.prefixSecond, counter);
       // target -1: the policy chose no candidate (never expected); any key will do.
-      if (leadsTo === target || tries === MAX_SESSION_KEY_DRAWS || target === -1) {
+      if (leadsTo === target || tries === MAX_SESSION_KEY_TRIES || target === -1) {
         this.keyLeadsTo = leadsTo;
         return counter;
       }
