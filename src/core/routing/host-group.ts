@@ -42,6 +42,17 @@ export interface PathTiers {
   prefix: Entry[] | undefined;
 }
 
+/**
+ * What a path names in its host's Map: its tiers, or, when the path has one
+ * rule and it has no conditions (every Ingress path, unless two rules share
+ * it), that rule itself, so that a request reads one object less.
+ */
+export type PathSlot = PathTiers | Entry;
+
+export function isEntry(slot: PathSlot | readonly Entry[]): slot is Entry {
+  return (slot as Entry).result !== undefined;
+}
+
 export interface HostGroup {
   readonly kind: HostMatch;
   /** The host as written: "foo.bar.com", "*.foo.com", or "" for the rules without host. */
@@ -51,7 +62,7 @@ export interface HostGroup {
   /** Every rule of this group, in declaration order. */
   readonly entries: readonly Entry[];
   /** By path: the Exact paths, and the Prefix paths without their trailing slash (but "/"). */
-  readonly paths: ReadonlyMap<string, PathTiers>;
+  readonly paths: ReadonlyMap<string, PathSlot>;
   /** The "/" Prefix rules, which match every path. */
   readonly rootPrefix: readonly Entry[] | undefined;
   /** The most elements, and the most characters, of a Prefix path in `paths`: no longer prefix of a request is looked up. */
@@ -94,14 +105,14 @@ export function buildHostGroup(
   fallback: RouteMatch | undefined,
 ): HostGroup {
   const entries: Entry[] = [];
-  const paths = new Map<string, PathTiers>();
+  const paths = new Map<string, PathSlot>();
   let rootPrefix: Entry[] | undefined;
   const regexes: Entry[] = [];
   let anyLabels = false;
   let prefixElements = 0;
   let prefixChars = 0;
   const tiersOf = (path: string): PathTiers => {
-    let tiers = paths.get(path);
+    let tiers = paths.get(path) as PathTiers | undefined;
     if (tiers === undefined) paths.set(path, (tiers = { exact: undefined, prefix: undefined }));
     return tiers;
   };
@@ -124,9 +135,12 @@ export function buildHostGroup(
       regexes.push(entry);
     }
   }
-  for (const tiers of paths.values()) {
+  for (const [path, slot] of paths) {
+    const tiers = slot as PathTiers;
     tiers.exact?.sort(byPrecedence);
     tiers.prefix?.sort(byPrecedence);
+    const only = tiers.exact === undefined ? tiers.prefix : tiers.prefix === undefined ? tiers.exact : undefined;
+    if (only?.length === 1 && only[0]!.conditions === undefined) paths.set(path, only[0]!);
   }
   rootPrefix?.sort(byPrecedence);
   regexes.sort(byPrecedence);

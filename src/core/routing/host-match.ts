@@ -1,7 +1,8 @@
 // Matching a request path against one host's compiled rules (host-group.ts):
 // tiers from the longest path down, each beaten only by a longer regex.
 import { conditionsHold, type RequestFacts } from "./conditions";
-import type { Entry, HostGroup } from "./host-group";
+import { isEntry, type Entry, type HostGroup, type PathSlot } from "./host-group";
+import { TYPE_RANK } from "./paths";
 import type { PathRegex } from "./regex";
 
 /** The first rule of `tier` whose conditions hold, or undefined. */
@@ -23,14 +24,16 @@ export function matchHostGroup(group: HostGroup, path: string, request: RequestF
   // Tiers from the longest path down; a regex longer than a tier's path beats
   // it, and on equal length the tier wins. The request path's own Exact tier
   // comes before its Prefix tier (on equal length, Exact wins).
-  const tiers = group.paths.size === 0 ? undefined : group.paths.get(path);
-  if (tiers?.exact !== undefined) {
-    const found = tierWinner(tiers.exact, regexes, r, path, request);
+  const slot = group.paths.size === 0 ? undefined : group.paths.get(path);
+  const exactTier = slot === undefined ? undefined : tierOf(slot, true);
+  if (exactTier !== undefined) {
+    const found = tierWinner(exactTier, regexes, r, path, request);
     if (found !== undefined) return found;
     r = regexScanned;
   }
-  if (tiers?.prefix !== undefined) {
-    const found = tierWinner(tiers.prefix, regexes, r, path, request);
+  const prefixTier = slot === undefined ? undefined : tierOf(slot, false);
+  if (prefixTier !== undefined) {
+    const found = tierWinner(prefixTier, regexes, r, path, request);
     if (found !== undefined) return found;
     r = regexScanned;
   }
@@ -45,8 +48,9 @@ export function matchHostGroup(group: HostGroup, path: string, request: RequestF
     for (; end > 0; end = path.lastIndexOf("/", end - 1)) {
       if (end > group.prefixChars) continue;
       const shorter = group.paths.get(path.slice(0, end));
-      if (shorter?.prefix !== undefined) {
-        const found = tierWinner(shorter.prefix, regexes, r, path, request);
+      const tier = shorter === undefined ? undefined : tierOf(shorter, false);
+      if (tier !== undefined) {
+        const found = tierWinner(tier, regexes, r, path, request);
         if (found !== undefined) return found;
         r = regexScanned;
       }
@@ -78,11 +82,19 @@ let regexScanned = 0;
  * The regexes from `r` longer than the tier's path, then the tier: the first
  * whose conditions hold. Sets regexScanned to where the regexes were left.
  */
-function tierWinner(tier: readonly Entry[], regexes: readonly Entry[], r: number, path: string, request: RequestFacts): Entry | undefined {
-  const length = (tier[0] as Entry).length;
+function tierWinner(tier: readonly Entry[] | Entry, regexes: readonly Entry[], r: number, path: string, request: RequestFacts): Entry | undefined {
+  const one = isEntry(tier);
+  const length = one ? tier.length : (tier[0] as Entry).length;
   for (; r < regexes.length && (regexes[r] as Entry).length > length; r++) {
     if (regexHolds(regexes[r] as Entry, path, request)) return regexes[r];
   }
   regexScanned = r;
-  return firstHolding(tier, request);
+  // A rule alone in its slot has no conditions (host-group.ts).
+  return one ? tier : firstHolding(tier, request);
+}
+
+/** A path's Exact tier, or its Prefix tier: an array, a rule alone, or undefined. */
+function tierOf(slot: PathSlot, exact: boolean): readonly Entry[] | Entry | undefined {
+  if (isEntry(slot)) return (slot.rank === TYPE_RANK.Exact) === exact ? slot : undefined;
+  return exact ? slot.exact : slot.prefix;
 }
