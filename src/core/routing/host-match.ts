@@ -43,10 +43,11 @@ export function matchHostGroup(group: HostGroup, path: string, request: RequestF
   // host's deepest Prefix path has elements. A path that does not start with
   // "/" has no elements; only "/" matches it.
   if (group.prefixElements > 0 && path.charCodeAt(0) === SLASH) {
-    let end = elementsEnd(path, group.prefixElements);
-    if (end === path.length) end = path.lastIndexOf("/", end - 1);
-    for (; end > 0; end = path.lastIndexOf("/", end - 1)) {
-      if (end > group.prefixChars) continue;
+    // The first prefix to try ends at the last "/" that is neither past the
+    // host's deepest or longest Prefix path nor the path's end (the whole
+    // path was looked up above).
+    const limit = Math.min(elementsEnd(path, group.prefixElements), path.length - 1, group.prefixChars);
+    for (let end = path.lastIndexOf("/", limit); end > 0; end = path.lastIndexOf("/", end - 1)) {
       const shorter = group.paths.get(path.slice(0, end));
       const tier = shorter === undefined ? undefined : tierOf(shorter, false);
       if (tier !== undefined) {
