@@ -86,10 +86,9 @@ function kindBench(runtime: Runtime, samples: readonly PreparedSample[]) {
   });
   // `https` as the proxy has it: read from the request's scheme once, not per pick.
   const pick = (pool: string, https: boolean, s: PreparedSample, clientIp: string | undefined, match: Parameters<typeof actionOf>[1], backend: ReturnType<typeof pickBackend>): number => {
-    const choice = choosePool(runtime.config.pools, pool, emptySnapshot, ejector);
+    const choice = choosePool(runtime.lanes, pool, emptySnapshot, ejector);
     if (choice.kind !== "origins") return 0;
-    const policy = runtime.policies.get(choice.pool.name)!;
-    const sticky = stickyPicker(runtime, choice.pool.name, policy, { headers: s.headers, clientIp, https, route: match.route, backend: backend! });
+    const sticky = stickyPicker(runtime, choice.lane, { headers: s.headers, clientIp, https, route: match.route, backend: backend! });
     const origin: Origin = sticky.pick(choice.candidates);
     return origin.weight + (sticky.setCookie === undefined ? 0 : 1);
   };

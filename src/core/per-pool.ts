@@ -33,6 +33,11 @@ export class PerPool<V> implements PoolLookup<V> {
     return made;
   }
 
+  /** Every pool, built or not. */
+  get size(): number {
+    return this.pools.size;
+  }
+
   /** The values built so far (what a next config's policies carry their state over from). */
   built(): ReadonlyMap<string, V> {
     const built = new Map<string, V>();

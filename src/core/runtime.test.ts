@@ -20,7 +20,19 @@ describe("compileRuntime", () => {
     expect(runtime.policies.get("nope")).toBeUndefined();
     expect([...runtime.policies.built().keys()]).toEqual(["web"]);
     expect(runtime.poolActions.get("api")?.backends[0]?.pool).toBe("api");
-    expect(runtime.affinities.get("web")).toBeUndefined();
+  });
+
+  it("looks a pool up once for its policy and affinity: its lane, built on first lookup with the pool's own policy", () => {
+    const sticky = { ...web, affinity: { cookie: { name: "sid" } } };
+    const runtime = compileRuntime("v1", config({ web, sticky }), { random: () => 0 });
+    const lane = runtime.lanes.get("web")!;
+    expect(lane.pool).toBe(runtime.config.pools.get("web"));
+    expect(lane.policy).toBe(runtime.policies.get("web"));
+    expect(lane.affinity).toBeUndefined();
+    expect(runtime.lanes.get("web")).toBe(lane);
+    expect(runtime.lanes.get("sticky")!.affinity).toBeDefined();
+    expect(runtime.lanes.get("nope")).toBeUndefined();
+    expect(runtime.lanes.size).toBe(2);
   });
 
   it("carries a pool's rotation over to the next version of the config", () => {

@@ -3,7 +3,7 @@
 // for pools whose policy is unchanged (keyed by origin, so origins whose pool
 // and URL are unchanged keep their place in the rotation).
 import { poolAction, type RouteAction } from "./action/action";
-import type { Config } from "./config/types";
+import type { Config, Pool } from "./config/types";
 import { compileHostPolicies, type HostPolicyTable } from "./config/host-policies";
 import { preparedRoutesOf, type PreparedRoutes } from "./config/prepared";
 import { PerPool, type PoolLookup } from "./per-pool";
@@ -25,10 +25,21 @@ export interface Runtime {
   readonly poolActions: PoolLookup<RouteAction>;
   /** Per-host policies; undefined when the config has none (then no request pays a lookup). */
   readonly hosts?: HostPolicyTable;
-  /** Session affinity of the pools that have it, wrapping their policies. */
-  readonly affinities: PoolLookup<PoolAffinityPicker>;
+  /** Each pool's lane (its policy and affinity), built on the pool's first lookup. */
+  readonly lanes: PerPool<PoolLane>;
   /** Session affinity of rule paths, by Route.source (`${source} canary` for a canary's), over the pool's. */
   readonly routeAffinities: ReadonlyMap<string, PoolAffinityPicker>;
+}
+
+/**
+ * A pool as a request uses it (its lane): the pool, its policy, and its
+ * session affinity, which wraps the policy. One object per pool, so that a
+ * request finds all three with one lookup.
+ */
+export interface PoolLane {
+  readonly pool: Pool;
+  readonly policy: Policy;
+  readonly affinity: PoolAffinityPicker | undefined;
 }
 
 export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
@@ -40,7 +51,11 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     return policy;
   });
   const poolActions = new PerPool<RouteAction>(config.pools, (pool) => poolAction(pool.name, `pools.${pool.name}`));
-  const affinities = new PerPool<PoolAffinityPicker>(config.pools, (pool) => (pool.affinity === undefined ? undefined : createAffinity(pool.affinity, deps)));
+  const lanes = new PerPool<PoolLane>(config.pools, (pool) => ({
+    pool,
+    policy: policies.get(pool.name)!,
+    affinity: pool.affinity === undefined ? undefined : createAffinity(pool.affinity, deps),
+  }));
   // A prepared config's routes are built per host on first lookup: their affinities too, on first use.
   const prepared = preparedRoutesOf(config);
   const routeAffinities = prepared ? new LazyHostGroups(prepared.affinities, (_, spec) => createAffinity(spec, deps)) : new Map<string, PoolAffinityPicker>();
@@ -56,7 +71,7 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     policies,
     poolActions,
     ...(config.hostPolicies ? { hosts: compileHostPolicies(config.hostPolicies) } : {}),
-    affinities,
+    lanes,
     routeAffinities,
   });
 }

@@ -32,11 +32,10 @@ export const isUnavailable = (error: unknown): boolean =>
   error instanceof RouterError && (error.code === "origin-unreachable" || error.code === "all-origins-down");
 
 export async function sendToErrorBackend(plan: ErrorBackendPlan, method: string, upstream: FilterRequest, send: ErrorBackendSend, ctx: ErrorBackendContext): Promise<Response> {
-  const choice = choosePool(ctx.runtime.config.pools, plan.pool, ctx.health, ctx.ejector);
+  const choice = choosePool(ctx.runtime.lanes, plan.pool, ctx.health, ctx.ejector);
   if (choice.kind !== "origins") throw new RouterError(503, "all-origins-down", "edge-ingress: no origin is available; try again later", { detail: { errorBackend: plan.pool } });
-  const policy = ctx.runtime.policies.get(choice.pool.name);
-  const origin: Origin | undefined = policy?.pick(choice.candidates);
-  if (origin === undefined) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
+  const { pool, policy } = choice.lane;
+  const origin: Origin = policy.pick(choice.candidates);
   const headers = send.kind === "unavailable" ? upstream.headers : errorHeaders(plan, send, upstream, ctx.requestId);
   const body = send.kind === "unavailable" ? send.body : null;
   const result = await forward(new Request("http://error-backend.invalid/", { method, headers }), origin, {
@@ -44,8 +43,8 @@ export async function sendToErrorBackend(plan: ErrorBackendPlan, method: string,
     pathAndQuery: upstream.path + upstream.search,
     upstreamHost: undefined,
     clientOrigin: ctx.clientOrigin,
-    timeoutMs: choice.pool.timeoutMs,
-    uploadIdleTimeoutMs: choice.pool.uploadIdleTimeoutMs,
+    timeoutMs: pool.timeoutMs,
+    uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
     body,
   }, ctx.fetch);
   if (result.kind === "response") return result.response;

@@ -25,10 +25,9 @@ export async function sendMirrors(runtime: Runtime, request: FilterRequest, body
       if (i === request.mirrors.length - 1) mine = rest;
       else [mine, rest] = rest.tee();
     }
-    const choice = choosePool(runtime.config.pools, mirror.pool, deps.health, deps.ejector);
-    const policy = runtime.policies.get(mirror.pool);
-    if (choice.kind !== "origins" || !policy) return mine?.cancel();
-    const origin = policy.pick(choice.candidates);
+    const choice = choosePool(runtime.lanes, mirror.pool, deps.health, deps.ejector);
+    if (choice.kind !== "origins") return mine?.cancel();
+    const origin = choice.lane.policy.pick(choice.candidates);
     return fetchFn(origin.url + request.path + request.search, {
       method: request.method,
       headers: new Headers(request.headers),

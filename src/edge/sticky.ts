@@ -4,7 +4,7 @@
 // The choice itself is pure (src/core/selection/affinity.ts).
 import type { Backend } from "../core/action/action";
 import type { Origin, Route } from "../core/config/types";
-import type { Runtime } from "../core/runtime";
+import type { PoolLane, Runtime } from "../core/runtime";
 import type { AffinityContext, PoolAffinityPicker } from "../core/selection/affinity";
 import type { Policy } from "../core/selection/policy";
 
@@ -24,10 +24,10 @@ export interface StickyRequest {
 }
 
 /** The policy alone when no affinity applies (no state, no allocation per pick). */
-export function stickyPicker(runtime: Runtime, pool: string, policy: Policy, request: StickyRequest): StickyPicker {
-  const affinity = affinityOf(runtime, request.route, request.backend, pool);
-  if (affinity === undefined) return new PolicyPicker(policy);
-  return new AffinityPicker(affinity, policy, request.headers, request.clientIp, request.https, cookiePath(request.route));
+export function stickyPicker(runtime: Runtime, lane: PoolLane, request: StickyRequest): StickyPicker {
+  const affinity = affinityOf(runtime, request.route, request.backend, lane);
+  if (affinity === undefined) return new PolicyPicker(lane.policy);
+  return new AffinityPicker(affinity, lane.policy, request.headers, request.clientIp, request.https, cookiePath(request.route));
 }
 
 /**
@@ -74,13 +74,13 @@ class PolicyPicker implements StickyPicker {
 }
 
 /** A rule path's own affinity (its canary's, when the canary was chosen), else the pool's. */
-function affinityOf(runtime: Runtime, route: Route | undefined, backend: Backend, pool: string): PoolAffinityPicker | undefined {
+function affinityOf(runtime: Runtime, route: Route | undefined, backend: Backend, lane: PoolLane): PoolAffinityPicker | undefined {
   if (route !== undefined && runtime.routeAffinities.size > 0) {
     const onCanary = route.canary !== undefined && backend === route.canary.action.canary?.backend;
     const own = runtime.routeAffinities.get(onCanary ? `${route.source} canary` : route.source);
     if (own !== undefined) return own;
   }
-  return runtime.affinities.get(pool);
+  return lane.affinity;
 }
 
 /** The matched rule's path is the affinity cookie's default Path; a regular expression cannot be one. */

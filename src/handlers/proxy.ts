@@ -87,7 +87,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const upstream = decision.upstream;
   const errors = upstream.errorBackend;
   const clientOrigin = `${url.protocol}//${url.host}`;
-  const choice = choosePool(ctx.runtime.config.pools, decision.pool, ctx.health, ctx.ejector);
+  const choice = choosePool(ctx.runtime.lanes, decision.pool, ctx.health, ctx.ejector);
   if (choice.kind === "all-down" && errors) {
     const response = await sendToErrorBackend(errors, request.method, upstream, { kind: "unavailable", body: BODYLESS_IN_FETCH.has(request.method) ? null : request.body }, { ...ctx, clientOrigin });
     return applyResponseFilters(response, decision.responseFilters, upstream);
@@ -99,9 +99,8 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     });
   }
   if (choice.kind === "no-pool") throw new RouterError(500, "internal", "edge-ingress: internal error (pool not found)");
-  const { pool, candidates } = choice;
-  const policy = ctx.runtime.policies.get(pool.name);
-  if (!policy) throw new RouterError(500, "internal", "edge-ingress: internal error (no policy for pool)");
+  const { lane, candidates } = choice;
+  const pool = lane.pool;
 
   // Whether there is a body is read from the headers, not from how the
   // runtime represents it (see core/http/body.ts).
@@ -127,7 +126,7 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
     maxBodyBytes,
     body,
   };
-  const sticky = stickyPicker(ctx.runtime, pool.name, policy, { headers: request.headers, clientIp: incoming.clientIp, https: upstream.scheme === "https", route: decision.match.route, backend: decision.backend });
+  const sticky = stickyPicker(ctx.runtime, lane, { headers: request.headers, clientIp: incoming.clientIp, https: upstream.scheme === "https", route: decision.match.route, backend: decision.backend });
   let response: Response;
   try {
     response = await sendWithRetries(request, candidates, sticky, pool, options, plan, ctx, upstream);

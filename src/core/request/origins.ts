@@ -4,21 +4,24 @@
 // value the edge turns into a response.
 import type { Origin, Pool } from "../config/types";
 import { availableOrigins, type HealthSnapshot, type PassiveEjector } from "../health";
+import type { PerPool } from "../per-pool";
+import type { PoolLane } from "../runtime";
 
 export type PoolChoice =
-  | { readonly kind: "origins"; readonly pool: Pool; readonly candidates: readonly Origin[] }
+  | { readonly kind: "origins"; readonly lane: PoolLane; readonly candidates: readonly Origin[] }
   | { readonly kind: "all-down"; readonly pool: Pool }
   | { readonly kind: "no-pool"; readonly name: string };
 
-export function choosePool(pools: ReadonlyMap<string, Pool>, name: string, health: HealthSnapshot, ejector: PassiveEjector): PoolChoice {
-  let pool = pools.get(name);
-  for (let hops = 0; pool && hops <= pools.size; hops++) {
+export function choosePool(lanes: PerPool<PoolLane>, name: string, health: HealthSnapshot, ejector: PassiveEjector): PoolChoice {
+  let lane = lanes.get(name);
+  for (let hops = 0; lane && hops <= lanes.size; hops++) {
+    const pool = lane.pool;
     const available = availableOrigins(pool, health, ejector);
-    if (!available.allDown) return { kind: "origins", pool, candidates: available.origins };
+    if (!available.allDown) return { kind: "origins", lane, candidates: available.origins };
     const rule = pool.whenAllDown;
-    if (rule.kind === "fail-open") return { kind: "origins", pool, candidates: pool.origins };
+    if (rule.kind === "fail-open") return { kind: "origins", lane, candidates: pool.origins };
     if (rule.kind === "503") return { kind: "all-down", pool };
-    pool = pools.get(rule.pool);
+    lane = lanes.get(rule.pool);
   }
   return { kind: "no-pool", name };
 }
