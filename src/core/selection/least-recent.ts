@@ -79,10 +79,11 @@ export class LeastRecent implements Policy {
   pick(candidates: readonly Origin[]): Origin {
     let best = candidates[0] as Origin;
     if (best === undefined) return best; // an empty list breaks the contract; still never throw
-    let bestTurn = this.turns.of(best.key);
+    const turns = this.turns.forList(candidates);
+    let bestTurn = turns[0]!;
     for (let i = 1; i < candidates.length; i++) {
       const origin = candidates[i] as Origin;
-      const turn = this.turns.of(origin.key);
+      const turn = turns[i]!;
       if (before(turn, origin.weight, bestTurn, best.weight)) {
         best = origin;
         bestTurn = turn;

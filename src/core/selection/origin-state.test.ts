@@ -16,6 +16,27 @@ describe("OriginStates", () => {
     expect(states.size).toBe(2);
   });
 
+  it("answers a list's states in its order, the same array while the list is the same array", () => {
+    const states = table();
+    const list = [{ key: "a" }, { key: "b" }];
+    const answer = states.forList(list);
+    expect(answer).toEqual([states.of("a"), states.of("b")]);
+    expect(answer[0]).toBe(states.of("a"));
+    answer[1]!.n = 6;
+    expect(states.forList(list)).toBe(answer);
+    // Another list (availability changed): new answer, the same state objects.
+    const fewer = [{ key: "b" }];
+    expect(states.forList(fewer)).toEqual([{ n: 6 }]);
+    expect(states.forList(fewer)[0]).toBe(answer[1]);
+    expect(states.forList(list)).not.toBe(answer);
+  });
+
+  it("marks a list's keys as met, so a reload carries them over", () => {
+    const before = table();
+    before.forList([{ key: "a" }])[0]!.n = 2;
+    expect(table(before).of("a").n).toBe(2);
+  });
+
   it("carries state over a reload as a copy", () => {
     const before = table();
     before.of("a").n = 3;

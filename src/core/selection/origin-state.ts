@@ -17,6 +17,9 @@ export class OriginStates<T> {
   private readonly seen = new Map<string, T>();
   /** Copied from the previous version, not yet met here. */
   private readonly carried = new Map<string, T>();
+  /** The last list forList() was given, and its states. */
+  private list: readonly { readonly key: string }[] | undefined = undefined;
+  private listStates: readonly T[] = [];
 
   /**
    * @param fresh state of a key met for the first time
@@ -43,6 +46,22 @@ export class OriginStates<T> {
       this.seen.set(key, state);
     }
     return state;
+  }
+
+  /**
+   * The states of `candidates`, in their order (each marked as in use, as
+   * of() marks it). A pool hands the same array for as long as its origins'
+   * availability does not change, so the answer is kept for that array: a
+   * pick then looks up no key.
+   */
+  forList(candidates: readonly { readonly key: string }[]): readonly T[] {
+    if (candidates !== this.list) {
+      const states: T[] = [];
+      for (const candidate of candidates) states.push(this.of(candidate.key));
+      this.listStates = states;
+      this.list = candidates;
+    }
+    return this.listStates;
   }
 
   /** Visits every stored state (for a rebase of virtual clocks). */

@@ -31,8 +31,10 @@ class RoundRobin implements Policy {
     let best = candidates[0] as Origin;
     let bestPeer: Peer | undefined;
     let total = 0;
-    for (const origin of candidates) {
-      const peer = this.peers.of(origin.key);
+    const peers = this.peers.forList(candidates);
+    for (let i = 0; i < candidates.length; i++) {
+      const origin = candidates[i] as Origin;
+      const peer = peers[i]!;
       peer.current += origin.weight;
       total += origin.weight;
       if (bestPeer === undefined || peer.current > bestPeer.current) {
