@@ -35,6 +35,8 @@ export interface KindResult {
   readonly forwarded: number;
   readonly routeSelect: TaskStats;
   readonly decision: TaskStats;
+  /** Route + select's mean of every process measured, in the order they ran (medianOfProcesses); absent in a run's own result. */
+  readonly routeSelectByProcessNs?: readonly number[];
 }
 
 export interface DecisionResult {
@@ -53,8 +55,9 @@ export interface DecisionResult {
 export function medianOfProcesses(runs: readonly DecisionResult[]): DecisionResult {
   const first = runs[0]!;
   const kinds = first.kinds.map((k) => {
-    const all = runs.map((r) => r.kinds.find((x) => x.kind === k.kind)!).sort((a, b) => a.routeSelect.meanNs - b.routeSelect.meanNs);
-    return all[Math.floor((all.length - 1) / 2)]!;
+    const inOrder = runs.map((r) => r.kinds.find((x) => x.kind === k.kind)!);
+    const sorted = [...inOrder].sort((a, b) => a.routeSelect.meanNs - b.routeSelect.meanNs);
+    return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, routeSelectByProcessNs: inOrder.map((x) => x.routeSelect.meanNs) };
   });
   return { ...first, processes: runs.length, kinds };
 }
