@@ -180,7 +180,7 @@ function explainRouting(results: BenchResults, target: TargetResult): string {
     );
   }
   lines.push(
-    "- The ratio is the least steady figure of the run: its denominator, the 10-rule cost, is the smallest and the first measured. Over five full runs on 2026-12-02 (figures from those runs): 10 rules 0.51 to 2.4 µs, 100,000 rules 0.98 to 2.0 µs, the ratio 0.55 to 2.45 x. Each host's paths in one Map (src/core/routing/host-group.ts) took the 100,000-rule cost from 2.0 µs (the run before it) to 1.0 to 1.4 µs and the 10-rule cost to 0.5 to 0.6 µs in the runs where it was steady, which leaves the ratio near 2: what is left at 100,000 rules is cache misses, not work.",
+    "- The ratio is the least steady figure of the run: its denominator, the 10-rule cost, is the smallest and the first measured. Over five full runs on 2026-12-02 (figures from those runs): 10 rules 0.51 to 2.4 µs, 100,000 rules 0.98 to 2.0 µs, the ratio 0.55 to 2.45 x. Each host's paths in one Map (src/core/routing/host-group.ts) took the 100,000-rule cost from 2.0 µs (the run before it) to 1.0 to 1.4 µs and the 10-rule cost to 0.5 to 0.6 µs in the runs where it was steady, which leaves the ratio near 2: what is left at 100,000 rules is cache misses, not work. Two later runs, after the pool lane and the policies' state by list, gave 0.56 and 0.42 µs at 10 rules and 2.34 and 2.07 µs at 100,000 (4.2 and 4.9 x), while an A/B of those changes in one process at 100,000 rules found them faster (0.64 to 0.97 x over 2 pairs in each order): the 100,000-rule figure moves with the machine's phase, as the policies row's processes do (section 1, by kind of route).",
   );
   return `### ${target.target}: ${target.measured}\n\n${lines.join("\n")}`;
 }
