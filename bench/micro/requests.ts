@@ -6,8 +6,9 @@
 //                   (copy, hop-by-hop strip, X-Forwarded-*) and the upstream URL
 // Each function runs over a whole batch of sample requests, so the timer is
 // read once per batch and its own cost does not swamp sub-microsecond work.
-import type { Origin, Pool } from "../../src/core/config/types";
-import { availableOrigins, emptySnapshot, PassiveEjector } from "../../src/core/health";
+import type { Origin } from "../../src/core/config/types";
+import { emptySnapshot, PassiveEjector } from "../../src/core/health";
+import { choosePool } from "../../src/core/request/origins";
 import { isWebSocketUpgrade, setForwardingHeaders, stripHopByHop } from "../../src/core/http/headers";
 import type { Runtime } from "../../src/core/runtime";
 import type { SampleRequest } from "../generate";
@@ -51,13 +52,12 @@ export interface RequestBench {
 export function requestBench(runtime: Runtime, samples: readonly PreparedSample[]): RequestBench {
   const health = emptySnapshot;
   const ejector = new PassiveEjector(Date.now);
-  const pools = runtime.config.pools;
 
+  // The pool's lane, its available origins and its policy's pick, as the proxy finds them (choosePool).
   const select = (poolName: string): Origin => {
-    const pool = pools.get(poolName) as Pool;
-    const available = availableOrigins(pool, health, ejector);
-    const candidates = available.allDown ? pool.origins : available.origins;
-    return runtime.policies.get(pool.name)!.pick(candidates);
+    const choice = choosePool(runtime.lanes, poolName, health, ejector);
+    if (choice.kind !== "origins") throw new Error(`bench: pool ${poolName} has no origin to pick`);
+    return choice.lane.policy.pick(choice.candidates);
   };
 
   let mismatches = 0;
