@@ -132,6 +132,32 @@ describe("the same features written natively", () => {
     expect([a.status, a.location, a.seen]).toEqual([308, "https://new.example.org/", undefined]);
   });
 
+  it("ReplacePrefixMatch on a path with ;parameters replaces the matched elements whole: the origin gets a path, and no other host is contacted", async () => {
+    const [api, elsewhere] = await Promise.all([origin("api"), origin("elsewhere")]);
+    const prefix = (value: string) => [{ path: { type: "PathPrefix", value } }];
+    const replace = (replacePrefixMatch: string) => ({ path: { type: "ReplacePrefixMatch", replacePrefixMatch } });
+    await worker.putConfig({
+      pools: { api: { origins: [{ url: api.url }] } },
+      gateways: [{ name: "gw", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] }],
+      httpRoutes: [{
+        name: "strip", parentRefs: [{ name: "gw" }], hostnames: ["strip.example.com"],
+        rules: [
+          { matches: prefix("/api"), filters: [{ type: "URLRewrite", urlRewrite: replace("/") }], backendRefs: [{ name: "api" }] },
+          { matches: prefix("/old"), filters: [{ type: "RequestRedirect", requestRedirect: replace("/new") }] },
+        ],
+      }],
+    });
+    // Cut by characters, "/api;@host/steal" left ";@host/steal", and the origin's URL followed by it named another host.
+    const hijack = `@127.0.0.1:${elsewhere.port}`;
+    for (const [path, expected] of [[`/api;${hijack}/steal`, "/steal"], [`/api%3B${hijack}/steal`, "/steal"], ["/;x/api/users;v=2", "/users;v=2"], ["/api;x", "/"]]) {
+      const answer = await send("strip.example.com", path!, [api, elsewhere], { cookie: "session=secret" });
+      expect([answer.status, answer.seen?.backend, answer.seen?.url], path).toEqual([200, "api", expected]);
+    }
+    const moved = await send("strip.example.com", `/old;${hijack}/x?q=1`, [api, elsewhere]);
+    expect([moved.status, moved.location, moved.seen]).toEqual([302, "http://strip.example.com/new/x?q=1", undefined]);
+    expect(elsewhere.requests).toEqual([]);
+  });
+
   it("the Host an origin receives: origin hostHeader, else the pool's, else the client's with preserveHost, else the origin's own; a filter's rewrite beats them", async () => {
     const [a, b, c, d] = await Promise.all([origin("a"), origin("b"), origin("c"), origin("d")]);
     const path = (pool: string, host: string, filters?: unknown[]) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: pool, port: { number: 80 } } }, ...(filters ? { filters } : {}) }] } });

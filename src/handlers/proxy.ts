@@ -29,6 +29,8 @@ const BODYLESS_IN_FETCH = new Set(["GET", "HEAD"]);
 
 /** Seconds a client is told to wait when a pool answers 503: about one cron interval. */
 const RETRY_AFTER_SECONDS = 60;
+/** "/": how every path the router forwards begins. */
+const SLASH = 0x2f;
 
 export interface ProxyContext {
   readonly runtime: Runtime;
@@ -85,6 +87,14 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   }
 
   const upstream = decision.upstream;
+  // The path is appended to an origin's URL (and to the error backend's and
+  // the mirrors'): one not starting with "/" would read as part of the URL's
+  // authority ("https://origin;@elsewhere/"), another host. Normalization and
+  // every rewrite yield "/...", so this is a bug's last line of defence,
+  // checked before any origin is asked: only configured origins are contacted.
+  if (upstream.path.charCodeAt(0) !== SLASH) {
+    throw new RouterError(500, "internal", "edge-ingress: internal error (the upstream path is not a path)", { detail: { rule: decision.action.rule.source } });
+  }
   const errors = upstream.errorBackend;
   const clientOrigin = `${url.protocol}//${url.host}`;
   const choice = choosePool(ctx.runtime.lanes, decision.pool, ctx.health, ctx.ejector);

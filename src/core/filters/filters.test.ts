@@ -33,6 +33,18 @@ describe("ReplacePrefixMatch (the field doc's table)", () => {
   });
 });
 
+describe("ReplacePrefixMatch on a path with ;parameters (matched without them)", () => {
+  // The matched elements go whole, parameters and all, so the result is always a path.
+  const rows: [string, string, string, string][] = [
+    ["/api;@elsewhere.example/steal", "/api", "/", "/steal"], ["/api%3B@elsewhere.example/steal", "/api", "", "/steal"],
+    ["/api;x", "/api", "/v2", "/v2"], ["/;x/api/users", "/api", "/v2", "/v2/users"], ["/a;x/b;y/c;z", "/a/b", "/z", "/z/c;z"],
+    ["/a;x/b", "/", "/z", "/z/a;x/b"],
+  ];
+  it.each(rows)("%s with prefix %s and replacement %j -> %s", (path, prefix, replacement, expected) => {
+    expect(modifyPath(path, { type: "ReplacePrefixMatch", replacePrefixMatch: replacement }, prefix)).toBe(expected);
+  });
+});
+
 describe("filters", () => {
   it("RequestHeaderModifier sets, appends and removes, case-insensitively", () => {
     const r = request();

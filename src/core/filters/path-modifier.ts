@@ -6,6 +6,7 @@
 // into "/".
 import * as v from "valibot";
 import { got } from "../config/messages";
+import { segmentName } from "../http/path";
 import type { FilterContext, FilterProblem } from "./module";
 
 const absolutePath = (what: string) =>
@@ -43,13 +44,44 @@ export function checkPathModifier(path: PathModifier | undefined, ctx: FilterCon
   return [];
 }
 
-/** The path after the modifier; `matchedPrefix` is the rule's PathPrefix value. */
+/**
+ * The path after the modifier; `matchedPrefix` is the rule's PathPrefix value.
+ * The rule matched the path without its ";parameters" (src/core/http/path.ts:
+ * "/api;x/users" and "/;x/api/users" both match "/api"), so the prefix is cut
+ * as the path elements it matched, parameters and all, not as a number of
+ * characters. The rest then starts with "/" or is empty, and so does the
+ * result: a cut by characters would leave ";x/users", which after an origin's
+ * URL reads as part of its authority, that is, as another host.
+ */
 export function modifyPath(path: string, modifier: PathModifier, matchedPrefix: string | undefined): string {
   if (modifier.type === "ReplaceFullPath") return modifier.replaceFullPath ?? path;
-  const prefix = trimSlash(matchedPrefix ?? "/");
-  const rest = path.slice(prefix.length);
+  const rest = path.slice(matchedEnd(path, elementCount(trimSlash(matchedPrefix ?? "/"))));
   const replaced = trimSlash(modifier.replacePrefixMatch ?? "") + rest;
   return replaced === "" ? "/" : replaced;
+}
+
+/** "/a/b" -> 2, "" -> 0: a prefix without its trailing "/". */
+function elementCount(prefix: string): number {
+  let count = 0;
+  for (let at = prefix.indexOf("/"); at !== -1; at = prefix.indexOf("/", at + 1)) count++;
+  return count;
+}
+
+/**
+ * Where the first `elements` named segments of the path end (the "/" after
+ * the last of them, or the path's length). Segments with no name, only
+ * parameters, are not elements of the path the rules matched.
+ */
+function matchedEnd(path: string, elements: number): number {
+  let count = 0;
+  for (let start = path.indexOf("/") + 1; start > 0 && count < elements; ) {
+    const slash = path.indexOf("/", start);
+    const end = slash === -1 ? path.length : slash;
+    if (segmentName(path.slice(start, end)) !== "" && ++count === elements) return end;
+    if (slash === -1) break;
+    start = slash + 1;
+  }
+  return elements === 0 ? 0 : path.length;
 }
 
 /** "/foo/" -> "/foo", "/" -> "", "" -> "". */

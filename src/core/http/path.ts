@@ -105,13 +105,18 @@ function withoutParams(path: string, segments: readonly string[], options: PathN
   const kept: string[] = [];
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i] as string;
-    const cut = segment.search(PARAMS);
-    const name = cut === -1 ? segment : segment.slice(0, cut);
+    const name = segmentName(segment);
     if (name === "." || name === "..") return refuse(`a dot segment with parameters (${JSON.stringify(segment)}) is refused`);
     if (name === "" && i < segments.length - 1 && options.mergeSlashes) continue;
     kept.push(name);
   }
   return { ok: true, path, matchPath: `/${kept.join("/")}` };
+}
+
+/** A normalized path segment without its parameters: what the rules match ("a;x" and "a%3Bx" -> "a"). */
+export function segmentName(segment: string): string {
+  const cut = segment.search(PARAMS);
+  return cut === -1 ? segment : segment.slice(0, cut);
 }
 
 /** RFC 3986 section 2.3. */
