@@ -247,4 +247,14 @@ describe("session affinity and canaries beyond the vectors", () => {
     expect((await get("canary.test", undefined, { "x-canary": "always" })).origin).toBe("a");
     for (let i = 0; i < 30; i++) expect((await get("canary.test")).origin).toBe("a");
   });
+
+  it("a canary's header pattern runs on the linear-time RE2 engine: a value that backtracks for hours in JavaScript is answered at once", async () => {
+    const [main, beta] = origins;
+    await own.putConfig({
+      pools: { web: { origins: [{ url: main!.url }] }, beta: { origins: [{ url: beta!.url }] } },
+      rules: [route("pattern.test", { canary: { backend: { service: { name: "beta" } }, header: "X-Canary", headerPattern: "^(a|a)*b$" } })],
+    });
+    expect((await get("pattern.test", undefined, { "x-canary": "aab" })).origin).toBe("b");
+    expect((await get("pattern.test", undefined, { "x-canary": "a".repeat(40) })).origin).toBe("a");
+  });
 });

@@ -132,6 +132,22 @@ describe("the same features written natively", () => {
     expect([a.status, a.location, a.seen]).toEqual([308, "https://new.example.org/", undefined]);
   });
 
+  it("RewriteTarget captures run on the router's linear-time RE2 engine: RE2 syntax means what it says, and no path takes long", async () => {
+    const web = await origin("web");
+    const path = (pattern: string, target: string) => ({
+      path: pattern, pathType: "ImplementationSpecific", backend, filters: [{ type: "RewriteTarget", rewriteTarget: { pattern, target } }],
+    });
+    await worker.putConfig({
+      pools: { web: { origins: [{ url: web.url }] } },
+      rules: [{ host: "re2-rewrite.example.com", http: { paths: [path("/posix/([[:alpha:]]+)", "/letters/$1"), path("/slow/((a|a)*b|.*)", "/done/$1")] } }],
+    });
+    // JavaScript's RegExp reads [[:alpha:]] as a set of ":[ahlp" followed by "]": no match, and the path went on unrewritten.
+    expect((await send("re2-rewrite.example.com", "/posix/abc", [web])).seen?.url).toBe("/letters/abc");
+    // A backtracking engine tries 2^40 ways of (a|a)* before .* matches.
+    const long = "a".repeat(40);
+    expect((await send("re2-rewrite.example.com", `/slow/${long}`, [web])).seen?.url).toBe(`/done/${long}`);
+  });
+
   it("ReplacePrefixMatch on a path with ;parameters replaces the matched elements whole: the origin gets a path, and no other host is contacted", async () => {
     const [api, elsewhere] = await Promise.all([origin("api"), origin("elsewhere")]);
     const prefix = (value: string) => [{ path: { type: "PathPrefix", value } }];

@@ -27,6 +27,18 @@ describe("compilePattern", () => {
     expect(compilePattern(5 as unknown as string)).toBe("must be a regular expression");
   });
 
+  it("reads RE2 syntax as RE2 does, which JavaScript's RegExp reads otherwise", () => {
+    expect(compiled("/x/([[:alpha:]]+)").captures("/x/abc")).toEqual(["/x/abc", "abc"]);
+    expect(compiled("a\\Q.*\\E").test("a.*")).toBe(true);
+    expect(compiled("a\\Q.*\\E").test("abc")).toBe(false);
+    expect(compiled("end\\z").test("the end")).toBe(true);
+  });
+
+  it("runs in linear time: a pattern a backtracking engine takes hours over answers at once", () => {
+    expect(compiled("^(a|a)*b$").test("a".repeat(40))).toBe(false);
+    expect(compiled("/slow/((a|a)*b|.*)").captures(`/slow/${"a".repeat(40)}`)?.[1]).toBe("a".repeat(40));
+  });
+
   it("never throws on odd input", () => {
     expect(compiled("a").test(undefined as unknown as string)).toBe(false);
     expect(compiled("a").captures(null as unknown as string)).toBeUndefined();

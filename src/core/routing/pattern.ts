@@ -1,11 +1,12 @@
 // Compiled regular expressions for matching and capturing outside the route
 // table (canary-by-header-pattern, rewrite-target capture groups). One small
-// interface, so the engine behind it can change (for example to a
-// linear-time RE2-style engine) without touching its callers. Patterns are
-// checked with checkRegexPath first: same length limit, syntax check and
-// catastrophic-backtracking refusal as route paths.
+// interface over the router's own linear-time engine (regex.ts), the one the
+// route table uses: a pattern's cost is at most its program size times the
+// input's length, so no client value (a header, a path) can make a request
+// take seconds, and a pattern means what RE2's syntax says, as validate
+// checked it, not what JavaScript's RegExp would read into it.
 import { remember } from "../config/recipes";
-import { checkRegexPath } from "./regex";
+import { checkRegex, compileRegex, type RegexOptions } from "./regex";
 
 export interface CompiledPattern {
   /** Does the pattern match (anywhere, or from the start when anchored)? Never throws. */
@@ -27,7 +28,7 @@ export interface PatternOptions {
 /** Compiles `pattern`, or says why it cannot be used. */
 export function compilePattern(pattern: string, options: PatternOptions = {}): CompiledPattern | string {
   if (typeof pattern !== "string") return "must be a regular expression";
-  const problem = checkRegexPath(pattern);
+  const problem = checkRegex(pattern, engineOptions(options));
   if (problem !== undefined) return problem;
   try {
     return buildPattern(pattern, options);
@@ -41,15 +42,19 @@ export function compilePattern(pattern: string, options: PatternOptions = {}): C
  * prepared form, config/prepared-graph.ts). Throws on a syntax error.
  */
 export function buildPattern(pattern: string, options: PatternOptions): CompiledPattern {
-  const regex = new RegExp(options.anchored ? `^(?:${pattern})` : pattern, options.caseInsensitive ? "i" : "");
+  const regex = compileRegex(pattern, engineOptions(options));
   const compiled: CompiledPattern = Object.freeze({
     test: (text: string) => typeof text === "string" && regex.test(text),
     captures: (text: string) => {
       if (typeof text !== "string") return undefined;
       const match = regex.exec(text);
-      return match === null ? undefined : Array.from(match, (group) => group ?? "");
+      return match === null ? undefined : match.map((group) => group ?? "");
     },
   });
   const kept = { ...(options.anchored !== undefined && { anchored: options.anchored }), ...(options.caseInsensitive !== undefined && { caseInsensitive: options.caseInsensitive }) };
   return remember(compiled, { kind: "pattern", pattern, options: kept });
+}
+
+function engineOptions(options: PatternOptions): RegexOptions {
+  return { anchorStart: options.anchored === true, caseInsensitive: options.caseInsensitive === true };
 }
