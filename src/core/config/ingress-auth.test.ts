@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mergeDocuments, locateProblem } from "./manifests";
 import { parseConfig } from "./parse";
 import { preparedRoundTrip } from "./prepared";
+import { formatLocation } from "./locations";
 
 const pools = { pools: { web: { origins: [{ url: "https://web.example.net" }] } } };
 const nginx = (name: string) => `nginx.ingress.kubernetes.io/${name}`;
@@ -91,5 +92,34 @@ describe("Ingress authentication annotations", () => {
     const { problems, notes } = run(pools, ingress({ [nginx("auth-realm")]: "Staff" }));
     expect(problems).toEqual([]);
     expect(notes).toEqual([`${at("auth-realm")}: ignored, harmless: it has no effect without ${nginx("auth-type")}, in ingress-nginx either`]);
+  });
+});
+
+describe("an Ingress's defaultBackend and its annotations", () => {
+  const defaultBackend = { defaultBackend: { service: { name: "web", port: { number: 80 } } } };
+  const where = "a.yaml[1]: spec.defaultBackend (Ingress x)";
+
+  it("refuses a defaultBackend that would be served without the access lists or the forced HTTPS redirect the annotations ask for", () => {
+    const listed = run(pools, ingress({ [nginx("whitelist-source-range")]: "10.0.0.0/8", [nginx("denylist-source-range")]: "10.1.0.0/16" }, defaultBackend));
+    expect(listed.problems).toEqual([`${where}: would be served without the allow and deny lists that the annotations ask for (they apply to the Ingress's paths): move it into a rule's path, or into another Ingress`]);
+    expect(listed.merge.document.defaultBackend).toBeUndefined();
+    const forced = run(pools, ingress({ [nginx("force-ssl-redirect")]: "true" }, defaultBackend));
+    expect(forced.problems).toEqual([expect.stringContaining(`${where}: would be served without the HTTPS redirect`)]);
+  });
+
+  it("keeps a defaultBackend beside traffic annotations, with a warning naming what it is served without", () => {
+    const { merge, problems } = run(pools, ingress({ [nginx("enable-cors")]: "true", [nginx("proxy-body-size")]: "1m" }, defaultBackend));
+    expect(problems).toEqual([]);
+    expect(merge.document.defaultBackend).toEqual(defaultBackend.defaultBackend);
+    expect(merge.warnings.map((w) => `${formatLocation(w.at)}: ${w.message}`)).toEqual([
+      `${where}: CORS and the body size limit from the annotations apply to this Ingress's paths, not to requests no rule matches, which this defaultBackend serves without them`,
+    ]);
+  });
+
+  it("takes a defaultBackend beside annotations that make no filter as before", () => {
+    const { merge, problems } = run(pools, ingress({ [nginx("ssl-redirect")]: "false" }, defaultBackend));
+    expect(problems).toEqual([]);
+    expect(merge.warnings).toEqual([]);
+    expect(merge.document.defaultBackend).toEqual(defaultBackend.defaultBackend);
   });
 });

@@ -131,10 +131,9 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     recordHeaderTarget(annotations, merged, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
     readHostAnnotations(annotations, merged, at, state);
     readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);
-    if (spec.defaultBackend !== undefined && auth.length > 0) {
-      addProblem(state, child(at, "spec", "defaultBackend"),
-        "would be served without the authentication the annotations ask for (they apply to the Ingress's paths): move it into a rule's path, or into another Ingress");
-    } else if (spec.defaultBackend !== undefined) addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+    if (spec.defaultBackend !== undefined && checkDefaultBackend([...policyFor(undefined), ...auth], withTraffic([], []), child(at, "spec", "defaultBackend"), state)) {
+      addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
+    }
     if (spec.defaultBackend !== undefined && policies.affinity !== undefined) {
       addWarning(state, child(at, "spec", "defaultBackend"),
         "session affinity applies to this Ingress's paths, not to requests no rule matches: give the pool an `affinity` block in a native document to make those sticky too");
@@ -142,6 +141,41 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   }
   readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
+}
+
+/** What each kind of filter an Ingress's annotations make is, in words. */
+const FILTER_WORDS: Readonly<Record<string, string>> = {
+  AccessControl: "the allow and deny lists",
+  HTTPSRedirect: "the HTTPS redirect",
+  BasicAuth: "the authentication",
+  ExternalAuth: "the authentication",
+  NginxCORS: "CORS",
+  RequestBodyLimit: "the body size limit",
+  BackendTimeouts: "the timeouts",
+  ErrorBackend: "the default-backend error pages",
+};
+
+/**
+ * An Ingress's annotations become filters of its paths, and the defaultBackend
+ * takes requests no path matches (of every host), where ingress-nginx applies
+ * them too. It is served without them here, so an access list, HTTPS
+ * redirect or authentication the annotations ask for refuses it (a security
+ * setting is never skipped), and the rest is a warning. True when it may be added.
+ */
+function checkDefaultBackend(security: readonly Record<string, unknown>[], traffic: readonly Record<string, unknown>[], at: DocLocation, state: MergeState): boolean {
+  const words = (filters: readonly Record<string, unknown>[]) => {
+    const all = [...new Set(filters.map((f) => FILTER_WORDS[f.type as string] ?? String(f.type)))];
+    return all.length === 1 ? all[0]! : `${all.slice(0, -1).join(", ")} and ${all.at(-1)!}`;
+  };
+  if (security.length > 0) {
+    addProblem(state, at,
+      `would be served without ${words(security)} that the annotations ask for (they apply to the Ingress's paths): move it into a rule's path, or into another Ingress`);
+    return false;
+  }
+  if (traffic.length > 0) {
+    addWarning(state, at, `${words(traffic)} from the annotations apply to this Ingress's paths, not to requests no rule matches, which this defaultBackend serves without them`);
+  }
+  return true;
 }
 
 function backendName(backend: unknown): string | undefined {
