@@ -171,6 +171,20 @@ describe("the cron run", () => {
     expect((await worker.kvReads()).flat()).not.toContain(KV_KEYS.config);
   });
 
+  it("does not trust a plan in another form: it says so, probes the config's own pools, and takes no healthy origin down", async () => {
+    worker = await startWorker({ countKvReads: true });
+    await apply(worker, doc(a.url));
+    const kv = await worker.kv();
+    const plan = JSON.parse((await kv.get(KV_KEYS.healthPlan))!) as { pools: { healthCheck: Record<string, unknown> }[] };
+    // Written for the active value (its version and digest agree), but a field is text where a list belongs.
+    plan.pools[0]!.healthCheck.expectedStatus = "200";
+    await kv.put(KV_KEYS.healthPlan, JSON.stringify(plan));
+    await worker.scheduled();
+    expect(worker.events("health.plan_invalid")).toHaveLength(1);
+    expect(worker.events("health.run")[0]).toMatchObject({ probed: 1, down: [], failed: [] });
+    expect((await worker.kvReads()).flat()).toContain(KV_KEYS.config);
+  });
+
   it("validates the config when the version key and the plan disagree", async () => {
     worker = await startWorker({ countKvReads: true });
     await apply(worker, doc(a.url));

@@ -62,7 +62,9 @@ describe("apply", () => {
     const key = readVersionKey(kv.data.get(KV_KEYS.version));
     expect(key).toEqual({ version, digest: claimedDigest(kv.data.get(KV_KEYS.config)!) });
     expect(key!.digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(readHealthPlan(kv.data.get(KV_KEYS.healthPlan), key)?.pools.map((p) => [p.name, p.origins.map((o) => o.url)])).toEqual([["web", ["https://one.example.net"]]]);
+    // What apply writes is in the form the cron reads (not "malformed").
+    const plan = readHealthPlan(kv.data.get(KV_KEYS.healthPlan), key);
+    expect(typeof plan === "object" && plan.pools.map((p) => [p.name, p.origins.map((o) => o.url)])).toEqual([["web", ["https://one.example.net"]]]);
 
     // An apply that stopped before the two small keys: the same apply writes them.
     kv.data.delete(KV_KEYS.version);

@@ -32,7 +32,11 @@ export interface HealthRunDeps {
 
 export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<void> {
   const values = await deps.kv.get([KV_KEYS.version, KV_KEYS.healthPlan, KV_KEYS.health], "text");
-  const plan = readHealthPlan(values.get(KV_KEYS.healthPlan), readVersionKey(values.get(KV_KEYS.version)));
+  const read = readHealthPlan(values.get(KV_KEYS.healthPlan), readVersionKey(values.get(KV_KEYS.version)));
+  if (read === "malformed") {
+    deps.log.error({ event: "health.plan_invalid", message: "the health plan in KV is not in the form this Worker reads (edited by hand, or written by another version of edge-ingress); probing the pools of the config instead. `edge-ingress apply` writes it again" });
+  }
+  const plan = read === "malformed" ? undefined : read;
   const served = plan ? { version: plan.version, config: { pools: new Map(plan.pools.map((p) => [p.name, p])) }, fallback: {} } : await servedConfig(deps);
   if (!served) return;
   const { fallback } = served;

@@ -10,6 +10,7 @@
 // are atomic per key only, so a reader uses them only when they agree with
 // each other (and, for the Worker, with what it serves); otherwise it reads
 // the active value itself, as before these keys existed.
+import * as v from "valibot";
 import type { Pool } from "./types";
 
 export interface VersionKey {
@@ -39,12 +40,39 @@ export function readVersionKey(text: string | null | undefined): VersionKey | un
   return value && typeof value.version === "string" && typeof value.digest === "string" ? { version: value.version, digest: value.digest } : undefined;
 }
 
-/** The plan, when it was written for the same active value as the version key; else undefined. */
-export function readHealthPlan(text: string | null | undefined, current: VersionKey | undefined): HealthPlan | undefined {
+/**
+ * The plan, when it was written for the same active value as the version key
+ * (else undefined), and "malformed" when it was but its pools are not what a
+ * cron run reads: a value edited by hand, or written by another version of
+ * the CLI. The caller then probes the pools of the config itself: a plan is
+ * read unvalidated for speed, so it must never be trusted beyond its shape
+ * (a field of the wrong type would fail every probe and take healthy origins
+ * down, or throw out of every run).
+ */
+export function readHealthPlan(text: string | null | undefined, current: VersionKey | undefined): HealthPlan | "malformed" | undefined {
   const value = parseObject(text);
-  if (!value || !current || value.version !== current.version || value.digest !== current.digest || !Array.isArray(value.pools)) return undefined;
-  return value as unknown as HealthPlan;
+  if (!value || !current || value.version !== current.version || value.digest !== current.digest) return undefined;
+  return v.is(PLAN_POOLS, value.pools) ? (value as unknown as HealthPlan) : "malformed";
 }
+
+const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** What a cron run reads of each planned pool (health/run.ts, health/probe.ts), in the form parseConfig gives it. */
+const PLAN_POOLS = v.array(
+  v.object({
+    name: v.string(),
+    origins: v.array(v.object({ key: v.string(), url: v.pipe(v.string(), v.regex(/^https?:\/\/[^/?#]/)) })),
+    healthCheck: v.object({
+      path: v.pipe(v.string(), v.startsWith("/")),
+      method: v.picklist(["GET", "HEAD"]),
+      expectedStatus: v.array(v.object({ from: v.number(), to: v.number() })),
+      bodyContains: v.optional(v.string()),
+      timeoutMs: positive,
+      healthyThreshold: positive,
+      unhealthyThreshold: positive,
+      headers: v.record(v.string(), v.union([v.string(), v.object({ secret: v.string() })])),
+    }),
+  }),
+);
 
 function parseObject(text: string | null | undefined): Record<string, unknown> | undefined {
   if (!text) return undefined;
