@@ -100,7 +100,7 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "canary-by-cookie": honoured(CANARY),
   "canary-weight": honoured(CANARY),
   "canary-weight-total": honoured(`${CANARY}; at least 100`),
-  "rewrite-target": honoured("the path the origin receives: each path of the Ingress, as a case-insensitive regex, is replaced by the target with $1 to $9 from its capture groups; the query is kept (a RewriteTarget filter). As in ingress-nginx it makes every path of the host a regular expression, so it is refused beside Exact or Prefix paths of that host, as use-regex is; nginx variables other than $1 to $9 are refused"),
+  "rewrite-target": honoured("the path the origin receives: each path of the Ingress, as a case-insensitive regex, is replaced by the target with $1 to $9 from its capture groups; the query is kept (a RewriteTarget filter). As in ingress-nginx it makes every path of the host a regular expression, so it is refused beside Exact or Prefix paths of that host, as use-regex is; nginx variables other than $1 to $9 are refused, and so is an empty value (which ingress-nginx ignores)"),
   "app-root": honoured("a request for / is answered 302 to <scheme>://<Host><app-root>; other paths are proxied (an AppRoot filter)"),
   "permanent-redirect": honoured("every request of the Ingress is answered 301 (or permanent-redirect-code) with exactly this Location, no origin asked (a StaticRedirect filter); temporal-redirect wins when both are set, as in ingress-nginx"),
   "permanent-redirect-code": { ...honoured("the status of permanent-redirect: 301, 302, 303, 307 or 308; other values are refused"), requires: "permanent-redirect" },

@@ -68,7 +68,7 @@ export const INGRESS_FIELDS: readonly FieldVerdict[] = [
     ...ignored("required, as Kubernetes requires it, but the pool's origin URLs carry the port. Named in no note (every backend has one); one pool named with two different ports is refused"),
   },
   { field: "spec.rules[].http.paths[].backend.resource", ...honoured("its `name` is the pool that serves the path (`apiGroup` and `kind` are not read)") },
-  { field: "spec.defaultBackend", ...honoured("where requests no rule matches go (at most one across all documents)") },
+  { field: "spec.defaultBackend", ...honoured("where requests no rule matches go (at most one across all documents). The Ingress's annotations apply to its paths, not to this backend: beside an allow or deny list, `force-ssl-redirect` or authentication it is refused (it would be served without them); beside the other annotations that make filters (CORS, `proxy-body-size`, timeouts, `default-backend`), a warning says it is served without them") },
   {
     field: "spec.tls",
     ...honoured(

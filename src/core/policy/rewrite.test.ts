@@ -67,6 +67,7 @@ describe("rewrite-target, driven by the ingress-nginx rewrite example", () => {
     };
     expect(problems("/a(.*)", { rewriteTarget: "/$host/$1" })).toEqual(['app.rewrite-target: only $1 to $9 (capture groups) may follow a $; nginx variables are not supported, got "/$host/$1"']);
     expect(problems("/a(.*)", { rewriteTarget: "/x?y=1" })).toEqual(['app.rewrite-target: must be a path with optional $1 to $9, got "/x?y=1"']);
+    expect(problems("/api(/|$)(.*)", { rewriteTarget: "" })).toEqual([expect.stringMatching(/^app\.rewrite-target: must not be empty .*, got ""$/)]);
     expect(problems("/a(.*", { rewriteTarget: "/$1" })[0]).toMatch(/^app.rewrite-target: the rule's path is not a usable regular expression/);
     expect(problems("/(a)\\1", { rewriteTarget: "/$1" })[0]).toMatch(/backreferences/);
     expect(problems("/", { appRoot: "app1" })).toEqual(['app.app-root: must be a path starting with "/", got "app1"']);

@@ -50,7 +50,9 @@ export function compileRewrite(routePath: string, annotations: RewriteAnnotation
 
   let pattern: CompiledPattern | undefined;
   if (target !== undefined && target !== routePath) {
-    if (!TARGET.test(target)) {
+    if (target === "") {
+      bad("rewrite-target", target, "must not be empty (ingress-nginx ignores an empty rewrite-target, often a template value left blank, where this would rewrite every path to /): remove the annotation, or give the path");
+    } else if (!TARGET.test(target)) {
       bad("rewrite-target", target, /\$(?![1-9])/.test(target) ? "only $1 to $9 (capture groups) may follow a $; nginx variables are not supported" : "must be a path with optional $1 to $9");
     } else {
       const compiled = compilePattern(routePath, { caseInsensitive: true });
