@@ -53,7 +53,8 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   for (const problem of run.headerProblems) {
     deps.log.error({ event: "health.probe_headers", version: served.version, pool: problem.pool, ...(problem.secret ? { secret: problem.secret } : {}), message: problem.reason });
   }
-  if (run.changed) await deps.kv.put(KV_KEYS.health, JSON.stringify(run.next));
+  // A failed write (the account's daily KV write limit, say) must not stop the run: its alerts still go out, and the next run tries again.
+  const wrote = run.changed ? await writeHealth(deps, JSON.stringify(run.next), served.version) : false;
   const down = Object.entries(run.next.origins).filter(([, r]) => !r.up).map(([key]) => key);
   deps.log.info({
     event: "health.run",
@@ -63,11 +64,21 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     skipped: run.skipped,
     failed: run.results.filter((r) => !r.result.ok).map((r) => `${r.key}: ${r.result.ok ? "" : r.result.reason}`),
     down,
-    wrote: run.changed,
+    wrote,
     changes: run.transitions.map((c) => `${c.key}: ${c.up ? "up" : "down"} (${c.reason})`),
   });
   if (deps.alertWebhookUrl && run.transitions.length > 0) {
     await postAlerts(run.transitions, { url: deps.alertWebhookUrl, fetch: deps.fetch, log: deps.log, budget: budget.alerts, configVersion: served.version });
+  }
+}
+
+async function writeHealth(deps: HealthRunDeps, text: string, version: string): Promise<boolean> {
+  try {
+    await deps.kv.put(KV_KEYS.health, text);
+    return true;
+  } catch (error) {
+    deps.log.error({ event: "health.write_failed", version, message: `the health state could not be written to KV (${error instanceof Error ? error.message : String(error)}); isolates keep the last state written until a run writes again` });
+    return false;
   }
 }
 

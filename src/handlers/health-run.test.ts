@@ -1,0 +1,68 @@
+// The cron run's handling of a failed KV write, in Node: a KV namespace whose
+// writes fail (the account's daily write limit used up), real HTTP servers on
+// 127.0.0.1 for the origin and the alert webhook. The run itself, end to
+// end in workerd, is in test/health.test.ts.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../core/config/parse";
+import { healthPlanText, versionKeyText } from "../core/config/published";
+import { KV_KEYS } from "../core/config/stored";
+import type { LogFields, Logger } from "../log";
+import { runScheduledHealthChecks } from "./health-run";
+
+let webhook: Server;
+let webhookUrl: string;
+const posted: string[] = [];
+
+beforeAll(async () => {
+  webhook = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      posted.push(body);
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
+  webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
+});
+afterAll(() => new Promise<void>((resolve) => webhook.close(() => resolve())));
+
+/** A port nothing listens on: a closed server's. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("a cron run whose health write fails", () => {
+  it("logs the failure, still posts its alerts, and does not throw", async () => {
+    const port = await closedPort();
+    const parsed = parseConfig({ pools: { web: { origins: [{ url: `http://127.0.0.1:${port}` }], healthCheck: { path: "/healthz", unhealthyThreshold: 1, timeoutMs: 2000 } } } });
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join("; "));
+    const stored = new Map<string, string>([
+      [KV_KEYS.version, versionKeyText("v1", "d1")],
+      [KV_KEYS.healthPlan, healthPlanText("v1", "d1", parsed.config.pools.values())],
+    ]);
+    const kv = {
+      get: async (keys: string[]) => new Map(keys.map((key) => [key, stored.get(key) ?? null])),
+      put: async () => {
+        throw new Error("KV put failed: 429 Too Many Requests");
+      },
+    } as unknown as KVNamespace;
+    const lines: LogFields[] = [];
+    const log: Logger = { info: (fields) => lines.push(fields), error: (fields) => lines.push(fields) };
+
+    await runScheduledHealthChecks({
+      kv, fetch, log, nowMs: Date.now, maxProbes: 10, alertWebhookUrl: webhookUrl, scheduledTimeMs: Date.now(), secret: () => undefined,
+    });
+
+    expect(lines.find((l) => l.event === "health.write_failed")).toMatchObject({ version: "v1", message: expect.stringContaining("429 Too Many Requests") });
+    expect(lines.find((l) => l.event === "health.run")).toMatchObject({ down: [`web http://127.0.0.1:${port}`], wrote: false });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain(`http://127.0.0.1:${port}`);
+  });
+});
