@@ -505,8 +505,8 @@ describe("Ingress annotations and tls", async () => {
     const run = await cli(["validate", f]);
     expect(run.code).toBe(0);
     expect(run.stderr.split("\n")).toEqual([
-      `note: ${f}[1]: spec.tls (Ingress shop): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts shop.example.com, www.shop.example.com are redirected from HTTP to HTTPS (308), and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)`,
-      `note: ${f}[2]: spec.tls (Ingress plain): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts shop.example.com, www.shop.example.com are not redirected (nginx.ingress.kubernetes.io/ssl-redirect: "false"), and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)`,
+      `note: ${f}[1]: spec.tls (Ingress shop): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts shop.example.com serve HTTPS, as ingress-nginx gives them a certificate: their paths are redirected from HTTP to HTTPS (308), whichever Ingress they come from, unless it sets nginx.ingress.kubernetes.io/ssl-redirect: \"false\", and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)`,
+      `note: ${f}[2]: spec.tls (Ingress plain): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts plain.example.com serve HTTPS, as ingress-nginx gives them a certificate: their paths are redirected from HTTP to HTTPS (308), whichever Ingress they come from, unless it sets nginx.ingress.kubernetes.io/ssl-redirect: \"false\", as this one does, and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)`,
     ]);
   });
 

@@ -74,7 +74,7 @@ export const NGINX_ANNOTATIONS: Readonly<Record<string, AnnotationVerdict>> = {
   "stream-snippet": refused(SNIPPET),
 
   // TLS.
-  "ssl-redirect": honoured('"false": the hosts of spec.tls are not redirected to HTTPS (they are by default, with 308, as in ingress-nginx)'),
+  "ssl-redirect": honoured('"false": this Ingress\'s paths are not redirected to HTTPS (on a host that serves HTTPS they are by default, with 308, as in ingress-nginx; see spec.tls)'),
   "force-ssl-redirect": honoured('"true": plain HTTP requests to every path of the Ingress are redirected to HTTPS (308), with or without spec.tls'),
   "preserve-trailing-slash": honoured('"true": the HTTPS redirect keeps a trailing "/" (by default one is dropped from a request without query, as ingress-nginx does)'),
   "ssl-passthrough": refused("Cloudflare terminates TLS at the edge: TLS cannot be passed through to the origin", { inert: ["false"] }),

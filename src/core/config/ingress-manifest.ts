@@ -121,7 +121,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   } else {
     const filtersFor = annotationFilters(annotations, at, state);
     // The HTTPS and access filters of the path's host first (they run first anyway: request/stages.ts), then CORS, body size, timeouts and the error backend, then the rewrites.
-    const policyFor = ingressPathFilters(annotations, spec.tls, at, state);
+    const policyFor = ingressPathFilters(annotations, at, state);
     // Authentication comes next (request/stages.ts: after the HTTPS redirect and the access lists).
     const auth = authFilters(annotations, at, state);
     const withTraffic = trafficFilters(annotations, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
@@ -139,7 +139,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
         "session affinity applies to this Ingress's paths, not to requests no rule matches: give the pool an `affinity` block in a native document to make those sticky too");
     }
   }
-  readTls(spec.tls, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
+  readTls(spec.tls, spec.rules, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
 }
 

@@ -2,12 +2,13 @@
 // become: filters on each of its paths (filters/https-redirect.ts,
 // strict-transport-security.ts, access-control.ts), with ingress-nginx's
 // meaning and defaults:
-// - a host listed in spec.tls is redirected from HTTP to HTTPS (308, the
-//   default http-redirect-code) unless ssl-redirect is "false";
+// - a host that serves HTTPS (any Ingress with a tls section has a rule for
+//   it: ingress-tls.ts) is redirected from HTTP to HTTPS (308, the default
+//   http-redirect-code) unless this Ingress's ssl-redirect is "false";
 //   force-ssl-redirect "true" redirects every host of the Ingress; one
 //   trailing "/" is dropped from the redirect unless preserve-trailing-slash
 //   is "true" (ingress-nginx's Lua does the same);
-// - a host listed in spec.tls gets Strict-Transport-Security on HTTPS
+// - a host that serves HTTPS gets Strict-Transport-Security on HTTPS
 //   responses with the ConfigMap's defaults (hsts "true", max-age 31536000,
 //   includeSubDomains, no preload): ingress-nginx adds it for every server
 //   with a certificate;
@@ -36,7 +37,7 @@ type FilterSpec = Record<string, unknown>;
 /** The filters each path of a rule with this host gets. */
 export type PathFilters = (host: unknown) => FilterSpec[];
 
-export function ingressPathFilters(annotations: Readonly<Record<string, unknown>>, tls: unknown, at: DocLocation, state: MergeState): PathFilters {
+export function ingressPathFilters(annotations: Readonly<Record<string, unknown>>, at: DocLocation, state: MergeState): PathFilters {
   const annotationAt = (key: string) => child(at, "metadata", "annotations", key);
   const flag = (key: string): boolean | undefined => {
     const value = annotations[key];
@@ -48,7 +49,6 @@ export function ingressPathFilters(annotations: Readonly<Record<string, unknown>
   const sslRedirect = flag(SSL_REDIRECT) ?? true;
   const force = flag(FORCE_SSL_REDIRECT) ?? false;
   const preserveTrailingSlash = flag(PRESERVE_TRAILING_SLASH) ?? false;
-  const tlsHosts = new Set(Array.isArray(tls) ? tls.flatMap((t) => (isRecord(t) && Array.isArray(t.hosts) ? t.hosts.filter((h): h is string => typeof h === "string") : [])) : []);
 
   const allowKeys = ALLOW.filter((key) => typeof annotations[key] === "string");
   if (allowKeys.length === 2 && annotations[ALLOW[0]!] !== annotations[ALLOW[1]!]) {
@@ -63,7 +63,8 @@ export function ingressPathFilters(annotations: Readonly<Record<string, unknown>
   const hsts: FilterSpec = { type: "StrictTransportSecurity", strictTransportSecurity: { ...NGINX_HSTS } };
 
   return (host) => {
-    const secure = typeof host === "string" && tlsHosts.has(host);
+    // A host serves HTTPS when any Ingress's tls gives it a certificate, not only this one's (ingress-tls.ts).
+    const secure = typeof host === "string" && state.tlsHosts.has(host.toLowerCase());
     const filters: FilterSpec[] = [];
     if (force || (secure && sslRedirect)) filters.push(redirect);
     if (access) filters.push(access);

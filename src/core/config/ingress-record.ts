@@ -14,12 +14,13 @@ const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
  * are redirected to HTTPS and get HSTS as ingress-nginx does
  * (ingress-policies.ts): a note says so, naming the hosts.
  */
-export function readTls(tls: unknown, noRedirect: boolean, at: DocLocation, state: MergeState): void {
+export function readTls(tls: unknown, rules: unknown, noRedirect: boolean, at: DocLocation, state: MergeState): void {
   if (!Array.isArray(tls) || tls.length === 0) return;
-  const hosts = tls.flatMap((t) => (isRecord(t) && Array.isArray(t.hosts) ? t.hosts.filter((h) => typeof h === "string") : []));
-  const redirect = noRedirect ? `not redirected (${SSL_REDIRECT}: "false")` : "redirected from HTTP to HTTPS (308)";
+  // ingress-nginx gives every host of the Ingress's rules a certificate, listed in a tls entry or not (ingress-tls.ts).
+  const hosts = Array.isArray(rules) ? [...new Set(rules.flatMap((r) => (isRecord(r) && typeof r.host === "string" ? [r.host.toLowerCase()] : [])))] : [];
   addNote(state, at,
-    `Cloudflare terminates TLS at the edge, so certificates are not needed; hosts ${hosts.join(", ") || "(none listed: nothing is redirected)"} are ${redirect}, ` +
+    `Cloudflare terminates TLS at the edge, so certificates are not needed; hosts ${hosts.join(", ") || "(none: no rule names a host)"} serve HTTPS, as ingress-nginx gives them a certificate: ` +
+      `their paths are redirected from HTTP to HTTPS (308), whichever Ingress they come from, unless it sets ${SSL_REDIRECT}: "false"${noRedirect ? ", as this one does" : ""}, ` +
       "and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)");
 }
 

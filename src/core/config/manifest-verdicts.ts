@@ -72,7 +72,7 @@ export const INGRESS_FIELDS: readonly FieldVerdict[] = [
   {
     field: "spec.tls",
     ...honoured(
-      'Cloudflare terminates TLS at the edge, so certificates are not needed; the listed hosts are redirected from HTTP to HTTPS (308) unless ssl-redirect is "false", and their HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx\'s ConfigMap defaults); a note says so',
+      'Cloudflare terminates TLS at the edge, so certificates are not needed. As in ingress-nginx, which gives a certificate to every host of an Ingress that has a tls section (listed in it or not), those hosts serve HTTPS: every path on them, from any Ingress, is redirected from HTTP to HTTPS (308) unless its own Ingress sets ssl-redirect "false", and their HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx\'s ConfigMap defaults); a note says so',
     ),
   },
   { field: "status", ...honoured(SERVER_WRITTEN) },

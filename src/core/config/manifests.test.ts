@@ -146,7 +146,7 @@ describe("mergeDocuments", () => {
     expect(merge.document.rules).toHaveLength(1);
     expect(merge.notes).toEqual([
       'a.yaml[1]: metadata.annotations["nginx.ingress.kubernetes.io/proxy-buffering"] (Ingress x): ignored, harmless: nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size',
-      "a.yaml[1]: spec.tls (Ingress x): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts a.example.com are redirected from HTTP to HTTPS (308), and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)",
+      "a.yaml[1]: spec.tls (Ingress x): Cloudflare terminates TLS at the edge, so certificates are not needed; hosts a.example.com serve HTTPS, as ingress-nginx gives them a certificate: their paths are redirected from HTTP to HTTPS (308), whichever Ingress they come from, unless it sets nginx.ingress.kubernetes.io/ssl-redirect: \"false\", and HTTPS responses carry Strict-Transport-Security: max-age=31536000; includeSubDomains (ingress-nginx's ConfigMap defaults)",
     ]);
     expect(merge.warnings).toEqual([]);
     // kubectl's copy of the manifest is not kept: the manifest itself is.
@@ -266,5 +266,41 @@ describe("splitPath", () => {
     for (const segments of [[], ["pools", "web", "origins", 1, "url"], ["pools", "Bad Name", "x"], ["metadata", "annotations", "kubernetes.io/ingress.class"]]) {
       expect(splitPath(joinPath(segments))).toEqual(segments);
     }
+  });
+});
+
+describe("spec.tls across Ingresses, as ingress-nginx gives hosts certificates", () => {
+  type Paths = { host: string; http: { paths: { path: string; filters?: { type: string }[] }[] } }[];
+  const filtersOf = (merge: ReturnType<typeof check>["merge"]) =>
+    Object.fromEntries((merge.document.rules as Paths).flatMap((r) => r.http.paths.map((p) => [`${r.host}${p.path}`, (p.filters ?? []).map((f) => f.type)])));
+
+  it("redirects and gives HSTS to every path on a host one Ingress's tls covers, from any Ingress, in any order", () => {
+    const shop = ingress("shop", { tls: [{ hosts: ["shop.example.com"], secretName: "s" }], ...rulesSpec("shop.example.com", path("/", "web")) });
+    const api = ingress("shop-api", rulesSpec("shop.example.com", path("/api", "api")));
+    const other = ingress("other", rulesSpec("other.example.com", path("/", "web")));
+    for (const order of [[shop, api, other], [api, other, shop]]) {
+      const { merge, problems } = check(docs("a.yaml", pools, ...order));
+      expect(problems).toEqual([]);
+      expect(filtersOf(merge)).toEqual({
+        "shop.example.com/": ["HTTPSRedirect", "StrictTransportSecurity"],
+        "shop.example.com/api": ["HTTPSRedirect", "StrictTransportSecurity"],
+        "other.example.com/": [],
+      });
+    }
+  });
+
+  it("counts every rule host of an Ingress with a tls section, listed in it or not, and leaves ssl-redirect per Ingress", () => {
+    const blog = ingress("blog", { tls: [{ secretName: "wildcard" }], ...rulesSpec("blog.example.com", path("/", "web")) });
+    const feed = ingress("feed", rulesSpec("blog.example.com", path("/feed", "api")), { annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } });
+    const { merge, problems } = check(docs("a.yaml", pools, blog, feed));
+    expect(problems).toEqual([]);
+    expect(filtersOf(merge)).toEqual({ "blog.example.com/": ["HTTPSRedirect", "StrictTransportSecurity"], "blog.example.com/feed": ["StrictTransportSecurity"] });
+  });
+
+  it("does not count an Ingress of another class", () => {
+    const tlsElsewhere = ingress("nginx-shop", { ingressClassName: "nginx", tls: [{ hosts: ["shop.example.com"] }], ...rulesSpec("shop.example.com", path("/", "web")) });
+    const ours = ingress("edge-shop", { ingressClassName: "edge", ...rulesSpec("shop.example.com", path("/api", "api")) });
+    const { merge } = check(docs("a.yaml", pools, tlsElsewhere, ours), { ingressClass: "edge" });
+    expect(filtersOf(merge)).toEqual({ "shop.example.com/api": [] });
   });
 });

@@ -7,7 +7,8 @@
 // inside that document, and locateProblem moves the problems parseConfig finds
 // in the merged document back to where they were written.
 import { got } from "./messages";
-import { readIngress } from "./ingress-manifest";
+import { INGRESS_API_VERSION, readIngress } from "./ingress-manifest";
+import { tlsHostsOf } from "./ingress-tls";
 import { GATEWAY_KINDS, readGatewayApiObject, readNativeGatewayList, type ObjectSource } from "./gateway-manifest";
 import { child, formatLocation, isRecord, splitPath, type DocLocation, type LocatedProblem, type Segment } from "./locations";
 import { checkIngressPairs } from "./ingress-pairs";
@@ -76,7 +77,7 @@ const LIST_KINDS: Readonly<Record<string, readonly (string | undefined)[]>> = {
 };
 
 export function mergeDocuments(documents: readonly SourceDocument[], options: MergeOptions = {}): MergeResult {
-  const state = newMergeState(options);
+  const state = newMergeState(options, tlsHostsOf(documents.map((d) => d.value), options.ingressClass, INGRESS_API_VERSION));
   for (const doc of documents) readDocument(doc.value, { file: doc.file, index: doc.index, segments: [] }, state);
   for (const named of state.annotationPools ?? []) {
     if (named.pool in state.pools) continue;

@@ -63,6 +63,8 @@ export interface MergeState {
   readonly regexIngresses: { readonly at: DocLocation; readonly hosts: readonly unknown[]; readonly because?: string }[];
   /** from-to-www-redirect and server-alias: hosts added once every rule is known (ingress-hosts.ts). */
   readonly hostAliases: HostAlias[];
+  /** Hosts that serve HTTPS, from every Ingress's spec.tls (ingress-tls.ts): their paths are redirected and get HSTS. */
+  readonly tlsHosts: ReadonlySet<string>;
   /** Ingresses with backend-protocol "HTTPS", each at that annotation, with the pools they name (checked once every file is read). */
   httpsBackends?: { readonly at: DocLocation; readonly pools: readonly string[] }[];
   /** Native per-host policies, each with where it was written. */
@@ -88,8 +90,9 @@ export interface HostAlias {
   readonly aliases: readonly string[];
 }
 
-export function newMergeState(options: MergeOptions): MergeState {
+export function newMergeState(options: MergeOptions, tlsHosts: ReadonlySet<string> = new Set()): MergeState {
   return {
+    tlsHosts,
     options, pools: {}, rules: [], ruleSources: [], poolSources: new Map(), ingresses: [], notes: [], warnings: [], problems: [],
     gateways: [], gatewaySources: [], httpRoutes: [], httpRouteSources: [],
     ingressNames: new Map(), servicePorts: new Map(), canaries: [], regexIngresses: [], hostAliases: [],
