@@ -304,3 +304,23 @@ describe("spec.tls across Ingresses, as ingress-nginx gives hosts certificates",
     expect(filtersOf(merge)).toEqual({ "shop.example.com/api": [] });
   });
 });
+
+describe("ImplementationSpecific paths of an Ingress", () => {
+  const warningsOf = (merge: ReturnType<typeof check>["merge"]) => merge.warnings.map((w) => `${formatLocation(w.at)}: ${w.message}`);
+
+  it("warns, once per Ingress, that they are read as regexes when ingress-nginx would read them as prefixes", () => {
+    const { merge, problems } = check(docs("a.yaml", pools, ingress("api", rulesSpec("api.example.com", path("/v1.0", "api", "ImplementationSpecific"), path("/v2", "api", "ImplementationSpecific"), path("/", "web")))));
+    expect(problems).toEqual([]);
+    expect(warningsOf(merge)).toEqual([
+      'a.yaml[1]: spec.rules (Ingress api): ImplementationSpecific paths "/v1.0", "/v2" are read as regular expressions, anchored at the start and case-insensitive, as ingress-nginx reads them with use-regex: "true"; without it ingress-nginx matches them as plain, case-sensitive prefixes. Add the annotation to say you mean a regex, or use pathType Prefix',
+    ]);
+  });
+
+  it("says nothing when use-regex or rewrite-target makes ingress-nginx read them as regexes too", () => {
+    for (const annotation of [{ "nginx.ingress.kubernetes.io/use-regex": "true" }, { "nginx.ingress.kubernetes.io/rewrite-target": "/$1" }]) {
+      const { merge, problems } = check(docs("a.yaml", pools, ingress("api", rulesSpec("api.example.com", path("/v1/(.*)", "api", "ImplementationSpecific")), { annotations: annotation })));
+      expect(problems).toEqual([]);
+      expect(warningsOf(merge)).toEqual([]);
+    }
+  });
+});
