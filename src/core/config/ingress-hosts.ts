@@ -1,8 +1,10 @@
 // Annotations that give an Ingress's rules more hosts, applied once every
 // file is read, because they give way to a host another rule defines (as
 // ingress-nginx's do):
-// - server-alias "a.example.com,b.example.com": the Ingress's rules serve
-//   these hosts too, with the same paths and filters.
+// - server-alias "a.example.com,b.example.com": the Ingress's host is served
+//   under these names too, all of it (ingress-nginx adds them to the host's
+//   server_name): every rule on that host, from any Ingress or document,
+//   with the same paths and filters.
 // - from-to-www-redirect "true": for a rule host example.com, requests to
 //   www.example.com (and for www.example.com, to example.com) are answered
 //   308 to the rule's host, path and query kept (ingress-nginx's
@@ -44,18 +46,24 @@ export function readHostAnnotations(annotations: Readonly<Record<string, unknown
 /** Adds the alias and redirect rules, each giving way to a host some rule defines. */
 export function applyHostAliases(state: MergeState): void {
   const defined = new Map<string, DocLocation>();
+  // Every rule of each host as the documents define it, before any alias adds to them.
+  const byHost = new Map<string, { rule: Record<string, unknown>; at: DocLocation }[]>();
   state.rules.forEach((rule, r) => {
-    if (isRecord(rule) && typeof rule.host === "string" && !defined.has(rule.host)) defined.set(rule.host, state.ruleSources[r] as DocLocation);
+    if (!isRecord(rule) || typeof rule.host !== "string") return;
+    const at = state.ruleSources[r] as DocLocation;
+    if (!defined.has(rule.host)) defined.set(rule.host, at);
+    byHost.set(rule.host, [...(byHost.get(rule.host) ?? []), { rule, at }]);
   });
   for (const entry of state.hostAliases) {
     if (entry.kind === "server-alias") {
+      const host = entry.rules[0]?.rule.host as string;
       for (const alias of entry.aliases) {
         const taken = defined.get(alias);
         if (taken) {
           addWarning(state, entry.at, `alias ${got(alias)} has no effect: the rule at ${formatLocation(taken)} defines that host, and takes precedence (as in ingress-nginx)`);
           continue;
         }
-        for (const { rule, at } of entry.rules) addRule(state, { ...rule, host: alias }, at);
+        for (const { rule, at } of byHost.get(host) ?? entry.rules) addRule(state, { ...rule, host: alias }, at);
       }
       continue;
     }

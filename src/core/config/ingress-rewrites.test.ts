@@ -97,6 +97,15 @@ describe("server-alias and from-to-www-redirect", () => {
     const { runtime } = load(docs);
     expect(outcomeOf(runtime, simulate(runtime, { host: "c.example.com", path: "/" }).decision).pool).toBe("web");
   });
+  it("serves the whole host under an alias: the paths other Ingresses give that host too", () => {
+    const api = { file: "api.yaml", index: 0, value: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "api" }, spec: { rules: [{ host: "a.example.com", http: { paths: [{ path: "/api", pathType: "Prefix", backend: { service: { name: "api", port: { number: 80 } } } }] } }] } } };
+    const both = { file: "pools.yaml", index: 0, value: { pools: { web: { origins: [{ url: "http://web.test" }] }, api: { origins: [{ url: "http://api.test" }] } } } };
+    for (const docs of [[both, ingress({ "nginx.ingress.kubernetes.io/server-alias": "b.example.com" }, [rule("a.example.com", "/")]), api], [both, api, ingress({ "nginx.ingress.kubernetes.io/server-alias": "b.example.com" }, [rule("a.example.com", "/")])]]) {
+      const { runtime } = load(docs);
+      const poolOf = (host: string, path: string) => outcomeOf(runtime, simulate(runtime, { host, path }).decision).pool;
+      expect([poolOf("b.example.com", "/api/orders"), poolOf("b.example.com", "/"), poolOf("a.example.com", "/api/orders")]).toEqual(["api", "web", "api"]);
+    }
+  });
   it("refuses an alias that is not a host name, and aliases for an Ingress of several hosts", () => {
     expect(problemsOf([pools, ingress({ "nginx.ingress.kubernetes.io/server-alias": "~^www\\d+$" }, [rule("a.example.com", "/")])]).join("\n")).toMatch(/server-alias.*must be a lower-case DNS name/);
     expect(problemsOf([pools, ingress({ "nginx.ingress.kubernetes.io/server-alias": "c.example.com" }, [rule("a.example.com", "/"), rule("b.example.com", "/")])]).join("\n")).toMatch(/needs the Ingress's rules to have one host/);
