@@ -140,6 +140,9 @@ const ruleWith = <P extends v.GenericSchema>(path: P) => v.strictObject({
 
 export const ingressRule = ruleWith(httpIngressPath);
 
+/** A rule with its paths unread: each path is then checked on its own, so that one bad path does not hide the others' problems. */
+export const ingressRuleShell = ruleWith(v.unknown());
+
 /** The same, each filter's fields spelled out, for the JSON Schema. */
 export const ingressRuleDocumented = ruleWith(pathWith(httpRouteFilterDocumented));
 

@@ -94,6 +94,29 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("reports a rule's other problems beside a path of the wrong type: the host and the other paths are still checked", () => {
+    const backend = (name: string) => ({ service: { name } });
+    const problems = problemsOf({
+      pools: { api: pool() },
+      rules: [{
+        host: "Bad_Host.example.com",
+        http: { paths: [
+          { path: "/a", pathType: "Prefx", backend: backend("api") },
+          { path: "no-slash", pathType: "Exact", backend: backend("api") },
+          { path: "/b", pathType: "Prefix", backend: backend("nope") },
+          { path: "/x(", pathType: "ImplementationSpecific", backend: backend("api") },
+        ] },
+      }],
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^rules\[0\]\.host: must be a lower-case DNS name/),
+      "rules[0].http.paths[0].pathType: must be one of Exact, Prefix, ImplementationSpecific, got \"Prefx\"",
+      'rules[0].http.paths[1].path: must be an absolute path starting with "/" for pathType Exact, got "no-slash"',
+      'rules[0].http.paths[2].backend.service.name: no pool named "nope" (pools: api)',
+      expect.stringMatching(/^rules\[0\]\.http\.paths\[3\]\.path: .*got "\/x\("$/),
+    ]);
+  });
+
   it("rejects the path spellings the Kubernetes API server rejects for Exact and Prefix", () => {
     const bad = ["/a//b", "/a/./b", "/a/../b", "/a%2fb", "/a%2Fb", "/a/..", "/a/."];
     const problems = problemsOf({ pools: { api: pool() }, rules: bad.map((p) => rule(undefined, p, "Prefix", "api")) });

@@ -5,7 +5,7 @@ import * as v from "valibot";
 import { DEFAULT_PATH_NORMALIZATION } from "../http/path";
 import { checkRegexPath, routeIdentity, rulePathProblem } from "../routing";
 import { issuesToProblems, got, joinPath } from "./messages";
-import { hostProblem, ingressBackend, ingressRule, isPoolName, type RawCanary, type RawIngressBackend } from "./ingress-schema";
+import { hostProblem, httpIngressPath, ingressBackend, ingressRuleShell, isPoolName, type RawCanary, type RawIngressBackend } from "./ingress-schema";
 import { documentOutline, ingressRecord, pathNormalization as pathNormalizationSchema, pool as poolSchema } from "./schema";
 import { normalizePool } from "./normalize";
 import { normalizeGateway } from "../gateway/normalize";
@@ -77,13 +77,15 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
   const routes: Route[] = [];
   const seen = new Map<string, Route>();
   (doc.rules ?? []).forEach((value, r) => {
-    const rule = part(ingressRule, value, ["rules", r], problems);
+    const rule = part(ingressRuleShell, value, ["rules", r], problems);
     if (!rule) return;
     if (rule.host !== undefined) {
       const problem = hostProblem(rule.host);
       if (problem) problems.push({ path: `rules[${r}].host`, message: problem });
     }
-    rule.http?.paths.forEach((p, i) => {
+    rule.http?.paths.forEach((value, i) => {
+      const p = part(httpIngressPath, value, ["rules", r, "http", "paths", i], problems);
+      if (!p) return;
       const source = `rules[${r}].http.paths[${i}]`;
       const pool = backendPool(p.backend, `${source}.backend`, known, problems);
       const path = p.path ?? (p.pathType === "ImplementationSpecific" ? "/" : "");
