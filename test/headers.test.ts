@@ -128,7 +128,7 @@ describe("through the Worker in workerd", () => {
   });
 
   describe("client-address and URL-override headers", () => {
-    it("overwrites X-Real-IP, True-Client-IP and X-Forwarded-Port, and strips Forwarded, X-Original-URL, X-Rewrite-URL and Proxy", async () => {
+    it("overwrites X-Real-IP, True-Client-IP, X-Forwarded-Port and the scheme fields, and strips Forwarded, X-Original-URL, X-Rewrite-URL, Proxy and X-Forwarded-Ssl", async () => {
       const answer = await send(port(), "echo.test", "/page?q=1", {
         "x-real-ip": "198.51.100.7",
         "true-client-ip": "198.51.100.8",
@@ -137,9 +137,14 @@ describe("through the Worker in workerd", () => {
         "x-rewrite-url": "/admin",
         proxy: "http://evil.example:3128",
         "x-forwarded-port": "1234",
+        "x-forwarded-scheme": "https",
+        "x-scheme": "https",
+        "x-forwarded-ssl": "on",
       });
       expect(answer.status).toBe(200);
       const headers = seenHeaders(answer);
+      // A plain HTTP request cannot pass itself off as HTTPS to frameworks that read these before X-Forwarded-Proto.
+      expect([headers["x-forwarded-proto"], headers["x-forwarded-scheme"], headers["x-scheme"], headers["x-forwarded-ssl"]]).toEqual(["http", "http", "http", undefined]);
       // Miniflare sets CF-Connecting-IP to the loopback address the client came from.
       expect(headers["x-real-ip"]).toBe("127.0.0.1");
       expect(headers["true-client-ip"]).toBe("127.0.0.1");

@@ -58,6 +58,8 @@ describe("setForwardingHeaders", () => {
     expect(Object.fromEntries(headers)).toEqual({
       "x-forwarded-for": "203.0.113.7",
       "x-forwarded-proto": "https",
+      "x-forwarded-scheme": "https",
+      "x-scheme": "https",
       "x-forwarded-host": "api.example.com",
       "x-forwarded-port": "443",
       "x-real-ip": "203.0.113.7",
@@ -74,7 +76,10 @@ describe("setForwardingHeaders", () => {
     expect(headers.get("x-forwarded-for")).toBe("198.51.100.1, 203.0.113.7");
   });
 
-  it("overwrites what the client sent: proto, host, port, client address and request id", () => {
+  it("overwrites what the client sent: proto, scheme, host, port, client address and request id, and drops X-Forwarded-Ssl", () => {
+    const spoofed = new Headers({ "x-forwarded-scheme": "https", "x-scheme": "https", "x-forwarded-ssl": "on" });
+    setForwardingHeaders(spoofed, { ...base, proto: "http" });
+    expect([spoofed.get("x-forwarded-scheme"), spoofed.get("x-scheme"), spoofed.get("x-forwarded-ssl")]).toEqual(["http", "http", null]);
     const headers = new Headers({
       "x-forwarded-proto": "gopher",
       "x-forwarded-host": "evil.example",

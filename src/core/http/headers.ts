@@ -94,10 +94,11 @@ export interface ForwardedFor {
  * or of the URL, and that no client may choose: Forwarded (RFC 7239; the
  * X-Forwarded-* set below says the same things, and a second, client-written
  * source would win in frameworks that prefer it), X-Original-URL and
- * X-Rewrite-URL (IIS and Symfony route by them), and Proxy (httpoxy: CGI
- * turns it into HTTP_PROXY; ingress-nginx clears it too).
+ * X-Rewrite-URL (IIS and Symfony route by them), Proxy (httpoxy: CGI
+ * turns it into HTTP_PROXY; ingress-nginx clears it too), and X-Forwarded-Ssl
+ * ("on" makes Rack and others treat a plain HTTP request as HTTPS).
  */
-const UNTRUSTED = ["forwarded", "x-original-url", "x-rewrite-url", "proxy"] as const;
+const UNTRUSTED = ["forwarded", "x-original-url", "x-rewrite-url", "proxy", "x-forwarded-ssl"] as const;
 
 /**
  * Sets the forwarding fields. X-Forwarded-For gets the client address
@@ -108,7 +109,9 @@ const UNTRUSTED = ["forwarded", "x-original-url", "x-rewrite-url", "proxy"] as c
  * (Cloudflare Enterprise's and Akamai's name for the same value) are set to
  * the client address, or removed when it is unknown; X-Forwarded-Proto,
  * -Host and -Port are overwritten: what the client sent is not to be
- * trusted.
+ * trusted. So are X-Forwarded-Scheme and X-Scheme, which ingress-nginx sets
+ * to the scheme too, and which Rack reads before X-Forwarded-Proto: a
+ * client's "https" there would pass a plain HTTP request off as HTTPS.
  */
 export function setForwardingHeaders(headers: Headers, f: ForwardedFor): void {
   for (const name of UNTRUSTED) headers.delete(name);
@@ -124,6 +127,8 @@ export function setForwardingHeaders(headers: Headers, f: ForwardedFor): void {
     headers.delete("true-client-ip");
   }
   headers.set("x-forwarded-proto", f.proto);
+  headers.set("x-forwarded-scheme", f.proto);
+  headers.set("x-scheme", f.proto);
   headers.set("x-forwarded-host", f.host);
   headers.set("x-forwarded-port", portOf(f.host, f.proto));
   headers.set("x-request-id", f.requestId);
