@@ -43,4 +43,14 @@ describe("compileRuntime", () => {
     picks.push(second.policies.get("web")!.pick(second.config.pools.get("web")!.origins).url);
     expect(picks).toEqual(["https://a.example.net", "https://b.example.net"]);
   });
+
+  it("carries it over a version in which the pool took no request", () => {
+    const first = compileRuntime("v1", config({ web }), { random: () => 0 });
+    expect(first.policies.get("web")!.pick(first.config.pools.get("web")!.origins).url).toBe("https://a.example.net");
+    const quiet = compileRuntime("v2", config({ web, api: web }), { random: () => 0 }, first);
+    const third = compileRuntime("v3", config({ web }), { random: () => 0 }, quiet);
+    expect(third.policies.get("web")!.pick(third.config.pools.get("web")!.origins).url).toBe("https://b.example.net");
+    // Once built, a policy is carried as itself: what it inherited is let go.
+    expect(third.inherited().has("web")).toBe(false);
+  });
 });

@@ -29,6 +29,8 @@ export interface Runtime {
   readonly lanes: PerPool<PoolLane>;
   /** Session affinity of rule paths, by Route.source (`${source} canary` for a canary's), over the pool's. */
   readonly routeAffinities: ReadonlyMap<string, PoolAffinityPicker>;
+  /** The previous version's policies, by pool, that this one has not built yet: the next version carries their state on. */
+  readonly inherited: () => ReadonlyMap<string, Policy>;
 }
 
 /**
@@ -43,8 +45,11 @@ export interface PoolLane {
 }
 
 export function compileRuntime(version: string, config: Config, deps: PolicyDeps, previous?: Runtime, appliedAt?: string): Runtime {
-  // State carries over from the policies the previous runtime built (only those: no chain of runtimes is kept).
-  const before = previous ? new Map(previous.policies.built()) : undefined;
+  // State carries over from the policies the previous runtime built, and,
+  // for a pool it never built (no request in a whole config version), from
+  // what it had inherited for that pool: a burst of reloads does not reset a
+  // quiet pool's rotation. Policies are kept, not runtimes, so nothing chains.
+  const before = previous ? new Map([...previous.inherited(), ...previous.policies.built()]) : undefined;
   const policies = new PerPool<Policy>(config.pools, (pool) => {
     const policy = createPolicy(pool.policy, deps, before?.get(pool.name));
     before?.delete(pool.name);
@@ -73,8 +78,12 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     ...(config.hostPolicies ? { hosts: compileHostPolicies(config.hostPolicies) } : {}),
     lanes,
     routeAffinities,
+    // Those of the previous version's policies this one has not built yet (each is dropped once its pool's policy is built).
+    inherited: () => before ?? EMPTY_POLICIES,
   });
 }
+
+const EMPTY_POLICIES: ReadonlyMap<string, Policy> = new Map();
 
 /** Only HTTPRoute rules' wildcards cover several labels (routing/table.ts groupByHost). */
 function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
