@@ -52,6 +52,11 @@ export class RouterError extends Error {
   }
 }
 
+/** 413, as nginx answers a body over client_max_body_size. */
+export function bodyTooLarge(maxBodyBytes: number): RouterError {
+  return new RouterError(413, "body-too-large", `edge-ingress: the request body is larger than this route accepts (${maxBodyBytes} bytes)`);
+}
+
 export function renderError(error: RouterError, requestId?: string): Response {
   const headers = new Headers(error.headers);
   headers.set("content-type", "text/plain; charset=utf-8");

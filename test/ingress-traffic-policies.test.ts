@@ -265,6 +265,27 @@ describe("default-backend and custom-http-errors", () => {
     expect(errors.requests).toEqual([]);
   });
 
+  it("holds the rule's body limit when every origin is down and the request goes to the default-backend", async () => {
+    await origin.closePort();
+    await applyIngress({ "default-backend": "error-pages", "proxy-body-size": "1k" }, {
+      web: { origins: [{ url: origin.url }], healthCheck: { path: "/healthz", unhealthyThreshold: 1 }, whenAllDown: "503" },
+      "error-pages": { origins: [{ url: errors.url }] },
+    });
+    await worker.scheduled();
+    const announced = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(1025, 0x61) });
+    expect([announced.status, announced.headers.get("x-edge-ingress-error")]).toEqual([413, "body-too-large"]);
+    await announced.text();
+    expect(errors.requests).toEqual([]);
+    const chunked = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 1024) });
+    expect([chunked.status, chunked.headers.get("x-edge-ingress-error")]).toEqual([413, "body-too-large"]);
+    await chunked.text();
+    expect(errors.requests.filter((r) => r.bodyBytes > 1024)).toEqual([]);
+    // Within the limit, the default-backend answers for the pool that is down.
+    const small = await worker.fetch("app.example.com", "/upload", { method: "POST", body: "small" });
+    expect([small.status, small.headers.get("x-origin")]).toEqual([200, "errors"]);
+    await small.arrayBuffer();
+  });
+
   it("refuses custom-http-errors without a default-backend", () => {
     const ingress = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "app", annotations: { "nginx.ingress.kubernetes.io/custom-http-errors": "404" } }, spec: { rules: [{ host: "a.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] } };
     const merged = mergeDocuments([{ file: "a.yaml", index: 0, value: { pools: { web: { origins: [{ url: origin.url }] } } } }, { file: "a.yaml", index: 1, value: ingress }]);

@@ -10,7 +10,7 @@ import type { FilterRequest } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { choosePool } from "../core/request/origins";
 import type { Runtime } from "../core/runtime";
-import { RouterError } from "../errors";
+import { bodyTooLarge, RouterError } from "../errors";
 import { forward } from "./forward";
 
 export interface ErrorBackendContext {
@@ -45,9 +45,12 @@ export async function sendToErrorBackend(plan: ErrorBackendPlan, method: string,
     clientOrigin: ctx.clientOrigin,
     timeoutMs: pool.timeoutMs,
     uploadIdleTimeoutMs: pool.uploadIdleTimeoutMs,
+    // The rule's body limit holds here too: a chunked body is cut off at it.
+    maxBodyBytes: upstream.maxBodyBytes,
     body,
   }, ctx.fetch);
   if (result.kind === "response") return result.response;
+  if (result.kind === "body-too-large") throw bodyTooLarge(upstream.maxBodyBytes ?? 0);
   const detail = { errorBackend: plan.pool, origin: origin.url, reason: result.kind };
   if (result.kind === "timeout") throw new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", { detail });
   throw new RouterError(502, "origin-unreachable", "edge-ingress: could not connect to the origin", { detail });

@@ -9,7 +9,7 @@ import { backoffBefore, type RetryPlan } from "../core/request/retry";
 import { upstreamHostFor } from "../core/request/upstream-host";
 import { forward, isClientFailure, type ForwardOptions, type ForwardResult } from "../edge/forward";
 import type { StickyPicker } from "../edge/sticky";
-import { RouterError } from "../errors";
+import { bodyTooLarge, RouterError } from "../errors";
 import type { ProxyContext } from "./proxy";
 
 export async function sendWithRetries(
@@ -107,10 +107,6 @@ function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPl
   }
 }
 
-/** 413, as nginx answers a body over client_max_body_size. */
-export function bodyTooLarge(maxBodyBytes: number): RouterError {
-  return new RouterError(413, "body-too-large", `edge-ingress: the request body is larger than this route accepts (${maxBodyBytes} bytes)`);
-}
 
 function timeoutError(pool: Pool, plan: RetryPlan, origin: Origin | undefined): RouterError {
   return new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", {

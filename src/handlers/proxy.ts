@@ -10,14 +10,14 @@ import { decide, type IncomingRequest } from "../core/request/decide";
 import { choosePool } from "../core/request/origins";
 import { retryPlan } from "../core/request/retry";
 import type { Runtime } from "../core/runtime";
-import { RouterError } from "../errors";
+import { bodyTooLarge, RouterError } from "../errors";
 import type { ForwardOptions } from "../edge/forward";
 import { announcedLength } from "../edge/upload";
 import { isUnavailable, sendToErrorBackend } from "../edge/error-backend";
 import { sendMirrors } from "../edge/mirror";
 import { stickyPicker, withSetCookie } from "../edge/sticky";
 import type { Logger } from "../log";
-import { bodyTooLarge, sendWithRetries } from "./attempts";
+import { sendWithRetries } from "./attempts";
 import type { ProxyTrace } from "./trace";
 
 /**
@@ -95,6 +95,9 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   if (upstream.path.charCodeAt(0) !== SLASH) {
     throw new RouterError(500, "internal", "edge-ingress: internal error (the upstream path is not a path)", { detail: { rule: decision.action.rule.source } });
   }
+  // A body announced over the rule's limit is refused before any origin, the error backend's included, is asked.
+  const maxBodyBytes = upstream.maxBodyBytes;
+  if (maxBodyBytes !== undefined && (announcedLength(request.headers) ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
   const errors = upstream.errorBackend;
   const clientOrigin = `${url.protocol}//${url.host}`;
   const choice = choosePool(ctx.runtime.lanes, decision.pool, ctx.health, ctx.ejector);
@@ -115,8 +118,6 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   // Whether there is a body is read from the headers, not from how the
   // runtime represents it (see core/http/body.ts).
   const hasBody = requestHasBody(request.headers);
-  const maxBodyBytes = upstream.maxBodyBytes;
-  if (maxBodyBytes !== undefined && (announcedLength(request.headers) ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
   let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
   if (upstream.mirrors.length > 0 && ctx.background) {
     const [mine, copy] = body === null ? [null, null] : body.tee();
