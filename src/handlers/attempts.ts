@@ -107,7 +107,6 @@ function answer(result: ForwardResult, origin: Origin, pool: Pool, plan: RetryPl
   }
 }
 
-
 function timeoutError(pool: Pool, plan: RetryPlan, origin: Origin | undefined): RouterError {
   return new RouterError(504, "origin-timeout", "edge-ingress: the origin did not answer in time", {
     detail: { pool: pool.name, origin: origin?.url ?? null, timeoutMs: plan.tryTimeoutMs, requestTimeoutMs: plan.requestTimeoutMs ?? null },

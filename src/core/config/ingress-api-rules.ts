@@ -10,6 +10,11 @@ import { addProblem, type MergeState } from "./merge-state";
 
 export const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
+/** An Ingress's class: spec.ingressClassName, else the older annotation (what --ingress-class compares). */
+export function ingressClassOf(spec: Readonly<Record<string, unknown>>, annotations: Readonly<Record<string, unknown>>): unknown {
+  return typeof spec.ingressClassName === "string" ? spec.ingressClassName : annotations[CLASS_ANNOTATION];
+}
+
 /** IANA_SVC_NAME, as Kubernetes validates port names. */
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 

@@ -17,7 +17,7 @@ import { ingressRecord, readTls } from "./ingress-record";
 import { annotationFilters, withPathFilters } from "./ingress-rewrites";
 import { readHostAnnotations } from "./ingress-hosts";
 import { ingressPathFilters, readBackendProtocol } from "./ingress-policies";
-import { checkApiServerRules, CLASS_ANNOTATION } from "./ingress-api-rules";
+import { checkApiServerRules, ingressClassOf } from "./ingress-api-rules";
 import { recordHeaderTarget } from "./configmap-headers";
 import { got, issuesToProblems } from "./messages";
 import { child, formatLocation, isRecord, splitPath, type DocLocation } from "./locations";
@@ -78,7 +78,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   // Every message about this manifest names it.
   const at: DocLocation = typeof metadata.name === "string" ? { ...docAt, ingress: metadata.name } : docAt;
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-  const className = typeof spec.ingressClassName === "string" ? spec.ingressClassName : annotations[CLASS_ANNOTATION];
+  const className = ingressClassOf(spec, annotations);
 
   // Another controller's Ingresses are not ours to judge: filter before validating.
   const wanted = state.options.ingressClass;
@@ -132,6 +132,7 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
     recordHeaderTarget(annotations, merged, typeof metadata.namespace === "string" ? metadata.namespace : "default", at, state);
     readHostAnnotations(annotations, merged, at, state);
     readBackendProtocol(annotations, [...paths.map((p) => p.pool), backendName(spec.defaultBackend)].filter((n): n is string => n !== undefined), at, state);
+    // policyFor(undefined) and withTraffic([], []): the filters of a path with no host and none of its own, which is what the defaultBackend would need.
     if (spec.defaultBackend !== undefined && checkDefaultBackend([...policyFor(undefined), ...auth], withTraffic([], []), child(at, "spec", "defaultBackend"), state)) {
       addDefaultBackend(state, spec.defaultBackend, child(at, "spec", "defaultBackend"));
     }

@@ -6,7 +6,7 @@
 // unless its own Ingress says ssl-redirect: "false", and its HTTPS answers
 // carry HSTS, whichever Ingress the path comes from. So the set is read from
 // every document before any Ingress's paths get their filters.
-import { CLASS_ANNOTATION } from "./ingress-api-rules";
+import { ingressClassOf } from "./ingress-api-rules";
 import { isRecord } from "./locations";
 
 /** The lower-case hosts of the rules of every Ingress (of `ingressClass`, when given) that has a non-empty spec.tls. */
@@ -18,8 +18,7 @@ export function tlsHostsOf(documents: readonly unknown[], ingressClass: string |
     if (value.kind !== "Ingress" || value.apiVersion !== apiVersion || !isRecord(value.spec)) return;
     const { spec } = value;
     const annotations = isRecord(value.metadata) && isRecord(value.metadata.annotations) ? value.metadata.annotations : {};
-    const className = typeof spec.ingressClassName === "string" ? spec.ingressClassName : annotations[CLASS_ANNOTATION];
-    if (ingressClass !== undefined && className !== ingressClass) return;
+    if (ingressClass !== undefined && ingressClassOf(spec, annotations) !== ingressClass) return;
     if (!Array.isArray(spec.tls) || spec.tls.length === 0 || !Array.isArray(spec.rules)) return;
     for (const rule of spec.rules) if (isRecord(rule) && typeof rule.host === "string") hosts.add(rule.host.toLowerCase());
   };

@@ -83,8 +83,8 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
       const problem = hostProblem(rule.host);
       if (problem) problems.push({ path: `rules[${r}].host`, message: problem });
     }
-    rule.http?.paths.forEach((value, i) => {
-      const p = part(httpIngressPath, value, ["rules", r, "http", "paths", i], problems);
+    rule.http?.paths.forEach((rawPath, i) => {
+      const p = part(httpIngressPath, rawPath, ["rules", r, "http", "paths", i], problems);
       if (!p) return;
       const source = `rules[${r}].http.paths[${i}]`;
       const pool = backendPool(p.backend, `${source}.backend`, known, problems);
