@@ -47,6 +47,13 @@ async function applyIngress(annotations: Record<string, string>, pools: Record<s
   await worker.putConfig(ingressDocument(annotations, pools));
 }
 
+/** Polls `condition` until it holds or `ms` pass; says whether it held. */
+async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  return condition();
+}
+
 async function* chunks(count: number, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < count; i++) yield Buffer.alloc(size, 0x62);
 }
@@ -188,6 +195,27 @@ describe("proxy-body-size", () => {
     const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(64, 1024) });
     expect(response.status).toBe(200);
     expect((await response.json()) as { bytes: number }).toMatchObject({ bytes: 65536 });
+  });
+
+  it("cuts a mirror's copy of a chunked body off at the limit too", async () => {
+    const shadow = await startOrigin("shadow");
+    try {
+      await worker.putConfig({
+        pools: { web: { origins: [{ url: origin.url }] }, shadow: { origins: [{ url: shadow.url }] } },
+        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
+          { type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 4096 } },
+          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
+        ] }] } }],
+      });
+      const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 1024) });
+      expect(response.status).toBe(413);
+      await response.text();
+      // The mirror's try ends one way or the other: a broken-off upload, or a request within the limit.
+      expect(await waitUntil(() => shadow.abandoned + shadow.requests.length > 0, 5000)).toBe(true);
+      expect(shadow.requests.filter((r) => r.bodyBytes > 4096)).toEqual([]);
+    } finally {
+      await shadow.close();
+    }
   });
 
   it("is a RequestBodyLimit filter on a native path too", async () => {

@@ -6,6 +6,7 @@ import type { FilterRequest } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { choosePool } from "../core/request/origins";
 import type { Runtime } from "../core/runtime";
+import { watchUpload } from "./upload";
 
 export interface MirrorDeps {
   readonly health: HealthSnapshot;
@@ -31,7 +32,7 @@ export async function sendMirrors(runtime: Runtime, request: FilterRequest, body
     return fetchFn(origin.url + request.path + request.search, {
       method: request.method,
       headers: new Headers(request.headers),
-      body: mine,
+      body: withinLimit(mine, request.maxBodyBytes),
       redirect: "manual",
       signal: AbortSignal.timeout(MIRROR_TIMEOUT_MS),
     }).then(
@@ -40,4 +41,15 @@ export async function sendMirrors(runtime: Runtime, request: FilterRequest, body
     );
   });
   await Promise.all(sends);
+}
+
+/**
+ * The mirror's copy of the body, cut off past the rule's RequestBodyLimit as
+ * the request's own is: the client gets 413 and the mirror pool a broken-off
+ * upload, never more bytes than the rule accepts.
+ */
+function withinLimit(body: ReadableStream | null, maxBodyBytes: number | undefined): ReadableStream | null {
+  if (body === null || maxBodyBytes === undefined) return body;
+  const noop = () => undefined;
+  return watchUpload(body, undefined, { idleTimeoutMs: MIRROR_TIMEOUT_MS, maxBytes: maxBodyBytes, onSent: noop, onStall: noop, onClientError: noop }).body;
 }
