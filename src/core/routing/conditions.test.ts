@@ -5,6 +5,7 @@ import type { MatchConditions, Route } from "../config/types";
 import { poolAction } from "../action/action";
 import type { RequestFacts } from "./conditions";
 import { compileRoutes } from "./table";
+import { explainRoute } from "./explain";
 
 let n = 0;
 function gw(host: string | undefined, pathType: Route["pathType"], path: string, pool: string, c: Partial<MatchConditions> = {}, listeners = ["http:80"]): Route {
@@ -69,6 +70,26 @@ describe("HTTPRoute conditions in the table", () => {
     // The regex (4 characters) ties with /a/1 and loses, but beats /a (2).
     expect(t.match("h", "/a/1", facts("GET"))?.pool).toBe("regex");
     expect(t.match("h", "/a/1", facts("DELETE"))?.pool).toBe("shallow");
+  });
+
+  it("lets an Exact path beat a longer RegularExpression (the Gateway API's first criterion), in any order; Ingress regexes keep the longest-pattern rule", () => {
+    for (const order of [0, 1]) {
+      const rules = [gw(undefined, "Exact", "/api/v1", "exact"), gw(undefined, "RegularExpression", "/api/v[0-9]+", "regex"), gw(undefined, "Exact", "/a", "exact-a"), gw(undefined, "RegularExpression", "/.*", "all")];
+      const t = compileRoutes([], undefined, undefined, order === 0 ? rules : [...rules].reverse());
+      expect([t.match("h", "/api/v1")?.pool, t.match("h", "/a")?.pool, t.match("h", "/api/v2")?.pool, t.match("h", "/b")?.pool]).toEqual(["exact", "exact-a", "regex", "all"]);
+    }
+    // Among Ingress rules a regex longer than the Exact path wins (README, Matching rules), as ingress-nginx's regex locations do.
+    const ingress = compileRoutes([
+      { path: "/a", pathType: "Exact", pool: "exact", source: "rules[0].http.paths[0]" },
+      { path: "/a.*", pathType: "ImplementationSpecific", pool: "regex", source: "rules[0].http.paths[1]" },
+    ]);
+    expect(ingress.match("h", "/a")?.pool).toBe("regex");
+  });
+
+  it("explains an Exact path's win over a longer RegularExpression", () => {
+    const t = compileRoutes([], undefined, undefined, [gw(undefined, "RegularExpression", "/.*", "all"), gw(undefined, "Exact", "/a", "exact")]);
+    const e = explainRoute(t, "h", "/a");
+    expect([e.match?.pool, e.step, e.decision]).toEqual(["exact", "path-type", "an Exact path beats every other match (Gateway API): /a over RegularExpression /.*"]);
   });
 
   it("RegularExpression matches the whole path, case-sensitively", () => {

@@ -7,7 +7,7 @@ import { normalizePath, type NormalizedPath } from "../http/path";
 import { conditionsHold, describeConditions, PLAIN_GET, type RequestFacts } from "./conditions";
 import { beats, type Entry, type HostGroup } from "./host-group";
 import { normalizeHost, wildcardKey } from "./host";
-import { routeMatchesPath } from "./paths";
+import { routeMatchesPath, TYPE_RANK } from "./paths";
 import { findHostGroup, type CompiledRoutes } from "./lookup";
 import type { DecisionStep, ExplainedRoute, Explanation, RouteMatch, RouteTable } from "./types";
 
@@ -97,6 +97,9 @@ function decide(
   }
   const w = winner.route;
   const r = runnerUp.route;
+  if (winner.exactFirst && winner.rank !== runnerUp.rank && winner.rank === TYPE_RANK.Exact) {
+    return { step: "path-type", decision: `an Exact path beats every other match (Gateway API): ${w.path} over ${r.pathType} ${r.path}` };
+  }
   if (winner.length !== runnerUp.length) {
     return { step: "longest-path", decision: `longest path: ${w.path} (${winner.length}) over ${r.path} (${runnerUp.length})` };
   }

@@ -24,6 +24,12 @@ export interface Entry {
   readonly route: Route;
   readonly length: number;
   readonly rank: number;
+  /**
+   * An HTTPRoute rule: an Exact path beats every other match, a longer
+   * RegularExpression included (the Gateway API's first criterion). Among
+   * Ingress rules a longer regex wins, as ingress-nginx's regex locations do.
+   */
+  readonly exactFirst: boolean;
   /** HTTPRoute precedence after the path: 1 with a method condition. */
   readonly methodScore: number;
   readonly headerCount: number;
@@ -65,6 +71,8 @@ export interface HostGroup {
   readonly paths: ReadonlyMap<string, PathSlot>;
   /** The "/" Prefix rules, which match every path. */
   readonly rootPrefix: readonly Entry[] | undefined;
+  /** HTTPRoute rules (Entry.exactFirst): the request path's Exact rules win before any regex is tried. */
+  readonly exactFirst: boolean;
   /** The most elements, and the most characters, of a Prefix path in `paths`: no longer prefix of a request is looked up. */
   readonly prefixElements: number;
   readonly prefixChars: number;
@@ -88,6 +96,7 @@ const DECIDED_BY: Readonly<Record<Route["pathType"], DecidedBy>> = {
  */
 export function beats(a: Entry, b: Entry | undefined): boolean {
   if (b === undefined) return true;
+  if (a.exactFirst && a.rank !== b.rank && (a.rank === TYPE_RANK.Exact || b.rank === TYPE_RANK.Exact)) return a.rank === TYPE_RANK.Exact;
   if (a.length !== b.length) return a.length > b.length;
   if (a.rank !== b.rank) return a.rank < b.rank;
   if (a.methodScore !== b.methodScore) return a.methodScore > b.methodScore;
@@ -148,6 +157,7 @@ export function buildHostGroup(
     kind,
     pattern,
     anyLabels,
+    exactFirst: anyLabels,
     entries: Object.freeze(entries),
     paths,
     rootPrefix,
@@ -178,6 +188,7 @@ function makeEntry(route: Route, index: number, kind: HostMatch): Entry {
     route,
     length: precedenceLength(route),
     rank: TYPE_RANK[route.pathType],
+    exactFirst: route.listeners !== undefined,
     methodScore: c?.method === undefined ? 0 : 1,
     headerCount: c?.headers.length ?? 0,
     queryCount: c?.queryParams.length ?? 0,

@@ -27,9 +27,10 @@ export function matchHostGroup(group: HostGroup, path: string, request: RequestF
   const slot = group.paths.size === 0 ? undefined : group.paths.get(path);
   const exactTier = slot === undefined ? undefined : tierOf(slot, true);
   if (exactTier !== undefined) {
-    const found = tierWinner(exactTier, regexes, r, path, request);
+    // HTTPRoute rules: an Exact match wins before any regex is tried (host-group.ts, Entry.exactFirst).
+    const found = group.exactFirst ? (isEntry(exactTier) ? exactTier : firstHolding(exactTier, request)) : tierWinner(exactTier, regexes, r, path, request);
     if (found !== undefined) return found;
-    r = regexScanned;
+    if (!group.exactFirst) r = regexScanned;
   }
   const prefixTier = slot === undefined ? undefined : tierOf(slot, false);
   if (prefixTier !== undefined) {
