@@ -181,6 +181,34 @@ describe("rollback", () => {
     expect(io.stdout).toContain("  ~ pool web: - origin https://two.example.net");
     await expect(rollbackCommand({}, capture(), deps(kv))).rejects.toThrow(`nothing to roll back to in memory: it holds only version ${v1.version}`);
   });
+
+  it("when the two small keys cannot be written, says not to roll back again and that applying that version writes them", async () => {
+    const kv = new MemoryKv();
+    await applyCommand([files.v1], {}, capture(), deps(kv));
+    const v1 = stored(kv, KV_KEYS.config);
+    await applyCommand([files.v2], {}, capture(), deps(kv));
+    kv.before = (op) => {
+      if (op.kind === "put" && op.key === KV_KEYS.healthPlan) throw new CliError("wrangler kv key put failed: 500");
+    };
+    const rolled = rollbackCommand({}, capture(), deps(kv));
+    await expect(rolled).rejects.toThrow(`version ${v1.version} is active, but writing ${KV_KEYS.healthPlan} and ${KV_KEYS.version} failed (wrangler kv key put failed: 500)`);
+    await expect(rolled).rejects.toThrow(`do not run rollback again for this (it would go back one more version): "edge-ingress apply" of version ${v1.version}'s files writes them`);
+    // And so it does.
+    kv.before = undefined;
+    const io = capture();
+    expect(await applyCommand([files.v1], {}, io, deps(kv))).toBe(0);
+    expect(io.stdout.at(-1)).toContain(`wrote ${KV_KEYS.healthPlan} and ${KV_KEYS.version} for version ${v1.version}`);
+    expect(stored(kv, KV_KEYS.config).version).toBe(v1.version);
+  });
+
+  it("apply, when they cannot be written, says to run it again, and that the cron run may probe the previous version's pools meanwhile", async () => {
+    const kv = new MemoryKv();
+    await applyCommand([files.v1], {}, capture(), deps(kv));
+    kv.before = (op) => {
+      if (op.kind === "put" && op.key === KV_KEYS.healthPlan) throw new CliError("wrangler kv key put failed: 500");
+    };
+    await expect(applyCommand([files.v2], {}, capture(), deps(kv))).rejects.toThrow(/until they are written the cron run may go on probing the pools of the version before; run the same command again to write them$/);
+  });
 });
 
 describe("a value in KV nested 100,000 levels deep", () => {

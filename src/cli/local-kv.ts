@@ -82,7 +82,12 @@ async function start(target: KvTarget, binding: string, cwd: string): Promise<St
   const { id, persistRoot } = await localNamespace(target, binding, cwd);
   // Loaded only here: validate and test never pay for it.
   const { Miniflare } = await import("miniflare");
-  await mkdir(persistRoot, { recursive: true });
+  try {
+    await mkdir(persistRoot, { recursive: true });
+  } catch (error) {
+    // A path that names a file, or a directory the user may not write: the user's to fix, not a crash.
+    throw new CliError(`cannot use ${persistRoot} for local storage: ${(error as Error).message}; give --persist-to a directory edge-ingress may write`);
+  }
   const lock = await lockStorage(persistRoot);
   for (let attempt = 1; ; attempt++) {
     const mf = new Miniflare({ script: SCRIPT, defaultPersistRoot: persistRoot, kvNamespaces: { NAMESPACE: id } });

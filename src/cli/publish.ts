@@ -11,8 +11,13 @@ import type { Config } from "../core/config/types";
 import { CliError, type Io } from "./output";
 import type { Kv } from "./wrangler";
 
-/** Writes the health plan and the version key for the active value `text` (version `version`, parsed as `config`). */
-export async function publishKeys(kv: Kv, text: string, version: string, config: Config): Promise<void> {
+/**
+ * Writes the health plan and the version key for the active value `text`
+ * (version `version`, parsed as `config`). `command` says what to run when
+ * they could not be written: `apply` of the same version writes them again,
+ * where `rollback` again would go back one more version.
+ */
+export async function publishKeys(kv: Kv, text: string, version: string, config: Config, command: "apply" | "rollback" = "apply"): Promise<void> {
   // A value without a prepared form has no digest: "" still names it apart from every digest a Worker serves.
   const digest = claimedDigest(text) ?? "";
   try {
@@ -20,9 +25,13 @@ export async function publishKeys(kv: Kv, text: string, version: string, config:
     await kv.put(KV_KEYS.version, versionKeyText(version, digest));
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
+    // Which key is left behind decides what the cron run probes: with both still the previous version's, they agree with each other, and it probes that version's pools.
+    const remedy = command === "apply"
+      ? "run the same command again to write them"
+      : `do not run rollback again for this (it would go back one more version): "edge-ingress apply" of version ${version}'s files writes them, and so does the next apply or rollback`;
     throw new CliError(
       `version ${version} is active, but writing ${KV_KEYS.healthPlan} and ${KV_KEYS.version} failed (${error.message}): ` +
-        `new isolates serve it, warm ones within a few minutes, and the cron run validates the whole config until they are written; run the same command again to write them`,
+        `new isolates serve it, warm ones within a few minutes, but until they are written the cron run may go on probing the pools of the version before; ${remedy}`,
       error.exitCode,
     );
   }

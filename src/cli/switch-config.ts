@@ -72,7 +72,7 @@ export async function switchConfig(kv: Kv, change: Switch, io: Io): Promise<void
       EXIT_CONFLICT,
     );
   }
-  await publishKeys(kv, want.config, version, change.parsed);
+  await publishKeys(kv, want.config, version, change.parsed, command);
 }
 
 /**

@@ -97,4 +97,11 @@ describe("local KV commands", () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(await wranglerGet(dir, KV_KEYS.config)).toBeDefined();
   }, 120_000);
+
+  it("says in one line when --persist-to is not a directory it can use", async () => {
+    const { dir, files } = await project();
+    const run = await cli(["status", "--persist-to", files["a.yaml"]!, "--config", join(dir, "wrangler.toml")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^edge-ingress: cannot use .*a\.yaml.* for local storage: ENOTDIR.*; give --persist-to a directory edge-ingress may write$/);
+  });
 });
