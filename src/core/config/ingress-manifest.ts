@@ -110,7 +110,6 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   else if (typeof annotations[REWRITE_TARGET] === "string") {
     state.regexIngresses.push({ at: annotationAt(REWRITE_TARGET), hosts: rules.map((r) => (isRecord(r) ? r.host : undefined)), because: REWRITE_TARGET });
   }
-  warnImplicitRegex(annotations, paths, at, state);
   const policies = readIngressPolicies(annotations, paths, paths.some((p) => p.pathType === "ImplementationSpecific"), at, state);
   if (policies.canary) {
     // Its paths become canaries of the main Ingress's paths once every file is read (ingress-pairs.ts); its rules stay out of the merge.
@@ -143,21 +142,6 @@ export function readIngress(value: Record<string, unknown>, docAt: DocLocation, 
   }
   readTls(spec.tls, spec.rules, annotations[SSL_REDIRECT] === "false", child(at, "spec", "tls"), state);
   if (typeof metadata.name === "string") state.ingresses.push(ingressRecord(metadata, annotations, spec.tls));
-}
-
-/**
- * edge-ingress reads an ImplementationSpecific path as a regular expression
- * (anchored, case-insensitive), which is what ingress-nginx does only with
- * use-regex "true" or a rewrite-target; without them ingress-nginx matches
- * it as a plain, case-sensitive prefix, so "/v1.0" would also take "/v1x0"
- * and "/V1.0" here. Said once per Ingress, naming the paths.
- */
-function warnImplicitRegex(annotations: Readonly<Record<string, unknown>>, paths: readonly { readonly pathType: unknown; readonly path: unknown }[], at: DocLocation, state: MergeState): void {
-  if (annotations[USE_REGEX] !== undefined || annotations[REWRITE_TARGET] !== undefined) return;
-  const regexPaths = paths.filter((p) => p.pathType === "ImplementationSpecific" && typeof p.path === "string").map((p) => JSON.stringify(p.path));
-  if (regexPaths.length === 0) return;
-  addWarning(state, child(at, "spec", "rules"),
-    `ImplementationSpecific paths ${regexPaths.join(", ")} are read as regular expressions, anchored at the start and case-insensitive, as ingress-nginx reads them with use-regex: "true"; without it ingress-nginx matches them as plain, case-sensitive prefixes. Add the annotation to say you mean a regex, or use pathType Prefix`);
 }
 
 /** What each kind of filter an Ingress's annotations make is, in words. */

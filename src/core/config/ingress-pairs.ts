@@ -2,9 +2,10 @@
 // them across Ingresses: a canary takes part of the traffic of another
 // Ingress with its host and path (it becomes that path's `canary`), and
 // use-regex "true" turns every path of its host, on any Ingress, into a
-// regular expression.
+// regular expression (and without it, an ImplementationSpecific path is a
+// plain prefix there, which a warning says).
 import { child, formatLocation, isRecord, type DocLocation } from "./locations";
-import { addProblem, type MergeState } from "./merge-state";
+import { addProblem, addWarning, type MergeState } from "./merge-state";
 import { got } from "./messages";
 
 interface IngressPath {
@@ -27,6 +28,31 @@ export function checkIngressPairs(state: MergeState): void {
       `refused: ${regex.because === undefined ? 'with "true"' : `when ${regex.because} is set`}, ingress-nginx reads every path of host ${got(plain.host ?? "*")} as a case-insensitive regular expression, ` +
         `including the ${String(plain.pathType)} path ${got(plain.path)} at ${formatLocation(plain.at)}, which edge-ingress matches as written: ` +
         "make the host's paths ImplementationSpecific, or remove the annotation");
+  }
+  warnImplicitRegex(state, paths);
+}
+
+/**
+ * edge-ingress reads an ImplementationSpecific path as a regular expression
+ * (anchored, case-insensitive), which ingress-nginx does only on a host where
+ * some Ingress sets use-regex "true" or a rewrite-target; elsewhere it
+ * matches the path as a plain, case-sensitive prefix, so "/v1.0" would also
+ * take "/v1x0" and "/V1.0" here. Said once per Ingress, naming its paths.
+ */
+function warnImplicitRegex(state: MergeState, paths: readonly IngressPath[]): void {
+  const regexHosts = new Set(state.regexIngresses.flatMap((r) => r.hosts));
+  const byIngress = new Map<string, { at: DocLocation; paths: string[] }>();
+  for (const p of paths) {
+    if (p.pathType !== "ImplementationSpecific" || typeof p.path !== "string" || regexHosts.has(p.host)) continue;
+    const at: DocLocation = { ...p.at, segments: ["spec", "rules"] };
+    const key = formatLocation(at);
+    const entry = byIngress.get(key) ?? { at, paths: [] };
+    entry.paths.push(JSON.stringify(p.path));
+    byIngress.set(key, entry);
+  }
+  for (const { at, paths: listed } of byIngress.values()) {
+    addWarning(state, at,
+      `ImplementationSpecific paths ${listed.join(", ")} are read as regular expressions, anchored at the start and case-insensitive, as ingress-nginx reads them with use-regex: "true"; without it ingress-nginx matches them as plain, case-sensitive prefixes. Add the annotation to say you mean a regex, or use pathType Prefix`);
   }
 }
 

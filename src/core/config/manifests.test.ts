@@ -316,6 +316,14 @@ describe("ImplementationSpecific paths of an Ingress", () => {
     ]);
   });
 
+  it("says nothing when another Ingress's use-regex on the same host makes ingress-nginx read them as regexes", () => {
+    const plain = ingress("api", rulesSpec("api.example.com", path("/v1.0", "api", "ImplementationSpecific")));
+    const regex = ingress("more", rulesSpec("api.example.com", path("/v2/(.*)", "api", "ImplementationSpecific")), { annotations: { "nginx.ingress.kubernetes.io/use-regex": "true" } });
+    const { merge, problems } = check(docs("a.yaml", pools, plain, regex));
+    expect(problems).toEqual([]);
+    expect(warningsOf(merge)).toEqual([]);
+  });
+
   it("says nothing when use-regex or rewrite-target makes ingress-nginx read them as regexes too", () => {
     for (const annotation of [{ "nginx.ingress.kubernetes.io/use-regex": "true" }, { "nginx.ingress.kubernetes.io/rewrite-target": "/$1" }]) {
       const { merge, problems } = check(docs("a.yaml", pools, ingress("api", rulesSpec("api.example.com", path("/v1/(.*)", "api", "ImplementationSpecific")), { annotations: annotation })));
