@@ -72,7 +72,7 @@ export function compileRuntime(version: string, config: Config, deps: PolicyDeps
     version,
     ...(appliedAt === undefined ? {} : { appliedAt }),
     config,
-    table: prepared ? compilePrepared(prepared, config) : compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes),
+    table: prepared ? compilePrepared(prepared, config) : compileRoutes(config.routes, config.defaultBackend, config.pathNormalization, config.gatewayRoutes, config.listeners),
     policies,
     poolActions,
     ...(config.hostPolicies ? { hosts: compileHostPolicies(config.hostPolicies) } : {}),
@@ -90,5 +90,5 @@ function compilePrepared(prepared: PreparedRoutes, config: Config): RouteTable {
   const { list } = prepared;
   const listeners = new Map<string, HostGrouping<Rows>>();
   for (const [address, groups] of prepared.listeners) listeners.set(address, { ...groups, anyLabels: groups.wildcard.size > 0, list });
-  return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, listeners, prepared.count);
+  return compileGroupedRoutes({ ...prepared, anyLabels: false }, config.defaultBackend, config.pathNormalization, listeners, prepared.count, config.listeners);
 }

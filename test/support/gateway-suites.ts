@@ -1,5 +1,7 @@
 // The Gateway API documentation vectors (test/fixtures/conformance/
-// gateway-docs-examples.json) turned into native edge-ingress documents:
+// gateway-docs-examples.json), and those of its conformance tests that
+// the guides leave out (gateway-conformance-*.json), turned into native
+// edge-ingress documents:
 // one pool per service, the suite's Gateways and HTTPRoutes under the same
 // field names. Shared by the plain-Node decision test and the workerd run.
 import { readFileSync } from "node:fs";
@@ -43,8 +45,10 @@ export interface SuiteExpect {
   readonly mirroredTo?: readonly string[];
 }
 
+const SUITE_FILES = ["gateway-docs-examples.json", "gateway-conformance-listener-isolation.json"];
+
 export function loadGatewaySuites(): GatewaySuite[] {
-  return JSON.parse(readFileSync("test/fixtures/conformance/gateway-docs-examples.json", "utf8")) as GatewaySuite[];
+  return SUITE_FILES.flatMap((file) => JSON.parse(readFileSync(`test/fixtures/conformance/${file}`, "utf8")) as GatewaySuite[]);
 }
 
 /**

@@ -153,7 +153,7 @@ function normalizeDocument(doc: v.InferOutput<typeof documentOutline>, problems:
     ...(defaultBackend ? { defaultBackend } : {}),
     ...(ingresses ? { ingresses: ingresses as IngressRecord[] } : {}),
     pathNormalization,
-    ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.invalidBackends } : {}),
+    ...(gateway ? { gatewayRoutes: gateway.routes, listeners: gateway.listeners, warnings: gateway.warnings } : {}),
     statusPath,
     ...(hostPolicyList.length > 0 ? { hostPolicies: hostPolicyList } : {}),
   };

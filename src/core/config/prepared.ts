@@ -199,7 +199,13 @@ export function decodePrepared(value: unknown, lazy: LazyItems): Config | undefi
     count: count as number,
     listeners,
     list,
-    affinities: { get: (source) => graph.value(affinities.get(source)) as PoolAffinity | undefined, get size() { return affinities.size; } },
+    affinities: {
+      get: (source) => graph.value(affinities.get(source)) as PoolAffinity | undefined,
+      has: (source) => affinities.has(source),
+      get size() {
+        return affinities.size;
+      },
+    },
   });
   return config;
 }

@@ -50,3 +50,35 @@ function intersect(a: string, b: string): string | undefined {
   if (covers(bs, as)) return a;
   return undefined;
 }
+
+/** Does listener hostname `listener` match every host of hostname `host` (precise or wildcard)? */
+export function hostnameCovers(listener: string, host: string): boolean {
+  if (!listener.startsWith("*.")) return host === listener;
+  const suffix = listener.slice(2);
+  const name = host.startsWith("*.") ? host.slice(2) : host;
+  return (host.startsWith("*.") && name === suffix) || covers(suffix, name);
+}
+
+/**
+ * Listener isolation (GatewayHTTPListenerIsolation): a request is served by
+ * the routes of the most specific listener whose hostname matches its host,
+ * on its address. So a route reaching hostname `host` through `listener`
+ * serves nothing there when another listener on that address, more specific
+ * than `listener`, matches every host of `host`: that listener is returned.
+ * (Hosts of `host` that only part of a more specific listener matches are
+ * taken from it when the table is compiled: routing/isolation.ts.)
+ */
+export function isolatingListener<L extends { readonly hostname: string | undefined }>(
+  sameAddress: readonly L[],
+  listener: L,
+  host: string | undefined,
+): L | undefined {
+  if (host === undefined) return undefined;
+  return sameAddress.find(
+    (other) =>
+      other.hostname !== undefined &&
+      other.hostname !== listener.hostname &&
+      (listener.hostname === undefined || hostnameCovers(listener.hostname, other.hostname)) &&
+      hostnameCovers(other.hostname, host),
+  );
+}

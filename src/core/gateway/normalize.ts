@@ -3,12 +3,14 @@
 // Gateway (sectionName and port narrow them; allowedRoutes decides whether
 // its namespace may), serves the intersection of its hostnames with each
 // listener's, and each (hostname, rule, match) becomes one table Route
-// carrying the rule's action. Identities are `namespace/name`.
+// carrying the rule's action. Identities are `namespace/name`. A hostname
+// that a more specific listener on the same address owns is not served
+// through the less specific one (listener isolation, hostnames.ts).
 import * as v from "valibot";
 import { issuesToProblems, got } from "../config/messages";
 import { isRecord } from "../config/locations";
 import type { Listener, Problem, Route } from "../config/types";
-import { intersectHostnames, gatewayHostnameProblem } from "./hostnames";
+import { intersectHostnames, gatewayHostnameProblem, isolatingListener } from "./hostnames";
 import { DEFAULT_NAMESPACE, readGateway, type GatewayInfo } from "./listeners";
 import { compileRule, type InvalidBackend } from "./rules";
 import { gateway as gatewaySchema, httpRouteOutline as routeSchema, httpRouteRule, type RawHttpRoute, type RawHttpRouteRule } from "./schema";
@@ -16,7 +18,8 @@ import { gateway as gatewaySchema, httpRouteOutline as routeSchema, httpRouteRul
 export interface GatewayResult {
   readonly listeners: readonly Listener[];
   readonly routes: readonly Route[];
-  readonly invalidBackends: readonly InvalidBackend[];
+  /** Valid but probably not meant: backendRefs naming no pool, hostnames listener isolation takes away. */
+  readonly warnings: readonly InvalidBackend[];
 }
 
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -39,27 +42,32 @@ export function normalizeGateway(
     else if (isRecord(value) && typeof value.name === "string") broken.add(`${typeof value.namespace === "string" ? value.namespace : DEFAULT_NAMESPACE}/${value.name}`);
   });
 
+  // Every Gateway's listeners by address: the Worker is every Gateway, so a request's listener is chosen among all of them.
+  const byAddress = new Map<string, Listener[]>();
+  for (const g of gateways.values()) for (const l of g.listeners) byAddress.set(l.address, [...(byAddress.get(l.address) ?? []), l]);
   const routes: Route[] = [];
-  const invalidBackends: InvalidBackend[] = [];
+  const warnings: InvalidBackend[] = [];
   const seenRoutes = new Map<string, number>();
   rawRoutes.forEach((value, i) => {
     const raw = part(routeSchema, value, `httpRoutes[${i}]`, problems);
-    if (raw) routes.push(...readRoute(raw, i, gateways, broken, pools, seenRoutes, invalidBackends, problems));
+    if (raw) routes.push(...readRoute(raw, i, { gateways, broken, byAddress, pools, seen: seenRoutes, warnings, problems }));
   });
   checkHostOwnership(routes, ingressRoutes, problems);
-  return { listeners: [...gateways.values()].flatMap((g) => g.listeners.map(({ allowAll: _, ...l }) => Object.freeze(l))), routes, invalidBackends };
+  return { listeners: [...gateways.values()].flatMap((g) => g.listeners.map(({ allowAll: _, ...l }) => Object.freeze(l))), routes, warnings };
 }
 
-function readRoute(
-  raw: RawHttpRoute,
-  index: number,
-  gateways: ReadonlyMap<string, GatewayInfo>,
-  broken: ReadonlySet<string>,
-  pools: ReadonlySet<string>,
-  seen: Map<string, number>,
-  invalidBackends: InvalidBackend[],
-  problems: Problem[],
-): Route[] {
+interface ReadContext {
+  readonly gateways: ReadonlyMap<string, GatewayInfo>;
+  readonly broken: ReadonlySet<string>;
+  readonly byAddress: ReadonlyMap<string, readonly Listener[]>;
+  readonly pools: ReadonlySet<string>;
+  readonly seen: Map<string, number>;
+  readonly warnings: InvalidBackend[];
+  readonly problems: Problem[];
+}
+
+function readRoute(raw: RawHttpRoute, index: number, ctx: ReadContext): Route[] {
+  const { pools, seen, warnings: invalidBackends, problems } = ctx;
   const at = `httpRoutes[${index}]`;
   const namespace = raw.namespace ?? DEFAULT_NAMESPACE;
   const routeKey = `${namespace}/${raw.name}`;
@@ -90,7 +98,7 @@ function readRoute(
     if (names.has(rule.name)) problems.push({ path: `${at}.rules[${r}].name`, message: `rule name ${got(rule.name)} is already used in this route` });
     names.add(rule.name);
   });
-  const attached = attach(raw, at, namespace, hostnames, gateways, broken, problems);
+  const attached = attach(raw, at, namespace, hostnames, ctx);
   if (!hostsOk || problems.length > before) return [];
 
   const out: Route[] = [];
@@ -107,16 +115,11 @@ function readRoute(
 }
 
 /** Hostname (undefined: any) -> listener addresses the route serves it on. */
-function attach(
-  raw: RawHttpRoute,
-  at: string,
-  namespace: string,
-  hostnames: readonly string[],
-  gateways: ReadonlyMap<string, GatewayInfo>,
-  broken: ReadonlySet<string>,
-  problems: Problem[],
-): Map<string | undefined, Set<string>> {
+function attach(raw: RawHttpRoute, at: string, namespace: string, hostnames: readonly string[], ctx: ReadContext): Map<string | undefined, Set<string>> {
+  const { gateways, broken, byAddress, problems } = ctx;
   const attached = new Map<string | undefined, Set<string>>();
+  // Hostnames a more specific listener took, by hostname: said once the route's every listener is known.
+  const taken = new Map<string, { from: Listener; to: Listener }>();
   if (!raw.parentRefs || raw.parentRefs.length === 0) {
     problems.push({ path: `${at}.parentRefs`, message: "must name at least one Gateway (a route without parentRefs attaches nowhere and serves nothing)" });
     return attached;
@@ -155,6 +158,11 @@ function attach(
     for (const l of allowed) {
       for (const host of intersectHostnames(l.hostname, hostnames)) {
         any = true;
+        const owner = isolatingListener(byAddress.get(l.address) ?? [], l, host);
+        if (owner !== undefined) {
+          if (host !== undefined && !taken.has(host)) taken.set(host, { from: l, to: owner });
+          continue;
+        }
         const set = attached.get(host) ?? new Set<string>();
         set.add(l.address);
         attached.set(host, set);
@@ -164,6 +172,14 @@ function attach(
       problems.push({ path: `${at}.hostnames`, message: `no hostname intersects a listener hostname of Gateway ${key} (${allowed.map((l) => l.hostname ?? "any").join(", ")}): the route would serve nothing` });
     }
   });
+  const name = (l: Listener) => `${l.gateway} listener ${l.name} (${l.hostname ?? "any host"}, ${l.address})`;
+  const isolation = (host: string, t: { from: Listener; to: Listener }) =>
+    `${host} reaches this route through ${name(t.from)}, but ${name(t.to)} is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation)`;
+  if (attached.size === 0 && taken.size > 0) {
+    for (const [host, t] of taken) problems.push({ path: `${at}.parentRefs`, message: `${isolation(host, t)}; the route would serve nothing` });
+  } else {
+    for (const [host, t] of taken) if (!attached.has(host)) ctx.warnings.push({ path: `${at}.hostnames`, message: isolation(host, t) });
+  }
   return attached;
 }
 

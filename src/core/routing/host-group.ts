@@ -80,6 +80,8 @@ export interface HostGroup {
   readonly regexes: readonly Entry[];
   /** The defaultBackend as seen from this group, or undefined. */
   readonly fallback: RouteMatch | undefined;
+  /** Set on the group listener isolation adds (isolation.ts): the listener whose hosts no route attached to it serves. */
+  readonly isolatedBy: string | undefined;
 }
 
 const DECIDED_BY: Readonly<Record<Route["pathType"], DecidedBy>> = {
@@ -112,12 +114,14 @@ export function buildHostGroup(
   pattern: string,
   routes: readonly { readonly route: Route; readonly index: number }[],
   fallback: RouteMatch | undefined,
+  isolatedBy?: string,
 ): HostGroup {
   const entries: Entry[] = [];
   const paths = new Map<string, PathSlot>();
   let rootPrefix: Entry[] | undefined;
   const regexes: Entry[] = [];
-  let anyLabels = false;
+  // A group listener isolation adds has no routes, and is a Gateway API one.
+  let anyLabels = isolatedBy !== undefined;
   let prefixElements = 0;
   let prefixChars = 0;
   const tiersOf = (path: string): PathTiers => {
@@ -165,6 +169,7 @@ export function buildHostGroup(
     prefixChars,
     regexes: regexes.length === 0 ? NO_ENTRIES : Object.freeze(regexes),
     fallback,
+    isolatedBy,
   });
 }
 

@@ -11,6 +11,8 @@ import type { HostGroup } from "./host-group";
 /** What the groups are built from, by key; `size` counts every key. */
 export interface GroupSource<T> {
   get(key: string): T | undefined;
+  /** Whether `key` has a value, without building it. */
+  has(key: string): boolean;
   readonly size: number;
 }
 
@@ -50,6 +52,7 @@ export function recordSource<T>(record: Readonly<Record<string, T>>): GroupSourc
   let size: number | undefined;
   return {
     get: (key) => (Object.hasOwn(record, key) ? record[key] : undefined),
+    has: (key) => Object.hasOwn(record, key),
     get size() {
       return (size ??= Object.keys(record).length);
     },

@@ -6,10 +6,11 @@
 // then wildcard, then the catch-all server that holds the host-less rules)
 // and only that block's locations are searched; Envoy-based Gateway API
 // implementations pick one virtual host the same way.
-import type { DefaultBackend, Route } from "../config/types";
+import type { DefaultBackend, Listener, Route } from "../config/types";
 import { DEFAULT_PATH_NORMALIZATION, normalizePath, type PathNormalization } from "../http/path";
 import { PLAIN_GET, type RequestFacts } from "./conditions";
 import { buildHostGroup, type HostGroup } from "./host-group";
+import { isolate, IsolatedHosts } from "./isolation";
 import { matchHostGroup } from "./host-match";
 import { LazyHostGroups, type GroupSource } from "./lazy-groups";
 import { normalizeHost } from "./host";
@@ -42,8 +43,9 @@ export function compileRoutes(
   defaultBackend?: DefaultBackend,
   pathNormalization: PathNormalization = DEFAULT_PATH_NORMALIZATION,
   gatewayRoutes: readonly Route[] = [],
+  listeners: readonly Listener[] = [],
 ): RouteTable {
-  return compileGroupedRoutes(groupByHost(routes.map((route, index) => ({ route, index }))), defaultBackend, pathNormalization, gatewayRoutes, routes.length);
+  return compileGroupedRoutes(groupByHost(routes.map((route, index) => ({ route, index }))), defaultBackend, pathNormalization, gatewayRoutes, routes.length, listeners);
 }
 
 /** HTTPRoute rules already grouped by listener address, then by host (a prepared config's). */
@@ -56,6 +58,8 @@ export function compileGroupedRoutes<T>(
   gatewayRoutes: readonly Route[] | ListenerGroupings<T> = [],
   /** How many Ingress routes there are: HTTPRoute rules are declared after them. */
   ingressCount = 0,
+  /** The Gateways' listeners: each address's HTTPRoute rules are isolated by them (isolation.ts). */
+  gatewayListeners: readonly Listener[] = [],
 ): RouteTable {
   const fallbackFor = (hostMatch: HostMatch): RouteMatch | undefined =>
     defaultBackend && Object.freeze({ pool: defaultBackend.pool, hostMatch, decidedBy: "default-backend" as const });
@@ -76,8 +80,8 @@ export function compileGroupedRoutes<T>(
         else byListener.set(address, [{ route, index: ingressCount + i }]);
       }
     });
-    for (const [address, list] of byListener) listeners.set(address, buildIndex(groupByHost(list), none));
-  } else for (const [address, grouping] of gatewayRoutes as ListenerGroupings<T>) listeners.set(address, buildIndex(grouping, none));
+    for (const [address, list] of byListener) listeners.set(address, buildIndex(isolated(groupByHost(list), address, gatewayListeners), none));
+  } else for (const [address, grouping] of gatewayRoutes as ListenerGroupings<T>) listeners.set(address, buildIndex(isolated(grouping, address, gatewayListeners), none));
   const compiled: CompiledRoutes = Object.freeze({ ...ingress, listeners, defaultBackend, fallback: fallbacks.any });
 
   const match = (host: string, path: string, request: RequestFacts = PLAIN_GET): RouteMatch | undefined => {
@@ -120,13 +124,23 @@ function groupByHost(list: readonly Indexed[]): HostGrouping<Indexed[]> {
   return { exact, wildcard, hostless, anyLabels, list: (group) => group };
 }
 
+/** An address's HTTPRoute grouping with the groups listener isolation adds (isolation.ts). */
+function isolated<T>(grouping: HostGrouping<T>, address: string, listeners: readonly Listener[]): HostGrouping<T | IsolatedHosts> {
+  const sources = isolate(grouping, listeners.filter((l) => l.address === address));
+  const { list } = grouping;
+  return { ...grouping, ...sources, list: (group, host) => (group instanceof IsolatedHosts ? [] : list(group, host)) };
+}
+
 function buildIndex<T>(grouping: HostGrouping<T>, fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
   // Host groups are built on first lookup (lazy-groups.ts): a new isolate
   // compiles the hosts it serves, not all of them.
   const { list } = grouping;
+  const listener = (group: T) => (group instanceof IsolatedHosts ? group.listener : undefined);
   return Object.freeze({
-    exactHosts: new LazyHostGroups<T>(grouping.exact, (host, group) => buildHostGroup("exact", host, list(group, host), fallbacks.exact)),
-    wildcardHosts: new LazyHostGroups<T>(grouping.wildcard, (suffix, group) => buildHostGroup("wildcard", `*.${suffix}`, list(group, `*.${suffix}`), fallbacks.wildcard)),
+    exactHosts: new LazyHostGroups<T>(grouping.exact, (host, group) => buildHostGroup("exact", host, list(group, host), fallbacks.exact, listener(group))),
+    wildcardHosts: new LazyHostGroups<T>(grouping.wildcard, (suffix, group) =>
+      buildHostGroup("wildcard", `*.${suffix}`, list(group, `*.${suffix}`), fallbacks.wildcard, listener(group)),
+    ),
     hostless: grouping.hostless === undefined ? undefined : buildHostGroup("any", "", list(grouping.hostless, undefined), fallbacks.any),
     anyLabels: grouping.anyLabels,
   });
