@@ -28,11 +28,16 @@ export async function loadConfigFiles(files: readonly string[], io: Io, options:
   const yaml = await readYamlFiles(files, io.cwd);
   const merge = mergeDocuments(yaml.documents, options.ingressClass === undefined ? {} : { ingressClass: options.ingressClass });
   const parsed = parseConfig(merge.document);
-  // A document that does not parse is missing from the merge: what else would
-  // be reported (unknown pools, no pools) would only be noise. So would "no
-  // pools" when there is no document at all (said below).
-  const located: LocatedProblem[] =
-    yaml.syntaxProblems.length > 0 || yaml.documents.length === 0 ? [] : [...merge.problems, ...parsed.problems.map((p) => locateProblem(merge, p))];
+  // A document that does not parse is missing from the merge, but the others
+  // are still checked, so that one run lists every problem they have; a note
+  // says that what the missing documents define (a pool, a Gateway) counts
+  // as missing meanwhile. With no document at all, "no pools" would be noise
+  // (the file's own problem is said below).
+  const located: LocatedProblem[] = yaml.documents.length === 0 ? [] : [...merge.problems, ...parsed.problems.map((p) => locateProblem(merge, p))];
+  const unread =
+    yaml.syntaxProblems.length > 0 && located.length > 0
+      ? ["the documents with YAML errors are left out of every other check: until they read, what they define (a pool, a Gateway, an Ingress) counts as missing"]
+      : [];
   // Stable sort: by file as given, then document; within one document, in the order found.
   const fileOrder = new Map(files.map((f, i) => [f, i]));
   const rank = (p: LocatedProblem) => (fileOrder.get(p.at.file) ?? files.length) * 1e6 + p.at.index;
@@ -48,7 +53,7 @@ export async function loadConfigFiles(files: readonly string[], io: Io, options:
     document: merge.document,
     ...(parsed.ok && problems.length === 0 ? { config: parsed.config } : {}),
     problems,
-    notes: merge.notes,
+    notes: [...merge.notes, ...unread],
     lineNote,
   };
 }

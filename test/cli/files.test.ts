@@ -91,6 +91,22 @@ describe("validate", () => {
     expect(run.stderr.split("\n")).toEqual([`${files["dup.yaml"]}[0]: Map keys must be unique (line 4, column 3)`, "edge-ingress: 1 problem found"]);
   });
 
+  it("lists the problems of the documents that read beside another's YAML errors, saying what the unread ones leave out", async () => {
+    const files = await writeFiles(dir, {
+      "broken.yaml": "pools:\n  api:\n    origins: [{url: 'https://a.example.net'}\n",
+      "rules.yaml": stringify({ pools: { web: { origins: [{ url: "https://w.example.net" }], policy: "fastest" } }, rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "api" } } }] } }] }),
+    });
+    const run = await cli(["validate", files["broken.yaml"]!, files["rules.yaml"]!]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split("\n");
+    expect(lines[0]).toBe("note: the documents with YAML errors are left out of every other check: until they read, what they define (a pool, a Gateway, an Ingress) counts as missing");
+    expect(lines.filter((l) => l.startsWith(`${files["broken.yaml"]}[0]: `)).length).toBeGreaterThan(0);
+    // The other file's own problem, and the reference to the pool the broken file defines.
+    expect(lines.some((l) => l.startsWith(`${files["rules.yaml"]}[0]: pools.web.policy: `))).toBe(true);
+    expect(lines.some((l) => l.startsWith(`${files["rules.yaml"]}[0]: rules[0].http.paths[0].backend.service.name: no pool named "api"`))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^edge-ingress: \d+ problems found$/);
+  });
+
   it("warns, without failing, about routes that can never match and more health checks than a free-plan cron run probes", async () => {
     const origins = Array.from({ length: 120 }, (_, i) => ({ url: `https://o${i}.example.net` }));
     const rule = (path: string) => ({ host: "a.example.com", http: { paths: [{ path, pathType: "Prefix", backend: { service: { name: "big" } } }] } });
