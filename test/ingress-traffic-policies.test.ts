@@ -3,6 +3,9 @@
 // real origins: preflights answered by the router (after the access lists),
 // bodies over the limit refused before (Content-Length) or while (chunked)
 // reaching the origin, error backends beside session affinity.
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergeDocuments } from "../src/core/config/manifests";
 import { startOrigin, type TestOrigin } from "./support/origins";
@@ -53,6 +56,9 @@ async function waitUntil(condition: () => boolean, ms: number): Promise<boolean>
   while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
   return condition();
 }
+
+/** src/edge/mirror.ts: a mirror gives up after this long. */
+const MIRROR_TIMEOUT_MS = 10_000;
 
 async function* chunks(count: number, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < count; i++) yield Buffer.alloc(size, 0x62);
@@ -210,11 +216,81 @@ describe("proxy-body-size", () => {
       const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 1024) });
       expect(response.status).toBe(413);
       await response.text();
-      // The mirror's try ends one way or the other: a broken-off upload, or a request within the limit.
-      expect(await waitUntil(() => shadow.abandoned + shadow.requests.length > 0, 5000)).toBe(true);
-      expect(shadow.requests.filter((r) => r.bodyBytes > 4096)).toEqual([]);
+      // Its try breaks off: the mirror never gets the first 4 KiB as if they were the whole body.
+      await waitUntil(() => shadow.abandoned > 0, 5000);
+      expect(shadow.requests).toEqual([]);
     } finally {
       await shadow.close();
+    }
+  });
+
+  it("gives a mirror that keeps up the whole body, with the Content-Length the client sent, and chunked bodies whole", async () => {
+    const shadow = await startOrigin("shadow");
+    try {
+      await worker.putConfig({
+        pools: { web: { origins: [{ url: origin.url }] }, shadow: { origins: [{ url: shadow.url }] } },
+        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
+          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
+        ] }] } }],
+      });
+      const sized = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(300_000, 0x61) });
+      expect(sized.status).toBe(200);
+      await sized.text();
+      expect(await waitUntil(() => shadow.requests.length === 1, 5000)).toBe(true);
+      expect(shadow.requests[0]).toMatchObject({ bodyBytes: 300_000, headers: expect.objectContaining({ "content-length": "300000" }) });
+      const chunked = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 64 * 1024) });
+      expect(chunked.status).toBe(200);
+      await chunked.text();
+      expect(await waitUntil(() => shadow.requests.length === 2, 5000)).toBe(true);
+      expect(shadow.requests[1]?.bodyBytes).toBe(8 * 64 * 1024);
+    } finally {
+      await shadow.close();
+    }
+  });
+
+  it("cuts off a mirror that stops reading: the request is not held back for it, and the mirror gets a broken-off upload", async () => {
+    // A shadow origin that takes the request and reads none of its body until told to.
+    const held: { req?: IncomingMessage; bytes: number; ended: boolean; closed: boolean } = { bytes: 0, ended: false, closed: false };
+    const shadow = createServer((req, res) => {
+      req.pause();
+      held.req = req;
+      req.on("data", (c: Buffer) => (held.bytes += c.length));
+      req.on("end", () => {
+        held.ended = true;
+        res.end("ok");
+      });
+      req.on("error", () => undefined);
+      req.on("close", () => (held.closed = true));
+    });
+    await new Promise<void>((resolve) => shadow.listen(0, "127.0.0.1", resolve));
+    const port = (shadow.address() as AddressInfo).port;
+    try {
+      await worker.putConfig({
+        pools: { web: { origins: [{ url: origin.url }] }, shadow: { origins: [{ url: `http://127.0.0.1:${port}` }] } },
+        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
+          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
+        ] }] } }],
+      });
+      // Far more than the sockets between the Worker and the shadow hold, so the shadow's not reading is felt.
+      const total = 24 * 1024 * 1024;
+      const startedMs = Date.now();
+      const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(24, 1024 * 1024) });
+      const elapsedMs = Date.now() - startedMs;
+      const whole = createHash("sha256");
+      for (let i = 0; i < 24; i++) whole.update(Buffer.alloc(1024 * 1024, 0x62));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ bytes: total, sha256: whole.digest("hex") });
+      // Before, the tee held the upload back until the mirror's own 10 s timeout aborted it.
+      expect(elapsedMs).toBeLessThan(MIRROR_TIMEOUT_MS);
+      expect(await waitUntil(() => held.req !== undefined, 5000)).toBe(true);
+      // Now the shadow reads: its request broke off, with far less than the whole body, never as a complete request.
+      held.req?.resume();
+      expect(await waitUntil(() => held.ended || held.closed, 5000)).toBe(true);
+      expect(held.ended).toBe(false);
+      expect(held.bytes).toBeLessThan(total);
+    } finally {
+      shadow.closeAllConnections();
+      await new Promise<void>((resolve) => shadow.close(() => resolve()));
     }
   });
 

@@ -6,7 +6,8 @@ import type { FilterRequest } from "../core/filters/filter";
 import type { HealthSnapshot, PassiveEjector } from "../core/health";
 import { choosePool } from "../core/request/origins";
 import type { Runtime } from "../core/runtime";
-import { watchUpload } from "./upload";
+import { MIRROR_MAX_LAG_BYTES, mirrorCopies } from "./mirror-body";
+import { announcedLength } from "./upload";
 
 export interface MirrorDeps {
   readonly health: HealthSnapshot;
@@ -19,37 +20,29 @@ const MIRROR_TIMEOUT_MS = 10_000;
 
 export async function sendMirrors(runtime: Runtime, request: FilterRequest, body: ReadableStream | null, deps: MirrorDeps): Promise<void> {
   const fetchFn = deps.fetch ?? fetch;
-  let rest = body;
-  const sends = request.mirrors.map((mirror, i) => {
-    let mine: ReadableStream | null = null;
-    if (rest !== null) {
-      if (i === request.mirrors.length - 1) mine = rest;
-      else [mine, rest] = rest.tee();
-    }
+  const targets = request.mirrors.flatMap((mirror) => {
     const choice = choosePool(runtime.lanes, mirror.pool, deps.health, deps.ejector);
-    if (choice.kind !== "origins") return mine?.cancel();
-    const origin = choice.lane.policy.pick(choice.candidates);
+    return choice.kind === "origins" ? [choice.lane.policy.pick(choice.candidates)] : [];
+  });
+  if (targets.length === 0) return body?.cancel();
+  const copies = body === null ? [] : mirrorCopies(body, targets.length, {
+    contentLength: announcedLength(new Headers(request.headers)),
+    maxLagBytes: MIRROR_MAX_LAG_BYTES,
+    maxBodyBytes: request.maxBodyBytes,
+  });
+  const sends = targets.map((origin, i) => {
+    const copy = copies[i];
+    const timeout = AbortSignal.timeout(MIRROR_TIMEOUT_MS);
     return fetchFn(origin.url + request.path + request.search, {
       method: request.method,
       headers: new Headers(request.headers),
-      body: withinLimit(mine, request.maxBodyBytes),
+      body: copy?.body ?? null,
       redirect: "manual",
-      signal: AbortSignal.timeout(MIRROR_TIMEOUT_MS),
+      signal: copy ? AbortSignal.any([timeout, copy.cutOff]) : timeout,
     }).then(
       (response) => response.body?.cancel(),
       () => undefined,
     );
   });
   await Promise.all(sends);
-}
-
-/**
- * The mirror's copy of the body, cut off past the rule's RequestBodyLimit as
- * the request's own is: the client gets 413 and the mirror pool a broken-off
- * upload, never more bytes than the rule accepts.
- */
-function withinLimit(body: ReadableStream | null, maxBodyBytes: number | undefined): ReadableStream | null {
-  if (body === null || maxBodyBytes === undefined) return body;
-  const noop = () => undefined;
-  return watchUpload(body, undefined, { idleTimeoutMs: MIRROR_TIMEOUT_MS, maxBytes: maxBodyBytes, onSent: noop, onStall: noop, onClientError: noop }).body;
 }
