@@ -44,8 +44,10 @@ const AFFINITY = "part of the pool's sticky cookie (README, Session affinity), a
 const CORS_HONOURED = "CORS as ingress-nginx answers it (an NginxCORS filter on each path of the Ingress): the Access-Control-* headers on answers to allowed origins, preflights (OPTIONS with Origin) answered by the router with 204";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
 const RETRIES = "retries are fixed: a failed connection is retried once on another origin, for GET, HEAD and OPTIONS without a body; this is not configurable yet. Remove the annotation";
-const HASHING = "consistent hashing is not built yet: requests would be spread by the pool's policy instead. Remove it";
-const MIRROR = "request mirroring is not built yet: the mirror would receive nothing. Remove it";
+const HASHING =
+  "ingress-nginx hashes an nginx variable, which edge-ingress cannot read: requests would be spread by the pool's policy instead. Remove it, and give the pool an affinity by header or client address (pools.<name>.affinity: {header: NAME} or {clientAddress: true}), consistent hashing over its origins";
+const MIRROR =
+  "ingress-nginx mirrors to a URL; edge-ingress mirrors only to pools, so the mirror would receive nothing. Remove it, and mirror with a RequestMirror filter on a native path or an HTTPRoute rule";
 const TRACING = "tracing is not built: no spans are sent; requests are served the same";
 const NO_OWN_REDIRECTS = "shapes redirects nginx makes itself; edge-ingress's own redirects (to HTTPS) are absolute and name no port, as with the default, and the origin's redirects reach the client unchanged";
 
