@@ -43,7 +43,8 @@ const CANARY = "part of the canary rule (README, Canaries): header first, then c
 const AFFINITY = "part of the pool's sticky cookie (README, Session affinity), as ingress-nginx sets it";
 const CORS_HONOURED = "CORS as ingress-nginx answers it (an NginxCORS filter on each path of the Ingress): the Access-Control-* headers on answers to allowed origins, preflights (OPTIONS with Origin) answered by the router with 204";
 const BUFFERS = "nginx buffer tuning: edge-ingress streams bodies both ways, with no buffers to size";
-const RETRIES = "retries are fixed: a failed connection is retried once on another origin, for GET, HEAD and OPTIONS without a body; this is not configurable yet. Remove the annotation";
+const RETRIES =
+  "retries of Ingress and native paths are fixed: a failed connection is retried once on another origin, for GET, HEAD and OPTIONS without a body. Remove the annotation; retries by status, count and backoff are an HTTPRoute rule's retry (README, Gateway API)";
 const HASHING =
   "ingress-nginx hashes an nginx variable, which edge-ingress cannot read: requests would be spread by the pool's policy instead. Remove it, and give the pool an affinity by header or client address (pools.<name>.affinity: {header: NAME} or {clientAddress: true}), consistent hashing over its origins";
 const MIRROR =
