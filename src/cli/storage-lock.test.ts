@@ -33,9 +33,29 @@ describe("lockStorage", () => {
     const gone = spawnSync(process.execPath, ["-e", ""]).pid;
     await writeFile(join(dir, "edge-ingress-cli.lock"), String(gone));
     const lock = await lockStorage(dir, 1_000);
-    expect(await readFile(join(dir, "edge-ingress-cli.lock"), "utf8")).toBe(String(process.pid));
+    expect(await readFile(join(dir, "edge-ingress-cli.lock"), "utf8")).toMatch(new RegExp(`^${process.pid} `));
     await lock.release();
   });
+
+  it("lets one command at a time take over a dead holder's lock, however many try at once", async () => {
+    // A race: each round, several commands find the same dead holder at once.
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    let inside = 0;
+    let most = 0;
+    const one = async () => {
+      const lock = await lockStorage(dir, 10_000, 2);
+      inside++;
+      most = Math.max(most, inside);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inside--;
+      await lock.release();
+    };
+    for (let round = 0; round < 40; round++) {
+      await writeFile(join(dir, "edge-ingress-cli.lock"), String(gone));
+      await Promise.all(Array.from({ length: 6 }, one));
+    }
+    expect(most).toBe(1);
+  }, 30_000);
 
   it("gives up with a message naming the holder when it waited too long", async () => {
     const held = await lockStorage(dir);
