@@ -9,7 +9,7 @@ import { parseConfig } from "../core/config/parse";
 import { healthPlanText, versionKeyText } from "../core/config/published";
 import { KV_KEYS } from "../core/config/stored";
 import type { LogFields, Logger } from "../log";
-import { runScheduledHealthChecks } from "./health-run";
+import { PROBE_PHASE_MS, runScheduledHealthChecks } from "./health-run";
 
 let webhook: Server;
 let webhookUrl: string;
@@ -37,6 +37,45 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A KV namespace in memory holding a health plan for `pools` (a config document's). */
+function kvWithPlan(pools: unknown): { kv: KVNamespace; stored: Map<string, string> } {
+  const parsed = parseConfig({ pools });
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join("; "));
+  const stored = new Map<string, string>([
+    [KV_KEYS.version, versionKeyText("v1", "d1")],
+    [KV_KEYS.healthPlan, healthPlanText("v1", "d1", parsed.config.pools.values())],
+  ]);
+  const kv = {
+    get: async (keys: string[]) => new Map(keys.map((key) => [key, stored.get(key) ?? null])),
+    put: async (key: string, value: string) => void stored.set(key, value),
+  } as unknown as KVNamespace;
+  return { kv, stored };
+}
+
+describe("the probe phase of a cron run", () => {
+  it("is longer than any probe timeout a config may set", () => {
+    const longest = parseConfig({ pools: { web: { origins: [{ url: "https://a.example" }], healthCheck: { timeoutMs: PROBE_PHASE_MS } } } });
+    expect(longest.ok).toBe(false);
+  });
+
+  it("sends no probe that would end after it, and logs the origins it left for a later run", async () => {
+    let probes = 0;
+    const origin = createServer((_, res) => void (probes++, res.end("ok")));
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+    const { kv } = kvWithPlan({ web: { origins: [{ url }, { url: `${url}/b` }], healthCheck: { timeoutMs: 1000 } } });
+    const lines: LogFields[] = [];
+    const log: Logger = { info: (fields) => lines.push(fields), error: (fields) => lines.push(fields) };
+    try {
+      await runScheduledHealthChecks({ kv, fetch, log, nowMs: Date.now, maxProbes: 10, scheduledTimeMs: Date.now(), secret: () => undefined, probePhaseMs: 500 });
+    } finally {
+      await new Promise<void>((resolve) => origin.close(() => resolve()));
+    }
+    expect(probes).toBe(0);
+    expect(lines.find((l) => l.event === "health.run")).toMatchObject({ probed: 0, deferred: 2, wrote: false });
+  });
+});
 
 describe("a cron run whose health write fails", () => {
   it("logs the failure, still posts its alerts, and does not throw", async () => {

@@ -15,6 +15,15 @@ import { splitRunBudget } from "../core/ops/budget";
 import type { Logger } from "../log";
 import { postAlerts } from "./alerts";
 
+/**
+ * Every probe of a run ends within this of the run's start, and the state is
+ * written right after: well before the next minute's run reads it, so runs a
+ * minute apart do not overlap on the health state (the webhook posts that
+ * follow take up to 15 s more). It must exceed the longest probe timeout a
+ * config may set (30 s), or such probes would never start.
+ */
+export const PROBE_PHASE_MS = 40_000;
+
 export interface HealthRunDeps {
   readonly kv: KVNamespace;
   readonly fetch: typeof fetch;
@@ -28,9 +37,12 @@ export interface HealthRunDeps {
   readonly scheduledTimeMs: number;
   /** Reads the Worker secrets that `{secret: NAME}` probe headers name. */
   readonly secret: SecretLookup;
+  /** Default PROBE_PHASE_MS. */
+  readonly probePhaseMs?: number;
 }
 
 export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<void> {
+  const deadlineMs = deps.nowMs() + (deps.probePhaseMs ?? PROBE_PHASE_MS);
   const values = await deps.kv.get([KV_KEYS.version, KV_KEYS.healthPlan, KV_KEYS.health], "text");
   const read = readHealthPlan(values.get(KV_KEYS.healthPlan), readVersionKey(values.get(KV_KEYS.version)));
   if (read === "malformed") {
@@ -48,6 +60,7 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     maxProbes: budget.probes,
     runIndex: Math.floor(deps.scheduledTimeMs / 60_000),
     secret: deps.secret,
+    deadlineMs,
   });
   // The pool's probes all failed: say why, once per pool (names only, never a value).
   for (const problem of run.headerProblems) {
@@ -62,6 +75,7 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     ...fallback,
     probed: run.probed,
     skipped: run.skipped,
+    deferred: run.deferred,
     failed: run.results.filter((r) => !r.result.ok).map((r) => `${r.key}: ${r.result.ok ? "" : r.result.reason}`),
     down,
     wrote,

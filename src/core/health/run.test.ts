@@ -258,6 +258,40 @@ describe("runHealthChecks", () => {
     expect(none.headerProblems.map((p) => p.pool)).toEqual(["api", "web"]);
   });
 
+  it("with a deadline, sends a probe only if its timeout ends before it; the others keep their records", async () => {
+    for (const name of ["h0", "h1"]) behaviour.set(name, "hang");
+    const previous: HealthSnapshot = { v: 1, origins: { [`api ${base}/o/h1`]: { up: false, streak: 0, sinceMs: 1, reason: "status 503" } } };
+    // One lane: h0 hangs for its 400 ms, after which no 400 ms probe fits before the deadline.
+    const run = await runHealthChecks(config(pool("api", ["h0", "h1", "a"], check({ timeoutMs: 400 }))), previous, {
+      fetch,
+      nowMs: Date.now,
+      concurrency: 1,
+      deadlineMs: Date.now() + 600,
+    });
+    expect(arrivals).toEqual(["h0"]);
+    expect(run).toMatchObject({ probed: 1, deferred: 2, skipped: 0 });
+    expect(run.results.map((r) => r.result)).toEqual([{ ok: false, reason: "timeout after 400 ms" }]);
+    expect(run.next.origins).toEqual({
+      [`api ${base}/o/h0`]: { up: false, streak: 0, sinceMs: expect.any(Number), reason: "timeout after 400 ms" },
+      [`api ${base}/o/h1`]: previous.origins[`api ${base}/o/h1`],
+    });
+  });
+
+  it("with a deadline, rotates the order so hanging origins early in the config do not starve the later ones", async () => {
+    const hanging = names(3, "h");
+    for (const name of hanging) behaviour.set(name, "hang");
+    const cfg = config(pool("api", hanging, check({ timeoutMs: 300 })));
+    const probedByRun: string[][] = [];
+    for (let runIndex = 7; runIndex < 10; runIndex++) {
+      arrivals = [];
+      // One lane fits one 300 ms probe before the deadline: each run probes one origin.
+      const run = await runHealthChecks(cfg, emptySnapshot, { fetch, nowMs: Date.now, concurrency: 1, runIndex, deadlineMs: Date.now() + 450 });
+      expect(run.deferred).toBe(2);
+      probedByRun.push(arrivals);
+    }
+    expect(probedByRun.flat().sort()).toEqual(hanging);
+  });
+
   it("probes nothing and keeps everything with a budget of 0", async () => {
     const previous: HealthSnapshot = { v: 1, origins: { [`api ${base}/o/a`]: { up: false, streak: 0, sinceMs: 1 } } };
     const run = await runHealthChecks(config(pool("api", ["a", "b"])), previous, { fetch, nowMs: clock(), maxProbes: 0 });

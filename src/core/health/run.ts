@@ -21,6 +21,12 @@ export interface HealthCheckDeps {
   readonly runIndex?: number;
   /** Reads a Worker secret named by a `{secret: NAME}` header value. Default: no secret is set. */
   readonly secret?: SecretLookup;
+  /**
+   * Epoch ms (by nowMs) by which every probe has ended: a probe starts only
+   * when its whole timeout fits before it; the others wait for a later run.
+   * Default: none.
+   */
+  readonly deadlineMs?: number;
 }
 
 /** A pool whose probe headers could not be built this run (a secret not set, a value HTTP refuses). */
@@ -46,6 +52,8 @@ export interface HealthRun {
   readonly probed: number;
   /** Origins with a health check left for a later run by the budget. */
   readonly skipped: number;
+  /** Origins of the window left for a later run by the deadline (their records kept). */
+  readonly deferred: number;
   /** One entry per probe, in config order. */
   readonly results: ProbeReport[];
   /** One entry per pool in the window whose headers failed: its probes failed without being sent. */
@@ -76,18 +84,26 @@ export async function runHealthChecks(config: Pick<Config, "pools">, previous: H
     if (!resolved.ok) headerProblems.push({ pool, ...(resolved.secret === undefined ? {} : { secret: resolved.secret }), reason: resolved.reason });
   }
 
-  const outcomes = await mapBounded(window, concurrency, async (t) => {
+  const deadlineMs = deps.deadlineMs;
+  const order = deadlineMs === undefined ? window : probeOrder(window, concurrency, deadlineMs - deps.nowMs(), deps.runIndex ?? 0);
+  const outcomes = await mapBounded(order, concurrency, async (t) => {
     const headers = headersByPool.get(t.pool)!;
+    // Sent only if it ends in time: a probe cut short would be a failure the origin did not cause.
+    if (headers.ok && deadlineMs !== undefined && deps.nowMs() + t.spec.timeoutMs > deadlineMs) return undefined;
     // A probe that cannot be built fails without spending a subrequest.
     const result = headers.ok ? await probe(t.origin, t.spec, deps.fetch, headers.headers) : { ok: false as const, reason: headers.reason };
     // The time the verdict was known, so `sinceMs` of a transition is when it was seen.
     return { result, atMs: deps.nowMs() };
   });
   const probedAt = new Map<Target, { result: ProbeResult; atMs: number }>();
-  window.forEach((t, i) => probedAt.set(t, outcomes[i]!));
+  order.forEach((t, i) => {
+    const outcome = outcomes[i];
+    if (outcome) probedAt.set(t, outcome);
+  });
 
   // Rebuilt from the config, so records of removed origins (or of pools that
-  // lost their healthCheck) are dropped; origins left out of the window keep theirs.
+  // lost their healthCheck) are dropped; origins left out of the window, or
+  // deferred by the deadline, keep theirs.
   const origins: Record<string, HealthRecord> = {};
   const results: ProbeReport[] = [];
   for (const t of targets) {
@@ -105,7 +121,16 @@ export async function runHealthChecks(config: Pick<Config, "pools">, previous: H
   const changes = keepChanges(transitions, previous.changes);
   const next: HealthSnapshot = changes.length === 0 ? { v: 1, origins } : { v: 1, origins, changes };
   const changed = !snapshotsEqual(next, previous);
-  return { next: changed ? next : previous, changed, probed: window.length, skipped: targets.length - window.length, results, headerProblems, transitions };
+  return {
+    next: changed ? next : previous,
+    changed,
+    probed: probedAt.size,
+    skipped: targets.length - window.length,
+    deferred: window.length - probedAt.size,
+    results,
+    headerProblems,
+    transitions,
+  };
 }
 
 const noSecrets: SecretLookup = () => undefined;
@@ -142,4 +167,26 @@ export function probeWindow<T>(targets: readonly T[], maxProbes: number, runInde
   const window: T[] = [];
   for (let i = 0; i < budget; i++) window.push(targets[(offset + i) % total]!);
   return window;
+}
+
+/**
+ * The order a run with a deadline probes its window in. If every origin
+ * hangs, a run finishes only `sure` probes (each lane fits that many of the
+ * longest timeout before the deadline) and defers the rest; rotating the
+ * order by `sure` each run makes consecutive runs tile the window, so origins
+ * that hang early in the config cannot keep the later ones from being probed.
+ */
+function probeOrder(window: readonly Target[], concurrency: number, timeLeftMs: number, runIndex: number): Target[] {
+  const longestMs = window.reduce((ms, t) => Math.max(ms, t.spec.timeoutMs), 1);
+  // The last start must end by the deadline, hence the millisecond less.
+  const sure = concurrency * Math.max(1, Math.floor((timeLeftMs - 1) / longestMs));
+  if (sure >= window.length) return window.slice();
+  return rotate(window, sure, runIndex);
+}
+
+function rotate<T>(items: readonly T[], step: number, runIndex: number): T[] {
+  const total = items.length;
+  const run = ((Math.floor(runIndex) % total) + total) % total;
+  const offset = (run * (step % total)) % total;
+  return [...items.slice(offset), ...items.slice(0, offset)];
 }
