@@ -2,13 +2,17 @@
 // and the cron handler beside it.
 import { createApp } from "./app";
 import { intVar, type Env } from "./env";
-import { runScheduledHealthChecks } from "./handlers/health-run";
+import { runScheduledHealthChecks, type KeptHealth } from "./handlers/health-run";
 import { consoleLogger } from "./log";
 
 /** Free plan: 50 external subrequests per invocation, and each probe is one. */
 const DEFAULT_MAX_PROBES_PER_RUN = 50;
 
 const app = createApp();
+
+// The health state this isolate's last cron run ended with: the next run
+// counts from it when KV returns an older one (its reads may be a minute old).
+const keptHealth: KeptHealth = { snapshot: undefined };
 
 export default {
   fetch: app.fetch,
@@ -25,6 +29,7 @@ export default {
         scheduledTimeMs: controller.scheduledTime,
         // Secrets (`wrangler secret put`) are strings on env beside the declared bindings.
         secret: (name) => (env as unknown as Record<string, unknown>)[name],
+        kept: keptHealth,
     });
   },
 } satisfies ExportedHandler<Env>;

@@ -1,7 +1,7 @@
 // Posts the webhook messages of one cron run: after the health state is
-// written (so a failed write, which makes the next run see the same change
-// again, never yields a second alert), at most two at a time, each with its
-// own deadline. A failure is logged without the URL (a secret: Slack's
+// written, or its write has failed (the isolate keeps the state, so its next
+// run does not see the same change again), at most two at a time, each with
+// its own deadline. A failure is logged without the URL (a secret: Slack's
 // carries its token in the path) and changes nothing about health checking.
 import { mapBounded } from "../core/health/bounded";
 import type { HealthChange } from "../core/health";

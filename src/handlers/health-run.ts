@@ -6,11 +6,13 @@
 // free plan); when it was not written for the active value the version key
 // names (a value written by hand, an apply that stopped half way), the run
 // reads and validates the active value instead, as before the plan existed.
+// The state a run counts from is the newer, by the stamp each run writes, of
+// KV's and the one this isolate's last run ended with (core/health/stamp.ts).
 import { readHealthPlan, readVersionKey } from "../core/config/published";
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig } from "../core/config/stored";
 import type { Config } from "../core/config/types";
-import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, type HealthSnapshot, type SecretLookup } from "../core/health";
+import { emptySnapshot, decodeHealthSnapshot, runHealthChecks, runStart, snapshotsEqual, stamped, stillNewest, type HealthSnapshot, type SecretLookup } from "../core/health";
 import { splitRunBudget } from "../core/ops/budget";
 import type { Logger } from "../log";
 import { postAlerts } from "./alerts";
@@ -39,11 +41,25 @@ export interface HealthRunDeps {
   readonly secret: SecretLookup;
   /** Default PROBE_PHASE_MS. */
   readonly probePhaseMs?: number;
+  /** The state this isolate's last run ended with; the run reads and replaces it. */
+  readonly kept: KeptHealth;
+}
+
+/** One per isolate: isolates that run the cron are often reused from one minute to the next. */
+export interface KeptHealth {
+  snapshot: HealthSnapshot | undefined;
 }
 
 export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<void> {
   const deadlineMs = deps.nowMs() + (deps.probePhaseMs ?? PROBE_PHASE_MS);
   const values = await deps.kv.get([KV_KEYS.version, KV_KEYS.healthPlan, KV_KEYS.health], "text");
+  const runAtMs = deps.scheduledTimeMs;
+  const stored = readSnapshot(values.get(KV_KEYS.health) ?? null, deps.log);
+  const start = runStart(stored, deps.kept.snapshot, runAtMs);
+  if (start.kind === "superseded") return logSuperseded(deps.log, runAtMs, start.byRunAtMs, start.from);
+  if (start.ignoredStampMs !== undefined) {
+    deps.log.error({ event: "health.invalid", message: `health state in KV is stamped ${new Date(start.ignoredStampMs).toISOString()}, too far ahead of this run to be a run's; ignoring the stamp and writing this run's state over it` });
+  }
   const read = readHealthPlan(values.get(KV_KEYS.healthPlan), readVersionKey(values.get(KV_KEYS.version)));
   if (read === "malformed") {
     deps.log.error({ event: "health.plan_invalid", message: "the health plan in KV is not in the form this Worker reads (edited by hand, or written by another version of edge-ingress); probing the pools of the config instead. `edge-ingress apply` writes it again" });
@@ -52,9 +68,8 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   const served = plan ? { version: plan.version, config: { pools: new Map(plan.pools.map((p) => [p.name, p])) }, fallback: {} } : await servedConfig(deps);
   if (!served) return;
   const { fallback } = served;
-  const previous = readSnapshot(values.get(KV_KEYS.health) ?? null, deps.log);
   const budget = splitRunBudget(deps.maxProbes, Boolean(deps.alertWebhookUrl));
-  const run = await runHealthChecks(served.config, previous, {
+  const run = await runHealthChecks(served.config, start.base, {
     fetch: deps.fetch,
     nowMs: deps.nowMs,
     maxProbes: budget.probes,
@@ -66,8 +81,17 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   for (const problem of run.headerProblems) {
     deps.log.error({ event: "health.probe_headers", version: served.version, pool: problem.pool, ...(problem.secret ? { secret: problem.secret } : {}), message: problem.reason });
   }
-  // A failed write (the account's daily KV write limit, say) must not stop the run: its alerts still go out, and the next run tries again.
-  const wrote = run.changed ? await writeHealth(deps, JSON.stringify(run.next), served.version) : false;
+  // A later run in this isolate ended while this one probed: its state is newer.
+  if (!stillNewest(deps.kept.snapshot, runAtMs)) return logSuperseded(deps.log, runAtMs, deps.kept.snapshot!.runAtMs!, "isolate");
+  const next = stamped(run.next, runAtMs);
+  // Kept before the write is awaited, and kept if it fails (the account's
+  // daily KV write limit, say): this isolate's next run counts on from it,
+  // neither recounting a probe nor announcing a change again, and writes it.
+  deps.kept.snapshot = next;
+  // Compared with what KV returned, not with the base: when KV returned an
+  // older state than the isolate's, writing repairs it (once per change).
+  const write = start.ignoredStampMs !== undefined || !snapshotsEqual(next, stored);
+  const wrote = write ? await writeHealth(deps, JSON.stringify(next), served.version) : false;
   const down = Object.entries(run.next.origins).filter(([, r]) => !r.up).map(([key]) => key);
   deps.log.info({
     event: "health.run",
@@ -76,6 +100,7 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
     probed: run.probed,
     skipped: run.skipped,
     deferred: run.deferred,
+    base: start.from,
     failed: run.results.filter((r) => !r.result.ok).map((r) => `${r.key}: ${r.result.ok ? "" : r.result.reason}`),
     down,
     wrote,
@@ -84,6 +109,16 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   if (deps.alertWebhookUrl && run.transitions.length > 0) {
     await postAlerts(run.transitions, { url: deps.alertWebhookUrl, fetch: deps.fetch, log: deps.log, budget: budget.alerts, configVersion: served.version });
   }
+}
+
+function logSuperseded(log: Logger, runAtMs: number, byRunAtMs: number, from: "kv" | "isolate"): void {
+  log.info({
+    event: "health.superseded",
+    runAt: new Date(runAtMs).toISOString(),
+    by: new Date(byRunAtMs).toISOString(),
+    from,
+    message: "the run of this minute or a later one has already counted; this run writes and announces nothing",
+  });
 }
 
 async function writeHealth(deps: HealthRunDeps, text: string, version: string): Promise<boolean> {

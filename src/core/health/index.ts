@@ -1,5 +1,6 @@
 // Health: active probes from the cron run, the snapshot kept in KV, passive
-// ejection in the isolate, and the availability decision the request path makes.
+// ejection in the isolate, the availability decision the request path makes,
+// and the order of cron runs (stamp).
 export { probe, statusExpected, MAX_PROBE_BODY_BYTES, type ProbeResult } from "./probe";
 export { nextRecord, type HealthRecord } from "./state";
 export { emptySnapshot, decodeHealthSnapshot, parseHealthSnapshot, snapshotsEqual, recordsEqual, isDown, describeRecord, type HealthSnapshot } from "./snapshot";
@@ -7,4 +8,5 @@ export { runHealthChecks, probeWindow, DEFAULT_CONCURRENCY, DEFAULT_MAX_PROBES, 
 export { resolveProbeHeaders, type SecretLookup } from "./probe-headers";
 export { PassiveEjector } from "./ejection";
 export { availableOrigins, type Availability } from "./availability";
+export { runStart, stillNewest, stamped, MAX_STAMP_AHEAD_MS, type RunStart } from "./stamp";
 export { healthTransitions, keepChanges, splitOriginKey, MAX_KEPT_CHANGES, type HealthChange } from "./transitions";

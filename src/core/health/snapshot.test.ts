@@ -88,6 +88,14 @@ describe("describeRecord", () => {
   });
 });
 
+describe("the stamp of the run that wrote a snapshot", () => {
+  it("is kept when valid; a malformed one is dropped, never the records with it", () => {
+    const origins = { "web https://a.test": { up: false, streak: 0, sinceMs: 5 } };
+    expect(parseHealthSnapshot({ v: 1, runAtMs: 1_800_000_000_000, origins })).toEqual({ v: 1, runAtMs: 1_800_000_000_000, origins });
+    for (const runAtMs of ["1800000000000", 1.5, 1e300, null]) expect(parseHealthSnapshot({ v: 1, runAtMs, origins }), String(runAtMs)).toEqual({ v: 1, origins });
+  });
+});
+
 describe("decodeHealthSnapshot", () => {
   it("reads the JSON text stored in KV, and refuses text that is not a snapshot", () => {
     const stored = JSON.stringify({ v: 1, origins: { "web https://a.test": { up: false, streak: 0, sinceMs: 5, reason: "status 503" } } });

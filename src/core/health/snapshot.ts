@@ -8,6 +8,12 @@ import { MAX_KEPT_CHANGES, type HealthChange } from "./transitions";
 
 export interface HealthSnapshot {
   readonly v: 1;
+  /**
+   * Scheduled time (epoch ms) of the cron run that wrote it, which orders
+   * snapshots whatever KV returns (see stamp.ts). Absent in snapshots from
+   * before it existed: older than any stamped one.
+   */
+  readonly runAtMs?: number;
   /** Records by origin key (`${pool} ${url}`). No record means up. */
   readonly origins: Readonly<Record<string, HealthRecord>>;
   /** The last changes between up and down, newest first (at most 20). Absent in snapshots from before it existed. */
@@ -37,6 +43,8 @@ const healthChange = v.object({
 // reads here and compares equal on the fields this version knows.
 const healthSnapshot = v.object({
   v: v.literal(1),
+  // Only an order: a malformed stamp is dropped, never the health state with it.
+  runAtMs: v.fallback(v.optional(v.pipe(v.number(), v.integer(), v.minValue(-MAX_DATE_MS), v.maxValue(MAX_DATE_MS))), undefined),
   // v.record alone would take an array as a record of "0", "1", ...
   origins: v.pipe(
     v.unknown(),
@@ -66,11 +74,16 @@ export function parseHealthSnapshot(value: unknown): HealthSnapshot | undefined 
     // Rebuilt without `reason: undefined`, the shape nextRecord produces.
     origins[key] = r.reason === undefined ? { up: r.up, streak: r.streak, sinceMs: r.sinceMs } : { up: r.up, streak: r.streak, sinceMs: r.sinceMs, reason: r.reason };
   }
-  const changes = result.output.changes;
-  return changes === undefined ? { v: 1, origins } : { v: 1, origins, changes: changes.slice(0, MAX_KEPT_CHANGES) };
+  const { runAtMs, changes } = result.output;
+  return {
+    v: 1,
+    ...(runAtMs === undefined ? {} : { runAtMs }),
+    origins,
+    ...(changes === undefined ? {} : { changes: changes.slice(0, MAX_KEPT_CHANGES) }),
+  };
 }
 
-/** Compares the origins' records only: the change history follows from them. */
+/** Compares the origins' records only: the change history follows from them, and the stamp says only who wrote them. */
 export function snapshotsEqual(a: HealthSnapshot, b: HealthSnapshot): boolean {
   if (a === b) return true;
   const keysA = Object.keys(a.origins);
