@@ -67,7 +67,8 @@ function disagreements(pattern: string, options: RegexOptions, ours: CompiledReg
 
 const isTooLarge = (problem: string | undefined) => problem?.startsWith("regular expression too large") === true;
 
-describe("differential testing on seeded random patterns", () => {
+// CPU-bound and fixed in size: seconds alone, more on a busy machine (the default timeout is 5 s).
+describe("differential testing on seeded random patterns", { timeout: 30_000 }, () => {
   it("agrees with RE2 (re2js) on matches and every capture group", () => {
     const random = seededRandom(20240611);
     const found: Case[] = [];
