@@ -82,6 +82,22 @@ describe("status with an invalid active value", () => {
     expect(json).toMatchObject({ version: null, active: "invalid", serving: null, pools: [], repair: [APPLY] });
   });
 
+  it("names the version new isolates serve, skipping the versions an apply wrote to the history but never made active", async () => {
+    // apply of "new" wrote the history and stopped; the version key still names v1; the active value was then damaged.
+    const values = {
+      [KV_KEYS.config]: "{not json",
+      [KV_KEYS.history]: [good("new", "https://two.example.net"), good("v1", "https://one.example.net")],
+      [KV_KEYS.version]: { version: "v1", digest: "" },
+    };
+    const text = await status(values);
+    expect(text.stdout.slice(3, 5)).toEqual([
+      `new isolates serve version v1 (applied ${values[KV_KEYS.history][1]!.appliedAt}) from ${KV_KEYS.history} instead; isolates already running keep the config they were serving`,
+      `new isolates skip version new, first in ${KV_KEYS.history} but never made active (an apply or rollback stopped before switching)`,
+    ]);
+    const { json } = await status(values, true);
+    expect(json).toMatchObject({ serving: { version: "v1", from: "history" }, neverActive: ["new"], pools: [{ origins: [{ url: "https://one.example.net" }] }] });
+  });
+
   it("reports a valid active value as served, with exit code 0", async () => {
     const v1 = good("v1", "https://one.example.net");
     const { json, code } = await status({ [KV_KEYS.config]: v1, [KV_KEYS.history]: [v1] }, true);

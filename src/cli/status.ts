@@ -5,6 +5,7 @@
 // history new isolates fall back to (or their 503), and how to repair.
 // `--json` gives the same facts for scripts. Exit code 1 when the active
 // config does not validate, so monitoring can alert on it.
+import { readVersionKey } from "../core/config/published";
 import { chooseServedConfig } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig, parseStoredValue } from "../core/config/stored";
 import type { Config } from "../core/config/types";
@@ -44,6 +45,8 @@ export interface Status {
   readonly problems?: readonly string[];
   /** What a new isolate serves; null when it answers 503 (no-config). */
   readonly serving: { readonly version: string; readonly appliedAt: string; readonly from: "active" | "history" } | null;
+  /** Set when new isolates fall back to the history: its versions that were never made active (an apply or rollback stopped before switching), which they skip. */
+  readonly neverActive?: readonly string[];
   /** The pools of the served version. */
   readonly pools: readonly PoolStatus[];
   readonly history: readonly { readonly version: string; readonly appliedAt: string }[];
@@ -55,18 +58,18 @@ export interface Status {
 
 export async function statusCommand(options: StatusOptions, io: Io, deps: KvDeps = {}): Promise<number> {
   const kv = (deps.open ?? openKv)(options, io);
-  const [configText, historyText, healthText] = await kv.getMany([KV_KEYS.config, KV_KEYS.history, KV_KEYS.health]);
-  const status = buildStatus(kv.where, configText, historyText, healthText);
+  const [configText, historyText, healthText, versionText] = await kv.getMany([KV_KEYS.config, KV_KEYS.history, KV_KEYS.health, KV_KEYS.version]);
+  const status = buildStatus(kv.where, configText, historyText, healthText, versionText);
   if (options.json) io.out(JSON.stringify(status, null, 2));
   else for (const line of renderStatus(status)) io.out(line);
   return status.active === "invalid" ? EXIT_INVALID : 0;
 }
 
-export function buildStatus(where: string, configText?: string, historyText?: string, healthText?: string): Status {
+export function buildStatus(where: string, configText?: string, historyText?: string, healthText?: string, versionText?: string): Status {
   const history = parseHistoryText(historyText).value;
   const envelope = parseStoredText(configText).value;
   const active = configText === undefined ? undefined : parseStoredConfig(configText);
-  const choice = chooseServedConfig(active, historyText);
+  const choice = chooseServedConfig(active, historyText, readVersionKey(versionText)?.version);
   const served = choice.source === "none" ? undefined : choice.served;
   const problems = active && !active.ok ? active.problems.map((p) => `${p.path}: ${p.message}`) : undefined;
   const health = readHealth(healthText);
@@ -81,6 +84,7 @@ export function buildStatus(where: string, configText?: string, historyText?: st
     appliedAt: envelope?.appliedAt ?? null,
     ...(problems ? { problems } : {}),
     serving: served ? { version: served.version, appliedAt: served.appliedAt, from: choice.source === "active" ? "active" : "history" } : null,
+    ...(choice.source !== "active" && choice.neverActive?.length ? { neverActive: choice.neverActive } : {}),
     pools: served ? poolStatuses(served.config, health) : [],
     history: history.map((h) => ({ version: h.version, appliedAt: h.appliedAt })),
     ...(problems ? { repair: repairSteps(configText, historyText) } : {}),
@@ -121,6 +125,10 @@ export function renderStatus(status: Status): string[] {
         ? `new isolates serve version ${status.serving.version} (applied ${status.serving.appliedAt}) from ${KV_KEYS.history} instead; ${running}`
         : `no version in ${KV_KEYS.history} validates either: new isolates answer 503 (no-config); ${running}`,
     );
+    if (status.neverActive) {
+      const skipped = status.neverActive.length === 1 ? `version ${status.neverActive[0]}` : `versions ${status.neverActive.join(", ")}`;
+      lines.push(`new isolates skip ${skipped}, first in ${KV_KEYS.history} but never made active (an apply or rollback stopped before switching)`);
+    }
     lines.push(`repair: ${(status.repair ?? []).map((s) => `"${s.command}" (${s.does})`).join(", or ")}`);
   }
   const rows = [["POOL", "POLICY", "ORIGIN", "WEIGHT", "HEALTH"]];

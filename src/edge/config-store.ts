@@ -5,8 +5,9 @@
 // (ctx.waitUntil), one at a time. A value that fails to parse never replaces
 // the last good one; it is logged once per distinct value. An isolate with no
 // good config of its own (a cold start) serves the newest valid version of the
-// history instead, as chooseServedConfig decides: the history key is read only
-// then, once per distinct bad value.
+// history that was made active instead, as chooseServedConfig decides: the
+// history key (and the version key, which says what was made active) is read
+// only then, once per distinct bad value.
 import { readFastStored, verifiedDigest } from "../core/config/fast-stored";
 import { readVersionKey } from "../core/config/published";
 import { chooseServedConfig } from "../core/config/served";
@@ -142,20 +143,24 @@ export class ConfigStore {
       return undefined;
     }
     let historyText: string | null;
+    let versionText: string | null;
     try {
-      historyText = await kv.get(KV_KEYS.history, "text");
+      // Two gets, not one bulk get: the history holds several whole configs (see read()).
+      [historyText, versionText] = await Promise.all([kv.get(KV_KEYS.history, "text"), kv.get(KV_KEYS.version, "text")]);
     } catch (error) {
       this.deps.log.error({ event: "kv.read_failed", key: KV_KEYS.history, message: (error as Error).message });
       return RETRY;
     }
-    const choice = chooseServedConfig(active, historyText);
+    const choice = chooseServedConfig(active, historyText, readVersionKey(versionText)?.version);
+    // Versions an apply or rollback wrote to the history but never made active: not served, and said so.
+    const skipped = choice.source !== "active" && choice.neverActive?.length ? { neverActive: choice.neverActive } : {};
     if (choice.source === "history") {
       const { version, appliedAt } = choice.served;
-      this.deps.log.error({ event: "config.fallback", version: active.version ?? null, problems, servingVersion: version, servingAppliedAt: appliedAt, from: KV_KEYS.history });
+      this.deps.log.error({ event: "config.fallback", version: active.version ?? null, problems, servingVersion: version, servingAppliedAt: appliedAt, from: KV_KEYS.history, ...skipped });
       return this.compile(choice.served);
     }
     const historyVersions = choice.source === "none" ? choice.historyVersions : [];
-    this.deps.log.error({ event: "config.invalid", version: active.version ?? null, problems, servingVersion: null, historyTried: true, historyVersions });
+    this.deps.log.error({ event: "config.invalid", version: active.version ?? null, problems, servingVersion: null, historyTried: true, historyVersions, ...skipped });
     return undefined;
   }
 

@@ -60,12 +60,13 @@ export async function runScheduledHealthChecks(deps: HealthRunDeps): Promise<voi
   if (start.ignoredStampMs !== undefined) {
     deps.log.error({ event: "health.invalid", message: `health state in KV is stamped ${new Date(start.ignoredStampMs).toISOString()}, too far ahead of this run to be a run's; ignoring the stamp and writing this run's state over it` });
   }
-  const read = readHealthPlan(values.get(KV_KEYS.healthPlan), readVersionKey(values.get(KV_KEYS.version)));
+  const versionKey = readVersionKey(values.get(KV_KEYS.version));
+  const read = readHealthPlan(values.get(KV_KEYS.healthPlan), versionKey);
   if (read === "malformed") {
     deps.log.error({ event: "health.plan_invalid", message: "the health plan in KV is not in the form this Worker reads (edited by hand, or written by another version of edge-ingress); probing the pools of the config instead. `edge-ingress apply` writes it again" });
   }
   const plan = read === "malformed" ? undefined : read;
-  const served = plan ? { version: plan.version, config: { pools: new Map(plan.pools.map((p) => [p.name, p])) }, fallback: {} } : await servedConfig(deps);
+  const served = plan ? { version: plan.version, config: { pools: new Map(plan.pools.map((p) => [p.name, p])) }, fallback: {} } : await servedConfig(deps, versionKey?.version);
   if (!served) return;
   const { fallback } = served;
   const budget = splitRunBudget(deps.maxProbes, Boolean(deps.alertWebhookUrl));
@@ -137,8 +138,12 @@ interface Served {
   readonly fallback: Record<string, unknown>;
 }
 
-/** What new isolates serve, read from the active value (and the history when it is invalid); undefined: nothing to probe (logged). */
-async function servedConfig(deps: HealthRunDeps): Promise<Served | undefined> {
+/**
+ * What new isolates serve, read from the active value (and the history when
+ * it is invalid; `lastActivated` is the version key's version, see
+ * chooseServedConfig); undefined: nothing to probe (logged).
+ */
+async function servedConfig(deps: HealthRunDeps, lastActivated: string | undefined): Promise<Served | undefined> {
   const configText = await deps.kv.get(KV_KEYS.config, "text");
   if (!configText) {
     deps.log.info({ event: "health.skipped", reason: "no config in KV" });
@@ -147,7 +152,7 @@ async function servedConfig(deps: HealthRunDeps): Promise<Served | undefined> {
   // Probe what new isolates serve: with an invalid active value, the version
   // of the history they fall back to (the history is read only then).
   const active = parseStoredConfig(configText);
-  const choice = active.ok ? chooseServedConfig(active, null) : chooseServedConfig(active, await deps.kv.get(KV_KEYS.history, "text"));
+  const choice = active.ok ? chooseServedConfig(active, null) : chooseServedConfig(active, await deps.kv.get(KV_KEYS.history, "text"), lastActivated);
   if (choice.source === "none") {
     const problems = active.ok ? [] : active.problems.map((p) => `${p.path}: ${p.message}`);
     deps.log.error({ event: "health.skipped", reason: "config in KV is invalid and no version in the history is valid", problems });

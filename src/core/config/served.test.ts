@@ -9,8 +9,12 @@ const valid = (version: string, pool = "web") => ({
 });
 const invalid = (version: string) => ({ version, appliedAt: `at-${version}`, config: { pools: {} } });
 const text = (value: unknown) => JSON.stringify(value);
-const choose = (active: unknown, history?: unknown) =>
-  chooseServedConfig(active === undefined ? undefined : parseStoredConfig(typeof active === "string" ? active : text(active)), history === undefined ? undefined : typeof history === "string" ? history : text(history));
+const choose = (active: unknown, history?: unknown, lastActivated?: string) =>
+  chooseServedConfig(
+    active === undefined ? undefined : parseStoredConfig(typeof active === "string" ? active : text(active)),
+    history === undefined ? undefined : typeof history === "string" ? history : text(history),
+    lastActivated,
+  );
 
 describe("chooseServedConfig", () => {
   it("serves a valid active value and never looks at the history", () => {
@@ -50,5 +54,23 @@ describe("chooseServedConfig", () => {
       const choice = chooseServedConfig(parseStoredConfig(text(invalid("bad"))), history);
       expect(choice).toMatchObject({ source: "none", historyVersions: [] });
     }
+  });
+
+  it("never serves the versions ahead of the one the version key names: an apply that stopped before switching wrote them", () => {
+    // apply of "new" wrote the history, then stopped; "b" stayed active (and in the version key), then its value was damaged.
+    const choice = choose("{not json", [valid("new"), valid("b"), valid("a")], "b");
+    expect(choice).toMatchObject({ source: "history", served: { version: "b" }, neverActive: ["new"] });
+    // An invalid entry behind it is skipped as before; nothing ahead of it is tried.
+    expect(choose("{not json", [valid("new"), invalid("b"), valid("a")], "b")).toMatchObject({ source: "history", served: { version: "a" }, neverActive: ["new"] });
+    expect(choose("{not json", [valid("new"), invalid("b")], "b")).toEqual({ source: "none", active: expect.anything(), historyVersions: ["b"], neverActive: ["new"] });
+    // Nothing says which versions were made active (an older edge-ingress wrote no version key, or the key names no entry): every entry counts, as before.
+    for (const lastActivated of [undefined, "gone"]) {
+      expect(choose("{not json", [valid("new"), valid("b")], lastActivated)).toMatchObject({ source: "history", served: { version: "new" }, neverActive: [] });
+    }
+  });
+
+  it("takes the active value's own version first, when it can be read and is in the history", () => {
+    // Made active (the value says so), but the version key was not written after it.
+    expect(choose(invalid("b"), [valid("new"), valid("b"), valid("a")], "a")).toMatchObject({ source: "history", served: { version: "b" }, neverActive: ["new"] });
   });
 });
