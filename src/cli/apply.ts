@@ -56,7 +56,7 @@ export async function applyCommand(files: readonly string[], options: ApplyOptio
   }
 
   const entry: StoredConfig = rewrite?.stored ?? { format: STORED_FORMAT, version, appliedAt: new Date(deps.nowMs?.() ?? Date.now()).toISOString(), config: loaded.document };
-  const history = rewrite ? seen.history : pushHistory(entry, current, seen.history);
+  const history = rewrite ? seen.history : pushHistory(entry, current, seen.history, seen.versionKey?.version);
   if (options.dryRun) {
     // Printed in the order apply writes them, not written: plain-text
     // credentials are redacted (secret references are names only).

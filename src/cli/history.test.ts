@@ -46,6 +46,19 @@ describe("history", () => {
     expect(planRollback(entry("c"), ["b", "a"].map(entry), "now")).toMatchObject({ ok: true, to: { version: "b" }, history: [{ version: "b" }, entry("a")] });
   });
 
+  it("from an active value that cannot be read, goes back to the last version made active and keeps every version made active", () => {
+    const history = ["new", "b", "a"].map(entry);
+    // "new" was written by an apply that stopped before switching; the version key still names "b".
+    expect(planRollback(undefined, history, "now", { unreadable: true, lastActivated: "b" })).toEqual({
+      ok: true,
+      to: { version: "b", appliedAt: "now", config: { pools: {} } },
+      history: [{ version: "b", appliedAt: "now", config: { pools: {} } }, entry("a")],
+    });
+    // No version key (an older edge-ingress): the newest entry.
+    expect(planRollback(undefined, history, "now", { unreadable: true })).toMatchObject({ ok: true, to: { version: "new" }, history: [{ version: "new" }, entry("b"), entry("a")] });
+    expect(pushHistory(entry("next"), undefined, history, "b").map((e) => e.version)).toEqual(["next", "b", "a"]);
+  });
+
   it("says why there is nothing to roll back to", () => {
     expect(planRollback(entry("a"), [entry("a")], "now")).toEqual({ ok: false, reason: `it holds only version a (the history keeps the last ${HISTORY_LENGTH} applied versions)` });
     expect(planRollback(undefined, [], "now")).toMatchObject({ ok: false, reason: expect.stringContaining("it holds no config") });

@@ -1,5 +1,6 @@
 // The applied versions kept in KV (KV_KEYS.history, newest first, the active
 // one included) and the two moves on them: apply pushes, rollback pops.
+import { activatedFrom } from "../core/config/served";
 import { asStoredConfig, formatOf, HISTORY_LENGTH, KV_KEYS, MAX_STORED_DEPTH, nestsDeeperThan, STORED_FORMAT, type StoredConfig } from "../core/config/stored";
 import { CliError } from "./output";
 
@@ -39,34 +40,52 @@ export function parseHistoryText(text: string | undefined): ParsedValue<StoredCo
  * history before the active config, so entries ahead of the active version
  * were written by one that stopped before switching: they never went live and
  * are dropped. A config written to KV by other means than apply (not in the
- * history at all) is kept, so rollback can still come back to it.
+ * history at all) is kept, so rollback can still come back to it; the
+ * entries ahead of `lastActivated` (the version key's version, the last one
+ * apply or rollback made active) are then the ones dropped, as new isolates
+ * skip them (activatedFrom).
  */
-export function withActive(current: StoredConfig | undefined, history: readonly StoredConfig[]): StoredConfig[] {
-  if (current === undefined) return [...history];
-  const at = history.findIndex((entry) => entry.version === current.version);
-  return at >= 0 ? history.slice(at) : [current, ...history];
+export function withActive(current: StoredConfig | undefined, history: readonly StoredConfig[], lastActivated?: string): StoredConfig[] {
+  const at = current === undefined ? -1 : history.findIndex((entry) => entry.version === current.version);
+  if (at >= 0) return history.slice(at);
+  const activated = history.slice(activatedFrom(history.map((entry) => entry.version), [lastActivated]));
+  return current === undefined ? activated : [current, ...activated];
 }
 
 /** The history after applying `entry`: it first, then the earlier versions, capped at HISTORY_LENGTH. */
-export function pushHistory(entry: StoredConfig, current: StoredConfig | undefined, history: readonly StoredConfig[]): StoredConfig[] {
-  return [entry, ...withActive(current, history)].slice(0, HISTORY_LENGTH);
+export function pushHistory(entry: StoredConfig, current: StoredConfig | undefined, history: readonly StoredConfig[], lastActivated?: string): StoredConfig[] {
+  return [entry, ...withActive(current, history, lastActivated)].slice(0, HISTORY_LENGTH);
 }
 
 export type RollbackPlan =
   | { readonly ok: true; readonly from?: StoredConfig; readonly to: StoredConfig; readonly history: StoredConfig[] }
   | { readonly ok: false; readonly reason: string };
 
-/** Rollback makes the version before the active one active again, and drops the active one from the history. */
-export function planRollback(current: StoredConfig | undefined, history: readonly StoredConfig[], appliedAt: string): RollbackPlan {
-  const entries = withActive(current, history);
-  const target = entries[1];
+/** What is known of the active key besides the config read from it. */
+export interface ActiveKnown {
+  /** The key holds a value that cannot be read as a stored config (not JSON, say). */
+  readonly unreadable?: boolean;
+  /** The version the version key names: the last one apply or rollback made active. */
+  readonly lastActivated?: string;
+}
+
+/**
+ * Rollback makes the version before the active one active again, and drops
+ * the active one from the history. An unreadable active value is in no entry
+ * (nothing says which version it is): the newest entry made active, the one
+ * new isolates serve instead, is the one to go back to, and no entry made
+ * active is dropped.
+ */
+export function planRollback(current: StoredConfig | undefined, history: readonly StoredConfig[], appliedAt: string, known: ActiveKnown = {}): RollbackPlan {
+  const entries = withActive(current, history, known.lastActivated);
+  const [from, target, rest] = known.unreadable ? [undefined, entries[0], entries.slice(1)] : [entries[0], entries[1], entries.slice(2)];
   if (target === undefined) {
-    const held = entries[0] ? `it holds only version ${entries[0].version}` : "it holds no config";
+    const held = from ? `it holds only version ${from.version}` : known.unreadable ? "the active value cannot be read, and the history holds no version" : "it holds no config";
     return { ok: false, reason: `${held} (the history keeps the last ${HISTORY_LENGTH} applied versions)` };
   }
   // Written in the format it was applied in: its config is unchanged.
   const to: StoredConfig = { ...(target.format === undefined ? {} : { format: target.format }), version: target.version, appliedAt, config: target.config };
-  return { ok: true, ...(entries[0] ? { from: entries[0] } : {}), to, history: [to, ...entries.slice(2)] };
+  return { ok: true, ...(from ? { from } : {}), to, history: [to, ...rest] };
 }
 
 /**

@@ -4,8 +4,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { readVersionKey, type VersionKey } from "../core/config/published";
 import { KV_KEYS, type StoredConfig } from "../core/config/stored";
-import { parseHistoryText, parseStoredText } from "./history";
+import { parseHistoryText, parseStoredText, type ActiveKnown } from "./history";
 import { CliError, type Io } from "./output";
 import { localKv, type ClosableKv } from "./local-kv";
 import { KV_BINDING, wranglerKv, type Kv, type KvTarget } from "./wrangler";
@@ -69,6 +70,8 @@ export async function closeUnscopedKvs(): Promise<void> {
 export interface ConfigState {
   readonly current?: StoredConfig;
   readonly history: readonly StoredConfig[];
+  /** The version key (published.ts): the last version apply or rollback made active, and the digest of its value. */
+  readonly versionKey?: VersionKey;
   /** The two values exactly as read (undefined when absent): what apply and rollback re-check before switching. */
   readonly configText: string | undefined;
   readonly historyText: string | undefined;
@@ -77,12 +80,18 @@ export interface ConfigState {
 /** The state of a KV that holds nothing yet. */
 export const EMPTY_STATE: ConfigState = { history: [], configText: undefined, historyText: undefined };
 
-/** Reads the active config and the history; warns about malformed values. */
+/** Reads the active config, the history and the version key; warns about malformed values. */
 export async function readConfigState(kv: Kv, io: Io): Promise<ConfigState> {
-  const [configText, historyText] = await kv.getMany([KV_KEYS.config, KV_KEYS.history]);
+  const [configText, historyText, versionText] = await kv.getMany([KV_KEYS.config, KV_KEYS.history, KV_KEYS.version]);
   const current = parseStoredText(configText);
   const history = parseHistoryText(historyText);
+  const versionKey = readVersionKey(versionText);
   if (current.problem) io.err(`warning: ${KV_KEYS.config} in ${kv.where} ${current.problem}`);
   if (history.problem) io.err(`warning: ${KV_KEYS.history} in ${kv.where} ${history.problem}`);
-  return { ...(current.value ? { current: current.value } : {}), history: history.value, configText, historyText };
+  return { ...(current.value ? { current: current.value } : {}), history: history.value, ...(versionKey ? { versionKey } : {}), configText, historyText };
+}
+
+/** What apply and rollback know of the active key besides its config (history.ts). */
+export function activeKnown(seen: ConfigState): ActiveKnown {
+  return { unreadable: seen.configText !== undefined && seen.current === undefined, ...(seen.versionKey ? { lastActivated: seen.versionKey.version } : {}) };
 }

@@ -69,7 +69,8 @@ export function buildStatus(where: string, configText?: string, historyText?: st
   const history = parseHistoryText(historyText).value;
   const envelope = parseStoredText(configText).value;
   const active = configText === undefined ? undefined : parseStoredConfig(configText);
-  const choice = chooseServedConfig(active, historyText, readVersionKey(versionText)?.version);
+  const lastActivated = readVersionKey(versionText)?.version;
+  const choice = chooseServedConfig(active, historyText, lastActivated);
   const served = choice.source === "none" ? undefined : choice.served;
   const problems = active && !active.ok ? active.problems.map((p) => `${p.path}: ${p.message}`) : undefined;
   const health = readHealth(healthText);
@@ -87,15 +88,16 @@ export function buildStatus(where: string, configText?: string, historyText?: st
     ...(choice.source !== "active" && choice.neverActive?.length ? { neverActive: choice.neverActive } : {}),
     pools: served ? poolStatuses(served.config, health) : [],
     history: history.map((h) => ({ version: h.version, appliedAt: h.appliedAt })),
-    ...(problems ? { repair: repairSteps(configText, historyText) } : {}),
+    ...(problems ? { repair: repairSteps(configText, historyText, lastActivated) } : {}),
     changes,
   };
 }
 
 /** apply always repairs; rollback only when the version it would restore validates (else it refuses). */
-function repairSteps(configText: string | undefined, historyText: string | undefined): RepairStep[] {
+function repairSteps(configText: string | undefined, historyText: string | undefined, lastActivated: string | undefined): RepairStep[] {
   const steps = [{ command: "edge-ingress apply FILE...", does: "makes a fixed config active" }];
-  const plan = planRollback(parseStoredText(configText).value, parseHistoryText(historyText).value, "");
+  const current = parseStoredText(configText).value;
+  const plan = planRollback(current, parseHistoryText(historyText).value, "", { unreadable: configText !== undefined && current === undefined, ...(lastActivated === undefined ? {} : { lastActivated }) });
   if (plan.ok && parseStoredValue(plan.to).ok) {
     steps.push({ command: "edge-ingress rollback", does: `makes version ${plan.to.version} active again` });
   }

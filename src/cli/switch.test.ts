@@ -53,12 +53,12 @@ function once(kv: MemoryKv, when: (op: KvOp) => boolean, run: () => Promise<void
 }
 
 describe("the order of writes", () => {
-  it("writes the history, re-reads both keys, writes the active config, reads both back, then the health plan and the version key", async () => {
+  it("reads the active config, the history and the version key, writes the history, re-reads both keys, writes the active config, reads both back, then the health plan and the version key", async () => {
     const kv = new MemoryKv();
     const ops: string[] = [];
     kv.before = (op) => void ops.push(`${op.kind} ${op.key}`);
     const v1 = await applied(kv, files.v1);
-    expect(ops).toEqual([`get ${C}`, `get ${H}`, `put ${H}`, `get ${C}`, `get ${H}`, `put ${C}`, `get ${C}`, `get ${H}`, `put ${KV_KEYS.healthPlan}`, `put ${KV_KEYS.version}`]);
+    expect(ops).toEqual([`get ${C}`, `get ${H}`, `get ${KV_KEYS.version}`, `put ${H}`, `get ${C}`, `get ${H}`, `put ${C}`, `get ${C}`, `get ${H}`, `put ${KV_KEYS.healthPlan}`, `put ${KV_KEYS.version}`]);
     expect(historyVersions(kv)).toEqual([v1]);
   });
 
