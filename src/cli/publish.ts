@@ -5,7 +5,7 @@
 // stopped half way only makes warm isolates and the cron run slower to see the
 // new version, and the next apply (even of the same version) writes them again.
 import { claimedDigest } from "../core/config/fast-stored";
-import { healthPlanText, readVersionKey, versionKeyText } from "../core/config/published";
+import { healthPlanText, readHealthPlan, readVersionKey, versionKeyText } from "../core/config/published";
 import { KV_KEYS } from "../core/config/stored";
 import type { Config } from "../core/config/types";
 import { CliError, type Io } from "./output";
@@ -37,15 +37,21 @@ export async function publishKeys(kv: Kv, text: string, version: string, config:
   }
 }
 
-/** Whether the version key already describes the active value `text`; when not, `apply` of the same version writes both keys again. */
+/**
+ * Whether the version key describes the active value `text`, and the health
+ * plan is one the cron run reads for it; when not, `apply` of the same
+ * version writes both keys again (as the cron run's `health.plan_invalid`
+ * line tells the user to).
+ */
 export async function keysPublished(kv: Kv, text: string | undefined, version: string): Promise<boolean> {
   if (text === undefined) return true;
   const [versionText, planText] = await kv.getMany([KV_KEYS.version, KV_KEYS.healthPlan]);
   const key = readVersionKey(versionText);
-  return key !== undefined && planText !== undefined && key.version === version && key.digest === (claimedDigest(text) ?? "");
+  if (key === undefined || key.version !== version || key.digest !== (claimedDigest(text) ?? "")) return false;
+  return typeof readHealthPlan(planText, key) === "object";
 }
 
 /** Says so when apply repaired the keys. */
 export function reportRepaired(io: Io, version: string): void {
-  io.out(`wrote ${KV_KEYS.healthPlan} and ${KV_KEYS.version} for version ${version} (an earlier apply or rollback stopped before writing them)`);
+  io.out(`wrote ${KV_KEYS.healthPlan} and ${KV_KEYS.version} for version ${version} (they did not describe it: an earlier apply or rollback stopped before writing them, or they were changed since)`);
 }
