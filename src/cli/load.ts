@@ -36,7 +36,7 @@ export async function loadConfigFiles(files: readonly string[], io: Io, options:
   const located: LocatedProblem[] = yaml.documents.length === 0 ? [] : [...merge.problems, ...parsed.problems.map((p) => locateProblem(merge, p))];
   const unread =
     yaml.syntaxProblems.length > 0 && located.length > 0
-      ? ["the documents with YAML errors are left out of every other check: until they read, what they define (a pool, a Gateway, an Ingress) counts as missing"]
+      ? ["the documents that could not be read (below) are left out of every other check: until they read, what they define (a pool, a Gateway, an Ingress) counts as missing"]
       : [];
   // Stable sort: by file as given, then document; within one document, in the order found.
   const fileOrder = new Map(files.map((f, i) => [f, i]));

@@ -99,7 +99,7 @@ describe("validate", () => {
     const run = await cli(["validate", files["broken.yaml"]!, files["rules.yaml"]!]);
     expect(run.code).toBe(1);
     const lines = run.stderr.split("\n");
-    expect(lines[0]).toBe("note: the documents with YAML errors are left out of every other check: until they read, what they define (a pool, a Gateway, an Ingress) counts as missing");
+    expect(lines[0]).toBe("note: the documents that could not be read (below) are left out of every other check: until they read, what they define (a pool, a Gateway, an Ingress) counts as missing");
     expect(lines.filter((l) => l.startsWith(`${files["broken.yaml"]}[0]: `)).length).toBeGreaterThan(0);
     // The other file's own problem, and the reference to the pool the broken file defines.
     expect(lines.some((l) => l.startsWith(`${files["rules.yaml"]}[0]: pools.web.policy: `))).toBe(true);

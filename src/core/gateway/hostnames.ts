@@ -64,9 +64,10 @@ export function hostnameCovers(listener: string, host: string): boolean {
  * the routes of the most specific listener whose hostname matches its host,
  * on its address. So a route reaching hostname `host` through `listener`
  * serves nothing there when another listener on that address, more specific
- * than `listener`, matches every host of `host`: that listener is returned.
- * (Hosts of `host` that only part of a more specific listener matches are
- * taken from it when the table is compiled: routing/isolation.ts.)
+ * than `listener`, matches every host of `host`: the most specific such
+ * listener is returned (the one that owns them). Hosts of `host` that only
+ * part of a more specific listener matches are taken from it when the table
+ * is compiled (routing/isolation.ts).
  */
 export function isolatingListener<L extends { readonly hostname: string | undefined }>(
   sameAddress: readonly L[],
@@ -74,11 +75,13 @@ export function isolatingListener<L extends { readonly hostname: string | undefi
   host: string | undefined,
 ): L | undefined {
   if (host === undefined) return undefined;
-  return sameAddress.find(
-    (other) =>
-      other.hostname !== undefined &&
-      other.hostname !== listener.hostname &&
-      (listener.hostname === undefined || hostnameCovers(listener.hostname, other.hostname)) &&
-      hostnameCovers(other.hostname, host),
-  );
+  let owner: L | undefined;
+  for (const other of sameAddress) {
+    const name = other.hostname;
+    if (name === undefined || name === listener.hostname || !hostnameCovers(name, host)) continue;
+    if (listener.hostname !== undefined && !hostnameCovers(listener.hostname, name)) continue;
+    // Those covering `host` nest: the most specific is the one every other one covers.
+    if (owner === undefined || hostnameCovers(owner.hostname as string, name)) owner = other;
+  }
+  return owner;
 }

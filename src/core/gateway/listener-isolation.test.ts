@@ -93,6 +93,31 @@ describe("listener isolation in routing", () => {
     }
   });
 
+  it("isolates hosts several labels under a listener without routes, however far below it", () => {
+    // The routes on this address have no wildcard hostname of their own.
+    const c = config({ gateways: [{ name: "edge", listeners: [listener("any"), listener("narrow", "*.foo.example.com")] }], httpRoutes: [route("any", "any", "any")] });
+    const at = (url: string) => poolFor(c, url);
+    expect(at("http://x.foo.example.com/")).toBe(404);
+    expect(at("http://a.b.foo.example.com/")).toBe(404);
+    expect(at("http://foo.example.com/")).toBe("any");
+    const prepared = preparedRoundTrip(c) as Config;
+    expect(poolFor(prepared, "http://a.b.foo.example.com/")).toBe(404);
+  });
+
+  it("takes no host from an Ingress rule more specific than the HTTPRoute group a listener without routes is cut from", () => {
+    const ingressRule = (host: string) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "ingress" } } }] } });
+    const c = config({
+      rules: [ingressRule("*.foo.example.com")],
+      gateways: [{ name: "edge", listeners: [listener("wide", "*.example.com"), listener("lone", "abc.foo.example.com")] }],
+      httpRoutes: [route("r", "wide", "wide")],
+    });
+    for (const each of [c, preparedRoundTrip(c) as Config]) {
+      expect(poolFor(each, "http://x.foo.example.com/")).toBe("ingress");
+      expect(poolFor(each, "http://abc.foo.example.com/")).toBe("ingress");
+      expect(poolFor(each, "http://bar.example.com/")).toBe("wide");
+    }
+  });
+
   it("keeps Ingress rules for hosts no route on a covering listener claims", () => {
     // A listener with no route does not take hosts from the Ingress rules without host.
     const c = config({
@@ -116,7 +141,7 @@ describe("listener isolation in routing", () => {
     const runtime = compileRuntime("v1", config(doc), { random: seededRandom(1) });
     const e = explainRoute(runtime.table, "abc.foo.example.com", "/x", PLAIN_GET);
     expect(e.match).toBeUndefined();
-    expect(e.hostReason).toContain("default/edge listener lone (abc.foo.example.com)");
+    expect(e.hostReason).toContain("default/edge listener lone (abc.foo.example.com, http:80)");
     expect(e.hostReason).toContain("listener isolation");
   });
 });
@@ -135,16 +160,33 @@ describe("listener isolation in the config", () => {
     expect(poolFor(c, "http://bar.example.com/")).toBe(404);
   });
 
-  it("refuses a route that listener isolation leaves with nothing to serve", () => {
-    const parsed = parseConfig({ pools, gateways: [{ name: "edge", listeners: LISTENERS }], httpRoutes: [route("any", "any", "any", { hostnames: ["a.example.com"] })] });
-    expect(parsed.ok).toBe(false);
-    expect(parsed.problems).toEqual([
+  it("warns, without refusing the config, about a route that listener isolation leaves with nothing to serve", () => {
+    // A refusal would make values an earlier version applied invalid for the parts of the Worker that validate them again.
+    const c = config({ gateways: [{ name: "edge", listeners: LISTENERS }], httpRoutes: [route("any", "any", "any", { hostnames: ["a.example.com"] })] });
+    expect(c.warnings).toEqual([
       {
-        path: "httpRoutes[0].parentRefs",
+        path: "httpRoutes[0].hostnames",
         message:
-          "a.example.com reaches this route through default/edge listener any (any host, http:80), but default/edge listener wide (*.example.com, http:80) is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation); the route would serve nothing",
+          "a.example.com reaches this route through default/edge listener any (any host, http:80), but default/edge listener wide (*.example.com, http:80) is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation); the route serves nothing",
       },
     ]);
+    expect(poolFor(c, "http://a.example.com/")).toBe(404);
+  });
+
+  it("names the most specific listener as the owner, whatever the order of the listeners", () => {
+    const reversed = [...LISTENERS].reverse();
+    const c = config({ gateways: [{ name: "edge", listeners: reversed }], httpRoutes: [route("any", "any", "any", { hostnames: ["abc.foo.example.com"] })] });
+    expect(c.warnings?.map((w) => w.message)).toEqual([expect.stringContaining("but default/edge listener lone (abc.foo.example.com, http:80) is more specific")]);
+  });
+
+  it("warns about a hostname taken on one address even when the route serves it on another", () => {
+    const c = config({
+      gateways: [{ name: "edge", listeners: [listener("http"), { name: "https", port: 443, protocol: "HTTPS" }, { name: "api", port: 443, protocol: "HTTPS", hostname: "api.example.com" }] }],
+      httpRoutes: [{ ...route("r", undefined, "any", { hostnames: ["api.example.com"] }), parentRefs: [{ name: "edge", sectionName: "http" }, { name: "edge", sectionName: "https" }] }],
+    });
+    expect(c.warnings?.map((w) => w.message)).toEqual([expect.stringContaining("api.example.com reaches this route through default/edge listener https (any host, https:443), but default/edge listener api")]);
+    expect(poolFor(c, "http://api.example.com/")).toBe("any");
+    expect(poolFor(c, "https://api.example.com/")).toBe(404);
   });
 
   it("isolates per address: a listener on another port takes nothing", () => {

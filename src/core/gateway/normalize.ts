@@ -12,14 +12,14 @@ import { isRecord } from "../config/locations";
 import type { Listener, Problem, Route } from "../config/types";
 import { intersectHostnames, gatewayHostnameProblem, isolatingListener } from "./hostnames";
 import { DEFAULT_NAMESPACE, readGateway, type GatewayInfo } from "./listeners";
-import { compileRule, type InvalidBackend } from "./rules";
+import { compileRule } from "./rules";
 import { gateway as gatewaySchema, httpRouteOutline as routeSchema, httpRouteRule, type RawHttpRoute, type RawHttpRouteRule } from "./schema";
 
 export interface GatewayResult {
   readonly listeners: readonly Listener[];
   readonly routes: readonly Route[];
   /** Valid but probably not meant: backendRefs naming no pool, hostnames listener isolation takes away. */
-  readonly warnings: readonly InvalidBackend[];
+  readonly warnings: readonly Problem[];
 }
 
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -46,7 +46,7 @@ export function normalizeGateway(
   const byAddress = new Map<string, Listener[]>();
   for (const g of gateways.values()) for (const l of g.listeners) byAddress.set(l.address, [...(byAddress.get(l.address) ?? []), l]);
   const routes: Route[] = [];
-  const warnings: InvalidBackend[] = [];
+  const warnings: Problem[] = [];
   const seenRoutes = new Map<string, number>();
   rawRoutes.forEach((value, i) => {
     const raw = part(routeSchema, value, `httpRoutes[${i}]`, problems);
@@ -62,7 +62,7 @@ interface ReadContext {
   readonly byAddress: ReadonlyMap<string, readonly Listener[]>;
   readonly pools: ReadonlySet<string>;
   readonly seen: Map<string, number>;
-  readonly warnings: InvalidBackend[];
+  readonly warnings: Problem[];
   readonly problems: Problem[];
 }
 
@@ -118,8 +118,8 @@ function readRoute(raw: RawHttpRoute, index: number, ctx: ReadContext): Route[] 
 function attach(raw: RawHttpRoute, at: string, namespace: string, hostnames: readonly string[], ctx: ReadContext): Map<string | undefined, Set<string>> {
   const { gateways, broken, byAddress, problems } = ctx;
   const attached = new Map<string | undefined, Set<string>>();
-  // Hostnames a more specific listener took, by hostname: said once the route's every listener is known.
-  const taken = new Map<string, { from: Listener; to: Listener }>();
+  // Hostnames a more specific listener took, by hostname and address: said once the route's every listener is known.
+  const taken = new Map<string, { host: string; from: Listener; to: Listener }>();
   if (!raw.parentRefs || raw.parentRefs.length === 0) {
     problems.push({ path: `${at}.parentRefs`, message: "must name at least one Gateway (a route without parentRefs attaches nowhere and serves nothing)" });
     return attached;
@@ -160,7 +160,8 @@ function attach(raw: RawHttpRoute, at: string, namespace: string, hostnames: rea
         any = true;
         const owner = isolatingListener(byAddress.get(l.address) ?? [], l, host);
         if (owner !== undefined) {
-          if (host !== undefined && !taken.has(host)) taken.set(host, { from: l, to: owner });
+          const key = `${host} ${l.address}`;
+          if (host !== undefined && !taken.has(key)) taken.set(key, { host, from: l, to: owner });
           continue;
         }
         const set = attached.get(host) ?? new Set<string>();
@@ -172,15 +173,18 @@ function attach(raw: RawHttpRoute, at: string, namespace: string, hostnames: rea
       problems.push({ path: `${at}.hostnames`, message: `no hostname intersects a listener hostname of Gateway ${key} (${allowed.map((l) => l.hostname ?? "any").join(", ")}): the route would serve nothing` });
     }
   });
-  const name = (l: Listener) => `${l.gateway} listener ${l.name} (${l.hostname ?? "any host"}, ${l.address})`;
-  const isolation = (host: string, t: { from: Listener; to: Listener }) =>
-    `${host} reaches this route through ${name(t.from)}, but ${name(t.to)} is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation)`;
-  if (attached.size === 0 && taken.size > 0) {
-    for (const [host, t] of taken) problems.push({ path: `${at}.parentRefs`, message: `${isolation(host, t)}; the route would serve nothing` });
-  } else {
-    for (const [host, t] of taken) if (!attached.has(host)) ctx.warnings.push({ path: `${at}.hostnames`, message: isolation(host, t) });
+  for (const t of taken.values()) {
+    if (attached.get(t.host)?.has(t.from.address)) continue;
+    const left = attached.size === 0 ? "; the route serves nothing" : "";
+    ctx.warnings.push({ path: `${at}.hostnames`, message: `${isolationMessage(t.host, t.from, t.to)}${left}` });
   }
   return attached;
+}
+
+const listenerName = (l: Listener) => `${l.gateway} listener ${l.name} (${l.hostname ?? "any host"}, ${l.address})`;
+
+function isolationMessage(host: string, from: Listener, to: Listener): string {
+  return `${host} reaches this route through ${listenerName(from)}, but ${listenerName(to)} is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation)`;
 }
 
 /**

@@ -123,7 +123,7 @@ function decide(
 
 function describeHostChoice(compiled: CompiledRoutes, host: string, group: HostGroup | undefined): string {
   if (group?.isolatedBy !== undefined) {
-    return `host ${host} belongs to ${group.isolatedBy}, the most specific listener for it, and no HTTPRoute attached to that listener serves it: routes attached to less specific listeners are not consulted (listener isolation)`;
+    return `host ${host} belongs to ${group.isolatedBy.listener}, the most specific listener for it, and no HTTPRoute attached to that listener serves it: routes attached to less specific listeners are not consulted (listener isolation)`;
   }
   if (group?.anyLabels) {
     return group.kind === "wildcard"

@@ -17,6 +17,7 @@ import type { Route } from "../config/types";
 import { compileConditions, type CompiledConditions } from "./conditions";
 import { precedenceLength, prefixKey, rulePath, TYPE_RANK } from "./paths";
 import { lazyFullMatchRegex, lazyRegexPath, type PathRegex } from "./regex";
+import type { IsolatedHosts } from "./isolation";
 import type { DecidedBy, HostMatch, RouteMatch } from "./types";
 
 /** One rule, with everything precedence compares precomputed. */
@@ -80,8 +81,8 @@ export interface HostGroup {
   readonly regexes: readonly Entry[];
   /** The defaultBackend as seen from this group, or undefined. */
   readonly fallback: RouteMatch | undefined;
-  /** Set on the group listener isolation adds (isolation.ts): the listener whose hosts no route attached to it serves. */
-  readonly isolatedBy: string | undefined;
+  /** Set on a group listener isolation adds (isolation.ts): the listener whose hosts no route attached to it serves. */
+  readonly isolatedBy: IsolatedHosts | undefined;
 }
 
 const DECIDED_BY: Readonly<Record<Route["pathType"], DecidedBy>> = {
@@ -114,7 +115,7 @@ export function buildHostGroup(
   pattern: string,
   routes: readonly { readonly route: Route; readonly index: number }[],
   fallback: RouteMatch | undefined,
-  isolatedBy?: string,
+  isolatedBy?: IsolatedHosts,
 ): HostGroup {
   const entries: Entry[] = [];
   const paths = new Map<string, PathSlot>();

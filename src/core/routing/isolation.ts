@@ -16,7 +16,17 @@ import type { GroupSource } from "./lazy-groups";
 
 /** A listener's hosts that no route attached to it serves. */
 export class IsolatedHosts {
-  constructor(readonly listener: string) {}
+  constructor(
+    /** The listener, as warnings name it: "ns/gateway listener name (hostname, address)". */
+    readonly listener: string,
+    /**
+     * The HTTPRoute group it was cut from, "*.suffix" or "" (no host): what
+     * HTTPRoutes claim of these hosts, when Ingress rules claim them too
+     * (lookup.ts), so that a listener without routes takes no host from a
+     * more specific Ingress rule.
+     */
+    readonly cutFrom: string,
+  ) {}
 }
 
 /** A host grouping's sources, as isolate() reads and extends them. */
@@ -40,24 +50,26 @@ export function isolate<T>(sources: IsolationSources<T>, listeners: readonly Lis
     const isWildcard = host.startsWith("*.");
     const key = isWildcard ? host.slice(2) : host;
     if ((isWildcard ? sources.wildcard : sources.exact).has(key)) continue;
-    if (!covered(sources, key)) continue;
-    (isWildcard ? wildcard : exact).set(key, new IsolatedHosts(`${l.gateway} listener ${l.name} (${host})`));
+    const cutFrom = covering(sources, key);
+    if (cutFrom === undefined) continue;
+    (isWildcard ? wildcard : exact).set(key, new IsolatedHosts(`${l.gateway} listener ${l.name} (${host}, ${l.address})`, cutFrom));
   }
   if (exact.size === 0 && wildcard.size === 0) return sources;
   return { exact: withGroups(sources.exact, exact), wildcard: withGroups(sources.wildcard, wildcard), hostless: sources.hostless };
 }
 
 /**
- * Does a group less specific than the listener hostname cover it? For a
- * precise `name`, a wildcard of any of its suffixes; for a wildcard (`name`
- * its suffix), a wildcard of a shorter suffix; for both, the group without host.
+ * The most specific group less specific than the listener hostname that
+ * covers it ("*.suffix", or "" for the group without host), or undefined.
+ * For a precise `name`, a wildcard of one of its suffixes; for a wildcard
+ * (`name` its suffix), a wildcard of a shorter suffix; for both, the group
+ * without host.
  */
-function covered<T>(sources: IsolationSources<T>, name: string): boolean {
-  if (sources.hostless !== undefined) return true;
+function covering<T>(sources: IsolationSources<T>, name: string): string | undefined {
   for (let key = wildcardKey(name); key !== undefined; key = wildcardKey(key)) {
-    if (sources.wildcard.has(key)) return true;
+    if (sources.wildcard.has(key)) return `*.${key}`;
   }
-  return false;
+  return sources.hostless === undefined ? undefined : "";
 }
 
 function withGroups<T>(source: GroupSource<T>, added: ReadonlyMap<string, IsolatedHosts>): GroupSource<T | IsolatedHosts> {

@@ -38,7 +38,7 @@ export class LazyHostGroups<T, V = HostGroup> extends Map<string, V> {
   }
 
   override has(key: string): boolean {
-    return super.has(key) || this.source.get(key) !== undefined;
+    return super.has(key) || this.source.has(key);
   }
 
   /** Every host, built or not. */

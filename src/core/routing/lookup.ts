@@ -60,8 +60,13 @@ function findInIndex(index: HostIndex, host: string): HostGroup | undefined {
   return index.hostless;
 }
 
-/** A precise host beats any wildcard, a longer wildcard a shorter one, and any host beats none. */
+/**
+ * A precise host beats any wildcard, a longer wildcard a shorter one, and any
+ * host beats none. A group listener isolation added claims only what the
+ * HTTPRoute group it was cut from claims (routing/isolation.ts).
+ */
 function specificity(group: HostGroup): number {
+  if (group.isolatedBy !== undefined) return group.isolatedBy.cutFrom.length;
   if (group.kind === "exact") return 1e6;
   return group.kind === "wildcard" ? group.pattern.length : 0;
 }

@@ -128,14 +128,20 @@ function groupByHost(list: readonly Indexed[]): HostGrouping<Indexed[]> {
 function isolated<T>(grouping: HostGrouping<T>, address: string, listeners: readonly Listener[]): HostGrouping<T | IsolatedHosts> {
   const sources = isolate(grouping, listeners.filter((l) => l.address === address));
   const { list } = grouping;
-  return { ...grouping, ...sources, list: (group, host) => (group instanceof IsolatedHosts ? [] : list(group, host)) };
+  return {
+    ...grouping,
+    ...sources,
+    // An added wildcard group covers one or more labels, as every HTTPRoute one does: the lookup must strip labels past the first to find it.
+    anyLabels: grouping.anyLabels || sources.wildcard !== grouping.wildcard,
+    list: (group, host) => (group instanceof IsolatedHosts ? [] : list(group, host)),
+  };
 }
 
 function buildIndex<T>(grouping: HostGrouping<T>, fallbacks: Readonly<Record<HostMatch, RouteMatch | undefined>>): HostIndex {
   // Host groups are built on first lookup (lazy-groups.ts): a new isolate
   // compiles the hosts it serves, not all of them.
   const { list } = grouping;
-  const listener = (group: T) => (group instanceof IsolatedHosts ? group.listener : undefined);
+  const listener = (group: T) => (group instanceof IsolatedHosts ? group : undefined);
   return Object.freeze({
     exactHosts: new LazyHostGroups<T>(grouping.exact, (host, group) => buildHostGroup("exact", host, list(group, host), fallbacks.exact, listener(group))),
     wildcardHosts: new LazyHostGroups<T>(grouping.wildcard, (suffix, group) =>
