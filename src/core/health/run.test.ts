@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Config, HealthCheckSpec, Pool } from "../config/types";
-import { runHealthChecks, probeWindow } from "./run";
+import { probeOrder, probeWindow, runHealthChecks, windowTurn } from "./run";
 import { emptySnapshot, type HealthSnapshot } from "./snapshot";
 
 type Behaviour = number | "hang";
@@ -261,18 +261,18 @@ describe("runHealthChecks", () => {
   it("with a deadline, sends a probe only if its timeout ends before it; the others keep their records", async () => {
     for (const name of ["h0", "h1"]) behaviour.set(name, "hang");
     const previous: HealthSnapshot = { v: 1, origins: { [`api ${base}/o/h1`]: { up: false, streak: 0, sinceMs: 1, reason: "status 503" } } };
-    // One lane: h0 hangs for its 400 ms, after which no 400 ms probe fits before the deadline.
-    const run = await runHealthChecks(config(pool("api", ["h0", "h1", "a"], check({ timeoutMs: 400 }))), previous, {
+    // One lane: h0 hangs for its 500 ms, after which no 500 ms probe fits before the deadline (the first fits even if it starts 450 ms late).
+    const run = await runHealthChecks(config(pool("api", ["h0", "h1", "a"], check({ timeoutMs: 500 }))), previous, {
       fetch,
       nowMs: Date.now,
       concurrency: 1,
-      deadlineMs: Date.now() + 600,
+      deadlineMs: Date.now() + 950,
     });
     expect(arrivals).toEqual(["h0"]);
     expect(run).toMatchObject({ probed: 1, deferred: 2, skipped: 0 });
-    expect(run.results.map((r) => r.result)).toEqual([{ ok: false, reason: "timeout after 400 ms" }]);
+    expect(run.results.map((r) => r.result)).toEqual([{ ok: false, reason: "timeout after 500 ms" }]);
     expect(run.next.origins).toEqual({
-      [`api ${base}/o/h0`]: { up: false, streak: 0, sinceMs: expect.any(Number), reason: "timeout after 400 ms" },
+      [`api ${base}/o/h0`]: { up: false, streak: 0, sinceMs: expect.any(Number), reason: "timeout after 500 ms" },
       [`api ${base}/o/h1`]: previous.origins[`api ${base}/o/h1`],
     });
   });
@@ -280,12 +280,12 @@ describe("runHealthChecks", () => {
   it("with a deadline, rotates the order so hanging origins early in the config do not starve the later ones", async () => {
     const hanging = names(3, "h");
     for (const name of hanging) behaviour.set(name, "hang");
-    const cfg = config(pool("api", hanging, check({ timeoutMs: 300 })));
+    const cfg = config(pool("api", hanging, check({ timeoutMs: 500 })));
     const probedByRun: string[][] = [];
     for (let runIndex = 7; runIndex < 10; runIndex++) {
       arrivals = [];
-      // One lane fits one 300 ms probe before the deadline: each run probes one origin.
-      const run = await runHealthChecks(cfg, emptySnapshot, { fetch, nowMs: Date.now, concurrency: 1, runIndex, deadlineMs: Date.now() + 450 });
+      // One lane fits one 500 ms probe before the deadline (even if it starts 450 ms late): each run probes one origin.
+      const run = await runHealthChecks(cfg, emptySnapshot, { fetch, nowMs: Date.now, concurrency: 1, runIndex, deadlineMs: Date.now() + 950 });
       expect(run.deferred).toBe(2);
       probedByRun.push(arrivals);
     }
@@ -297,6 +297,31 @@ describe("runHealthChecks", () => {
     const run = await runHealthChecks(config(pool("api", ["a", "b"])), previous, { fetch, nowMs: clock(), maxProbes: 0 });
     expect(run).toMatchObject({ changed: false, probed: 0, skipped: 2, results: [] });
     expect(arrivals).toEqual([]);
+  });
+});
+
+describe("probeOrder and windowTurn", () => {
+  // What a run surely probes when every origin hangs: the first `sure` of its order.
+  const surelyProbedOver = (total: number, budget: number, sure: number, runs: number) => {
+    const targets = names(total);
+    const seen = new Set<string>();
+    for (let run = 0; run < runs; run++) {
+      for (const t of probeOrder(probeWindow(targets, budget, run), sure, windowTurn(total, budget, run)).slice(0, sure)) seen.add(t);
+    }
+    return seen.size;
+  };
+
+  it("lets the runs' sure probes reach every origin, windows or not", () => {
+    expect(surelyProbedOver(9, 50, 2, 5)).toBe(9);
+    // Each window comes round every third run: only its own turns move its order.
+    expect(surelyProbedOver(9, 3, 1, 9)).toBe(9);
+    expect(surelyProbedOver(135, 45, 6, 24)).toBe(135);
+    expect(surelyProbedOver(96, 48, 6, 48)).toBe(96);
+  });
+
+  it("keeps the window's order when every probe surely fits", () => {
+    expect(probeOrder(["a", "b", "c"], 3, 5)).toEqual(["a", "b", "c"]);
+    expect(probeOrder(["a", "b", "c"], 1, 1)).toEqual(["b", "c", "a"]);
   });
 });
 

@@ -73,7 +73,8 @@ interface Target {
 
 export async function runHealthChecks(config: Pick<Config, "pools">, previous: HealthSnapshot, deps: HealthCheckDeps): Promise<HealthRun> {
   const targets = healthCheckedOrigins(config);
-  const window = probeWindow(targets, deps.maxProbes ?? DEFAULT_MAX_PROBES, deps.runIndex ?? 0);
+  const maxProbes = deps.maxProbes ?? DEFAULT_MAX_PROBES;
+  const window = probeWindow(targets, maxProbes, deps.runIndex ?? 0);
   const concurrency = Math.max(1, Math.floor(deps.concurrency ?? DEFAULT_CONCURRENCY));
 
   // Resolved once per pool, and only for pools in the window.
@@ -85,7 +86,8 @@ export async function runHealthChecks(config: Pick<Config, "pools">, previous: H
   }
 
   const deadlineMs = deps.deadlineMs;
-  const order = deadlineMs === undefined ? window : probeOrder(window, concurrency, deadlineMs - deps.nowMs(), deps.runIndex ?? 0);
+  const order =
+    deadlineMs === undefined ? window : probeOrder(window, surelyProbed(window, concurrency, deadlineMs - deps.nowMs()), windowTurn(targets.length, maxProbes, deps.runIndex ?? 0));
   const outcomes = await mapBounded(order, concurrency, async (t) => {
     const headers = headersByPool.get(t.pool)!;
     // Sent only if it ends in time: a probe cut short would be a failure the origin did not cause.
@@ -170,23 +172,40 @@ export function probeWindow<T>(targets: readonly T[], maxProbes: number, runInde
 }
 
 /**
- * The order a run with a deadline probes its window in. If every origin
- * hangs, a run finishes only `sure` probes (each lane fits that many of the
- * longest timeout before the deadline) and defers the rest; rotating the
- * order by `sure` each run makes consecutive runs tile the window, so origins
- * that hang early in the config cannot keep the later ones from being probed.
+ * How many probes of the window a run surely finishes before its deadline if
+ * every origin hangs: each lane fits that many of the longest timeout.
  */
-function probeOrder(window: readonly Target[], concurrency: number, timeLeftMs: number, runIndex: number): Target[] {
+function surelyProbed(window: readonly Target[], concurrency: number, timeLeftMs: number): number {
   const longestMs = window.reduce((ms, t) => Math.max(ms, t.spec.timeoutMs), 1);
   // The last start must end by the deadline, hence the millisecond less.
-  const sure = concurrency * Math.max(1, Math.floor((timeLeftMs - 1) / longestMs));
-  if (sure >= window.length) return window.slice();
-  return rotate(window, sure, runIndex);
+  return concurrency * Math.max(1, Math.floor((timeLeftMs - 1) / longestMs));
 }
 
-function rotate<T>(items: readonly T[], step: number, runIndex: number): T[] {
-  const total = items.length;
-  const run = ((Math.floor(runIndex) % total) + total) % total;
-  const offset = (run * (step % total)) % total;
-  return [...items.slice(offset), ...items.slice(0, offset)];
+/**
+ * How many times this run's window (probeWindow) has come round before: with
+ * more targets than the budget, the same window returns every
+ * total / gcd(total, budget) runs, and only its own turns may move its order.
+ */
+export function windowTurn(total: number, maxProbes: number, runIndex: number): number {
+  const run = Math.max(0, Math.floor(runIndex));
+  const budget = Math.max(0, Math.floor(maxProbes));
+  if (total <= budget || budget === 0) return run;
+  return Math.floor(run / (total / gcd(total, budget % total)));
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The order a run with a deadline probes its window in: rotated by `sure`
+ * (what a run surely finishes) on each of the window's turns, so that its
+ * turns tile it and origins that hang early in the list cannot keep the later
+ * ones from ever being probed.
+ */
+export function probeOrder<T>(window: readonly T[], sure: number, turn: number): T[] {
+  const total = window.length;
+  if (sure >= total) return window.slice();
+  const offset = ((turn % total) * (sure % total)) % total;
+  return [...window.slice(offset), ...window.slice(0, offset)];
 }
