@@ -66,7 +66,8 @@ const PLAN_POOLS = v.array(
       method: v.picklist(["GET", "HEAD"]),
       expectedStatus: v.array(v.object({ from: v.number(), to: v.number() })),
       bodyContains: v.optional(v.string()),
-      timeoutMs: positive,
+      // As the config allows it: a longer timeout would never fit before a run's deadline (handlers/health-run.ts), and its origins would never be probed.
+      timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(30_000)),
       healthyThreshold: positive,
       unhealthyThreshold: positive,
       headers: v.record(v.string(), v.union([v.string(), v.object({ secret: v.string() })])),
