@@ -92,7 +92,7 @@ describe("status with an invalid active value", () => {
     const text = await status(values);
     expect(text.stdout.slice(3, 5)).toEqual([
       `new isolates serve version v1 (applied ${values[KV_KEYS.history][1]!.appliedAt}) from ${KV_KEYS.history} instead; isolates already running keep the config they were serving`,
-      `new isolates skip version new, first in ${KV_KEYS.history} but never made active (an apply or rollback stopped before switching)`,
+      `new isolates skip version new, first in ${KV_KEYS.history} but not known to have been made active: ${KV_KEYS.version} names an older one (an apply or rollback stopped before switching, or before writing that key)`,
     ]);
     const { json } = await status(values, true);
     expect(json).toMatchObject({ serving: { version: "v1", from: "history" }, neverActive: ["new"], pools: [{ origins: [{ url: "https://one.example.net" }] }] });

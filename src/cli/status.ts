@@ -129,7 +129,7 @@ export function renderStatus(status: Status): string[] {
     );
     if (status.neverActive) {
       const skipped = status.neverActive.length === 1 ? `version ${status.neverActive[0]}` : `versions ${status.neverActive.join(", ")}`;
-      lines.push(`new isolates skip ${skipped}, first in ${KV_KEYS.history} but never made active (an apply or rollback stopped before switching)`);
+      lines.push(`new isolates skip ${skipped}, first in ${KV_KEYS.history} but not known to have been made active: ${KV_KEYS.version} names an older one (an apply or rollback stopped before switching, or before writing that key)`);
     }
     lines.push(`repair: ${(status.repair ?? []).map((s) => `"${s.command}" (${s.does})`).join(", or ")}`);
   }
