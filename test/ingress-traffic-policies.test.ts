@@ -217,7 +217,7 @@ describe("proxy-body-size", () => {
       expect(response.status).toBe(413);
       await response.text();
       // Its try breaks off: the mirror never gets the first 4 KiB as if they were the whole body.
-      await waitUntil(() => shadow.abandoned > 0, 5000);
+      expect(await waitUntil(() => shadow.abandoned > 0, 5000)).toBe(true);
       expect(shadow.requests).toEqual([]);
     } finally {
       await shadow.close();
@@ -233,16 +233,81 @@ describe("proxy-body-size", () => {
           { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
         ] }] } }],
       });
-      const sized = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(300_000, 0x61) });
+      // Several times the lag a mirror is allowed: a mirror that keeps up is never cut off.
+      const total = 8 * 1024 * 1024;
+      const sized = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(total, 0x61) });
       expect(sized.status).toBe(200);
       await sized.text();
       expect(await waitUntil(() => shadow.requests.length === 1, 5000)).toBe(true);
-      expect(shadow.requests[0]).toMatchObject({ bodyBytes: 300_000, headers: expect.objectContaining({ "content-length": "300000" }) });
-      const chunked = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 64 * 1024) });
+      expect(shadow.requests[0]).toMatchObject({ bodyBytes: total, headers: expect.objectContaining({ "content-length": String(total) }) });
+      const chunked = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 1024 * 1024) });
       expect(chunked.status).toBe(200);
       await chunked.text();
       expect(await waitUntil(() => shadow.requests.length === 2, 5000)).toBe(true);
-      expect(shadow.requests[1]?.bodyBytes).toBe(8 * 64 * 1024);
+      expect(shadow.requests[1]?.bodyBytes).toBe(total);
+    } finally {
+      await shadow.close();
+    }
+  });
+
+  it("paces a mirror by the request's own origin, not by the client: a mirror slower than the client but not than that origin gets the whole body", async () => {
+    // The origin reads about 4 MiB a second and the mirror 8, both far slower than the client sends.
+    const seen = new Map<string, { bytes: number; complete: boolean }>();
+    const slow = (name: string, bytesPerMs: number) =>
+      createServer((req, res) => {
+        const got = { bytes: 0, complete: false };
+        seen.set(name, got);
+        req.on("data", (c: Buffer) => {
+          got.bytes += c.length;
+          req.pause();
+          setTimeout(() => req.resume(), Math.ceil(c.length / bytesPerMs));
+        });
+        req.on("end", () => {
+          got.complete = req.complete;
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ bytes: got.bytes }));
+        });
+        req.on("error", () => undefined);
+      });
+    const servers = [slow("web", 4096), slow("shadow", 8192)];
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve))));
+    const url = (i: number) => `http://127.0.0.1:${(servers[i]!.address() as AddressInfo).port}`;
+    try {
+      await worker.putConfig({
+        pools: { web: { origins: [{ url: url(0) }] }, shadow: { origins: [{ url: url(1) }] } },
+        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
+          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
+        ] }] } }],
+      });
+      const total = 12 * 1024 * 1024;
+      const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(12, 1024 * 1024) });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ bytes: total });
+      expect(await waitUntil(() => seen.get("shadow")?.complete === true || seen.get("shadow")?.bytes === total, 10_000)).toBe(true);
+      expect(seen.get("shadow")).toEqual({ bytes: total, complete: true });
+    } finally {
+      for (const srv of servers) srv.closeAllConnections();
+      await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+    }
+  });
+
+  it("holds the client back, not the upload in memory, when the request's own origin stops reading while its mirror reads on", async () => {
+    const shadow = await startOrigin("shadow");
+    try {
+      origin.mode = { kind: "no-read" };
+      await worker.putConfig({
+        pools: { web: { uploadIdleTimeoutMs: 1000, origins: [{ url: origin.url }] }, shadow: { origins: [{ url: shadow.url }] } },
+        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
+          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
+        ] }] } }],
+      });
+      const total = 32 * 1024 * 1024;
+      const response = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(total, 0x61) }).catch((e: Error) => e);
+      if (response instanceof Error) throw response;
+      expect(response.status).toBe(504);
+      await response.text().catch(() => "");
+      // The mirror's try ends, broken off: it got no further than the request's own upload went, plus its allowed lag.
+      expect(await waitUntil(() => shadow.abandoned + shadow.requests.length > 0, 12_000)).toBe(true);
+      expect(shadow.requests).toEqual([]);
     } finally {
       await shadow.close();
     }

@@ -1,13 +1,16 @@
-// The request body's copies for its mirrors. The body is tee()d once for
-// them, and that branch is read as fast as the request itself reads its own:
-// a tee runs no further ahead than its slower branch, so a mirror that
-// stopped reading held back the upload to the real origin until the
-// mirror's timeout. Each mirror instead gets its own stream, fed from that
-// branch, and is cut off (its request aborted, so that its upload breaks
-// off) once it falls more than maxLagBytes behind, or once the body passes
-// the rule's RequestBodyLimit, as the request's own upload is: a slow or hung
-// mirror costs the request nothing, the memory it holds stays bounded, and a
-// mirror never receives a cut body as if it were whole.
+// The request body split between the request itself and its mirrors, from
+// one reader (no tee). The request's own upload sets the pace: a chunk is
+// read from the client only once the request has taken the previous one, so
+// a slow origin holds the client back as it would without mirrors. Each
+// mirror's copy is written without waiting, and cut off (its request
+// aborted, so that its upload breaks off rather than arriving as a shorter
+// whole body) once it falls more than maxLagBytes behind the request, or once
+// the body passes the rule's RequestBodyLimit, as the request's own upload
+// is. So a slow or hung mirror neither holds the request back nor makes the
+// Worker hold the upload for it, and a request holds at most a chunk plus
+// maxLagBytes per mirror (the bytes a mirror's connection has accepted, its
+// socket buffers, are not counted). Were the body tee()d instead, the tee
+// would buffer whatever one side read ahead of the other, without limit.
 
 /** How far a mirror may fall behind the request's own upload before its copy is cut off. */
 export const MIRROR_MAX_LAG_BYTES = 1024 * 1024;
@@ -18,6 +21,20 @@ export interface MirrorCopy {
   readonly cutOff: AbortSignal;
 }
 
+export interface SplitLimits {
+  /** The body's announced length (upload.ts announcedLength); undefined: chunked. */
+  readonly contentLength: number | undefined;
+  readonly maxLagBytes: number;
+  /** The rule's RequestBodyLimit; undefined: none. The request's own upload enforces it itself (upload.ts). */
+  readonly maxBodyBytes: number | undefined;
+}
+
+export interface SplitBody {
+  /** What the request itself sends. */
+  readonly main: ReadableStream<Uint8Array>;
+  readonly copies: readonly MirrorCopy[];
+}
+
 interface Copy {
   readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly cutOff: AbortController;
@@ -26,27 +43,23 @@ interface Copy {
   live: boolean;
 }
 
-export interface CopyLimits {
-  /** The body's announced length (upload.ts announcedLength); undefined: chunked. */
-  readonly contentLength: number | undefined;
-  readonly maxLagBytes: number;
-  /** The rule's RequestBodyLimit; undefined: none. */
-  readonly maxBodyBytes: number | undefined;
-}
-
-/** `count` copies of `source`'s bytes, each cut off when it lags more than maxLagBytes, all of them past maxBodyBytes. */
-export function mirrorCopies(source: ReadableStream<Uint8Array>, count: number, limits: CopyLimits): MirrorCopy[] {
+/** `source` as the request's body and `count` mirror copies of it. */
+export function splitForMirrors(source: ReadableStream<Uint8Array>, count: number, limits: SplitLimits): SplitBody {
   const { contentLength, maxLagBytes, maxBodyBytes } = limits;
   const reader = source.getReader();
+  // Native streams, which fetch reads without JavaScript per chunk; a
+  // FixedLengthStream keeps the Content-Length the client sent, as the
+  // request's own upload does (upload.ts).
+  const pipe = () => (contentLength === undefined ? new IdentityTransformStream() : new FixedLengthStream(contentLength));
+  const mainPipe = new IdentityTransformStream();
+  const main = mainPipe.writable.getWriter();
+  let mainLive = true;
   const copies: Copy[] = [];
   const result = Array.from({ length: count }, (): MirrorCopy => {
-    // Native streams, which fetch reads without JavaScript per chunk; a
-    // FixedLengthStream keeps the Content-Length the client sent, as the
-    // request's own upload does (upload.ts).
-    const pipe = contentLength === undefined ? new IdentityTransformStream() : new FixedLengthStream(contentLength);
+    const own = pipe();
     const cutOff = new AbortController();
-    copies.push({ writer: pipe.writable.getWriter(), cutOff, lagBytes: 0, live: true });
-    return { body: pipe.readable, cutOff: cutOff.signal };
+    copies.push({ writer: own.writable.getWriter(), cutOff, lagBytes: 0, live: true });
+    return { body: own.readable, cutOff: cutOff.signal };
   });
   // An aborted stream alone is not enough: workerd ends a chunked upload
   // whose body stream errors as if it were whole, so the request itself is
@@ -60,32 +73,45 @@ export function mirrorCopies(source: ReadableStream<Uint8Array>, count: number, 
   const pump = async () => {
     for (;;) {
       const live = copies.filter((c) => c.live);
-      if (live.length === 0) return reader.cancel();
-      const next = await reader.read();
+      if (!mainLive && live.length === 0) return reader.cancel();
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        // The client's upload broke: the request sees it break too (upload.ts tells it apart), and so do the mirrors.
+        main.abort(error).catch(() => undefined);
+        for (const c of live) cut(c, "the client's upload broke off");
+        return;
+      }
       if (next.done) {
         for (const c of live) c.writer.close().catch(() => undefined);
+        if (mainLive) await main.close().catch(() => undefined);
         return;
       }
       const chunk = next.value;
       readBytes += chunk.byteLength;
-      if (maxBodyBytes !== undefined && readBytes > maxBodyBytes) {
-        for (const c of live) cut(c, "request body over the limit");
-        continue;
-      }
-      live.forEach((copy, i) => {
+      for (const copy of live) {
+        if (maxBodyBytes !== undefined && readBytes > maxBodyBytes) {
+          cut(copy, "request body over the limit");
+          continue;
+        }
         copy.lagBytes += chunk.byteLength;
-        if (copy.lagBytes > maxLagBytes) return cut(copy, `the mirror fell more than ${maxLagBytes} bytes behind the request`);
-        // Each copy but the last gets its own bytes: a sink may take over the buffer it is given.
-        const own = i === live.length - 1 ? chunk : chunk.slice();
-        copy.writer.write(own).then(
-          () => (copy.lagBytes -= own.byteLength),
+        if (copy.lagBytes > maxLagBytes) {
+          cut(copy, `the mirror fell more than ${maxLagBytes} bytes behind the request`);
+          continue;
+        }
+        // Its own bytes: a sink may take over the buffer it is given.
+        const bytes = chunk.slice();
+        copy.writer.write(bytes).then(
+          () => (copy.lagBytes -= bytes.byteLength),
           () => (copy.live = false),
         );
-      });
+      }
+      // The request's own upload sets the pace. Once it stops taking bytes
+      // (its try failed, or ended early), the mirrors go on alone.
+      if (mainLive) await main.write(chunk).catch(() => (mainLive = false));
     }
   };
-  pump().catch(() => {
-    for (const c of copies) if (c.live) cut(c, "the request body failed");
-  });
-  return result;
+  void pump();
+  return { main: mainPipe.readable, copies: result };
 }

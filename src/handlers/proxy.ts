@@ -14,7 +14,7 @@ import { bodyTooLarge, RouterError } from "../errors";
 import type { ForwardOptions } from "../edge/forward";
 import { announcedLength } from "../edge/upload";
 import { isUnavailable, sendToErrorBackend } from "../edge/error-backend";
-import { sendMirrors } from "../edge/mirror";
+import { startMirrors } from "../edge/mirror";
 import { stickyPicker, withSetCookie } from "../edge/sticky";
 import type { Logger } from "../log";
 import { sendWithRetries } from "./attempts";
@@ -120,9 +120,9 @@ export async function proxyRequest(request: Request, ctx: ProxyContext): Promise
   const hasBody = requestHasBody(request.headers);
   let body = BODYLESS_IN_FETCH.has(request.method) ? null : request.body;
   if (upstream.mirrors.length > 0 && ctx.background) {
-    const [mine, copy] = body === null ? [null, null] : body.tee();
-    body = mine;
-    ctx.background.waitUntil(sendMirrors(ctx.runtime, upstream, copy, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch }));
+    const mirrors = startMirrors(ctx.runtime, upstream, body, { health: ctx.health, ejector: ctx.ejector, fetch: ctx.fetch });
+    body = mirrors.body;
+    ctx.background.waitUntil(mirrors.sent);
   }
   const planned = retryPlan(decision.action, pool, request.method, hasBody);
   // A rule's BackendTimeouts replace the pool's deadline; an HTTPRoute's timeouts.backendRequest wins over both.
