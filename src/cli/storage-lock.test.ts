@@ -1,7 +1,7 @@
 // The local storage lock: one command at a time, a dead holder's lock taken
 // over, and a clear message when another command keeps it too long.
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -56,6 +56,27 @@ describe("lockStorage", () => {
     }
     expect(most).toBe(1);
   }, 30_000);
+
+  it("takes over a lock file left empty by a command that died before writing its pid, once it is old", async () => {
+    const path = join(dir, "edge-ingress-cli.lock");
+    await writeFile(path, "");
+    // A young empty file is a command writing its pid right now: it is waited for.
+    await expect(lockStorage(dir, 100, 5)).rejects.toThrow("is in use by another edge-ingress command;");
+    const old = new Date(Date.now() - 60_000);
+    await utimes(path, old, old);
+    const lock = await lockStorage(dir, 1_000, 5);
+    expect(await readFile(path, "utf8")).toMatch(new RegExp(`^${process.pid} `));
+    await lock.release();
+  });
+
+  it("releases only its own lock", async () => {
+    const path = join(dir, "edge-ingress-cli.lock");
+    const lock = await lockStorage(dir);
+    // Taken over meanwhile (this command was thought dead): the other command's lock stays.
+    await writeFile(path, "424242 someone-else");
+    await lock.release();
+    expect(await readFile(path, "utf8")).toBe("424242 someone-else");
+  });
 
   it("gives up with a message naming the holder when it waited too long", async () => {
     const held = await lockStorage(dir);

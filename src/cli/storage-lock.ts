@@ -4,8 +4,8 @@
 // side: the second waits for the first, as two `kubectl apply`s against one
 // API server are serialized there. `wrangler dev` is not covered (it does not
 // take this lock); local-kv.ts retries around it instead.
-import { randomUUID } from "node:crypto";
-import { open, readFile, rm, type FileHandle } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { open, readFile, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { CliError } from "./output";
 
@@ -19,9 +19,11 @@ export interface StorageLock {
 
 /**
  * Takes the lock of `dir` (created by O_EXCL), waiting while a live process
- * holds it. A dead holder's lock is taken over under a second, short-lived
- * lock: two commands that both found it dead would otherwise each remove it,
- * the second removing the lock the first had just made, and both would run.
+ * holds it. A dead holder's lock is taken over under a second lock named
+ * after that holder: two commands that both found it dead would otherwise
+ * each remove it, the second removing the lock the first had just made, and
+ * both would run. A lock file left empty (its maker died before writing its
+ * pid) is taken over once it is older than EMPTY_LOCK_STALE_MS.
  */
 export async function lockStorage(dir: string, waitMs = LOCK_WAIT_MS, pollMs = 50): Promise<StorageLock> {
   const path = join(dir, LOCK_FILE);
@@ -31,17 +33,23 @@ export async function lockStorage(dir: string, waitMs = LOCK_WAIT_MS, pollMs = 5
   for (let attempt = 1; ; attempt++) {
     if (await create(path, token)) return { release: () => removeIf(path, token) };
     const holder = await holderOf(path);
-    if (holder !== undefined && !isAlive(holder.pid)) {
+    if (holder !== undefined && (holder.pid === undefined ? await olderThan(path, EMPTY_LOCK_STALE_MS) : !isAlive(holder.pid))) {
       if (await takeOver(path, holder.text)) continue;
     }
     if (Date.now() > deadline) {
-      throw new CliError(`local storage in ${dir} is in use by another edge-ingress command${holder === undefined ? "" : ` (pid ${holder.pid})`}; try again when it has finished, or remove ${path} if no such command runs`);
+      const who = holder?.pid === undefined ? "" : ` (pid ${holder.pid})`;
+      throw new CliError(
+        `local storage in ${dir} is in use by another edge-ingress command${who}; try again when it has finished, or remove ${path} (and any ${LOCK_FILE}.takeover-* beside it) if no such command runs`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs * attempt, 10 * pollMs)));
   }
 }
 
-/** Creates `path` holding `text`; false when it exists. */
+/** A lock file still empty after this long was left by a command that died before writing its pid. */
+const EMPTY_LOCK_STALE_MS = 5_000;
+
+/** Creates `path` holding `text`; false when it exists. A file whose text could not be written is removed. */
 async function create(path: string, text: string): Promise<boolean> {
   let handle: FileHandle;
   try {
@@ -52,26 +60,28 @@ async function create(path: string, text: string): Promise<boolean> {
   }
   try {
     await handle.writeFile(text);
-  } finally {
+  } catch (error) {
     await handle.close();
+    await rm(path, { force: true });
+    throw error;
   }
+  await handle.close();
   return true;
 }
 
 /**
  * Removes the lock at `path` if it still holds `seen` (a dead holder's),
- * under the takeover lock; false when another command is taking it over.
- * A takeover lock left by a command that died in those few milliseconds is
- * itself taken over when its holder is dead.
+ * under a takeover lock named after that holder; false when another command
+ * is taking it over. Each holder's text is unique (a random token), so the
+ * takeover lock of one dead holder is never confused with another's: once
+ * the dead lock is gone, a late taker finds other text and removes nothing.
+ * A taker that dies in those few milliseconds leaves its takeover lock, and
+ * the error message names it.
  */
 async function takeOver(path: string, seen: string): Promise<boolean> {
-  const guard = `${path}.takeover`;
+  const guard = `${path}.takeover-${createHash("sha256").update(seen).digest("hex").slice(0, 16)}`;
   const token = `${process.pid} ${randomUUID()}`;
-  if (!(await create(guard, token))) {
-    const other = await holderOf(guard);
-    if (other !== undefined && !isAlive(other.pid)) await removeIf(guard, other.text);
-    return false;
-  }
+  if (!(await create(guard, token))) return false;
   try {
     await removeIf(path, seen);
     return true;
@@ -86,10 +96,18 @@ async function removeIf(path: string, text: string): Promise<void> {
   if (now === text) await rm(path, { force: true });
 }
 
-async function holderOf(path: string): Promise<{ pid: number; text: string } | undefined> {
-  const text = await readFile(path, "utf8").catch(() => "");
+/** The lock's text and its holder's pid (undefined while the file is empty); undefined when it cannot be read. */
+async function holderOf(path: string): Promise<{ pid: number | undefined; text: string } | undefined> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  if (text.trim() === "") return { pid: undefined, text };
   const pid = Number(text.trim().split(" ")[0]);
   return Number.isInteger(pid) && pid > 0 ? { pid, text } : undefined;
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  const stats = await stat(path).catch(() => undefined);
+  return stats !== undefined && Date.now() - stats.mtimeMs > ms;
 }
 
 function isAlive(pid: number): boolean {
