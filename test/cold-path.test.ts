@@ -3,15 +3,13 @@
 // edited after apply) goes through full validation, as before. Warm isolates
 // read the small version key, and the cron run the health plan, instead of
 // the whole config.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { applyCommand } from "../src/cli/apply";
-import { captureIo } from "../src/cli/memory-kv";
-import type { Kv } from "../src/cli/wrangler";
 import { KV_KEYS } from "../src/core/config/stored";
 import { startOrigin, type TestOrigin } from "./support/origins";
+import { applyToWorker } from "./support/real-apply";
 import { startWorker, type TestWorker } from "./support/worker";
 
 let a: TestOrigin;
@@ -37,18 +35,9 @@ afterEach(async () => {
   worker = undefined;
 });
 
-/** Runs the real `apply` against the Worker's KV namespace. */
+/** The real apply against the Worker's KV namespace (support/real-apply.ts); it must succeed. */
 async function apply(w: TestWorker, document: unknown): Promise<void> {
-  const ns = await w.kv();
-  const kv: Kv = {
-    where: "the test namespace",
-    get: async (key) => (await ns.get(key)) ?? undefined,
-    getMany: (keys) => Promise.all(keys.map(async (key) => (await ns.get(key)) ?? undefined)),
-    put: (key, value) => ns.put(key, value),
-  };
-  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(document));
-  expect(await applyCommand([file], {}, captureIo(), { open: () => kv })).toBe(0);
+  expect((await applyToWorker(w, document, dir)).code).toBe(0);
 }
 
 const originOf = async (r: Response) => (await r.arrayBuffer(), r.headers.get("x-origin"));

@@ -3,17 +3,13 @@
 // fail, and the real Worker in workerd serves and probes real origins on
 // 127.0.0.1. An interrupted apply must never make the edge serve a version it
 // did not make active.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { applyCommand } from "../src/cli/apply";
-import { captureIo } from "../src/cli/memory-kv";
-import { CliError } from "../src/cli/output";
-import { configVersion } from "../src/cli/version";
-import type { Kv } from "../src/cli/wrangler";
 import { KV_KEYS } from "../src/core/config/stored";
 import { startOrigin, type TestOrigin } from "./support/origins";
+import { applyToWorker } from "./support/real-apply";
 import { startWorker, type TestWorker } from "./support/worker";
 
 let a: TestOrigin;
@@ -39,31 +35,8 @@ afterEach(async () => {
   worker = undefined;
 });
 
-/**
- * Runs the real `apply` of `document` against the Worker's KV namespace, and
- * returns its version; writing `failing` fails as a wrangler run that cannot
- * reach Cloudflare does, and the command's error is returned with it.
- */
-async function apply(w: TestWorker, document: unknown, failing?: string): Promise<{ version: string; failure?: CliError }> {
-  const ns = await w.kv();
-  const kv: Kv = {
-    where: "the test namespace",
-    get: async (key) => (await ns.get(key)) ?? undefined,
-    getMany: (keys) => Promise.all(keys.map(async (key) => (await ns.get(key)) ?? undefined)),
-    async put(key, value) {
-      if (key === failing) throw new CliError("cannot reach Cloudflare's API (no network?); check your connection, or use --local for local development");
-      await ns.put(key, value);
-    },
-  };
-  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(document));
-  const failure = await applyCommand([file], {}, captureIo(), { open: () => kv }).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (failure !== undefined && !(failure instanceof CliError)) throw failure;
-  return { version: configVersion(document), ...(failure ? { failure } : {}) };
-}
+/** The real apply against the Worker's KV namespace (support/real-apply.ts). */
+const apply = (w: TestWorker, document: unknown, failing?: string) => applyToWorker(w, document, dir, failing);
 
 const originOf = async (r: Response) => (await r.arrayBuffer(), r.headers.get("x-origin"));
 
