@@ -69,6 +69,11 @@ export interface ActiveKnown {
   readonly lastActivated?: string;
 }
 
+/** What is known of the active key: `text` as read (undefined when absent), `current` the stored config read from it, `lastActivated` the version key's version. */
+export function activeKnownOf(text: string | undefined, current: StoredConfig | undefined, lastActivated: string | undefined): ActiveKnown {
+  return { unreadable: text !== undefined && current === undefined, ...(lastActivated === undefined ? {} : { lastActivated }) };
+}
+
 /**
  * Rollback makes the version before the active one active again, and drops
  * the active one from the history. An unreadable active value is in no entry

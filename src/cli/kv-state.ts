@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { readVersionKey, type VersionKey } from "../core/config/published";
 import { KV_KEYS, type StoredConfig } from "../core/config/stored";
-import { parseHistoryText, parseStoredText, type ActiveKnown } from "./history";
+import { activeKnownOf, parseHistoryText, parseStoredText, type ActiveKnown } from "./history";
 import { CliError, type Io } from "./output";
 import { localKv, type ClosableKv } from "./local-kv";
 import { KV_BINDING, wranglerKv, type Kv, type KvTarget } from "./wrangler";
@@ -93,5 +93,5 @@ export async function readConfigState(kv: Kv, io: Io): Promise<ConfigState> {
 
 /** What apply and rollback know of the active key besides its config (history.ts). */
 export function activeKnown(seen: ConfigState): ActiveKnown {
-  return { unreadable: seen.configText !== undefined && seen.current === undefined, ...(seen.versionKey ? { lastActivated: seen.versionKey.version } : {}) };
+  return activeKnownOf(seen.configText, seen.current, seen.versionKey?.version);
 }

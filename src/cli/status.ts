@@ -11,7 +11,7 @@ import { KV_KEYS, parseStoredConfig, parseStoredValue } from "../core/config/sto
 import type { Config } from "../core/config/types";
 import { decodeHealthSnapshot, splitOriginKey, type HealthSnapshot } from "../core/health";
 import { describeOriginHealth, originHealth, type OriginHealth } from "../core/ops/origin-health";
-import { parseHistoryText, parseStoredText, planRollback } from "./history";
+import { activeKnownOf, parseHistoryText, parseStoredText, planRollback } from "./history";
 import { openKv, type KvDeps, type KvFlags } from "./kv-state";
 import { align, EXIT_INVALID, type Io } from "./output";
 
@@ -45,7 +45,7 @@ export interface Status {
   readonly problems?: readonly string[];
   /** What a new isolate serves; null when it answers 503 (no-config). */
   readonly serving: { readonly version: string; readonly appliedAt: string; readonly from: "active" | "history" } | null;
-  /** Set when new isolates fall back to the history: its versions that were never made active (an apply or rollback stopped before switching), which they skip. */
+  /** Set when new isolates fall back to the history: its versions not known to have been made active (ahead of the one the version key names), which they skip. */
   readonly neverActive?: readonly string[];
   /** The pools of the served version. */
   readonly pools: readonly PoolStatus[];
@@ -97,7 +97,7 @@ export function buildStatus(where: string, configText?: string, historyText?: st
 function repairSteps(configText: string | undefined, historyText: string | undefined, lastActivated: string | undefined): RepairStep[] {
   const steps = [{ command: "edge-ingress apply FILE...", does: "makes a fixed config active" }];
   const current = parseStoredText(configText).value;
-  const plan = planRollback(current, parseHistoryText(historyText).value, "", { unreadable: configText !== undefined && current === undefined, ...(lastActivated === undefined ? {} : { lastActivated }) });
+  const plan = planRollback(current, parseHistoryText(historyText).value, "", activeKnownOf(configText, current, lastActivated));
   if (plan.ok && parseStoredValue(plan.to).ok) {
     steps.push({ command: "edge-ingress rollback", does: `makes version ${plan.to.version} active again` });
   }
