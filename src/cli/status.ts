@@ -6,7 +6,7 @@
 // `--json` gives the same facts for scripts. Exit code 1 when the active
 // config does not validate, so monitoring can alert on it.
 import { readVersionKey } from "../core/config/published";
-import { chooseServedConfig } from "../core/config/served";
+import { chooseServedConfig, skippedVersions } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig, parseStoredValue } from "../core/config/stored";
 import type { Config } from "../core/config/types";
 import { decodeHealthSnapshot, splitOriginKey, type HealthSnapshot } from "../core/health";
@@ -85,7 +85,7 @@ export function buildStatus(where: string, configText?: string, historyText?: st
     appliedAt: envelope?.appliedAt ?? null,
     ...(problems ? { problems } : {}),
     serving: served ? { version: served.version, appliedAt: served.appliedAt, from: choice.source === "active" ? "active" : "history" } : null,
-    ...(choice.source !== "active" && choice.neverActive?.length ? { neverActive: choice.neverActive } : {}),
+    ...skippedVersions(choice),
     pools: served ? poolStatuses(served.config, health) : [],
     history: history.map((h) => ({ version: h.version, appliedAt: h.appliedAt })),
     ...(problems ? { repair: repairSteps(configText, historyText, lastActivated) } : {}),

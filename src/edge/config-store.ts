@@ -10,7 +10,7 @@
 // only then, once per distinct bad value.
 import { readFastStored, verifiedDigest } from "../core/config/fast-stored";
 import { readVersionKey } from "../core/config/published";
-import { chooseServedConfig } from "../core/config/served";
+import { chooseServedConfig, skippedVersions } from "../core/config/served";
 import { KV_KEYS, parseStoredConfig, type ValidStored } from "../core/config/stored";
 import { emptySnapshot, decodeHealthSnapshot, type HealthSnapshot } from "../core/health";
 import { compileRuntime, type Runtime } from "../core/runtime";
@@ -148,12 +148,12 @@ export class ConfigStore {
       // Two gets, not one bulk get: the history holds several whole configs (see read()).
       [historyText, versionText] = await Promise.all([kv.get(KV_KEYS.history, "text"), kv.get(KV_KEYS.version, "text")]);
     } catch (error) {
-      this.deps.log.error({ event: "kv.read_failed", key: KV_KEYS.history, message: (error as Error).message });
+      this.deps.log.error({ event: "kv.read_failed", key: `${KV_KEYS.history}, ${KV_KEYS.version}`, message: (error as Error).message });
       return RETRY;
     }
     const choice = chooseServedConfig(active, historyText, readVersionKey(versionText)?.version);
-    // Versions an apply or rollback wrote to the history but never made active: not served, and said so.
-    const skipped = choice.source !== "active" && choice.neverActive?.length ? { neverActive: choice.neverActive } : {};
+    // Versions an apply or rollback wrote to the history but did not make active (as far as KV says): not served, and said so.
+    const skipped = skippedVersions(choice);
     if (choice.source === "history") {
       const { version, appliedAt } = choice.served;
       this.deps.log.error({ event: "config.fallback", version: active.version ?? null, problems, servingVersion: version, servingAppliedAt: appliedAt, from: KV_KEYS.history, ...skipped });

@@ -43,6 +43,11 @@ export function chooseServedConfig(active: StoredParse | undefined, historyText:
   return { source: "none", active, historyVersions: tried, ...(neverActive.length > 0 ? { neverActive } : {}) };
 }
 
+/** `{ neverActive }` when the choice skipped history versions not known to have been made active, else `{}`: for log lines and status. */
+export function skippedVersions(choice: ServedConfig): { readonly neverActive?: readonly string[] } {
+  return choice.source !== "active" && choice.neverActive?.length ? { neverActive: choice.neverActive } : {};
+}
+
 /**
  * Where the versions that were made active start in the history (newest
  * first). apply and rollback write the history before the active value, so
