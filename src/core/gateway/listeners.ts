@@ -45,3 +45,11 @@ export function readGateway(raw: RawGateway, index: number, problems: Problem[],
   });
   return { key, namespace, index, listeners };
 }
+
+/** A listener as warnings and explain name it: "ns/gateway listener name (hostname, address)". */
+export const listenerName = (l: Listener): string => `${l.gateway} listener ${l.name} (${l.hostname ?? "any host"}, ${l.address})`;
+
+/** Why a route does not serve `host` through `from`: listener `to` owns it (hostnames.ts isolatingListener). */
+export function isolationMessage(host: string, from: Listener, to: Listener): string {
+  return `${host} reaches this route through ${listenerName(from)}, but ${listenerName(to)} is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation)`;
+}

@@ -11,7 +11,7 @@ import { issuesToProblems, got } from "../config/messages";
 import { isRecord } from "../config/locations";
 import type { Listener, Problem, Route } from "../config/types";
 import { intersectHostnames, gatewayHostnameProblem, isolatingListener } from "./hostnames";
-import { DEFAULT_NAMESPACE, readGateway, type GatewayInfo } from "./listeners";
+import { DEFAULT_NAMESPACE, isolationMessage, readGateway, type GatewayInfo } from "./listeners";
 import { compileRule } from "./rules";
 import { gateway as gatewaySchema, httpRouteOutline as routeSchema, httpRouteRule, type RawHttpRoute, type RawHttpRouteRule } from "./schema";
 
@@ -179,12 +179,6 @@ function attach(raw: RawHttpRoute, at: string, namespace: string, hostnames: rea
     ctx.warnings.push({ path: `${at}.hostnames`, message: `${isolationMessage(t.host, t.from, t.to)}${left}` });
   }
   return attached;
-}
-
-const listenerName = (l: Listener) => `${l.gateway} listener ${l.name} (${l.hostname ?? "any host"}, ${l.address})`;
-
-function isolationMessage(host: string, from: Listener, to: Listener): string {
-  return `${host} reaches this route through ${listenerName(from)}, but ${listenerName(to)} is more specific and owns those hosts: requests for them are served by the routes attached to it only (listener isolation)`;
 }
 
 /**

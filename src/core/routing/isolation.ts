@@ -11,6 +11,7 @@
 // API's 404. The groups are added when the table is compiled, from the
 // config's listeners, so the routes and their stored form stay as they are.
 import type { Listener } from "../config/types";
+import { listenerName } from "../gateway/listeners";
 import { wildcardKey } from "./host";
 import type { GroupSource } from "./lazy-groups";
 
@@ -52,7 +53,7 @@ export function isolate<T>(sources: IsolationSources<T>, listeners: readonly Lis
     if ((isWildcard ? sources.wildcard : sources.exact).has(key)) continue;
     const cutFrom = covering(sources, key);
     if (cutFrom === undefined) continue;
-    (isWildcard ? wildcard : exact).set(key, new IsolatedHosts(`${l.gateway} listener ${l.name} (${host}, ${l.address})`, cutFrom));
+    (isWildcard ? wildcard : exact).set(key, new IsolatedHosts(listenerName(l), cutFrom));
   }
   if (exact.size === 0 && wildcard.size === 0) return sources;
   return { exact: withGroups(sources.exact, exact), wildcard: withGroups(sources.wildcard, wildcard), hostless: sources.hostless };
