@@ -60,6 +60,21 @@ async function waitUntil(condition: () => boolean, ms: number): Promise<boolean>
 /** src/edge/mirror.ts: a mirror gives up after this long. */
 const MIRROR_TIMEOUT_MS = 10_000;
 
+/** Host app.example.com: pool web (at `webUrl`) with every request mirrored to pool shadow (at `shadowUrl`). */
+async function putMirrored(webUrl: string, shadowUrl: string, options: { uploadIdleTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<void> {
+  const limit = options.maxBodyBytes === undefined ? [] : [{ type: "RequestBodyLimit", requestBodyLimit: { maxBytes: options.maxBodyBytes } }];
+  await worker.putConfig({
+    pools: {
+      web: { ...(options.uploadIdleTimeoutMs === undefined ? {} : { uploadIdleTimeoutMs: options.uploadIdleTimeoutMs }), origins: [{ url: webUrl }] },
+      shadow: { origins: [{ url: shadowUrl }] },
+    },
+    rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
+      ...limit,
+      { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
+    ] }] } }],
+  });
+}
+
 async function* chunks(count: number, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < count; i++) yield Buffer.alloc(size, 0x62);
 }
@@ -206,13 +221,7 @@ describe("proxy-body-size", () => {
   it("cuts a mirror's copy of a chunked body off at the limit too", async () => {
     const shadow = await startOrigin("shadow");
     try {
-      await worker.putConfig({
-        pools: { web: { origins: [{ url: origin.url }] }, shadow: { origins: [{ url: shadow.url }] } },
-        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
-          { type: "RequestBodyLimit", requestBodyLimit: { maxBytes: 4096 } },
-          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
-        ] }] } }],
-      });
+      await putMirrored(origin.url, shadow.url, { maxBodyBytes: 4096 });
       const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(8, 1024) });
       expect(response.status).toBe(413);
       await response.text();
@@ -227,12 +236,7 @@ describe("proxy-body-size", () => {
   it("gives a mirror that keeps up the whole body, with the Content-Length the client sent, and chunked bodies whole", async () => {
     const shadow = await startOrigin("shadow");
     try {
-      await worker.putConfig({
-        pools: { web: { origins: [{ url: origin.url }] }, shadow: { origins: [{ url: shadow.url }] } },
-        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
-          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
-        ] }] } }],
-      });
+      await putMirrored(origin.url, shadow.url);
       // Several times the lag a mirror is allowed: a mirror that keeps up is never cut off.
       const total = 8 * 1024 * 1024;
       const sized = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(total, 0x61) });
@@ -272,12 +276,7 @@ describe("proxy-body-size", () => {
     await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve))));
     const url = (i: number) => `http://127.0.0.1:${(servers[i]!.address() as AddressInfo).port}`;
     try {
-      await worker.putConfig({
-        pools: { web: { origins: [{ url: url(0) }] }, shadow: { origins: [{ url: url(1) }] } },
-        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
-          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
-        ] }] } }],
-      });
+      await putMirrored(url(0), url(1));
       const total = 12 * 1024 * 1024;
       const response = await worker.fetch("app.example.com", "/upload", { method: "POST", headers: { "transfer-encoding": "chunked" }, body: chunks(12, 1024 * 1024) });
       expect(response.status).toBe(200);
@@ -294,12 +293,7 @@ describe("proxy-body-size", () => {
     const shadow = await startOrigin("shadow");
     try {
       origin.mode = { kind: "no-read" };
-      await worker.putConfig({
-        pools: { web: { uploadIdleTimeoutMs: 1000, origins: [{ url: origin.url }] }, shadow: { origins: [{ url: shadow.url }] } },
-        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
-          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
-        ] }] } }],
-      });
+      await putMirrored(origin.url, shadow.url, { uploadIdleTimeoutMs: 1000 });
       const total = 32 * 1024 * 1024;
       const response = await worker.fetch("app.example.com", "/upload", { method: "POST", body: Buffer.alloc(total, 0x61) }).catch((e: Error) => e);
       if (response instanceof Error) throw response;
@@ -330,12 +324,7 @@ describe("proxy-body-size", () => {
     await new Promise<void>((resolve) => shadow.listen(0, "127.0.0.1", resolve));
     const port = (shadow.address() as AddressInfo).port;
     try {
-      await worker.putConfig({
-        pools: { web: { origins: [{ url: origin.url }] }, shadow: { origins: [{ url: `http://127.0.0.1:${port}` }] } },
-        rules: [{ host: "app.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web" } }, filters: [
-          { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow" } } },
-        ] }] } }],
-      });
+      await putMirrored(origin.url, `http://127.0.0.1:${port}`);
       // Far more than the sockets between the Worker and the shadow hold, so the shadow's not reading is felt.
       const total = 24 * 1024 * 1024;
       const startedMs = Date.now();
