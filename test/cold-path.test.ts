@@ -2,7 +2,8 @@
 // form (no validation) once its digest checks; anything else (written by hand,
 // edited after apply) goes through full validation, as before. Warm isolates
 // read the small version key, and the cron run the health plan, instead of
-// the whole config.
+// the whole config. And after an `apply` that stopped half way, neither a new
+// isolate nor the cron run uses a version it did not make active.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,5 +182,28 @@ describe("the cron run", () => {
     await worker.scheduled();
     expect(worker.events("health.run")[0]).toMatchObject({ probed: 1 });
     expect((await worker.kvReads()).flat()).toContain(KV_KEYS.config);
+  });
+});
+
+describe("an apply that stopped after writing the history", () => {
+  it("is never served by a new isolate, nor probed, when the active value is then unusable: the history's fallback starts at the version made active", async () => {
+    worker = await startWorker();
+    const active = await applyToWorker(worker, doc(a.url), dir);
+    const stopped = await applyToWorker(worker, doc(b.url), dir, KV_KEYS.config);
+    expect(stopped.failure?.message).toContain(`version ${stopped.version} is NOT active`);
+    const history = JSON.parse((await (await worker.kv()).get(KV_KEYS.history))!) as { version: string }[];
+    expect(history.map((e) => e.version)).toEqual([stopped.version, active.version]);
+
+    // Then the active value is damaged (a hand edit, a truncated write): this isolate has served nothing yet.
+    await (await worker.kv()).put(KV_KEYS.config, "{not json");
+    expect(await originOf(await worker.fetch("cold.example.com", "/"))).toBe("a");
+    expect(worker.events("config.fallback")).toMatchObject([{ servingVersion: active.version, neverActive: [stopped.version] }]);
+
+    // The cron run reads the config itself when the health plan does not say what to probe.
+    await (await worker.kv()).delete(KV_KEYS.healthPlan);
+    const probesOfB = b.requests.length;
+    await worker.scheduled();
+    expect(worker.events("health.run")).toMatchObject([{ version: active.version, probed: 1, from: KV_KEYS.history }]);
+    expect(b.requests.length).toBe(probesOfB);
   });
 });
