@@ -6,7 +6,7 @@
 // into "/".
 import * as v from "valibot";
 import { got } from "../config/messages";
-import { segmentName } from "../http/path";
+import { elementCount, segmentName } from "../http/path";
 import type { FilterContext, FilterProblem } from "./module";
 
 const absolutePath = (what: string) =>
@@ -58,13 +58,6 @@ export function modifyPath(path: string, modifier: PathModifier, matchedPrefix: 
   const rest = path.slice(matchedEnd(path, elementCount(trimSlash(matchedPrefix ?? "/"))));
   const replaced = trimSlash(modifier.replacePrefixMatch ?? "") + rest;
   return replaced === "" ? "/" : replaced;
-}
-
-/** "/a/b" -> 2, "" -> 0: a prefix without its trailing "/". */
-function elementCount(prefix: string): number {
-  let count = 0;
-  for (let at = prefix.indexOf("/"); at !== -1; at = prefix.indexOf("/", at + 1)) count++;
-  return count;
 }
 
 /**

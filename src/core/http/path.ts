@@ -113,6 +113,13 @@ function withoutParams(path: string, segments: readonly string[], options: PathN
   return { ok: true, path, matchPath: `/${kept.join("/")}` };
 }
 
+/** How many elements a path without trailing "/" has: "/a/b" has 2, "" none (every "/" starts one). */
+export function elementCount(path: string): number {
+  let count = 0;
+  for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) count++;
+  return count;
+}
+
 /** A normalized path segment without its parameters: what the rules match ("a;x" and "a%3Bx" -> "a"). */
 export function segmentName(segment: string): string {
   const cut = segment.search(PARAMS);

@@ -14,6 +14,7 @@
 // order. A tier is scanned only until a rule's conditions hold; Ingress
 // rules have none, so the first rule of the first tier wins at once.
 import type { Route } from "../config/types";
+import { elementCount } from "../http/path";
 import { compileConditions, type CompiledConditions } from "./conditions";
 import { precedenceLength, prefixKey, rulePath, TYPE_RANK } from "./paths";
 import { lazyFullMatchRegex, lazyRegexPath, type PathRegex } from "./regex";
@@ -172,13 +173,6 @@ export function buildHostGroup(
     fallback,
     isolatedBy,
   });
-}
-
-/** "/a/b" has 2 elements. */
-function elementCount(key: string): number {
-  let count = 0;
-  for (let at = key.indexOf("/"); at !== -1; at = key.indexOf("/", at + 1)) count++;
-  return count;
 }
 
 /** One empty list for the many groups without regexes. */
